@@ -1,0 +1,79 @@
+"""Documents as imported, and the passages the splitter cut them into."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from annotator.clock import utcnow
+from annotator.db import db
+
+EXCLUDED_REASONS = ("boilerplate", "duplicate")
+
+
+class Document(db.Model):
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "external_id"),
+        sa.UniqueConstraint("project_id", "sha256"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))
+    external_id: so.Mapped[str] = so.mapped_column(sa.String(500))
+    title: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    source: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    raw_text: so.Mapped[str] = so.mapped_column(sa.Text)
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    meta: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    imported_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    passages: so.WriteOnlyMapped["Passage"] = so.relationship(
+        back_populates="document", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Document {self.external_id}>"
+
+
+class Passage(db.Model):
+    """A span `raw_text[start:end]` of a document; `text` is that span with whitespace
+    normalised and hyphen breaks rejoined. Annotations attach to passages."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("document_id", "index"),
+        sa.CheckConstraint("start >= 0 AND \"end\" > start", name="span"),
+        sa.CheckConstraint(
+            f"excluded_reason IS NULL OR excluded_reason IN {EXCLUDED_REASONS!r}",
+            name="excluded_reason",
+        ),
+        sa.CheckConstraint(
+            "(annotatable AND excluded_reason IS NULL)"
+            " OR (NOT annotatable AND excluded_reason IS NOT NULL)",
+            name="annotatable_or_excluded",
+        ),
+        sa.Index("ix_passage_project_id_text_hash", "project_id", "text_hash"),
+        sa.Index("ix_passage_project_id_annotatable", "project_id", "annotatable", "id"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))
+    document_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("document.id", ondelete="CASCADE")
+    )
+    index: so.Mapped[int]
+    start: so.Mapped[int]
+    end: so.Mapped[int]
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    text_hash: so.Mapped[str] = so.mapped_column(sa.String(32))
+    annotatable: so.Mapped[bool] = so.mapped_column(default=True)
+    excluded_reason: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    duplicate_of_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("passage.id", ondelete="SET NULL"), index=True
+    )
+    splitter_version: so.Mapped[str] = so.mapped_column(sa.String(20))
+
+    document: so.Mapped[Document] = so.relationship(back_populates="passages")
+
+    def __repr__(self) -> str:
+        return f"<Passage {self.document_id}#{self.index}>"

@@ -1,0 +1,43 @@
+"""A project: a stance target, guidelines, a versioned label schema and the overlap k."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from annotator.clock import utcnow
+from annotator.db import db
+
+
+class Project(db.Model):
+    __table_args__ = (sa.CheckConstraint("overlap_k >= 1", name="overlap_k_positive"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
+    target: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    guidelines: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    overlap_k: so.Mapped[int] = so.mapped_column(default=2)
+    schema_version: so.Mapped[int] = so.mapped_column(default=1)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    schemas: so.WriteOnlyMapped["ProjectSchema"] = so.relationship(
+        back_populates="project", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Project {self.name}>"
+
+
+class ProjectSchema(db.Model):
+    """One version of a project's label schema; versions are added, never edited."""
+
+    __table_args__ = (sa.UniqueConstraint("project_id", "version"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))
+    version: so.Mapped[int]
+    definition: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    project: so.Mapped[Project] = so.relationship(back_populates="schemas")

@@ -1,0 +1,29 @@
+"""Creating accounts. Passwords are stored only as scrypt hashes."""
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from werkzeug.security import generate_password_hash
+
+from annotator.users.models import ROLES, User
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class UserError(ValueError):
+    pass
+
+
+def create_user(session: so.Session, username: str, password: str, role: str) -> User:
+    username = username.strip()
+    if not username or len(username) > 80:
+        raise UserError("a username of 1 to 80 characters is required")
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        raise UserError(f'a user named "{username}" already exists')
+    user = User(username=username, password_hash=generate_password_hash(password, method="scrypt"), role=role)
+    session.add(user)
+    session.flush()
+    return user
