@@ -1,0 +1,108 @@
+"""Recognising page furniture: menus, share bars, bylines with comment counts, footers.
+
+Boilerplate stays in the document as passages (offsets intact, for audit) but is not offered
+for annotation. Line-level rules catch what sits on a line of its own; `menu_runs` catches
+runs of short list items that make up navigation.
+"""
+
+import re
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = (
+    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    rf"|{_MONTH}\s+\d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
+    rf"(?:,?\s+(?:at\s+)?\d{{1,2}}:\d{{2}}(?:\s*[ap]\.?m\.?)?)?"
+)
+_AGO = r"(?:(?:about|almost|over|nearly|just)\s+)?(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
+_COMMENTS = r"(?:\d+|no|one)\s+(?:comments?|responses?|replies)"
+_SOCIAL = (
+    r"(?:share(?:\s+(?:on|this|via))?:?|tweet|facebook|twitter|x|pinterest|whatsapp|telegram"
+    r"|skype|e-?mail|mail|linkedin|reddit|tumblr|print|pocket|vk|vkontakte|viber|messenger"
+    r"|instagram|youtube|tiktok|flipboard|digg|stumbleupon|google\+?|threads|bluesky|mastodon"
+    r"|copy\s+link|rss)"
+)
+_NAVIGATION = (
+    r"back\s+to\s+top|top\s+of\s+page|skip\s+to(?:\s+main)?\s+content|scroll\s+to\s+top"
+    r"|(?:newer|older|previous|next)\s+(?:posts?|entries|entry|articles?|page|stor(?:y|ies))"
+    r"|recent\s+(?:posts|comments|articles|stories)|popular\s+(?:posts|articles|stories)"
+    r"|(?:read|see|show|load|view)\s+(?:more|all)(?:\s+\w+)?|continue\s+reading|more\s+stories"
+    r"|related\s+(?:posts|articles|stories|content)|you\s+(?:may|might)\s+also\s+like"
+    r"|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|comments?\s+(?:are\s+)?closed|reply"
+    r"|(?:sign|log)\s*(?:in|up|out)|register|subscribe(?:\s+now)?|follow\s+us(?:\s+on\s+.{1,40})?"
+    r"|share\s+this(?:\s+(?:article|story|post|page))?|print\s+(?:this\s+)?(?:article|page)"
+    r"|e-?mail\s+this(?:\s+(?:article|story|page))?|search(?:\s+for)?|menu|home|main\s+menu|navigation"
+    r"|tags?:.*|categor(?:y|ies):.*|filed\s+under:.*|posted\s+in:?.*|powered\s+by\s+.{1,60}"
+    r"|privacy(?:\s+policy)?|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|cookie\s+(?:policy|settings)"
+    r"|contact(?:\s+us)?|about(?:\s+us)?|advertisement|advertise(?:\s+with\s+us)?|sponsored(?:\s+content)?"
+    r"|(?:please\s+)?click\s+here.{0,60}|page\s+\d+(?:\s+of\s+\d+)?|\d+\s+of\s+\d+"
+    r"|please\s+publish\s+modules\s+in\s+offcanvas\s+position"
+    r"|(?:subscribe|sign\s+up|get|join)\b.{0,60}\b(?:newsletter|inbox|mailing\s+list)\b.{0,40}"
+)
+_BOILERPLATE_LINE = re.compile(
+    rf"""^(?:
+        (?:(?:posted|published|updated)(?:\s+on)?:?\s*)?{_DATE}(?:\s*[|·•,–-]?\s*{_COMMENTS})?
+      | {_COMMENTS}
+      | {_AGO}
+      | (?:{_SOCIAL}[\s|·•,/]*){{2,}}
+      | {_SOCIAL}
+      | (?:©|\(c\)|copyright\b).*
+      | .*\ball\s+rights\s+reserved\b.*
+      | (?:https?://|www\.)\S+
+      | (?:{_NAVIGATION})
+    )[\s.:!»›>→|…-]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+MAX_BOILERPLATE_LINE = 160
+
+BULLETS = "•◦▪▫‣⁃●○■□·*–—-"
+_BULLET = re.compile(rf"^(?:[{BULLETS}]|\d{{1,2}}[.)])\s+(?=\S)")
+TERMINAL = ".!?…:;"
+CLOSERS = "\"'”’»)]*"
+
+MENU_ITEM_CHARS = 60
+MENU_ITEM_WORDS = 8
+MIN_MENU_RUN = 3
+STRAY_LINE_CHARS = 50
+STRAY_LINE_WORDS = 6
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """A line that is page furniture wherever it appears (share bar, footer, date line...)."""
+    return len(text) <= MAX_BOILERPLATE_LINE and _BOILERPLATE_LINE.match(text) is not None
+
+
+def bullet_marker_length(text: str) -> int:
+    """Length of a list marker (`•`, `-`, `3.`) at the start of the line, 0 if none."""
+    if text[0] not in BULLETS and not text[0].isdigit():
+        return 0
+    match = _BULLET.match(text)
+    return match.end() if match else 0
+
+
+def ends_sentence(text: str) -> bool:
+    stripped = text.rstrip(CLOSERS + " ")
+    return bool(stripped) and stripped[-1] in TERMINAL
+
+
+def is_short_item(text: str) -> bool:
+    """Short enough, and not a sentence: a menu entry or a link."""
+    return (
+        len(text) <= MENU_ITEM_CHARS
+        and text.count(" ") < MENU_ITEM_WORDS
+        and not ends_sentence(text)
+    )
+
+
+def is_stray_line(text: str) -> bool:
+    """A few words without punctuation: a category tag, site name or link next to furniture."""
+    return (
+        len(text) <= STRAY_LINE_CHARS
+        and text.count(" ") < STRAY_LINE_WORDS
+        and not ends_sentence(text)
+    )

@@ -1,0 +1,102 @@
+"""Repeated text inside a document: exact repeats, and excerpts that repeat part of the text
+(pull quotes such as `... a sentence from the article ...`)."""
+
+import re
+import unicodedata
+from collections import Counter
+from hashlib import blake2b
+
+_WORD = re.compile(r"\w+")
+SHINGLE_WORDS = 5
+MIN_SHINGLES = 3
+COVERED = 0.8
+_LEADING_ELLIPSIS = re.compile(r"^[\"'“‘(\[]*(?:\.{2,}|…)")
+_TRAILING_ELLIPSIS = re.compile(r"(?:\.{2,}|…)[\"'”’)\]]*$")
+
+
+def comparison_words(text: str) -> list[str]:
+    """The words of `text` as compared for repetition: case, accents' composition and
+    punctuation (straight or curly quotes) do not matter."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _WORD.findall(text.casefold())
+
+
+def text_hash(words: list[str]) -> str:
+    """A stable fingerprint of a passage's words, for finding repeats across documents."""
+    return blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+
+
+def is_excerpt(text: str) -> bool:
+    """Text that opens or closes with an ellipsis, as quoted excerpts do."""
+    return bool(_LEADING_ELLIPSIS.match(text[:8]) or _TRAILING_ELLIPSIS.search(text[-8:]))
+
+
+def find_repeats(words: list[list[str]], excerpts: list[bool], candidates: list[bool]) -> list[int | None]:
+    """For each passage, the index of the passage it repeats, or None.
+
+    An exact repeat points at the first occurrence. A `candidates` passage whose word
+    5-grams are mostly (80%) found in earlier passages is a partial repeat, and so is an
+    excerpt found mostly anywhere else in the document; either points at the passage it
+    shares most with."""
+    repeats: list[int | None] = [None] * len(words)
+    first_seen: dict[int, int] = {}
+    for index, passage_words in enumerate(words):
+        key = tuple(passage_words)
+        if key in first_seen and key:
+            repeats[index] = first_seen[key]
+        else:
+            first_seen.setdefault(key, index)
+    shingles = [
+        _shingles(w) if candidate and repeats[i] is None else None
+        for i, (w, candidate) in enumerate(zip(words, candidates))
+    ]
+    _mark_excerpts(shingles, excerpts, repeats)
+    _mark_partial_repeats(shingles, excerpts, repeats)
+    return repeats
+
+
+def _shingles(words: list[str]) -> set[int] | None:
+    """Hashes of the passage's overlapping 5-word sequences (hashed once: tuples re-hash)."""
+    if len(words) < SHINGLE_WORDS + MIN_SHINGLES - 1:
+        return None
+    return set(map(hash, zip(*(words[i:] for i in range(SHINGLE_WORDS)))))
+
+
+def _mark_excerpts(shingles, excerpts, repeats) -> None:
+    if not any(excerpt and s for excerpt, s in zip(excerpts, shingles)):
+        return
+    owners: dict[int, int] = {}
+    for index, passage_shingles in enumerate(shingles):
+        if passage_shingles and not excerpts[index]:
+            _claim(owners, passage_shingles, index)
+    for index, passage_shingles in enumerate(shingles):
+        if passage_shingles and excerpts[index]:
+            repeats[index] = _best_source(passage_shingles, owners)
+
+
+def _mark_partial_repeats(shingles, excerpts, repeats) -> None:
+    owners: dict[int, int] = {}
+    for index, passage_shingles in enumerate(shingles):
+        if not passage_shingles or excerpts[index] and repeats[index] is not None:
+            continue
+        source = _best_source(passage_shingles, owners)
+        if source is None:
+            _claim(owners, passage_shingles, index)
+        else:
+            repeats[index] = source
+
+
+def _claim(owners: dict, passage_shingles: set, index: int) -> None:
+    """Record `index` as the first passage holding each of its shingles not seen before."""
+    if owners:
+        passage_shingles = {shingle for shingle in passage_shingles if shingle not in owners}
+    owners.update(dict.fromkeys(passage_shingles, index))
+
+
+def _best_source(passage_shingles: set, owners: dict) -> int | None:
+    """The passage sharing most shingles, when the shared ones cover the passage."""
+    shared = passage_shingles & owners.keys()
+    if not shared or len(shared) < COVERED * len(passage_shingles):
+        return None
+    return Counter(owners[shingle] for shingle in shared).most_common(1)[0][0]
