@@ -1,0 +1,224 @@
+"""The `annotator` command line. Each command is one transaction: services flush, the command
+commits (the import commits in batches so that a long import does not hold one lock)."""
+
+import gzip
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from annotator.db import db
+from annotator.importing.readers import FORMATS, ReadOptions, file_size
+from annotator.importing.service import ImportSettings, import_paths
+from annotator.projects.label_schema import SchemaError, load_schema
+from annotator.projects.services import ProjectError, create_project, find_project
+from annotator.users.models import ROLES
+from annotator.users.services import UserError, create_user
+
+COMMIT_EVERY_DOCUMENTS = 500
+PARALLEL_FROM_BYTES = 2 * 1024 * 1024
+EXPORT_KINDS = ("passages",)
+
+
+def main() -> None:
+    from annotator import create_app
+
+    FlaskGroup(create_app=lambda: create_app(), add_default_commands=False, help="annotator: annotate claims in text.")(prog_name="annotator")
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, create_project_command, import_docs, create_user_command, export, serve, setup_demo):
+        app.cli.add_command(command)
+
+
+@contextmanager
+def _failures_as_errors():
+    """Domain errors become a one-line message and exit status 1, with nothing committed."""
+    try:
+        yield
+    except (ProjectError, SchemaError, UserError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database schema, or upgrade it to the newest migration."""
+    from flask_migrate import upgrade
+
+    upgrade(directory=str(Path(__file__).parent / "migrations"))
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("create-project")
+@click.argument("name")
+@click.option("--target", default="", help="The stance target: what annotators judge claims for or against.")
+@click.option("--schema", "schema_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A label schema JSON file (default: the claim schema).")
+@click.option("--guidelines", "guidelines_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Annotation guidelines, a Markdown file.")
+@click.option("--overlap", default=2, show_default=True, type=click.IntRange(min=1), help="Annotators per passage (k).")
+@with_appcontext
+def create_project_command(name, target, schema_file, guidelines_file, overlap) -> None:
+    """Create a project."""
+    with _failures_as_errors():
+        schema = load_schema(schema_file.read_text(encoding="utf-8")) if schema_file else None
+        guidelines = guidelines_file.read_text(encoding="utf-8") if guidelines_file else ""
+        project = create_project(db.session, name, target=target, guidelines=guidelines, overlap_k=overlap, schema=schema)
+        db.session.commit()
+    click.echo(f'created project "{project.name}" (id {project.id}, overlap k={project.overlap_k})')
+
+
+@click.command("import-docs")
+@click.argument("project_name")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(("auto",) + FORMATS), default="auto", show_default=True)
+@click.option("--text-column", default="text", show_default=True, help="CSV column holding the text.")
+@click.option("--id-column", default="id", show_default=True, help="CSV column holding the document id.")
+@click.option("--max-bytes", type=click.IntRange(min=1), help="Largest document accepted (default: ANNOTATOR_MAX_DOCUMENT_BYTES, 20 MB).")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes splitting documents (default: one per core for inputs over 2 MB).")
+@with_appcontext
+def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, workers) -> None:
+    """Import documents (txt, md, jsonl, csv, html; folders are walked) into a project."""
+    with _failures_as_errors():
+        project = find_project(db.session, project_name)
+    files = list(_expand(paths))
+    settings = ImportSettings(
+        fmt=fmt,
+        read=ReadOptions(max_bytes or current_app.config["MAX_DOCUMENT_BYTES"], text_column, id_column),
+        max_passage_chars=current_app.config["MAX_PASSAGE_CHARS"],
+        workers=workers or _default_workers(files),
+    )
+    counts = _run_import(project, files, settings)
+    click.echo(
+        f"{counts['imported']} imported ({counts['passages']} passages), "
+        f"{counts['skipped']} skipped as identical, {counts['rejected']} rejected",
+        err=True,
+    )
+    if counts["rejected"]:
+        sys.exit(1)
+
+
+def _run_import(project, files: list[Path], settings: ImportSettings) -> dict[str, int]:
+    counts = dict.fromkeys(("imported", "skipped", "rejected", "notice", "passages"), 0)
+    since_commit = 0
+    with _progress(sum(file_size(path) for path in files)) as advance:
+        for outcome in import_paths(db.session, project, files, settings):
+            counts[outcome.status] += 1
+            counts["passages"] += outcome.passages
+            if outcome.status in ("rejected", "notice"):
+                click.echo(str(outcome), err=True)
+            advance(outcome)
+            since_commit += 1
+            if since_commit >= COMMIT_EVERY_DOCUMENTS:
+                db.session.commit()
+                since_commit = 0
+    db.session.commit()
+    return counts
+
+
+@contextmanager
+def _progress(total_bytes: int):
+    """A progress bar on a terminal (by bytes of input); nothing when output is redirected."""
+    if not sys.stderr.isatty():
+        yield lambda outcome: None
+        return
+    with click.progressbar(length=total_bytes, label="importing", file=sys.stderr) as bar:
+        yield lambda outcome: bar.update(outcome.size)
+
+
+def _default_workers(files: list[Path]) -> int:
+    """Worker processes pay off only once there is enough to split."""
+    if sum(file_size(path) for path in files) < PARALLEL_FROM_BYTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _expand(paths):
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        else:
+            yield path
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(username, role, password_stdin) -> None:
+    """Create a user account (asks for the password unless --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _failures_as_errors():
+        user = create_user(db.session, username, password, role)
+        db.session.commit()
+    click.echo(f'created {user.role} "{user.username}"')
+
+
+@click.command("export")
+@click.argument("project_name")
+@click.option("--kind", type=click.Choice(EXPORT_KINDS), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (.gz for gzip); default standard output.")
+@with_appcontext
+def export(project_name, kind, output) -> None:
+    """Export a project as JSON Lines."""
+    from annotator.exporting.passages import jsonl_lines, passage_records
+
+    with _failures_as_errors():
+        project = find_project(db.session, project_name)
+    lines = jsonl_lines(passage_records(db.session, project.id))
+    count = _write_lines(lines, output)
+    click.echo(f"exported {count} {kind} lines", err=True)
+
+
+def _write_lines(lines, output: Path | None) -> int:
+    count = 0
+    if output is None:
+        stream = sys.stdout.buffer
+    elif output.suffix == ".gz":
+        stream = gzip.open(output, "wb")
+    else:
+        stream = open(output, "wb")
+    try:
+        for line in lines:
+            stream.write(line)
+            count += 1
+    finally:
+        if output is not None:
+            stream.close()
+        else:
+            stream.flush()
+    return count
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1))
+@with_appcontext
+def serve(host, port, threads) -> None:
+    """Serve the application with a multi-threaded WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    click.echo(f"serving on http://{host}:{port} ({threads} threads)")
+    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator")
+
+
+@click.command("setup-demo")
+@with_appcontext
+def setup_demo() -> None:
+    """Create the demo project and a demo admin (once), and print the admin's credentials."""
+    from annotator.demo import ensure_demo
+
+    with _failures_as_errors():
+        credentials, created = ensure_demo(db.session, current_app.instance_path, current_app.config)
+        db.session.commit()
+    click.echo(("created" if created else "found") + " the demo project")
+    click.echo(f"demo admin: username {credentials[0]}  password {credentials[1]}")

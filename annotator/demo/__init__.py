@@ -1,0 +1,52 @@
+"""The demo: a small corpus written for annotator, a project over it, and an admin account."""
+
+import secrets
+from pathlib import Path
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from annotator.importing.readers import ReadOptions
+from annotator.importing.service import ImportSettings, import_paths
+from annotator.projects.models import Project
+from annotator.projects.services import create_project
+from annotator.users.models import User
+from annotator.users.services import create_user
+
+CORPUS = Path(__file__).parent / "corpus"
+PROJECT_NAME = "Demo: protected bike lanes"
+TARGET = "Cities should replace car lanes with protected bike lanes."
+GUIDELINES = """\
+Label every passage for the claim it makes.
+
+* **Claim type**: pick *no claim* when the passage asserts nothing checkable or arguable.
+* **Stance**: toward the target, *cities should replace car lanes with protected bike lanes*.
+* **Verifiability**: could a fact-checker settle the claim with evidence?
+"""
+ADMIN = "admin"
+
+
+def ensure_demo(session: so.Session, instance_path: str, config) -> tuple[tuple[str, str], bool]:
+    """Create the demo admin and project unless they exist; return the admin's credentials
+    (the generated password is kept in the instance folder) and whether anything was created."""
+    password = _demo_password(Path(instance_path))
+    created = False
+    if session.scalar(sa.select(User.id).where(User.username == ADMIN)) is None:
+        create_user(session, ADMIN, password, "admin")
+        created = True
+    if session.scalar(sa.select(Project.id).where(Project.name == PROJECT_NAME)) is None:
+        project = create_project(session, PROJECT_NAME, target=TARGET, guidelines=GUIDELINES, overlap_k=2)
+        settings = ImportSettings(read=ReadOptions(config["MAX_DOCUMENT_BYTES"]), max_passage_chars=config["MAX_PASSAGE_CHARS"])
+        for outcome in import_paths(session, project, sorted(CORPUS.glob("*.txt")), settings):
+            if outcome.status == "rejected":
+                raise RuntimeError(f"demo corpus: {outcome}")
+        created = True
+    return (ADMIN, password), created
+
+
+def _demo_password(instance: Path) -> str:
+    secret = instance / "demo-admin-password"
+    if not secret.exists():
+        secret.touch(mode=0o600)
+        secret.write_text(secrets.token_urlsafe(12))
+    return secret.read_text().strip()

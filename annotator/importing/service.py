@@ -1,0 +1,261 @@
+"""Importing documents into a project: read, split, store. Used by the CLI and the web upload.
+
+Documents go in batches: one query finds which are already there, one finds earlier passages
+with the same text, and one executemany writes the passages, all inside a savepoint. When a
+batch fails, each of its documents is retried in a savepoint of its own, so a document that
+fails leaves nothing behind while the others go in. The caller owns the transaction and
+commits between the outcomes this generator yields (the CLI every few hundred documents).
+"""
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.exc import IntegrityError
+
+from annotator.clock import utcnow
+from annotator.documents.models import Document, Passage
+from annotator.importing.decoding import DecodingError
+from annotator.importing.readers import Notice, ReadOptions, Rejection, SourceDocument, format_of, read_documents
+from annotator.importing.splitting_pool import SplitJob, split_batches
+from annotator.projects.models import Project
+from annotator.splitting import SPLITTER_VERSION, SplitPassage
+
+BATCH_DOCUMENTS = 200
+BATCH_BYTES = 4 * 1024 * 1024
+IN_CHUNK = 500
+
+_documents = Document.__table__
+_passages = Passage.__table__
+_INSERT_DOCUMENT = _documents.insert().returning(_documents.c.id)
+_INSERT_PASSAGE = _passages.insert()
+_POINT_AT_REPEATED = (
+    _passages.update()
+    .where(_passages.c.document_id == sa.bindparam("doc"), _passages.c.index == sa.bindparam("repeat"))
+    .values(
+        duplicate_of_id=sa.select(_passages.c.id)
+        .where(_passages.c.document_id == sa.bindparam("original_doc"), _passages.c.index == sa.bindparam("original"))
+        .scalar_subquery()
+    )
+)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What happened to one document (or one rejected line or file)."""
+
+    status: str  # "imported", "skipped", "rejected" or "notice"
+    path: str
+    line: int | None
+    message: str
+    external_id: str | None = None
+    passages: int = 0
+    size: int = 0
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    fmt: str = "auto"
+    read: ReadOptions = ReadOptions(max_document_bytes=20 * 1024 * 1024)
+    max_passage_chars: int = 600
+    workers: int = 1  # processes splitting documents; 1 splits in this process
+
+
+@dataclass
+class _Pending:
+    """A document read and checked, waiting to be split and written."""
+
+    source: SourceDocument
+    label: str
+    digest: str
+    size: int
+    passages: list[SplitPassage] = field(default_factory=list)
+
+
+def import_paths(session: so.Session, project: Project, paths: Iterable[Path], settings: ImportSettings) -> Iterator[ImportOutcome]:
+    """Import every document in `paths`, yielding one outcome per document, rejection or notice."""
+    items = _read_all(paths, settings)
+    jobs = _batches(items, settings)
+    for job in split_batches(jobs, settings.workers):
+        yield from job.outcomes_before
+        yield from _store_batch(session, project, job.documents)
+
+
+def _read_all(paths: Iterable[Path], settings: ImportSettings) -> Iterator[_Pending | ImportOutcome]:
+    for path in paths:
+        path = Path(path)
+        label = str(path)
+        try:
+            fmt = format_of(path, settings.fmt)
+            if not path.is_file():
+                raise DecodingError("no such file")
+        except DecodingError as error:
+            yield ImportOutcome("rejected", label, None, str(error))
+            continue
+        for item in read_documents(path, fmt, settings.read):
+            yield _checked(item, label, settings)
+
+
+def _checked(item, label: str, settings: ImportSettings) -> _Pending | ImportOutcome:
+    if isinstance(item, Rejection):
+        return ImportOutcome("rejected", label, item.line, item.message)
+    if isinstance(item, Notice):
+        return ImportOutcome("notice", label, item.line, item.message)
+    encoded = item.text.encode("utf-8")
+    if len(encoded) > settings.read.max_document_bytes:
+        limit = settings.read.max_document_bytes / 1e6
+        return ImportOutcome("rejected", label, item.line, f"document is over the limit of {limit:.1f} MB", item.external_id)
+    return _Pending(item, label, hashlib.sha256(encoded).hexdigest(), len(encoded))
+
+
+def _batches(items: Iterator[_Pending | ImportOutcome], settings: ImportSettings) -> Iterator[SplitJob]:
+    """Group documents into bounded batches; outcomes met on the way travel with the next batch."""
+    job = SplitJob(settings.max_passage_chars)
+    size = 0
+    for item in items:
+        if isinstance(item, ImportOutcome):
+            job.outcomes_before.append(item)
+            continue
+        job.documents.append(item)
+        size += item.size
+        if len(job.documents) >= BATCH_DOCUMENTS or size >= BATCH_BYTES:
+            yield job
+            job, size = SplitJob(settings.max_passage_chars), 0
+    if job.documents or job.outcomes_before:
+        yield job
+
+
+def _store_batch(session: so.Session, project: Project, batch: list[_Pending]) -> list[ImportOutcome]:
+    if not batch:
+        return []
+    fresh, outcomes = _without_existing(session.connection(), project.id, batch)
+    if not fresh:
+        return outcomes
+    try:
+        with session.begin_nested():
+            _insert(session.connection(), project.id, fresh)
+        return outcomes + [_imported(pending) for pending in fresh]
+    except IntegrityError:
+        return outcomes + [_store_alone(session, project.id, pending) for pending in fresh]
+
+
+def _store_alone(session: so.Session, project_id: int, pending: _Pending) -> ImportOutcome:
+    try:
+        with session.begin_nested():
+            _insert(session.connection(), project_id, [pending])
+    except IntegrityError as error:
+        message = f"could not be stored: {error.orig}"
+        return ImportOutcome("rejected", pending.label, pending.source.line, message, pending.source.external_id)
+    return _imported(pending)
+
+
+def _imported(pending: _Pending) -> ImportOutcome:
+    total = len(pending.passages)
+    annotatable = sum(passage.annotatable for passage in pending.passages)
+    message = f"imported {pending.source.external_id}: {total} passages, {annotatable} to annotate"
+    return ImportOutcome("imported", pending.label, pending.source.line, message, pending.source.external_id, total, pending.size)
+
+
+def _without_existing(connection, project_id: int, batch: list[_Pending]) -> tuple[list[_Pending], list[ImportOutcome]]:
+    """Documents to write, and outcomes for those already there (identical: skipped; same
+    id, other text: rejected), also within the batch itself."""
+    known = _existing_documents(connection, project_id, batch)
+    fresh: list[_Pending] = []
+    outcomes: list[ImportOutcome] = []
+    for pending in batch:
+        source = pending.source
+        holder = known["sha256"].get(pending.digest)
+        if holder is not None:
+            message = f"skipped {source.external_id}: identical to document {holder}, already imported"
+            outcomes.append(ImportOutcome("skipped", pending.label, source.line, message, source.external_id, size=pending.size))
+        elif source.external_id in known["external_id"]:
+            message = f'document id "{source.external_id}" already exists in this project with different text'
+            outcomes.append(ImportOutcome("rejected", pending.label, source.line, message, source.external_id, size=pending.size))
+        else:
+            fresh.append(pending)
+            known["sha256"][pending.digest] = source.external_id
+            known["external_id"].add(source.external_id)
+    return fresh, outcomes
+
+
+def _existing_documents(connection, project_id: int, batch: list[_Pending]) -> dict:
+    digests = [pending.digest for pending in batch]
+    ids = [pending.source.external_id for pending in batch]
+    rows = connection.execute(
+        sa.select(_documents.c.external_id, _documents.c.sha256).where(
+            _documents.c.project_id == project_id,
+            sa.or_(_documents.c.sha256.in_(digests), _documents.c.external_id.in_(ids)),
+        )
+    ).all()
+    return {"sha256": {row.sha256: row.external_id for row in rows}, "external_id": {row.external_id for row in rows}}
+
+
+def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
+    """Write documents and passages with Core statements (the ORM would cost more than the
+    splitting); passages repeating earlier text point at its first occurrence."""
+    now = utcnow()
+    document_ids = [
+        connection.execute(_INSERT_DOCUMENT, {
+            "project_id": project_id, "external_id": p.source.external_id, "title": p.source.title,
+            "source": p.label, "raw_text": p.source.text, "sha256": p.digest, "meta": p.source.meta,
+            "imported_at": now,
+        }).scalar_one()
+        for p in batch
+    ]
+    earlier = _first_occurrences(connection, project_id, batch)
+    rows: list[dict] = []
+    repeats: list[dict] = []
+    for document_id, pending in zip(document_ids, batch):
+        for passage in pending.passages:
+            rows.append(_passage_row(project_id, document_id, passage, earlier, repeats))
+        earlier.update({p.text_hash: (document_id, p.index) for p in pending.passages if p.text_hash not in earlier})
+    if rows:
+        connection.execute(_INSERT_PASSAGE, rows)
+    if repeats:
+        connection.execute(_POINT_AT_REPEATED, repeats)
+
+
+def _first_occurrences(connection, project_id: int, batch: list[_Pending]) -> dict[str, int | tuple[int, int]]:
+    """For texts of this batch already in the project, the id of their first passage."""
+    hashes = sorted({p.text_hash for pending in batch for p in pending.passages})
+    found: dict = {}
+    for start in range(0, len(hashes), IN_CHUNK):
+        rows = connection.execute(
+            sa.select(_passages.c.text_hash, sa.func.min(_passages.c.id))
+            .where(_passages.c.project_id == project_id, _passages.c.text_hash.in_(hashes[start:start + IN_CHUNK]))
+            .group_by(_passages.c.text_hash)
+        )
+        found.update(rows.all())
+    return found
+
+
+def _passage_row(project_id: int, document_id: int, passage: SplitPassage, earlier: dict, repeats: list[dict]) -> dict:
+    """The row for one passage. A repeat inside the document, or of a passage written in this
+    batch, gets its pointer afterwards (its target's id is not known yet)."""
+    reason = passage.excluded_reason
+    target = None
+    if passage.duplicate_of is not None:
+        repeats.append({"doc": document_id, "repeat": passage.index, "original_doc": document_id, "original": passage.duplicate_of})
+    elif passage.text_hash in earlier:
+        first = earlier[passage.text_hash]
+        reason = reason or "duplicate"
+        if isinstance(first, tuple):
+            repeats.append({"doc": document_id, "repeat": passage.index, "original_doc": first[0], "original": first[1]})
+        else:
+            target = first
+    return {
+        "project_id": project_id, "document_id": document_id, "index": passage.index,
+        "start": passage.start, "end": passage.end, "text": passage.text, "text_hash": passage.text_hash,
+        "annotatable": reason is None, "excluded_reason": reason, "duplicate_of_id": target,
+        "splitter_version": SPLITTER_VERSION,
+    }
