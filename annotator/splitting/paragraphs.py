@@ -109,7 +109,7 @@ def _mark_menus(units: list[Unit]) -> None:
     navigation menus."""
     run: list[Unit] = []
     for unit in units:
-        if unit.kind == "item" and bp.is_short_item(unit.body):
+        if unit.marker and (unit.boilerplate or bp.is_short_item(unit.body)):
             run.append(unit)
         elif not unit.boilerplate:
             _flag_if_run(run)

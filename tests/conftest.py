@@ -1,0 +1,111 @@
+"""Fixtures. Every test that uses the database runs on SQLite and, when
+ANNOTATOR_TEST_DATABASE_URL is set (CI sets it to PostgreSQL), on that database too."""
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from annotator import create_app
+from annotator.db import db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXTRA_DATABASE = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if EXTRA_DATABASE else [])
+
+
+def _reset_database(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory):
+    """A migrated, empty database for the whole session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        url = EXTRA_DATABASE
+        _reset_database(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "TESTING": True})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=str(Path(app.root_path) / "migrations"))
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test",
+        "TESTING": True,
+        "MAX_DOCUMENT_BYTES": 20 * 1024 * 1024,
+        "MAX_PASSAGE_CHARS": 600,
+    })
+    app.instance_path = str(tmp_path / "instance")
+    Path(app.instance_path).mkdir()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner(mix_stderr=False) if _runner_mixes_stderr() else app.test_cli_runner()
+
+
+def _runner_mixes_stderr() -> bool:
+    import inspect
+
+    from click.testing import CliRunner
+
+    return "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+
+
+@pytest.fixture
+def make_project(app):
+    """Create a project through the service; returns it."""
+    from annotator.projects.services import create_project
+
+    def make(name="Claims", **options):
+        project = create_project(db.session, name, **options)
+        db.session.commit()
+        return project
+
+    return make
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """Write bytes or text into a file under a fresh folder; returns its path."""
+
+    def write(name: str, content: bytes | str) -> Path:
+        path = tmp_path / "input" / name
+        path.parent.mkdir(exist_ok=True)
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return path
+
+    return write
