@@ -55,7 +55,7 @@ def detect_legacy_encoding(sample: bytes) -> str:
     results = from_bytes(sample)
     candidates = [match.encoding for match in list(results)[:5]]
     best = candidates[0] if candidates else None
-    if best is not None and not _is_latin(str(results.best())):
+    if best is not None and _mostly_other_script(str(results.best())):
         return best
     scored = []
     for rank, encoding in enumerate(["cp1252"] + [c for c in candidates if c != "cp1252"]):
@@ -85,12 +85,15 @@ def _looks_binary(head: bytes) -> bool:
     return control > len(head) * 0.05
 
 
-def _is_latin(text: str) -> bool:
+_OTHER_SCRIPTS = ("CYRILLIC", "GREEK", "ARABIC", "HEBREW", "CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "DEVANAGARI", "ARMENIAN", "GEORGIAN")
+
+
+def _mostly_other_script(text: str) -> bool:
+    """Whether the non-ASCII letters are mostly of a script other than Latin: then the
+    detector's choice among encodings of that script stands."""
     letters = [c for c in text if ord(c) > 127 and c.isalpha()]
-    if not letters:
-        return True
-    latin = sum(unicodedata.name(c, "").startswith("LATIN") for c in letters)
-    return latin >= 0.8 * len(letters)
+    other = sum(unicodedata.name(c, "").startswith(_OTHER_SCRIPTS) for c in letters)
+    return bool(letters) and other >= 0.5 * len(letters)
 
 
 def _mojibake_score(text: str) -> float:

@@ -1,0 +1,79 @@
+"""Label schemas: the default claim schema, and clear errors for a broken one."""
+
+import json
+
+import pytest
+
+from annotator.projects.label_schema import SchemaError, default_schema, load_schema, validate_schema
+
+
+def test_default_schema_is_the_claim_schema():
+    schema = default_schema()
+    validate_schema(schema)
+    fields = {field["name"]: field for field in schema["fields"]}
+    assert list(fields) == ["claim_type", "stance", "verifiability"]
+    assert [o["value"] for o in fields["claim_type"]["options"]] == [
+        "no_claim", "opinion", "quantity", "event", "causal", "rule", "prediction", "personal_experience", "other_claim",
+    ]
+    assert [o["value"] for o in fields["stance"]["options"]] == ["favor", "against", "neutral", "unrelated"]
+    assert [o["value"] for o in fields["verifiability"]["options"]] == ["verifiable", "partly_verifiable", "unverifiable"]
+    assert fields["verifiability"]["level"] == "ordinal" and fields["stance"]["level"] == "nominal"
+    assert fields["stance"]["show_if"] == {"field": "claim_type", "not_in": ["no_claim"]}
+    assert fields["verifiability"]["show_if"] == {"field": "claim_type", "not_in": ["no_claim"]}
+
+
+def test_default_schema_is_a_copy():
+    default_schema()["fields"].clear()
+    assert default_schema()["fields"]
+
+
+def problems_of(schema) -> list[str]:
+    with pytest.raises(SchemaError) as raised:
+        validate_schema(schema)
+    return raised.value.problems
+
+
+def test_every_problem_is_named_by_its_path():
+    schema = {"fields": [
+        {"name": "Claim Type", "label": "", "level": "categorical", "options": [{"value": "a", "label": "A", "key": "aa"}]},
+        {"name": "stance", "label": "Stance", "level": "nominal", "show_if": {"field": "missing", "not_in": ["x"]},
+         "options": [{"value": "f", "label": "F", "key": "f"}, {"value": "f", "label": "G", "key": "F"}]},
+    ]}
+    assert problems_of(schema) == [
+        "fields[0].name: must be lower-case letters, digits and \"_\", got 'Claim Type'",
+        "fields[0].label: a non-empty text is required",
+        "fields[0].level: must be one of nominal, ordinal, got 'categorical'",
+        "fields[0].options: a list of at least two options is required",
+        'fields[1].options[1].value: "f" is used twice',
+        'fields[1].options[1].key: "F" is used twice in this field',
+        'fields[1].show_if.field: no field named "missing"',
+    ]
+
+
+def test_show_if_must_name_options_of_the_other_field():
+    schema = default_schema()
+    schema["fields"][1]["show_if"] = {"field": "claim_type", "not_in": ["nothing"]}
+    assert problems_of(schema) == ['fields[1].show_if.not_in: "nothing" is not an option of "claim_type"']
+
+
+def test_keys_reserved_by_the_annotate_screen_are_refused():
+    schema = default_schema()
+    schema["fields"][0]["options"][0]["key"] = "s"
+    assert problems_of(schema) == ['fields[0].options[0].key: "s" is reserved for the annotate screen']
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("{", "line 1: not valid JSON: Expecting property name enclosed in double quotes"),
+    ("[]", 'the schema must be an object with a "fields" list'),
+    ('{"fields": []}', '"fields" is empty: a schema needs at least one field'),
+])
+def test_loading_reports_json_and_shape_errors(text, problem):
+    with pytest.raises(SchemaError) as raised:
+        load_schema(text)
+    assert raised.value.problems == [problem]
+
+
+def test_a_valid_custom_schema_loads():
+    schema = {"fields": [{"name": "sarcasm", "label": "Sarcastic?", "level": "nominal", "required": True,
+                          "options": [{"value": "yes", "label": "Yes", "key": "y"}, {"value": "no", "label": "No", "key": "n"}]}]}
+    assert load_schema(json.dumps(schema)) == schema

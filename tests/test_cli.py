@@ -1,0 +1,137 @@
+"""The command line a user types: projects, users, export, serve, the demo."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash
+
+from annotator.db import db
+from annotator.projects.models import Project, ProjectSchema
+from annotator.users.models import User
+from tests.conftest import FIXTURES
+
+
+def test_create_project_with_defaults(runner):
+    result = runner.invoke(args=["create-project", "Bike lanes", "--target", "Cities should build bike lanes", "--overlap", "3"])
+    assert result.exit_code == 0, result.output
+    project = db.session.scalar(sa.select(Project))
+    assert (project.name, project.target, project.overlap_k, project.schema_version) == ("Bike lanes", "Cities should build bike lanes", 3, 1)
+    schema = db.session.scalar(sa.select(ProjectSchema.definition))
+    assert [field["name"] for field in schema["fields"]] == ["claim_type", "stance", "verifiability"]
+
+
+def test_create_project_with_a_broken_schema_says_why_and_creates_nothing(runner, write_file):
+    schema = write_file("schema.json", json.dumps({"fields": [{"name": "x", "label": "X", "level": "interval", "options": []}]}))
+    result = runner.invoke(args=["create-project", "P", "--schema", str(schema)])
+    assert result.exit_code == 1
+    assert "fields[0].level: must be one of nominal, ordinal, got 'interval'" in result.stderr
+    assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
+
+
+def test_project_names_are_unique(runner):
+    runner.invoke(args=["create-project", "P"])
+    result = runner.invoke(args=["create-project", "P"])
+    assert result.exit_code == 1
+    assert 'a project named "P" already exists' in result.stderr
+
+
+def test_create_user_hashes_the_password(runner):
+    result = runner.invoke(args=["create-user", "ada", "--role", "annotator", "--password-stdin"], input="correct horse battery\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User))
+    assert (user.username, user.role, user.active) == ("ada", "annotator", True)
+    assert "correct horse" not in user.password_hash and user.password_hash.startswith("scrypt:")
+    assert check_password_hash(user.password_hash, "correct horse battery")
+
+
+@pytest.mark.parametrize("password, message", [("short", "at least 8 characters")])
+def test_create_user_refuses_weak_passwords(runner, password, message):
+    result = runner.invoke(args=["create-user", "bob", "--role", "admin", "--password-stdin"], input=password + "\n")
+    assert result.exit_code == 1 and message in result.stderr
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_export_passages_as_jsonl(runner, make_project, tmp_path):
+    make_project("Claims")
+    runner.invoke(args=["import-docs", "Claims", str(FIXTURES / "splitting" / "pdf_newsletter.txt")])
+    output = tmp_path / "passages.jsonl"
+    result = runner.invoke(args=["export", "Claims", "--kind", "passages", "-o", str(output)])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [r["index"] for r in records] == list(range(7))
+    assert set(records[0]) == {"passage_id", "document_id", "index", "text", "start", "end", "annotatable", "excluded_reason"}
+    assert records[3] | {"passage_id": 0} == {
+        "passage_id": 0, "document_id": "pdf_newsletter", "index": 3, "text": "Page 2",
+        "start": 595, "end": 601, "annotatable": False, "excluded_reason": "boilerplate",
+    }
+    assert records[6]["excluded_reason"] == "duplicate"
+
+
+def test_export_to_gzip(runner, make_project, tmp_path):
+    import gzip
+
+    make_project("Claims")
+    runner.invoke(args=["import-docs", "Claims", str(FIXTURES / "splitting" / "blog_listing.txt")])
+    output = tmp_path / "passages.jsonl.gz"
+    runner.invoke(args=["export", "Claims", "--kind", "passages", "-o", str(output)])
+    assert len(gzip.open(output).read().splitlines()) == 14
+
+
+def test_setup_demo_creates_project_and_admin_once(runner):
+    first = runner.invoke(args=["setup-demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["setup-demo"])
+    password_line = [line for line in first.output.splitlines() if line.startswith("demo admin:")]
+    assert password_line and password_line == [l for l in second.output.splitlines() if l.startswith("demo admin:")]
+    password = password_line[0].split("password ")[1].strip()
+    admin = db.session.scalar(sa.select(User))
+    assert admin.role == "admin" and check_password_hash(admin.password_hash, password)
+    project = db.session.scalar(sa.select(Project))
+    assert project.name.startswith("Demo") and db.session.scalar(sa.select(sa.func.count(Project.id))) == 1
+    from annotator.documents.models import Document, Passage
+
+    assert db.session.scalar(sa.select(sa.func.count(Document.id))) == 4
+    reasons = set(db.session.scalars(sa.select(Passage.excluded_reason)))
+    assert {None, "boilerplate", "duplicate"} <= reasons
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_runs_a_multithreaded_wsgi_server(tmp_path):
+    port = _free_port()
+    environment = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    annotator = [sys.executable, "-c", "from annotator.cli import main; main()"]
+    subprocess.run([*annotator, "init-db"], env=environment, check=True, capture_output=True)
+    with open(tmp_path / "serve.log", "wb") as log:
+        server = subprocess.Popen([*annotator, "serve", "--port", str(port)], env=environment, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            with _get_when_up(f"http://127.0.0.1:{port}/") as response:
+                assert response.status == 200
+                assert response.headers["Server"] == "annotator"  # waitress with our ident, not Werkzeug
+                assert b"annotator" in response.read()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _get_when_up(url: str, seconds: float = 20.0):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return urllib.request.urlopen(url, timeout=5)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
