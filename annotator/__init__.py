@@ -1,48 +1,13 @@
-"""annotator: annotate claims in text, with several annotators, agreement and JSONL export."""
+"""annotator: annotate claims in text, with several annotators, agreement and JSONL export.
 
-from pathlib import Path
-
-from flask import Flask
-from flask_htmx import HTMX
-
-from annotator.config import configure
-from annotator.db import db, engine_options
-
-htmx = HTMX()
+The application factory lives in `annotator.app`; it is imported lazily so that the pure
+core (`annotator.splitting`) loads without Flask, as worker processes need it.
+"""
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """The application factory; `test_config` replaces the instance and environment settings."""
-    templates, static = _asset_folders()
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder=str(templates),
-        static_folder=str(static),
-    )
-    configure(app, test_config)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
-    db.init_app(app)
-    htmx.init_app(app)
-    _register(app)
-    return app
+def __getattr__(name: str):
+    if name == "create_app":
+        from annotator.app import create_app
 
-
-def _asset_folders() -> tuple[Path, Path]:
-    """`templates/` and `static/` sit at the top of the repository; an installed wheel ships
-    them inside the package."""
-    package = Path(__file__).resolve().parent
-    for root in (package, package.parent):
-        if (root / "templates").is_dir() and (root / "static").is_dir():
-            return root / "templates", root / "static"
-    raise RuntimeError(f"templates/ and static/ not found beside {package}")
-
-
-def _register(app: Flask) -> None:
-    from annotator import cli, models  # noqa: F401  (models: every table known to Alembic)
-    from annotator.migrations_setup import migrate
-    from annotator.web.main import bp as main_bp
-
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
-    app.register_blueprint(main_bp)
-    cli.init_app(app)
+        return create_app
+    raise AttributeError(f"module 'annotator' has no attribute {name!r}")

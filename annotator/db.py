@@ -39,3 +39,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     # FULL: a commit survives power loss, not only a crash of the process.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """INSERT many rows of plain values, straight to the driver's executemany.
+
+    For tens of thousands of rows SQLAlchemy's per-row parameter processing costs more than
+    the database's own work; the statement is still compiled by SQLAlchemy for the dialect."""
+    if not rows:
+        return
+    compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    order = compiled.positiontup
+    parameters = [tuple(row[key] for key in order) for row in rows] if order else rows
+    connection.exec_driver_sql(compiled.string, parameters)

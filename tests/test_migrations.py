@@ -24,7 +24,7 @@ def test_database_enforces_one_passage_per_index(app, make_project):
     db.session.add(document)
     db.session.flush()
     row = dict(project_id=project.id, document_id=document.id, index=0, start=0, end=3, text="abc",
-               text_hash="h", annotatable=True, excluded_reason=None, splitter_version="1.0")
+               text_hash=1, annotatable=True, excluded_reason=None, splitter_version="1.0")
     db.session.add(Passage(**row))
     db.session.flush()
     db.session.add(Passage(**row))

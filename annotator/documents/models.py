@@ -53,7 +53,12 @@ class Passage(db.Model):
             name="annotatable_or_excluded",
         ),
         sa.Index("ix_passage_project_id_text_hash", "project_id", "text_hash"),
-        sa.Index("ix_passage_project_id_annotatable", "project_id", "annotatable", "id"),
+        # Most passages repeat nothing: index only those that do (for ON DELETE SET NULL).
+        sa.Index(
+            "ix_passage_duplicate_of_id", "duplicate_of_id",
+            sqlite_where=sa.text("duplicate_of_id IS NOT NULL"),
+            postgresql_where=sa.text("duplicate_of_id IS NOT NULL"),
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -65,12 +70,10 @@ class Passage(db.Model):
     start: so.Mapped[int]
     end: so.Mapped[int]
     text: so.Mapped[str] = so.mapped_column(sa.Text)
-    text_hash: so.Mapped[str] = so.mapped_column(sa.String(32))
+    text_hash: so.Mapped[int] = so.mapped_column(sa.BigInteger)  # of the words, to find repeats
     annotatable: so.Mapped[bool] = so.mapped_column(default=True)
     excluded_reason: so.Mapped[str | None] = so.mapped_column(sa.String(20))
-    duplicate_of_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("passage.id", ondelete="SET NULL"), index=True
-    )
+    duplicate_of_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("passage.id", ondelete="SET NULL"))
     splitter_version: so.Mapped[str] = so.mapped_column(sa.String(20))
 
     document: so.Mapped[Document] = so.relationship(back_populates="passages")

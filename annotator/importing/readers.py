@@ -212,10 +212,9 @@ def _valid_utf8(head: bytes, rest: BinaryIO) -> bool:
 
 
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return " ".join(line.split())[:200]
-    return ""
+    """The first non-blank line, whitespace collapsed, at most 200 characters (for titles)."""
+    head = text[:2000].lstrip()
+    return " ".join(head.splitlines()[0].split())[:200] if head else ""
 
 
 def _encoding_meta(decoded: Decoded) -> dict[str, str]:

@@ -17,6 +17,7 @@ import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
 from annotator.clock import utcnow
+from annotator.db import insert_many
 from annotator.documents.models import Document, Passage
 from annotator.importing.decoding import DecodingError
 from annotator.importing.readers import Notice, ReadOptions, Rejection, SourceDocument, format_of, read_documents
@@ -30,8 +31,7 @@ IN_CHUNK = 500
 
 _documents = Document.__table__
 _passages = Passage.__table__
-_INSERT_DOCUMENT = _documents.insert().returning(_documents.c.id)
-_INSERT_PASSAGE = _passages.insert()
+_INSERT_DOCUMENTS = _documents.insert().returning(_documents.c.id, _documents.c.external_id)
 _POINT_AT_REPEATED = (
     _passages.update()
     .where(_passages.c.document_id == sa.bindparam("doc"), _passages.c.index == sa.bindparam("repeat"))
@@ -204,14 +204,16 @@ def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
     """Write documents and passages with Core statements (the ORM would cost more than the
     splitting); passages repeating earlier text point at its first occurrence."""
     now = utcnow()
-    document_ids = [
-        connection.execute(_INSERT_DOCUMENT, {
+    inserted = connection.execute(_INSERT_DOCUMENTS, [
+        {
             "project_id": project_id, "external_id": p.source.external_id, "title": p.source.title,
             "source": p.label, "raw_text": p.source.text, "sha256": p.digest, "meta": p.source.meta,
             "imported_at": now,
-        }).scalar_one()
+        }
         for p in batch
-    ]
+    ])
+    id_of = {external_id: document_id for document_id, external_id in inserted}
+    document_ids = [id_of[p.source.external_id] for p in batch]
     earlier = _first_occurrences(connection, project_id, batch)
     rows: list[dict] = []
     repeats: list[dict] = []
@@ -219,8 +221,7 @@ def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
         for passage in pending.passages:
             rows.append(_passage_row(project_id, document_id, passage, earlier, repeats))
         earlier.update({p.text_hash: (document_id, p.index) for p in pending.passages if p.text_hash not in earlier})
-    if rows:
-        connection.execute(_INSERT_PASSAGE, rows)
+    insert_many(connection, _passages, rows)
     if repeats:
         connection.execute(_POINT_AT_REPEATED, repeats)
 

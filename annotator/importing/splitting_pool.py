@@ -4,6 +4,7 @@ Splitting is pure CPU work, so on a multi-core machine it runs in other processe
 one reads input and writes to the database. At most two batches per worker are in flight, so
 memory stays bounded whatever the size of the input."""
 
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -25,24 +26,54 @@ def split_texts(texts: list[str], max_chars: int) -> list[list[SplitPassage]]:
 
 
 def split_batches(jobs: Iterator[SplitJob], workers: int) -> Iterator[SplitJob]:
-    """The jobs in order, each document's `passages` filled in."""
+    """The jobs in order, each document's `passages` filled in. Until the worker pool has
+    started, this process splits batches itself; results are always handed on in input
+    order, so that "first occurrence" of repeated text does not depend on timing."""
     if workers <= 1:
         for job in jobs:
-            _fill(job, split_texts([d.source.text for d in job.documents], job.max_chars))
+            _split_here(job)
             yield job
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+        started = pool.submit(_ready)
         in_flight: deque = deque()
         for job in jobs:
-            in_flight.append((job, pool.submit(split_texts, [d.source.text for d in job.documents], job.max_chars)))
-            if len(in_flight) >= 2 * workers:
+            if started.done():
+                in_flight.append((job, pool.submit(split_texts, [d.source.text for d in job.documents], job.max_chars)))
+            else:
+                in_flight.append((_split_here(job), None))
+            while in_flight and (in_flight[0][1] is None or len(in_flight) >= 2 * workers):
                 yield _finished(*in_flight.popleft())
         while in_flight:
             yield _finished(*in_flight.popleft())
 
 
+def _worker_context():
+    """Fork from this process when it runs a single thread: workers start at once, already
+    warmed, and only ever run the pure splitter (they never touch the inherited database
+    connections and leave through os._exit). With other threads about (a web server),
+    forking is unsafe: workers then come from a fork server that preloads the splitter."""
+    import annotator.importing.split_worker  # noqa: F401  (warm the splitter before forking)
+
+    if threading.active_count() == 1:
+        return get_context("fork")
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["annotator.importing.split_worker"])
+    return context
+
+
+def _ready() -> bool:
+    return True
+
+
+def _split_here(job: SplitJob) -> SplitJob:
+    _fill(job, split_texts([d.source.text for d in job.documents], job.max_chars))
+    return job
+
+
 def _finished(job: SplitJob, future) -> SplitJob:
-    _fill(job, future.result())
+    if future is not None:
+        _fill(job, future.result())
     return job
 
 

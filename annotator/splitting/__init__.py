@@ -9,7 +9,7 @@ passages, flagged not annotatable, so the whole document remains auditable.
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from annotator.splitting.duplicates import comparison_words, find_repeats, is_excerpt, text_hash
 from annotator.splitting.hyphenation import drop_hyphen, ends_with_hyphen_break
@@ -26,13 +26,14 @@ _REMOVE_INVISIBLE = str.maketrans("", "", INVISIBLE)
 _HAS_WORD = re.compile(r"\w")
 
 
-@dataclass(frozen=True, slots=True)
-class SplitPassage:
+class SplitPassage(NamedTuple):
+    """One passage; a tuple so that it is cheap to send between processes."""
+
     index: int
     start: int
     end: int
     text: str
-    text_hash: str
+    text_hash: int
     excluded_reason: str | None  # None, "boilerplate" or "duplicate"
     duplicate_of: int | None  # index of the passage this one repeats
 
@@ -73,6 +74,8 @@ def _merge_boilerplate(units: list[Unit]) -> list[Unit]:
 
 
 def _unit_passages(raw: str, unit: Unit, max_chars: int, min_chars: int) -> list[tuple[int, int, str]]:
+    if len(unit.lines) == 1 and unit.end - unit.start <= max_chars:
+        return [(unit.start, unit.end, clean_text(raw[unit.start:unit.end]))]
     text, text_starts, raw_starts = _joined_text(raw, unit)
     if len(text) <= max_chars:
         return [(unit.start, unit.end, clean_text(text))]

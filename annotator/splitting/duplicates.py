@@ -5,6 +5,7 @@ import re
 import unicodedata
 from collections import Counter
 from hashlib import blake2b
+from itertools import islice
 
 _WORD = re.compile(r"\w+")
 SHINGLE_WORDS = 5
@@ -17,14 +18,14 @@ _TRAILING_ELLIPSIS = re.compile(r"(?:\.{2,}|…)[\"'”’)\]]*$")
 def comparison_words(text: str) -> list[str]:
     """The words of `text` as compared for repetition: case, accents' composition and
     punctuation (straight or curly quotes) do not matter."""
-    if not unicodedata.is_normalized("NFKC", text):
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return _WORD.findall(text.casefold())
 
 
-def text_hash(words: list[str]) -> str:
-    """A stable fingerprint of a passage's words, for finding repeats across documents."""
-    return blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+def text_hash(words: list[str]) -> int:
+    """A stable 64-bit fingerprint of a passage's words, for finding repeats across documents."""
+    return int.from_bytes(blake2b(" ".join(words).encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def is_excerpt(text: str) -> bool:
@@ -60,43 +61,48 @@ def _shingles(words: list[str]) -> set[int] | None:
     """Hashes of the passage's overlapping 5-word sequences (hashed once: tuples re-hash)."""
     if len(words) < SHINGLE_WORDS + MIN_SHINGLES - 1:
         return None
-    return set(map(hash, zip(*(words[i:] for i in range(SHINGLE_WORDS)))))
+    return set(map(hash, zip(*(islice(words, i, None) for i in range(SHINGLE_WORDS)))))
+
+
+class _Owners:
+    """Which passage first held each shingle; a set beside the map keeps set algebra in C."""
+
+    def __init__(self):
+        self.first: dict[int, int] = {}
+        self.seen: set[int] = set()
+
+    def claim(self, passage_shingles: set[int], index: int) -> None:
+        new = passage_shingles - self.seen
+        self.seen |= new
+        self.first.update(dict.fromkeys(new, index))
+
+    def best_source(self, passage_shingles: set[int]) -> int | None:
+        """The passage sharing most shingles, when the shared ones cover the passage."""
+        shared = passage_shingles & self.seen
+        if not shared or len(shared) < COVERED * len(passage_shingles):
+            return None
+        return Counter(self.first[shingle] for shingle in shared).most_common(1)[0][0]
 
 
 def _mark_excerpts(shingles, excerpts, repeats) -> None:
     if not any(excerpt and s for excerpt, s in zip(excerpts, shingles)):
         return
-    owners: dict[int, int] = {}
+    owners = _Owners()
     for index, passage_shingles in enumerate(shingles):
         if passage_shingles and not excerpts[index]:
-            _claim(owners, passage_shingles, index)
+            owners.claim(passage_shingles, index)
     for index, passage_shingles in enumerate(shingles):
         if passage_shingles and excerpts[index]:
-            repeats[index] = _best_source(passage_shingles, owners)
+            repeats[index] = owners.best_source(passage_shingles)
 
 
 def _mark_partial_repeats(shingles, excerpts, repeats) -> None:
-    owners: dict[int, int] = {}
+    owners = _Owners()
     for index, passage_shingles in enumerate(shingles):
         if not passage_shingles or excerpts[index] and repeats[index] is not None:
             continue
-        source = _best_source(passage_shingles, owners)
+        source = owners.best_source(passage_shingles)
         if source is None:
-            _claim(owners, passage_shingles, index)
+            owners.claim(passage_shingles, index)
         else:
             repeats[index] = source
-
-
-def _claim(owners: dict, passage_shingles: set, index: int) -> None:
-    """Record `index` as the first passage holding each of its shingles not seen before."""
-    if owners:
-        passage_shingles = {shingle for shingle in passage_shingles if shingle not in owners}
-    owners.update(dict.fromkeys(passage_shingles, index))
-
-
-def _best_source(passage_shingles: set, owners: dict) -> int | None:
-    """The passage sharing most shingles, when the shared ones cover the passage."""
-    shared = passage_shingles & owners.keys()
-    if not shared or len(shared) < COVERED * len(passage_shingles):
-        return None
-    return Counter(owners[shingle] for shingle in shared).most_common(1)[0][0]

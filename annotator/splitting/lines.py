@@ -39,12 +39,6 @@ def _line(content: str, offset: int) -> Line | None:
     text = content.strip(EDGE_CHARS)
     if not text:
         return None
-    lead = len(content) - len(content.lstrip(EDGE_CHARS))
-    tail = content[lead + len(text):]
-    return Line(
-        start=offset + lead,
-        end=offset + lead + len(text),
-        text=text,
-        indent=lead,
-        soft_break="\u00ad" in tail,
-    )
+    lead = 0 if content[0] == text[0] else len(content) - len(content.lstrip(EDGE_CHARS))
+    soft_break = "\u00ad" in content and "\u00ad" in content[lead + len(text):]
+    return Line(offset + lead, offset + lead + len(text), text, lead, soft_break)

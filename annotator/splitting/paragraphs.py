@@ -121,11 +121,12 @@ def _mark_link_lists(units: list[Unit]) -> None:
     """Runs of one-line, few-word lines inside one block are link lists."""
     run: list[Unit] = []
     for unit in units:
-        if _is_link_line(unit) and run and run[-1].block == unit.block:
+        link = _is_link_line(unit)
+        if link and run and run[-1].block == unit.block:
             run.append(unit)
         else:
             _flag_if_run(run)
-            run = [unit] if _is_link_line(unit) else []
+            run = [unit] if link else []
     _flag_if_run(run)
 
 

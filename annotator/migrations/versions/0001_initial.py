@@ -73,7 +73,7 @@ def upgrade():
     sa.Column('start', sa.Integer(), nullable=False),
     sa.Column('end', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('text_hash', sa.String(length=32), nullable=False),
+    sa.Column('text_hash', sa.BigInteger(), nullable=False),
     sa.Column('annotatable', sa.Boolean(), nullable=False),
     sa.Column('excluded_reason', sa.String(length=20), nullable=True),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
@@ -88,8 +88,7 @@ def upgrade():
     sa.UniqueConstraint('document_id', 'index', name=op.f('uq_passage_document_id_index'))
     )
     with op.batch_alter_table('passage', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_passage_duplicate_of_id'), ['duplicate_of_id'], unique=False)
-        batch_op.create_index('ix_passage_project_id_annotatable', ['project_id', 'annotatable', 'id'], unique=False)
+        batch_op.create_index('ix_passage_duplicate_of_id', ['duplicate_of_id'], unique=False, sqlite_where=sa.text('duplicate_of_id IS NOT NULL'), postgresql_where=sa.text('duplicate_of_id IS NOT NULL'))
         batch_op.create_index('ix_passage_project_id_text_hash', ['project_id', 'text_hash'], unique=False)
 
 
@@ -97,8 +96,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('passage', schema=None) as batch_op:
         batch_op.drop_index('ix_passage_project_id_text_hash')
-        batch_op.drop_index('ix_passage_project_id_annotatable')
-        batch_op.drop_index(batch_op.f('ix_passage_duplicate_of_id'))
+        batch_op.drop_index('ix_passage_duplicate_of_id')
 
     op.drop_table('passage')
     op.drop_table('project_schema')
