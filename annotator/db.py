@@ -1,5 +1,7 @@
 """The SQLAlchemy handle, the declarative base and connection settings per database."""
 
+from operator import itemgetter
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_sqlalchemy import SQLAlchemy
@@ -36,6 +38,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # SQLite's default page cache (2 MB) is outgrown by the indexes of one large project;
+    # with a bounded 32 MB cache, inserts do not slow down as the project grows.
+    cursor.execute("PRAGMA cache_size=-32768")
     # FULL: a commit survives power loss, not only a crash of the process.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
@@ -50,5 +55,5 @@ def insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict]) ->
         return
     compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(rows[0]))
     order = compiled.positiontup
-    parameters = [tuple(row[key] for key in order) for row in rows] if order else rows
+    parameters = list(map(itemgetter(*order), rows)) if order else rows
     connection.exec_driver_sql(compiled.string, parameters)

@@ -23,10 +23,11 @@ class Document(db.Model):
     external_id: so.Mapped[str] = so.mapped_column(sa.String(500))
     title: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     source: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    raw_text: so.Mapped[str] = so.mapped_column(sa.Text)
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
-    meta: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
     imported_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # Large columns last: SQLite reads a row's columns in order, through overflow pages.
+    meta: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    raw_text: so.Mapped[str] = so.mapped_column(sa.Text)
 
     passages: so.WriteOnlyMapped["Passage"] = so.relationship(
         back_populates="document", passive_deletes=True

@@ -189,15 +189,18 @@ def _without_existing(connection, project_id: int, batch: list[_Pending]) -> tup
 
 
 def _existing_documents(connection, project_id: int, batch: list[_Pending]) -> dict:
-    digests = [pending.digest for pending in batch]
-    ids = [pending.source.external_id for pending in batch]
-    rows = connection.execute(
-        sa.select(_documents.c.external_id, _documents.c.sha256).where(
-            _documents.c.project_id == project_id,
-            sa.or_(_documents.c.sha256.in_(digests), _documents.c.external_id.in_(ids)),
-        )
+    """Documents of the project with the batch's digests or ids: two lookups, each answered
+    by its own unique index (an OR of the two would scan the project's documents)."""
+    in_project = _documents.c.project_id == project_id
+    by_digest = connection.execute(
+        sa.select(_documents.c.sha256, _documents.c.external_id)
+        .where(in_project, _documents.c.sha256.in_([pending.digest for pending in batch]))
     ).all()
-    return {"sha256": {row.sha256: row.external_id for row in rows}, "external_id": {row.external_id for row in rows}}
+    by_id = connection.execute(
+        sa.select(_documents.c.external_id)
+        .where(in_project, _documents.c.external_id.in_([pending.source.external_id for pending in batch]))
+    ).scalars()
+    return {"sha256": dict(by_digest), "external_id": set(by_id)}
 
 
 def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
