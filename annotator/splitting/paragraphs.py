@@ -20,6 +20,10 @@ PARAGRAPH_END_FILL = 0.75
 # A line without final punctuation this much shorter than the widest is a heading or label.
 HEADING_FILL = 0.6
 OPENERS = "\"'“‘«([¿¡"
+# A block of at least this many line breaks, this share of them after a sentence end, has
+# one paragraph per line.
+LINES_AS_PARAGRAPHS_MIN = 3
+LINES_AS_PARAGRAPHS_SHARE = 0.8
 
 
 @dataclass(slots=True)
@@ -73,7 +77,11 @@ def paragraph_units(lines: list[Line | None]) -> list[Unit]:
 
 
 def _block_units(block: list[Line], number: int) -> list[Unit]:
-    width = max(len(line) for line in block)
+    width: float = max(len(line) for line in block)
+    # Hard-wrapped text breaks lines mid-sentence; when nearly every line ends a sentence,
+    # each line is a paragraph of its own (web text without blank lines).
+    if _lines_are_paragraphs(block):
+        width = float("inf")
     units: list[Unit] = []
     for line in block:
         marker = bp.bullet_marker_length(line.text)
@@ -88,7 +96,12 @@ def _block_units(block: list[Line], number: int) -> list[Unit]:
     return units
 
 
-def _breaks(before: Line, after: Line, width: int) -> bool:
+def _lines_are_paragraphs(block: list[Line]) -> bool:
+    inner = block[:-1]
+    return len(inner) >= LINES_AS_PARAGRAPHS_MIN and sum(bp.ends_sentence(line.text) for line in inner) >= LINES_AS_PARAGRAPHS_SHARE * len(inner)
+
+
+def _breaks(before: Line, after: Line, width: float) -> bool:
     """Whether the line break between two lines of one block ends a paragraph."""
     if before.soft_break or ends_with_hyphen_break(before.text) or starts_lowercase(after.text):
         return False

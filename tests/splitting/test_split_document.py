@@ -133,6 +133,26 @@ def test_headings_and_single_line_paragraphs_of_web_text_stay_apart():
     ]
 
 
+def test_lines_that_each_end_a_sentence_are_paragraphs_even_without_blank_lines():
+    lines = [
+        "The council met on Monday to discuss the new harbour bridge plans in detail.",
+        "Residents complained that the bridge would block the view of the old lighthouse.",
+        "The mayor said construction would begin in spring and last about two years.",
+        "A final vote on the budget is expected before the end of the month, officials said.",
+    ]
+    assert [p.text for p in split_document("\n".join(lines))] == lines
+
+
+def test_wrapped_lines_that_happen_to_end_a_sentence_stay_joined():
+    raw = (
+        "The port authority has received a total of 240 complaints\n"
+        "since January. Most of them concern noise at night, and\n"
+        "residents asked for a curfew on loading after ten o'clock.\n"
+        "The authority promised an answer before the summer break.\n"
+    )
+    assert len(split_document(raw)) == 1
+
+
 def test_long_paragraphs_are_cut_at_sentence_boundaries_under_the_limit():
     sentences = [f"Sentence number {n} reports that {n * 7} ferries were late in the week of the storm." for n in range(1, 13)]
     raw = " ".join(sentences) + " Yes."
