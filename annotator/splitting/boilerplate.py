@@ -54,6 +54,7 @@ _BOILERPLATE_LINE = re.compile(
       | (?:©|\(c\)|copyright\b).*
       | .*\ball\s+rights\s+reserved\b.*
       | (?:https?://|www\.)\S+
+      | [-–—]?\s*\d{{1,4}}\s*[-–—]?
       | (?:{_NAVIGATION})
     )[\s.:!»›>→|…-]*$""",
     re.IGNORECASE | re.VERBOSE,

@@ -108,7 +108,9 @@ def _breaks(before: Line, after: Line, width: float) -> bool:
     if len(before) > MAX_WRAPPED_LINE:
         return True
     if bp.ends_sentence(before.text):
-        return len(before) < PARAGRAPH_END_FILL * width
+        # A short last line ends its paragraph; so does a sentence end before an indented
+        # first line (paragraphs marked by indentation, not blank lines).
+        return len(before) < PARAGRAPH_END_FILL * width or after.indent > before.indent
     return len(before) < HEADING_FILL * width
 
 

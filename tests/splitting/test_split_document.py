@@ -153,6 +153,27 @@ def test_wrapped_lines_that_happen_to_end_a_sentence_stay_joined():
     assert len(split_document(raw)) == 1
 
 
+def test_an_indented_first_line_starts_a_paragraph():
+    raw = (
+        "    The first paragraph starts here and runs on over\n"
+        "several lines until it comes to its very end here.\n"
+        "    The second paragraph begins with an indent and\n"
+        "continues on this line until it is done as well.\n"
+    )
+    assert [p.text for p in split_document(raw)] == [
+        "The first paragraph starts here and runs on over several lines until it comes to its very end here.",
+        "The second paragraph begins with an indent and continues on this line until it is done as well.",
+    ]
+
+
+def test_bare_page_numbers_are_boilerplate():
+    raw = "End of the first page of the report.\n\n- 12 -\n\n13\n\nStart of the next page.\n"
+    assert [(p.text, p.excluded_reason) for p in split_document(raw)] == [
+        ("End of the first page of the report.", None), ("- 12 -", "boilerplate"),
+        ("13", "boilerplate"), ("Start of the next page.", None),
+    ]
+
+
 def test_long_paragraphs_are_cut_at_sentence_boundaries_under_the_limit():
     sentences = [f"Sentence number {n} reports that {n * 7} ferries were late in the week of the storm." for n in range(1, 13)]
     raw = " ".join(sentences) + " Yes."
