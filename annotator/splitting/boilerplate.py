@@ -49,6 +49,8 @@ _BOILERPLATE_LINE = re.compile(
         (?:(?:posted|published|updated)(?:\s+on)?:?\s*)?{_DATE}(?:\s*[|·•,–-]?\s*{_COMMENTS})?
       | {_COMMENTS}
       | {_AGO}
+      | (?:posted|published|written|updated)\s+(?:by|on|in)\b.{{0,120}}
+      | .{{0,120}}[|·•,]\s*{_COMMENTS}
       | (?:{_SOCIAL}[\s|·•,/]*){{2,}}
       | {_SOCIAL}
       | (?:©|\(c\)|copyright\b).*

@@ -166,6 +166,11 @@ def test_an_indented_first_line_starts_a_paragraph():
     ]
 
 
+def test_bylines_with_dates_and_comment_counts_are_boilerplate():
+    raw = "The shop has been here for nineteen years.\n\nPosted by Mill Street Hardware | 9 March 2026 | 14 comments\n"
+    assert [p.excluded_reason for p in split_document(raw)] == [None, "boilerplate"]
+
+
 def test_bare_page_numbers_are_boilerplate():
     raw = "End of the first page of the report.\n\n- 12 -\n\n13\n\nStart of the next page.\n"
     assert [(p.text, p.excluded_reason) for p in split_document(raw)] == [
