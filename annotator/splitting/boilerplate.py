@@ -49,19 +49,22 @@ _BOILERPLATE_LINE = re.compile(
         (?:(?:posted|published|updated)(?:\s+on)?:?\s*)?{_DATE}(?:\s*[|·•,–-]?\s*{_COMMENTS})?
       | {_COMMENTS}
       | {_AGO}
-      | (?:posted|published|written|updated)\s+(?:by|on|in)\b.{{0,120}}
-      | .{{0,120}}[|·•,]\s*{_COMMENTS}
+
       | (?:{_SOCIAL}[\s|·•,/]*){{2,}}
       | {_SOCIAL}
-      | (?:©|\(c\)|copyright\b).*
-      | .*\ball\s+rights\s+reserved\b.*
-      | (?:https?://|www\.)\S+
       | [-–—]?\s*\d{{1,4}}\s*[-–—]?
       | (?:{_NAVIGATION})
     )[\s.:!»›>→|…-]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Bylines ("Posted by NAME | DATE") and lines ending in a comment count: checked on the
+# line's ends only, as one more alternative of the pattern above costs every line.
+_BYLINE = re.compile(r"(?:posted|published|written|updated)\s+(?:by|on|in)\b", re.IGNORECASE)
+_ENDS_WITH_COMMENT_COUNT = re.compile(rf"[|·•,]\s*{_COMMENTS}[\s.]*$", re.IGNORECASE)
 MAX_BOILERPLATE_LINE = 160
+# Menus, dates, share bars and navigation phrases are short; longer lines skip that pattern.
+MAX_FURNITURE_LINE = 90
+_FOOTER_STARTS = ("©", "(c)", "copyright", "http://", "https://", "www.")
 
 BULLETS = "•◦▪▫‣⁃●○■□·*–—-"
 _BULLET = re.compile(rf"^(?:[{BULLETS}]|\d{{1,2}}[.)])\s+(?=\S)")
@@ -77,7 +80,15 @@ STRAY_LINE_WORDS = 6
 
 def is_boilerplate_line(text: str) -> bool:
     """A line that is page furniture wherever it appears (share bar, footer, date line...)."""
-    return len(text) <= MAX_BOILERPLATE_LINE and _BOILERPLATE_LINE.match(text) is not None
+    length = len(text)
+    if length > MAX_BOILERPLATE_LINE:
+        return False
+    lowered = text.lower()
+    if "rights reserved" in lowered or lowered.startswith(_FOOTER_STARTS) and (" " not in text or not lowered.startswith(("http", "www"))):
+        return True
+    if _BYLINE.match(text) or _ENDS_WITH_COMMENT_COUNT.search(text, max(0, length - 40)):
+        return True
+    return length <= MAX_FURNITURE_LINE and _BOILERPLATE_LINE.match(text) is not None
 
 
 def bullet_marker_length(text: str) -> int:
