@@ -6,6 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.config import kept_secret
 from annotator.importing.readers import ReadOptions
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.projects.models import Project
@@ -29,7 +30,7 @@ ADMIN = "admin"
 def ensure_demo(session: so.Session, instance_path: str, config) -> tuple[tuple[str, str], bool]:
     """Create the demo admin and project unless they exist; return the admin's credentials
     (the generated password is kept in the instance folder) and whether anything was created."""
-    password = _demo_password(Path(instance_path))
+    password = kept_secret(Path(instance_path) / "demo-admin-password", lambda: secrets.token_urlsafe(12))
     created = False
     if session.scalar(sa.select(User.id).where(User.username == ADMIN)) is None:
         create_user(session, ADMIN, password, "admin")
@@ -42,11 +43,3 @@ def ensure_demo(session: so.Session, instance_path: str, config) -> tuple[tuple[
                 raise RuntimeError(f"demo corpus: {outcome}")
         created = True
     return (ADMIN, password), created
-
-
-def _demo_password(instance: Path) -> str:
-    secret = instance / "demo-admin-password"
-    if not secret.exists():
-        secret.touch(mode=0o600)
-        secret.write_text(secrets.token_urlsafe(12))
-    return secret.read_text().strip()
