@@ -105,7 +105,7 @@ def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, wor
 def _run_import(project, files: list[Path], settings: ImportSettings) -> dict[str, int]:
     counts = dict.fromkeys(("imported", "skipped", "rejected", "notice", "passages"), 0)
     since_commit = 0
-    with _progress(sum(file_size(path) for path in files)) as advance:
+    with _progress(files) as advance:
         for outcome in import_paths(db.session, project, files, settings):
             counts[outcome.status] += 1
             counts["passages"] += outcome.passages
@@ -121,13 +121,26 @@ def _run_import(project, files: list[Path], settings: ImportSettings) -> dict[st
 
 
 @contextmanager
-def _progress(total_bytes: int):
-    """A progress bar on a terminal (by bytes of input); nothing when output is redirected."""
+def _progress(files: list[Path]):
+    """A progress bar on a terminal, by bytes of input: within a file by the size of the
+    documents read, and the whole file once the next begins; nothing when redirected."""
     if not sys.stderr.isatty():
         yield lambda outcome: None
         return
-    with click.progressbar(length=total_bytes, label="importing", file=sys.stderr) as bar:
-        yield lambda outcome: bar.update(outcome.size)
+    sizes = {str(path): file_size(path) for path in files}
+    done = {"files": 0, "current": None, "within": 0}
+
+    def advance(outcome) -> None:
+        if outcome.path != done["current"]:
+            if done["current"] is not None:
+                done["files"] += sizes.get(done["current"], 0)
+            done["current"], done["within"] = outcome.path, 0
+        done["within"] = min(done["within"] + outcome.size, sizes.get(outcome.path, 0))
+        bar.update(done["files"] + done["within"] - bar.pos)
+
+    with click.progressbar(length=sum(sizes.values()), label="importing", file=sys.stderr) as bar:
+        yield advance
+        bar.update(bar.length - bar.pos)
 
 
 def _default_workers(files: list[Path]) -> int:
