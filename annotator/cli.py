@@ -4,7 +4,7 @@ commits (the import commits in batches so that a long import does not hold one l
 import gzip
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -192,23 +192,19 @@ def export(project_name, kind, output) -> None:
 
 
 def _write_lines(lines, output: Path | None) -> int:
+    """Write lines to the file (gzipped for `.gz`) or standard output; return their number."""
     count = 0
-    if output is None:
-        stream = sys.stdout.buffer
-    elif output.suffix == ".gz":
-        stream = gzip.open(output, "wb")
-    else:
-        stream = open(output, "wb")
-    try:
+    with _output_stream(output) as stream:
         for line in lines:
             stream.write(line)
             count += 1
-    finally:
-        if output is not None:
-            stream.close()
-        else:
-            stream.flush()
     return count
+
+
+def _output_stream(output: Path | None):
+    if output is None:
+        return nullcontext(sys.stdout.buffer)
+    return gzip.open(output, "wb") if output.suffix == ".gz" else open(output, "wb")
 
 
 @click.command("serve")

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -82,7 +81,8 @@ def test_export_to_gzip(runner, make_project, tmp_path):
     runner.invoke(args=["import-docs", "Claims", str(FIXTURES / "splitting" / "blog_listing.txt")])
     output = tmp_path / "passages.jsonl.gz"
     runner.invoke(args=["export", "Claims", "--kind", "passages", "-o", str(output)])
-    assert len(gzip.open(output).read().splitlines()) == 14
+    with gzip.open(output) as exported:
+        assert len(exported.read().splitlines()) == 14
 
 
 def test_setup_demo_creates_project_and_admin_once(runner):

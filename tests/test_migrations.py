@@ -14,7 +14,6 @@ def test_migrations_match_the_models(app):
 
 def test_database_enforces_one_passage_per_index(app, make_project):
     import pytest
-    import sqlalchemy as sa
     from sqlalchemy.exc import IntegrityError
 
     from annotator.documents.models import Document, Passage

@@ -220,7 +220,7 @@ def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
     earlier = _first_occurrences(connection, project_id, batch)
     rows: list[dict] = []
     repeats: list[dict] = []
-    for document_id, pending in zip(document_ids, batch):
+    for document_id, pending in zip(document_ids, batch, strict=True):
         for passage in pending.passages:
             rows.append(_passage_row(project_id, document_id, passage, earlier, repeats))
         earlier.update({p.text_hash: (document_id, p.index) for p in pending.passages if p.text_hash not in earlier})

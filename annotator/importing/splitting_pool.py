@@ -78,5 +78,5 @@ def _finished(job: SplitJob, future) -> SplitJob:
 
 
 def _fill(job: SplitJob, results: list[list[SplitPassage]]) -> None:
-    for document, passages in zip(job.documents, results):
+    for document, passages in zip(job.documents, results, strict=True):
         document.passages = passages

@@ -123,7 +123,7 @@ def _to_raw(position: int, text_starts: list[int], raw_starts: list[int]) -> int
 def _flag(spans: list[tuple[int, int, str, bool]]) -> list[SplitPassage]:
     words = [comparison_words(text) for _, _, text, _ in spans]
     boilerplate = [flag or not _HAS_WORD.search(text) for (_, _, text, flag) in spans]
-    excerpts = [not flag and is_excerpt(text) for (_, _, text, _), flag in zip(spans, boilerplate)]
+    excerpts = [not flag and is_excerpt(text) for (_, _, text, _), flag in zip(spans, boilerplate, strict=True)]
     repeats = find_repeats(words, excerpts, [not flag for flag in boilerplate])
     return [
         SplitPassage(

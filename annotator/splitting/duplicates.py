@@ -50,7 +50,7 @@ def find_repeats(words: list[list[str]], excerpts: list[bool], candidates: list[
             first_seen.setdefault(key, index)
     shingles = [
         _shingles(w) if candidate and repeats[i] is None else None
-        for i, (w, candidate) in enumerate(zip(words, candidates))
+        for i, (w, candidate) in enumerate(zip(words, candidates, strict=True))
     ]
     _mark_excerpts(shingles, excerpts, repeats)
     _mark_partial_repeats(shingles, excerpts, repeats)
@@ -61,7 +61,7 @@ def _shingles(words: list[str]) -> set[int] | None:
     """Hashes of the passage's overlapping 5-word sequences (hashed once: tuples re-hash)."""
     if len(words) < SHINGLE_WORDS + MIN_SHINGLES - 1:
         return None
-    return set(map(hash, zip(*(islice(words, i, None) for i in range(SHINGLE_WORDS)))))
+    return set(map(hash, zip(*(islice(words, i, None) for i in range(SHINGLE_WORDS)), strict=False)))
 
 
 class _Owners:
@@ -85,7 +85,7 @@ class _Owners:
 
 
 def _mark_excerpts(shingles, excerpts, repeats) -> None:
-    if not any(excerpt and s for excerpt, s in zip(excerpts, shingles)):
+    if not any(excerpt and s for excerpt, s in zip(excerpts, shingles, strict=True)):
         return
     owners = _Owners()
     for index, passage_shingles in enumerate(shingles):

@@ -167,7 +167,7 @@ def _mark_stray_lines(units: list[Unit]) -> None:
 
 
 def _neighbours_in_block(units: list[Unit]):
-    for before, after in zip(units, units[1:]):
+    for before, after in zip(units, units[1:], strict=False):
         if before.block == after.block:
             yield before, after
             yield after, before
