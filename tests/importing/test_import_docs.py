@@ -192,3 +192,24 @@ def test_folders_are_walked(runner, make_project, write_file):
     result = runner.invoke(args=["import-docs", "Claims", str(folder)])
     assert result.exit_code == 0
     assert [row.external_id for row in documents()] == ["one", "two"]
+
+
+def test_a_document_the_database_refuses_leaves_nothing_and_its_batch_still_goes_in(runner, make_project, write_file, monkeypatch):
+    from annotator.importing import splitting_pool
+    from annotator.splitting import split_document
+
+    def split_with_a_broken_passage(text, max_chars):
+        passages = split_document(text, max_chars=max_chars)
+        if "poison" in text:  # a passage whose span breaks the database's CHECK (end > start)
+            passages[-1] = passages[-1]._replace(end=passages[-1].start)
+        return passages
+
+    monkeypatch.setattr(splitting_pool, "split_document", split_with_a_broken_passage)
+    make_project("Claims")
+    lines = [json.dumps({"id": name, "text": f"First paragraph of {name}.\n\nSecond paragraph of {name}."}) for name in ("a", "poison", "c")]
+    path = write_file("docs.jsonl", "\n".join(lines) + "\n")
+    result = runner.invoke(args=["import-docs", "Claims", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:2: could not be stored:" in result.stderr
+    assert [row.external_id for row in documents()] == ["a", "c"]
+    assert passage_count() == 4
