@@ -39,10 +39,12 @@ def _asset_folders() -> tuple[Path, Path]:
 
 
 def _register(app: Flask) -> None:
-    from annotator import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from annotator import cli, models, security  # noqa: F401  (models: every table known to Alembic)
     from annotator.migrations_setup import migrate
-    from annotator.web.main import bp as main_bp
+    from annotator.web import auth, main
 
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
-    app.register_blueprint(main_bp)
+    security.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
     cli.init_app(app)

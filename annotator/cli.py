@@ -15,7 +15,8 @@ from annotator.db import db
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.projects.label_schema import SchemaError, load_schema
-from annotator.projects.services import ProjectError, create_project, find_project
+from annotator.projects.models import MEMBER_ROLES
+from annotator.projects.services import ProjectError, add_member, create_project, find_project
 from annotator.users.models import ROLES
 from annotator.users.services import UserError, create_user
 
@@ -31,7 +32,7 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_project_command, import_docs, create_user_command, export, serve, setup_demo):
+    for command in (init_db, create_project_command, import_docs, create_user_command, add_member_command, export, serve, setup_demo):
         app.cli.add_command(command)
 
 
@@ -173,6 +174,20 @@ def create_user_command(username, role, password_stdin) -> None:
         user = create_user(db.session, username, password, role)
         db.session.commit()
     click.echo(f'created {user.role} "{user.username}"')
+
+
+@click.command("add-member")
+@click.argument("project_name")
+@click.argument("username")
+@click.option("--role", type=click.Choice(MEMBER_ROLES), required=True)
+@with_appcontext
+def add_member_command(project_name, username, role) -> None:
+    """Make a user an annotator or reviewer of a project."""
+    with _failures_as_errors():
+        project = find_project(db.session, project_name)
+        _, added = add_member(db.session, project, username, role)
+        db.session.commit()
+    click.echo(f'{username} {"is now" if added else "already was"} {role} of "{project.name}"')
 
 
 @click.command("export")

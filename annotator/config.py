@@ -12,6 +12,7 @@ ENVIRONMENT_SETTINGS = {
     "ANNOTATOR_SECRET_KEY": ("SECRET_KEY", str),
     "ANNOTATOR_MAX_DOCUMENT_BYTES": ("MAX_DOCUMENT_BYTES", int),
     "ANNOTATOR_MAX_PASSAGE_CHARS": ("MAX_PASSAGE_CHARS", int),
+    "ANNOTATOR_SECURE_COOKIES": ("SECURE_COOKIES", lambda value: value.lower() in ("1", "true", "yes")),
 }
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from annotator import create_app
 from annotator.db import db
@@ -52,11 +54,28 @@ def app(database_url, tmp_path):
     })
     app.instance_path = str(tmp_path / "instance")
     Path(app.instance_path).mkdir()
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         yield app
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+
+
+class FreshGlobalsClient(FlaskClient):
+    """Client requests reuse the app context the `app` fixture keeps open, and with it `g`
+    (where Flask-Login caches the user and Flask-WTF the CSRF token); in production every
+    request has a fresh `g`, so each request here gets one too."""
+
+    def open(self, *args, **kwargs):
+        context = _cv_app.get(None)
+        if context is None:
+            return super().open(*args, **kwargs)
+        kept, context.g = context.g, self.application.app_ctx_globals_class()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            context.g = kept
 
 
 def _empty_tables() -> None:
@@ -109,3 +128,40 @@ def write_file(tmp_path):
         return path
 
     return write
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account through the service; returns it."""
+    from annotator.users.services import create_user
+
+    def make(username="ada", role="annotator", password=PASSWORD):
+        user = create_user(db.session, username, password, role)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def csrf_token_in(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def login(client):
+    """Sign in through the login form, CSRF token and all; returns the response."""
+
+    def sign_in(username="ada", password=PASSWORD, follow_redirects=False, address="127.0.0.1"):
+        page = client.get("/auth/login")
+        token = csrf_token_in(page.get_data(as_text=True))
+        return client.post("/auth/login", data={"csrf_token": token, "username": username, "password": password},
+                           follow_redirects=follow_redirects, environ_base={"REMOTE_ADDR": address})
+
+    return sign_in

@@ -10,12 +10,13 @@ from annotator import create_app
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_landing_page_shows_totals(client, runner, make_project):
-    make_project("Claims")
-    response = client.get("/")
+def test_pages_load_the_vendored_htmx(client):
+    response = client.get("/auth/login")
     assert response.status_code == 200
-    assert b"<h1>annotator</h1>" in response.data
-    assert b"vendor/htmx.min.js" in response.data
+    assert b"/static/vendor/htmx.min.js" in response.data
+    assert b"https://" not in response.data
+    with client.get("/static/vendor/htmx.min.js") as script:
+        assert script.status_code == 200 and b"htmx" in script.data
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):

@@ -58,6 +58,20 @@ def test_create_user_refuses_weak_passwords(runner, password, message):
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
+def test_add_member_makes_a_user_annotator_or_reviewer_once(runner, make_project, make_user):
+    from annotator.projects.models import ProjectMember
+
+    make_project("P")
+    make_user("ada")
+    first = runner.invoke(args=["add-member", "P", "ada", "--role", "annotator"])
+    again = runner.invoke(args=["add-member", "P", "ada", "--role", "annotator"])
+    assert first.exit_code == 0 and 'ada is now annotator of "P"' in first.output
+    assert again.exit_code == 0 and "already was" in again.output
+    assert db.session.scalar(sa.select(sa.func.count(ProjectMember.id))) == 1
+    missing = runner.invoke(args=["add-member", "P", "nobody", "--role", "reviewer"])
+    assert missing.exit_code == 1 and 'no user named "nobody"' in missing.stderr
+
+
 def test_export_passages_as_jsonl(runner, make_project, tmp_path):
     make_project("Claims")
     runner.invoke(args=["import-docs", "Claims", str(FIXTURES / "splitting" / "pdf_newsletter.txt")])

@@ -41,3 +41,22 @@ class ProjectSchema(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     project: so.Mapped[Project] = so.relationship(back_populates="schemas")
+
+
+MEMBER_ROLES = ("annotator", "reviewer")
+
+
+class ProjectMember(db.Model):
+    """Who annotates or reviews which project (admins may do everything everywhere)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "user_id", "role"),
+        sa.CheckConstraint(f"role IN {MEMBER_ROLES!r}", name="role"),
+        sa.Index("ix_project_member_user_id", "user_id"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    role: so.Mapped[str] = so.mapped_column(sa.String(16))
+    added_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.projects.label_schema import default_schema, validate_schema
-from annotator.projects.models import Project, ProjectSchema
+from annotator.projects.models import MEMBER_ROLES, Project, ProjectMember, ProjectSchema
+from annotator.users.models import User
 
 
 class ProjectError(ValueError):
@@ -47,3 +48,32 @@ def current_schema(session: so.Session, project: Project) -> dict:
             ProjectSchema.project_id == project.id, ProjectSchema.version == project.schema_version
         )
     )
+
+
+def add_member(session: so.Session, project: Project, username: str, role: str) -> tuple[ProjectMember, bool]:
+    """Make the user an annotator or reviewer of the project; returns the membership and
+    whether it is new (adding an existing membership changes nothing)."""
+    if role not in MEMBER_ROLES:
+        raise ProjectError(f"a member's role is one of {', '.join(MEMBER_ROLES)}")
+    user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise ProjectError(f'no user named "{username}"')
+    if not user.active:
+        raise ProjectError(f'user "{username}" is deactivated')
+    existing = session.scalar(
+        sa.select(ProjectMember).where(ProjectMember.project_id == project.id, ProjectMember.user_id == user.id, ProjectMember.role == role)
+    )
+    if existing is not None:
+        return existing, False
+    member = ProjectMember(project_id=project.id, user_id=user.id, role=role)
+    session.add(member)
+    session.flush()
+    return member, True
+
+
+def projects_of(session: so.Session, user: User) -> list[Project]:
+    """The projects a user may work on: all for an admin, else those they are a member of."""
+    query = sa.select(Project).order_by(Project.name)
+    if not user.is_admin:
+        query = query.where(Project.id.in_(sa.select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
+    return list(session.scalars(query))

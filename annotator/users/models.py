@@ -1,5 +1,6 @@
-"""Accounts. Roles decide what a user may see and do across the application."""
+"""Accounts and login attempts. Roles decide what a user may see and do across the application."""
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +12,10 @@ from annotator.db import db
 ROLES = ("admin", "reviewer", "annotator")
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(db.Model):
     __tablename__ = "user_account"
     __table_args__ = (sa.CheckConstraint(f"role IN {ROLES!r}", name="role"),)
@@ -20,7 +25,43 @@ class User(db.Model):
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     role: so.Mapped[str] = so.mapped_column(sa.String(16))
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # What a login session remembers instead of the id: replaced when the password is reset
+    # or the account deactivated, which ends every session of the user at once.
+    session_token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, default=new_session_token)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    # Flask-Login's user protocol
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class LoginAttempt(db.Model):
+    """Every login attempt, to slow down password guessing per account and per address."""
+
+    __table_args__ = (
+        sa.Index("ix_login_attempt_username_at", "username", "at"),
+        sa.Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(80))
+    address: so.Mapped[str] = so.mapped_column(sa.String(64))
+    succeeded: so.Mapped[bool]
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

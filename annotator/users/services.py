@@ -2,8 +2,7 @@
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from werkzeug.security import generate_password_hash
-
+from annotator.users.authentication import set_password
 from annotator.users.models import ROLES, User
 
 MIN_PASSWORD_LENGTH = 8
@@ -23,7 +22,8 @@ def create_user(session: so.Session, username: str, password: str, role: str) ->
         raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise UserError(f'a user named "{username}" already exists')
-    user = User(username=username, password_hash=generate_password_hash(password, method="scrypt"), role=role)
+    user = User(username=username, role=role)
+    set_password(user, password)
     session.add(user)
     session.flush()
     return user

@@ -1,20 +1,15 @@
-"""The landing page."""
+"""The landing page: the projects the signed-in user may work on."""
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template
+from flask_login import current_user, login_required
 
 from annotator.db import db
-from annotator.documents.models import Document, Passage
-from annotator.projects.models import Project
+from annotator.projects.services import projects_of
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@login_required
 def index():
-    totals = {
-        "projects": db.session.scalar(sa.select(sa.func.count(Project.id))),
-        "documents": db.session.scalar(sa.select(sa.func.count(Document.id))),
-        "passages": db.session.scalar(sa.select(sa.func.count(Passage.id))),
-    }
-    return render_template("main/index.html", totals=totals)
+    return render_template("main/index.html", projects=projects_of(db.session, current_user))

@@ -1,0 +1,66 @@
+"""Checking passwords, with failed attempts limited per account and per network address."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from annotator.clock import utcnow
+from annotator.users.models import LoginAttempt, User, new_session_token
+
+WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+# Checked against when the username is unknown, so that a miss takes as long as a wrong password.
+_UNKNOWN_USER_HASH = generate_password_hash("no such user", method="scrypt")
+
+
+class LoginRefused(Exception):
+    """A refused login; `throttled` when too many attempts failed recently."""
+
+    def __init__(self, message: str, throttled: bool = False):
+        super().__init__(message)
+        self.throttled = throttled
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+    address: str
+
+
+def authenticate(session: so.Session, credentials: Credentials) -> User:
+    """The active user with these credentials; records the attempt. Raises LoginRefused."""
+    username = credentials.username.strip()
+    if _too_many_failures(session, username, credentials.address):
+        raise LoginRefused(f"Too many failed attempts. Try again in {int(WINDOW.total_seconds() // 60)} minutes.", throttled=True)
+    user = session.scalar(sa.select(User).where(User.username == username))
+    valid = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, credentials.password)
+    succeeded = bool(user and valid and user.active)
+    session.add(LoginAttempt(username=username[:80], address=credentials.address[:64], succeeded=succeeded))
+    session.flush()
+    if not succeeded:
+        raise LoginRefused("Wrong username or password, or the account is deactivated.")
+    return user
+
+
+def _too_many_failures(session: so.Session, username: str, address: str) -> bool:
+    since = utcnow() - WINDOW
+    failures = sa.select(sa.func.count(LoginAttempt.id)).where(LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+    by_account = session.scalar(failures.where(LoginAttempt.username == username))
+    by_address = session.scalar(failures.where(LoginAttempt.address == address))
+    return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password, and every existing session of the user ends."""
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.session_token = new_session_token()
+
+
+def deactivate(user: User) -> None:
+    user.active = False
+    user.session_token = new_session_token()
