@@ -32,7 +32,8 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_project_command, import_docs, create_user_command, add_member_command, export, serve, setup_demo):
+    for command in (init_db, create_project_command, import_docs, create_user_command, create_token_command,
+                    add_member_command, export, serve, setup_demo):
         app.cli.add_command(command)
 
 
@@ -174,6 +175,25 @@ def create_user_command(username, role, password_stdin) -> None:
         user = create_user(db.session, username, password, role)
         db.session.commit()
     click.echo(f'created {user.role} "{user.username}"')
+
+
+@click.command("create-token")
+@click.argument("username")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+@with_appcontext
+def create_token_command(username, name) -> None:
+    """Create an API token for a user and print it (it is not shown again)."""
+    import sqlalchemy as sa
+
+    from annotator.users.models import User
+    from annotator.users.tokens import create_token
+
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise click.ClickException(f'no active user named "{username}"')
+    _, plain = create_token(db.session, user, name)
+    db.session.commit()
+    click.echo(plain)
 
 
 @click.command("add-member")

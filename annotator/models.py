@@ -2,6 +2,6 @@
 
 from annotator.documents.models import Document, Passage
 from annotator.projects.models import Project, ProjectMember, ProjectSchema
-from annotator.users.models import LoginAttempt, User
+from annotator.users.models import ApiToken, LoginAttempt, User
 
-__all__ = ["Document", "LoginAttempt", "Passage", "Project", "ProjectMember", "ProjectSchema", "User"]
+__all__ = ["ApiToken", "Document", "LoginAttempt", "Passage", "Project", "ProjectMember", "ProjectSchema", "User"]

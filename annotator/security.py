@@ -3,12 +3,15 @@
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, abort
+from flask import Flask, abort, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user, login_required
 from flask_wtf import CSRFProtect
 
 from annotator.db import db
 from annotator.users.models import User
+from annotator.users.tokens import user_for_token
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -23,8 +26,38 @@ def init_app(app: Flask) -> None:
         app.config[f"{cookie}_HTTPONLY"] = True
         app.config[f"{cookie}_SAMESITE"] = app.config.get(f"{cookie}_SAMESITE") or "Lax"
         app.config[f"{cookie}_SECURE"] = secure
+    # CSRF is checked below, for every state-changing request that rides on the session
+    # cookie; a request carrying a valid API token has no ambient credentials to abuse.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     login_manager.init_app(app)
     csrf.init_app(app)
+    app.before_request(_check_csrf)
+
+
+def _check_csrf() -> None:
+    if request.method not in SAFE_METHODS and _token_user() is None:
+        csrf.protect()
+
+
+def _token_user() -> User | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return user_for_token(db.session, token.strip())
+
+
+@login_manager.request_loader
+def _load_user_from_token(_request) -> User | None:
+    return _token_user()
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """The API answers 401 in JSON; pages send the browser to the sign-in form."""
+    if request.blueprint == "api":
+        return jsonify(error="authentication required: sign in or send Authorization: Bearer TOKEN"), 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 @login_manager.user_loader

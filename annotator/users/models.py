@@ -65,3 +65,14 @@ class LoginAttempt(db.Model):
     address: so.Mapped[str] = so.mapped_column(sa.String(64))
     succeeded: so.Mapped[bool]
     at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class ApiToken(db.Model):
+    """A per-user token for scripts (`Authorization: Bearer ...`); only its hash is stored."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    revoked_at: so.Mapped[datetime | None]

@@ -1,0 +1,39 @@
+"""API tokens: created once (the plain token is shown only then), revoked, looked up by hash."""
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from annotator.clock import utcnow
+from annotator.users.models import ApiToken, User
+
+PREFIX = "ann_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: so.Session, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for the user; returns the record and the plain token (not stored)."""
+    plain = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name[:80], token_hash=_digest(plain))
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def revoke_token(token: ApiToken) -> None:
+    token.revoked_at = token.revoked_at or utcnow()
+
+
+def user_for_token(session: so.Session, plain: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not plain.startswith(PREFIX):
+        return None
+    return session.scalar(
+        sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(plain), ApiToken.revoked_at.is_(None), User.active.is_(True))
+    )
