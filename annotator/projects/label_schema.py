@@ -183,3 +183,53 @@ def _show_if_problems(field: dict, path: str, options_by_field: dict[str, set[st
         return [f"{path}.not_in: a non-empty list of values is required"]
     unknown = [value for value in excluded if value not in options_by_field[other]]
     return [f'{path}.not_in: "{value}" is not an option of "{other}"' for value in unknown]
+
+
+class LabelError(ValueError):
+    """A label set that does not fit the schema; names the field and what it allows."""
+
+    def __init__(self, field: str, message: str, allowed: list[str] | None = None):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message, self.allowed = field, message, allowed or []
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "error": self.message, "allowed": self.allowed}
+
+
+def asked_fields(schema: dict, labels: dict) -> list[dict]:
+    """The fields asked for these labels: a field with `show_if` only when the field it
+    depends on has a value outside `not_in`."""
+    return [field for field in schema["fields"] if _is_asked(field, labels)]
+
+
+def _is_asked(field: dict, labels: dict) -> bool:
+    condition = field.get("show_if")
+    if condition is None:
+        return True
+    value = labels.get(condition["field"])
+    return value is not None and value not in condition["not_in"]
+
+
+def validate_labels(schema: dict, labels: object) -> dict[str, str]:
+    """The label set, checked against the schema: every required asked field has one of its
+    values, no field that was not asked has one, no unknown field. Raises LabelError."""
+    if not isinstance(labels, dict):
+        raise LabelError("labels", "must be an object of field names to values")
+    known = {field["name"] for field in schema["fields"]}
+    for name in labels:
+        if name not in known:
+            raise LabelError(name, "no such field in the schema", sorted(known))
+    asked = asked_fields(schema, labels)
+    for field in asked:
+        allowed = [option["value"] for option in field["options"]]
+        value = labels.get(field["name"])
+        if value is None:
+            if field.get("required", True):
+                raise LabelError(field["name"], "a value is required", allowed)
+        elif value not in allowed:
+            raise LabelError(field["name"], f"{value!r} is not an allowed value", allowed)
+    asked_names = {field["name"] for field in asked}
+    for name, value in labels.items():
+        if name not in asked_names and value is not None:
+            raise LabelError(name, "not asked for these labels (its condition does not hold)")
+    return {name: value for name, value in labels.items() if value is not None}

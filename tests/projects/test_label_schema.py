@@ -4,7 +4,15 @@ import json
 
 import pytest
 
-from annotator.projects.label_schema import SchemaError, default_schema, load_schema, validate_schema
+from annotator.projects.label_schema import (
+    LabelError,
+    SchemaError,
+    asked_fields,
+    default_schema,
+    load_schema,
+    validate_labels,
+    validate_schema,
+)
 
 
 def test_default_schema_is_the_claim_schema():
@@ -77,3 +85,38 @@ def test_a_valid_custom_schema_loads():
     schema = {"fields": [{"name": "sarcasm", "label": "Sarcastic?", "level": "nominal", "required": True,
                           "options": [{"value": "yes", "label": "Yes", "key": "y"}, {"value": "no", "label": "No", "key": "n"}]}]}
     assert load_schema(json.dumps(schema)) == schema
+
+
+def test_a_claim_needs_all_three_fields_and_no_claim_needs_only_the_claim_type():
+    schema = default_schema()
+    claim = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}
+    assert validate_labels(schema, claim) == claim
+    assert validate_labels(schema, {"claim_type": "no_claim"}) == {"claim_type": "no_claim"}
+    assert [f["name"] for f in asked_fields(schema, {"claim_type": "no_claim"})] == ["claim_type"]
+    assert [f["name"] for f in asked_fields(schema, claim)] == ["claim_type", "stance", "verifiability"]
+
+
+@pytest.mark.parametrize("labels, field, message, allowed", [
+    ({"claim_type": "rumour"}, "claim_type", "'rumour' is not an allowed value", ["no_claim", "opinion", "quantity", "event", "causal", "rule", "prediction", "personal_experience", "other_claim"]),
+    ({"claim_type": "opinion", "verifiability": "verifiable"}, "stance", "a value is required", ["favor", "against", "neutral", "unrelated"]),
+    ({"claim_type": "no_claim", "stance": "favor"}, "stance", "not asked for these labels (its condition does not hold)", []),
+    ({"claim_type": "opinion", "stance": "favor", "verifiability": "verifiable", "mood": "happy"}, "mood", "no such field in the schema", ["claim_type", "stance", "verifiability"]),
+    ({}, "claim_type", "a value is required", None),
+    ("opinion", "labels", "must be an object of field names to values", []),
+])
+def test_label_errors_name_the_field_and_the_allowed_values(labels, field, message, allowed):
+    with pytest.raises(LabelError) as raised:
+        validate_labels(default_schema(), labels)
+    error = raised.value.as_dict()
+    assert (error["field"], error["error"]) == (field, message)
+    if allowed is not None:
+        assert error["allowed"] == allowed
+
+
+def test_an_optional_field_may_be_left_out():
+    schema = {"fields": [
+        {"name": "topic", "label": "Topic", "level": "nominal", "required": False,
+         "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]},
+    ]}
+    assert validate_labels(schema, {}) == {}
+    assert validate_labels(schema, {"topic": None}) == {}
