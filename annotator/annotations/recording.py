@@ -1,0 +1,72 @@
+"""Recording labels: validated against the project's schema, appended to the event log, and
+the current label set kept equal to the latest event. Services flush; the caller commits."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.exc import IntegrityError
+
+from annotator.annotations.models import Annotation, AnnotationEvent
+from annotator.clock import utcnow
+from annotator.documents.models import Passage
+from annotator.projects.label_schema import validate_labels
+from annotator.projects.models import Project
+from annotator.projects.services import current_schema
+from annotator.users.models import User
+
+MAX_NOTE = 5000
+
+
+@dataclass(frozen=True)
+class Submission:
+    labels: dict
+    note: str = ""
+    unsure: bool = False
+    client_time: datetime | None = None
+    seconds: float | None = None
+
+
+def record_labels(session: so.Session, project: Project, passage: Passage, user: User, submission: Submission,
+                  actor: User | None = None) -> tuple[Annotation, bool]:
+    """Store the user's labels for the passage; returns the annotation and whether it is new.
+    Sending the same labels again changes nothing (a double submit is one label)."""
+    labels = validate_labels(current_schema(session, project), submission.labels)
+    state = {"labels": labels, "note": submission.note.strip()[:MAX_NOTE], "unsure": bool(submission.unsure)}
+    existing = _current(session, passage.id, user.id)
+    if existing is not None and _state(existing) == state:
+        return existing, False
+    try:
+        with session.begin_nested():
+            annotation = _write(session, project, passage, user, existing, state, submission, actor or user)
+    except IntegrityError:  # the same annotator submitted twice at the same instant
+        existing = _current(session, passage.id, user.id)
+        with session.begin_nested():
+            annotation = _write(session, project, passage, user, existing, state, submission, actor or user)
+    return annotation, existing is None
+
+
+def _current(session, passage_id: int, user_id: int) -> Annotation | None:
+    return session.scalar(sa.select(Annotation).where(Annotation.passage_id == passage_id, Annotation.user_id == user_id))
+
+
+def _state(annotation: Annotation) -> dict:
+    return {"labels": annotation.labels, "note": annotation.note, "unsure": annotation.unsure}
+
+
+def _write(session, project, passage, user, existing, state, submission: Submission, actor: User) -> Annotation:
+    now = utcnow()
+    session.add(AnnotationEvent(
+        project_id=project.id, passage_id=passage.id, user_id=user.id, actor_id=actor.id, kind="labels",
+        before=_state(existing) if existing else None, after=state, schema_version=project.schema_version,
+        client_time=submission.client_time, server_time=now,
+    ))
+    if existing is None:
+        existing = Annotation(project_id=project.id, passage_id=passage.id, user_id=user.id, created_at=now,
+                              seconds=submission.seconds)
+        session.add(existing)
+    existing.labels, existing.note, existing.unsure = state["labels"], state["note"], state["unsure"]
+    existing.schema_version, existing.updated_at = project.schema_version, now
+    session.flush()
+    return existing
