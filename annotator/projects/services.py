@@ -77,3 +77,19 @@ def projects_of(session: so.Session, user: User) -> list[Project]:
     if not user.is_admin:
         query = query.where(Project.id.in_(sa.select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
     return list(session.scalars(query))
+
+
+def members_of(session: so.Session, project: Project) -> list[tuple[ProjectMember, User]]:
+    rows = session.execute(
+        sa.select(ProjectMember, User).join(User, User.id == ProjectMember.user_id)
+        .where(ProjectMember.project_id == project.id).order_by(User.username, ProjectMember.role)
+    )
+    return [tuple(row) for row in rows]
+
+
+def remove_member(session: so.Session, project: Project, member_id: int) -> None:
+    member = session.get(ProjectMember, member_id)
+    if member is None or member.project_id != project.id:
+        raise ProjectError("no such member of this project")
+    session.delete(member)
+    session.flush()

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from annotator.users.authentication import set_password
+from annotator.users.authentication import deactivate, set_password
 from annotator.users.models import ROLES, User
 
 MIN_PASSWORD_LENGTH = 8
@@ -18,8 +18,7 @@ def create_user(session: so.Session, username: str, password: str, role: str) ->
         raise UserError("a username of 1 to 80 characters is required")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise UserError(f'a user named "{username}" already exists')
     user = User(username=username, role=role)
@@ -27,3 +26,26 @@ def create_user(session: so.Session, username: str, password: str, role: str) ->
     session.add(user)
     session.flush()
     return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def reset_password(user: User, password: str) -> None:
+    """A new password; the user's sessions end."""
+    _check_password(password)
+    set_password(user, password)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate (sessions and tokens stop working at once) or reactivate an account."""
+    if active:
+        user.active = True
+    else:
+        deactivate(user)
+
+
+def all_users(session: so.Session) -> list[User]:
+    return list(session.scalars(sa.select(User).order_by(User.username)))

@@ -1,0 +1,63 @@
+"""Every endpoint against every role: who may, who is sent to sign in, who is refused."""
+
+import pytest
+
+from tests.conftest import csrf_token_in
+
+import re
+
+OK, REDIRECT, SIGN_IN, BAD_REQUEST, FORBIDDEN, UNAUTHORISED = 200, 303, 302, 400, 403, 401
+
+# (method, url template, expected status for: anonymous, annotator, reviewer, admin)
+MATRIX = [
+    ("GET", "/", (SIGN_IN, OK, OK, OK)),
+    ("GET", "/auth/login", (OK, OK, OK, OK)),
+    ("POST", "/auth/login", (BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST)),  # no credentials sent
+    ("POST", "/auth/logout", (REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+    ("GET", "/admin/users", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
+    ("POST", "/admin/users", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    ("POST", "/admin/users/{ada}/password", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    ("POST", "/admin/users/{ada}/active", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    ("GET", "/admin/projects/{project}/members", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
+    ("POST", "/admin/projects/{project}/members", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    ("POST", "/admin/projects/{project}/members/{member}/remove", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    ("GET", "/api/projects", (UNAUTHORISED, OK, OK, OK)),
+]
+ROLES = ("anonymous", "annotator", "reviewer", "admin")
+
+
+@pytest.fixture
+def world(runner, make_user, make_project):
+    project = make_project("Bike lanes")
+    ids = {"project": project.id, "ada": make_user("ada", "annotator").id}
+    make_user("rev", "reviewer")
+    make_user("root", "admin")
+    runner.invoke(args=["add-member", "Bike lanes", "ada", "--role", "annotator"])
+    from annotator.db import db
+    from annotator.projects.models import ProjectMember
+
+    ids["member"] = db.session.query(ProjectMember.id).scalar()
+    return ids
+
+
+@pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
+def test_every_endpoint_answers_each_role_as_it_should(client, login, world, role_index, role):
+    if role != "anonymous":
+        login({"annotator": "ada", "reviewer": "rev", "admin": "root"}[role])
+    token = csrf_token_in(client.get("/auth/login").get_data(as_text=True))
+    for method, template, expected in MATRIX:
+        url = template.format(**world)
+        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+        assert response.status_code == expected[role_index], f"{role} {method} {url}"
+        if template == "/auth/logout":  # the session, and with it the CSRF token, is new
+            if role != "anonymous":
+                login({"annotator": "ada", "reviewer": "rev", "admin": "root"}[role])
+            token = csrf_token_in(client.get("/auth/login").get_data(as_text=True))
+
+
+def test_the_matrix_covers_every_endpoint(app):
+    shape = lambda path: re.sub(r"<[^>]+>|\{[^}]+\}", "*", path)
+    covered = {(method, shape(template)) for method, template, _ in MATRIX}
+    routes = {(method, shape(str(rule))) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes - covered == set()
