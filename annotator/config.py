@@ -12,6 +12,7 @@ ENVIRONMENT_SETTINGS = {
     "ANNOTATOR_SECRET_KEY": ("SECRET_KEY", str),
     "ANNOTATOR_MAX_DOCUMENT_BYTES": ("MAX_DOCUMENT_BYTES", int),
     "ANNOTATOR_MAX_PASSAGE_CHARS": ("MAX_PASSAGE_CHARS", int),
+    "ANNOTATOR_HOLD_MINUTES": ("HOLD_MINUTES", float),
     "ANNOTATOR_SECURE_COOKIES": ("SECURE_COOKIES", lambda value: value.lower() in ("1", "true", "yes")),
 }
 
@@ -24,6 +25,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'annotator.sqlite3'}",
         MAX_DOCUMENT_BYTES=DEFAULT_MAX_DOCUMENT_BYTES,
         MAX_PASSAGE_CHARS=600,
+        HOLD_MINUTES=30,  # how long a passage handed to an annotator is kept for them
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -57,3 +57,12 @@ def insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict]) ->
     order = compiled.positiontup
     parameters = list(map(itemgetter(*order), rows)) if order else rows
     connection.exec_driver_sql(compiled.string, parameters)
+
+
+def insert_ignoring_conflicts(session: so.Session, table: sa.Table, values: dict, conflict_columns: list[str]) -> None:
+    """INSERT one row unless a row with the same `conflict_columns` exists (no error, no change)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict_columns))

@@ -1,8 +1,9 @@
 """Every model, imported in one place so that Alembic and the app see all tables."""
 
+from annotator.assignment.models import AnnotatorState
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.documents.models import Document, Passage
-from annotator.projects.models import Project, ProjectMember, ProjectSchema
+from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.users.models import ApiToken, LoginAttempt, User
 
-__all__ = ["Annotation", "AnnotationEvent", "ApiToken", "Document", "Skip", "LoginAttempt", "Passage", "Project", "ProjectMember", "ProjectSchema", "User"]
+__all__ = ["AnnotatorState", "Annotation", "AnnotationEvent", "ApiToken", "Document", "Skip", "LoginAttempt", "Passage", "Project", "ProjectGuidelines", "ProjectMember", "ProjectSchema", "User"]

@@ -8,6 +8,9 @@ from flask_login import LoginManager, current_user, login_required
 from flask_wtf import CSRFProtect
 
 from annotator.db import db
+from annotator.documents.models import Passage
+from annotator.projects.access import may
+from annotator.projects.models import Project
 from annotator.users.models import User
 from annotator.users.tokens import user_for_token
 
@@ -66,6 +69,20 @@ def _load_user(session_token: str) -> User | None:
     was reset, as both replace the token."""
     user = db.session.scalar(sa.select(User).where(User.session_token == session_token))
     return user if user is not None and user.active else None
+
+
+def project_or_abort(project_id: int, purpose: str) -> Project:
+    """The project, if the signed-in user may use it for `purpose`; else 404 or 403."""
+    project = db.session.get(Project, project_id) or abort(404)
+    if not may(db.session, current_user, project.id, purpose):
+        abort(403)
+    return project
+
+
+def passage_or_abort(passage_id: int, purpose: str) -> tuple[Passage, Project]:
+    """The passage and its project, if the signed-in user may use the project for `purpose`."""
+    passage = db.session.get(Passage, passage_id) or abort(404)
+    return passage, project_or_abort(passage.project_id, purpose)
 
 
 def roles_required(*roles: str):

@@ -165,3 +165,56 @@ def login(client):
                            follow_redirects=follow_redirects, environ_base={"REMOTE_ADDR": address})
 
     return sign_in
+
+
+def paragraph_text(document: int, paragraph: int) -> str:
+    """A distinct, ordinary paragraph: the splitter keeps it as one annotatable passage."""
+    return (f"In report {document}, section {paragraph}, the council says that it spent "
+            f"{document * 100 + paragraph} thousand pounds on cycle lanes during the year.")
+
+
+@pytest.fixture
+def make_documents(app):
+    """Import `count` documents of `paragraphs` passages each into the project, through the
+    real importer; returns the project's annotatable passages in reading order."""
+    from annotator.documents.models import Passage
+    from annotator.importing.readers import ReadOptions
+    from annotator.importing.service import ImportSettings, import_paths
+
+    def make(project, count=2, paragraphs=5, folder=None):
+        folder = Path(folder or app.instance_path) / f"documents-{project.id}"
+        folder.mkdir(exist_ok=True)
+        paths = []
+        for document in range(count):
+            path = folder / f"doc{document:04d}.txt"
+            path.write_text("\n\n".join(paragraph_text(document, p) for p in range(paragraphs)) + "\n")
+            paths.append(path)
+        outcomes = list(import_paths(db.session, project, paths, ImportSettings(read=ReadOptions(20 * 1024 * 1024))))
+        assert all(outcome.status == "imported" for outcome in outcomes), outcomes
+        db.session.commit()
+        return list(db.session.scalars(
+            sa.select(Passage).where(Passage.project_id == project.id, Passage.annotatable)
+            .order_by(Passage.document_id, Passage.index)
+        ))
+
+    return make
+
+
+@pytest.fixture
+def api_client(client, runner, make_user):
+    """An API caller with a Bearer token of a new (or given) user: `call(method, url, json=...)`."""
+
+    class Caller:
+        def __init__(self, username, role="annotator"):
+            from annotator.users.models import User
+
+            if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
+                make_user(username, role)
+            result = runner.invoke(args=["create-token", username])
+            assert result.exit_code == 0, result.output
+            self.headers = {"Authorization": f"Bearer {result.output.strip()}"}
+
+        def __call__(self, method, url, **options):
+            return client.open(url, method=method, headers=self.headers, **options)
+
+    return Caller

@@ -19,7 +19,8 @@ class Annotation(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("passage_id", "user_id"),
-        sa.Index("ix_annotation_project_id_user_id", "project_id", "user_id"),
+        # An annotator's labels in a project, newest last: their count and "go back".
+        sa.Index("ix_annotation_project_id_user_id", "project_id", "user_id", "id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -53,6 +54,7 @@ class AnnotationEvent(db.Model):
     before: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     after: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
     schema_version: so.Mapped[int]
+    guidelines_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     client_time: so.Mapped[datetime | None]
     server_time: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 

@@ -10,6 +10,7 @@ from annotator.clock import utcnow
 from annotator.db import db
 
 EXCLUDED_REASONS = ("boilerplate", "duplicate")
+FRESH, STARTED = 0, 1  # Passage.queue: nobody has it yet / some but fewer than k annotators have it
 
 
 class Document(db.Model):
@@ -54,6 +55,16 @@ class Passage(db.Model):
             name="annotatable_or_excluded",
         ),
         sa.Index("ix_passage_project_id_text_hash", "project_id", "text_hash"),
+        sa.CheckConstraint(
+            "queue IS NULL OR (annotatable AND label_count >= 0 AND assigned_count >= 0)", name="queue_annotatable"
+        ),
+        # The assignment queues: passages still open, in reading order. Full and excluded
+        # passages leave the index, so finding the next one never walks past them.
+        sa.Index(
+            "ix_passage_queue", "project_id", "queue", "document_id", "index",
+            sqlite_where=sa.text("queue IS NOT NULL"),
+            postgresql_where=sa.text("queue IS NOT NULL"),
+        ),
         # Most passages repeat nothing: index only those that do (for ON DELETE SET NULL).
         sa.Index(
             "ix_passage_duplicate_of_id", "duplicate_of_id",
@@ -76,6 +87,10 @@ class Passage(db.Model):
     excluded_reason: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     duplicate_of_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("passage.id", ondelete="SET NULL"))
     splitter_version: so.Mapped[str] = so.mapped_column(sa.String(20))
+    # Kept by annotator.assignment in the transaction that changes them (see queue_state):
+    label_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # annotators who labelled it
+    assigned_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # held for annotators now
+    queue: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)  # FRESH, STARTED, or None: full/excluded
 
     document: so.Mapped[Document] = so.relationship(back_populates="passages")
 

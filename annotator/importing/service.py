@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from annotator.clock import utcnow
 from annotator.db import insert_many
-from annotator.documents.models import Document, Passage
+from annotator.documents.models import FRESH, Document, Passage
 from annotator.importing.decoding import DecodingError
 from annotator.importing.readers import Notice, ReadOptions, Rejection, SourceDocument, format_of, read_documents
 from annotator.importing.splitting_pool import SplitJob, split_batches
@@ -227,6 +227,11 @@ def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
     insert_many(connection, _passages, rows)
     if repeats:
         connection.execute(_POINT_AT_REPEATED, repeats)
+    annotatable = sum(row["annotatable"] for row in rows)
+    connection.execute(
+        sa.update(Project).where(Project.id == project_id)
+        .values(annotatable_passages=Project.annotatable_passages + annotatable)
+    )
 
 
 def _first_occurrences(connection, project_id: int, batch: list[_Pending]) -> dict[str, int | tuple[int, int]]:
@@ -261,5 +266,6 @@ def _passage_row(project_id: int, document_id: int, passage: SplitPassage, earli
         "project_id": project_id, "document_id": document_id, "index": passage.index,
         "start": passage.start, "end": passage.end, "text": passage.text, "text_hash": passage.text_hash,
         "annotatable": reason is None, "excluded_reason": reason, "duplicate_of_id": target,
-        "splitter_version": SPLITTER_VERSION,
+        "splitter_version": SPLITTER_VERSION, "queue": FRESH if reason is None else None,
+        "label_count": 0, "assigned_count": 0,
     }

@@ -19,6 +19,8 @@ class Project(db.Model):
     guidelines: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     overlap_k: so.Mapped[int] = so.mapped_column(default=2)
     schema_version: so.Mapped[int] = so.mapped_column(default=1)
+    guidelines_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
+    annotatable_passages: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # kept by the importer
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     schemas: so.WriteOnlyMapped["ProjectSchema"] = so.relationship(
@@ -41,6 +43,20 @@ class ProjectSchema(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     project: so.Mapped[Project] = so.relationship(back_populates="schemas")
+
+
+class ProjectGuidelines(db.Model):
+    """One version of a project's guidelines; a change adds a version, so every label can
+    say which guidelines the annotator had in front of them."""
+
+    __table_args__ = (sa.UniqueConstraint("project_id", "version"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))
+    version: so.Mapped[int]
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
 MEMBER_ROLES = ("annotator", "reviewer")

@@ -1,10 +1,14 @@
 """Creating and finding projects. Services flush; the caller commits."""
 
+import hashlib
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.assignment.recount import recount_progress
 from annotator.projects.label_schema import default_schema, validate_schema
-from annotator.projects.models import MEMBER_ROLES, Project, ProjectMember, ProjectSchema
+from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.users.models import User
 
 
@@ -16,20 +20,73 @@ def create_project(session: so.Session, name: str, target: str = "", guidelines:
                    overlap_k: int = 2, schema: dict | None = None) -> Project:
     """A new project with version 1 of its label schema (the default claim schema unless given)."""
     name = name.strip()
-    if not name:
-        raise ProjectError("a project needs a name")
+    _check_name(session, name)
     if overlap_k < 1:
         raise ProjectError("overlap k must be at least 1")
-    if session.scalar(sa.select(Project.id).where(Project.name == name)) is not None:
-        raise ProjectError(f'a project named "{name}" already exists')
     definition = default_schema() if schema is None else schema
     validate_schema(definition)
     project = Project(name=name, target=target, guidelines=guidelines, overlap_k=overlap_k, schema_version=1)
     session.add(project)
     session.flush()
     session.add(ProjectSchema(project_id=project.id, version=1, definition=definition))
+    session.add(_guidelines_version(project.id, 1, guidelines))
     session.flush()
     return project
+
+
+def _guidelines_version(project_id: int, version: int, text: str) -> ProjectGuidelines:
+    return ProjectGuidelines(project_id=project_id, version=version, text=text,
+                             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+@dataclass(frozen=True)
+class ProjectChanges:
+    """What an admin changes in a project; None leaves a setting as it is."""
+
+    name: str | None = None
+    target: str | None = None
+    guidelines: str | None = None
+    overlap_k: int | None = None
+    schema: dict | None = None
+
+
+def update_project(session: so.Session, project: Project, changes: ProjectChanges) -> list[str]:
+    """Apply the changes; a new schema or new guidelines become a new version (labels keep
+    the version they were given under), a new k recounts which passages are complete.
+    Returns the names of the settings that changed."""
+    changed = []
+    if changes.name is not None and changes.name.strip() != project.name:
+        _check_name(session, changes.name.strip())
+        project.name = changes.name.strip()
+        changed.append("name")
+    if changes.target is not None and changes.target != project.target:
+        project.target = changes.target
+        changed.append("target")
+    if changes.guidelines is not None and changes.guidelines != project.guidelines:
+        project.guidelines, project.guidelines_version = changes.guidelines, project.guidelines_version + 1
+        session.add(_guidelines_version(project.id, project.guidelines_version, changes.guidelines))
+        changed.append("guidelines")
+    if changes.schema is not None and changes.schema != current_schema(session, project):
+        validate_schema(changes.schema)
+        project.schema_version += 1
+        session.add(ProjectSchema(project_id=project.id, version=project.schema_version, definition=changes.schema))
+        changed.append("schema")
+    if changes.overlap_k is not None and changes.overlap_k != project.overlap_k:
+        if changes.overlap_k < 1:
+            raise ProjectError("overlap k must be at least 1")
+        project.overlap_k = changes.overlap_k
+        session.flush()
+        recount_progress(session, project)
+        changed.append("overlap k")
+    session.flush()
+    return changed
+
+
+def _check_name(session: so.Session, name: str) -> None:
+    if not name:
+        raise ProjectError("a project needs a name")
+    if session.scalar(sa.select(Project.id).where(Project.name == name)) is not None:
+        raise ProjectError(f'a project named "{name}" already exists')
 
 
 def find_project(session: so.Session, name_or_id: str) -> Project:

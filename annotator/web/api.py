@@ -1,12 +1,29 @@
 """The JSON API: the same services as the pages, for scripts, pre-annotation and load tests."""
 
-from flask import Blueprint, jsonify
-from flask_login import current_user, login_required
+from datetime import timedelta
 
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException
+
+from annotator.annotations.recording import parse_submission
+from annotator.assignment.progress import own_progress, project_progress
+from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
+from annotator.clock import utcnow
 from annotator.db import db
-from annotator.projects.services import projects_of
+from annotator.documents.context import neighbours
+from annotator.documents.models import Document, Passage
+from annotator.projects.access import ANNOTATE, VIEW
+from annotator.projects.label_schema import LabelError
+from annotator.projects.services import current_schema, projects_of
+from annotator.security import passage_or_abort, project_or_abort
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.errorhandler(HTTPException)
+def _as_json(error: HTTPException):
+    return jsonify(error=error.description), error.code
 
 
 @bp.get("/projects")
@@ -17,3 +34,85 @@ def projects():
          "schema_version": project.schema_version}
         for project in projects_of(db.session, current_user)
     ])
+
+
+@bp.get("/projects/<int:project_id>/next")
+@login_required
+def next_(project_id: int):
+    project = project_or_abort(project_id, ANNOTATE)
+    passage = next_passage(db.session, project, current_user, utcnow(), hold_time())
+    db.session.commit()
+    if passage is None:
+        return "", 204
+    return jsonify(passage_json(passage, project))
+
+
+@bp.post("/passages/<int:passage_id>/annotations")
+@login_required
+def submit(passage_id: int):
+    passage, project = passage_or_abort(passage_id, ANNOTATE)
+    try:
+        outcome = submit_labels(db.session, project, passage, current_user, parse_submission(_json_body()), utcnow())
+    except LabelError as error:
+        db.session.rollback()
+        return jsonify(error.as_dict()), 422
+    except NotAssigned as error:
+        db.session.rollback()
+        return jsonify(error=str(error)), 409
+    db.session.commit()
+    annotation = outcome.annotation
+    return jsonify(passage_id=passage.id, labels=annotation.labels, note=annotation.note, unsure=annotation.unsure,
+                   updated_at=annotation.updated_at.isoformat() + "Z"), 201 if outcome.created else 200
+
+
+@bp.post("/passages/<int:passage_id>/skip")
+@login_required
+def skip(passage_id: int):
+    passage, project = passage_or_abort(passage_id, ANNOTATE)
+    reason = _json_body().get("reason") or ""
+    if not isinstance(reason, str):
+        return jsonify(field="reason", error="must be text", allowed=[]), 422
+    try:
+        skip_passage(db.session, project, passage, current_user, reason, utcnow())
+    except NotAssigned as error:
+        db.session.rollback()
+        return jsonify(error=str(error)), 409
+    db.session.commit()
+    return jsonify(passage_id=passage.id, skipped=True), 201
+
+
+@bp.get("/projects/<int:project_id>/progress")
+@login_required
+def progress(project_id: int):
+    project = project_or_abort(project_id, VIEW)
+    figures = project_progress(db.session, project)
+    labels, skips = own_progress(db.session, project, current_user)
+    return jsonify(
+        passages=figures.passages, labels=figures.labels, complete=figures.complete,
+        in_progress=figures.in_progress, open=figures.open, skips=figures.skips, overlap_k=project.overlap_k,
+        mine={"labels": labels, "skips": skips},
+    )
+
+
+def passage_json(passage: Passage, project) -> dict:
+    document = db.session.get(Document, passage.document_id)
+    before, after = neighbours(db.session, passage)
+    return {
+        "passage_id": passage.id, "text": passage.text, "document_id": document.external_id,
+        "document_title": document.title, "index": passage.index, "start": passage.start, "end": passage.end,
+        "context": {"before": [_neighbour(p) for p in before], "after": [_neighbour(p) for p in after]},
+        "target": project.target, "schema": current_schema(db.session, project), "schema_version": project.schema_version,
+    }
+
+
+def _neighbour(passage: Passage) -> dict:
+    return {"passage_id": passage.id, "index": passage.index, "text": passage.text}
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+def hold_time() -> timedelta:
+    return timedelta(minutes=current_app.config["HOLD_MINUTES"])

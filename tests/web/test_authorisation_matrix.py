@@ -7,6 +7,7 @@ from tests.conftest import csrf_token_in
 import re
 
 OK, REDIRECT, SIGN_IN, BAD_REQUEST, FORBIDDEN, UNAUTHORISED = 200, 303, 302, 400, 403, 401
+CONFLICT, UNPROCESSABLE = 409, 422
 
 # (method, url template, expected status for: anonymous, annotator, reviewer, admin)
 MATRIX = [
@@ -22,21 +23,27 @@ MATRIX = [
     ("POST", "/admin/projects/{project}/members", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("POST", "/admin/projects/{project}/members/{member}/remove", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("GET", "/api/projects", (UNAUTHORISED, OK, OK, OK)),
+    ("GET", "/api/projects/{project}/progress", (UNAUTHORISED, OK, OK, OK)),
+    ("POST", "/api/passages/{passage}/skip", (UNAUTHORISED, CONFLICT, FORBIDDEN, CONFLICT)),  # nothing handed out yet
+    ("POST", "/api/passages/{passage}/annotations", (UNAUTHORISED, UNPROCESSABLE, FORBIDDEN, UNPROCESSABLE)),  # no labels sent
+    ("GET", "/api/projects/{project}/next", (UNAUTHORISED, OK, FORBIDDEN, OK)),
 ]
 ROLES = ("anonymous", "annotator", "reviewer", "admin")
 
 
 @pytest.fixture
-def world(runner, make_user, make_project):
+def world(runner, make_user, make_project, make_documents):
     project = make_project("Bike lanes")
-    ids = {"project": project.id, "ada": make_user("ada", "annotator").id}
+    passages = make_documents(project, count=1, paragraphs=2)
+    ids = {"project": project.id, "passage": passages[0].id, "ada": make_user("ada", "annotator").id}
     make_user("rev", "reviewer")
     make_user("root", "admin")
     runner.invoke(args=["add-member", "Bike lanes", "ada", "--role", "annotator"])
+    runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
     from annotator.db import db
     from annotator.projects.models import ProjectMember
 
-    ids["member"] = db.session.query(ProjectMember.id).scalar()
+    ids["member"] = db.session.query(ProjectMember.id).order_by(ProjectMember.id).first()[0]
     return ids
 
 
