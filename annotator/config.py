@@ -7,10 +7,12 @@ from pathlib import Path
 from flask import Flask
 
 DEFAULT_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 ENVIRONMENT_SETTINGS = {
     "ANNOTATOR_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "ANNOTATOR_SECRET_KEY": ("SECRET_KEY", str),
     "ANNOTATOR_MAX_DOCUMENT_BYTES": ("MAX_DOCUMENT_BYTES", int),
+    "ANNOTATOR_MAX_UPLOAD_BYTES": ("MAX_UPLOAD_BYTES", int),
     "ANNOTATOR_MAX_PASSAGE_CHARS": ("MAX_PASSAGE_CHARS", int),
     "ANNOTATOR_HOLD_MINUTES": ("HOLD_MINUTES", float),
     "ANNOTATOR_SECURE_COOKIES": ("SECURE_COOKIES", lambda value: value.lower() in ("1", "true", "yes")),
@@ -24,6 +26,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'annotator.sqlite3'}",
         MAX_DOCUMENT_BYTES=DEFAULT_MAX_DOCUMENT_BYTES,
+        MAX_UPLOAD_BYTES=DEFAULT_MAX_UPLOAD_BYTES,  # the largest request, so the largest upload in one go
         MAX_PASSAGE_CHARS=600,
         HOLD_MINUTES=30,  # how long a passage handed to an annotator is kept for them
     )
@@ -34,6 +37,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
                 app.config[key] = convert(os.environ[variable])
     else:
         app.config.from_mapping(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"]  # Flask answers 413 above it
     if not app.config.get("SECRET_KEY"):
         # Kept, so that sessions survive restarts.
         app.config["SECRET_KEY"] = kept_secret(instance / "secret_key", lambda: secrets.token_hex(32))

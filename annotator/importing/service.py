@@ -8,7 +8,7 @@ commits between the outcomes this generator yields (the CLI every few hundred do
 """
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,19 +82,22 @@ class _Pending:
     passages: list[SplitPassage] = field(default_factory=list)
 
 
-def import_paths(session: so.Session, project: Project, paths: Iterable[Path], settings: ImportSettings) -> Iterator[ImportOutcome]:
-    """Import every document in `paths`, yielding one outcome per document, rejection or notice."""
-    items = _read_all(paths, settings)
+def import_paths(session: so.Session, project: Project, paths: Iterable[Path], settings: ImportSettings,
+                 names: Mapping[Path, str] | None = None) -> Iterator[ImportOutcome]:
+    """Import every document in `paths`, yielding one outcome per document, rejection or notice.
+    `names` says what to call a file in outcomes and in `Document.source` when its path is not
+    what the user knows it by (an upload saved to a temporary folder); default: the path."""
+    items = _read_all(paths, settings, names or {})
     jobs = _batches(items, settings)
     for job in split_batches(jobs, settings.workers):
         yield from job.outcomes_before
         yield from _store_batch(session, project, job.documents)
 
 
-def _read_all(paths: Iterable[Path], settings: ImportSettings) -> Iterator[_Pending | ImportOutcome]:
+def _read_all(paths: Iterable[Path], settings: ImportSettings, names: Mapping[Path, str]) -> Iterator[_Pending | ImportOutcome]:
     for path in paths:
         path = Path(path)
-        label = str(path)
+        label = names.get(path, str(path))
         try:
             fmt = format_of(path, settings.fmt)
             if not path.is_file():

@@ -20,3 +20,12 @@ def may(session: so.Session, user: User, project_id: int, purpose: str) -> bool:
         sa.select(ProjectMember.role).where(ProjectMember.project_id == project_id, ProjectMember.user_id == user.id)
     ))
     return bool(roles & _ROLE_FOR[purpose])
+
+
+def projects_for(session: so.Session, user: User, purpose: str) -> set[int]:
+    """The ids of the projects the user's memberships allow `purpose` in (an admin's
+    permissions come from the role, not from memberships: check `may` or `is_admin`)."""
+    return set(session.scalars(
+        sa.select(ProjectMember.project_id)
+        .where(ProjectMember.user_id == user.id, ProjectMember.role.in_(_ROLE_FOR[purpose]))
+    ))

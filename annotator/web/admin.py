@@ -1,14 +1,21 @@
-"""Admin pages: accounts and who works on which project."""
+"""Admin pages: accounts, projects, their documents and who works on which project."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from annotator.db import db
+from annotator.importing.readers import FORMATS, ReadOptions
+from annotator.importing.service import ImportSettings
+from annotator.importing.uploads import import_uploads
+from annotator.projects.label_schema import SchemaError
 from annotator.projects.models import MEMBER_ROLES, Project
-from annotator.projects.services import ProjectError, add_member, members_of, remove_member
+from annotator.projects.services import (
+    ProjectError, add_member, create_project, current_schema, members_of, remove_member, update_project,
+)
 from annotator.security import roles_required
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
+from annotator.web.project_form import ProjectForm, read_project_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -47,6 +54,68 @@ def set_active_view(user_id: int):
     return _act(lambda: set_active(user, active), f"{user.username} {'reactivated' if active else 'deactivated'}.", url_for("admin.users"))
 
 
+@bp.get("/projects/new")
+def new_project():
+    return _project_form(None, ProjectForm())
+
+
+@bp.post("/projects")
+def create_project_view():
+    form = read_project_form(request.form, request.files.get("schema"))
+    if form.invalid:
+        return _project_form(None, form)
+    try:
+        project = create_project(db.session, form.name, target=form.target, guidelines=form.guidelines,
+                                 overlap_k=form.overlap, schema=form.schema)
+    except (ProjectError, SchemaError) as error:
+        db.session.rollback()
+        return _project_form(None, form.refused(error))
+    db.session.commit()
+    flash(f"Project {project.name} created.", "success")
+    return redirect(url_for("projects.overview", project_id=project.id), code=303)
+
+
+@bp.get("/projects/<int:project_id>/edit")
+def edit_project(project_id: int):
+    project = _project(project_id)
+    return _project_form(project, ProjectForm.of(project))
+
+
+@bp.post("/projects/<int:project_id>")
+def update_project_view(project_id: int):
+    project = _project(project_id)
+    form = read_project_form(request.form, request.files.get("schema"))
+    if form.invalid:
+        return _project_form(project, form)
+    try:
+        changed = update_project(db.session, project, form.changes())
+    except (ProjectError, SchemaError) as error:
+        db.session.rollback()
+        return _project_form(project, form.refused(error))
+    db.session.commit()
+    flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "success")
+    return redirect(url_for("projects.overview", project_id=project.id), code=303)
+
+
+@bp.get("/projects/<int:project_id>/documents")
+def upload_documents(project_id: int):
+    return _upload_page(_project(project_id))
+
+
+@bp.post("/projects/<int:project_id>/documents")
+def import_documents_view(project_id: int):
+    project = _project(project_id)
+    # A file input left empty still sends a part, with no file name.
+    files = [(upload.filename, upload.stream) for upload in request.files.getlist("files") if upload.filename]
+    fmt = request.form.get("format", "auto")
+    if not files or fmt not in ("auto",) + FORMATS:
+        error = "Choose one or more files to import." if not files else f'"{fmt}" is not a format the importer reads.'
+        return _upload_page(project, error=error), 422
+    report = import_uploads(db.session, project, files, _import_settings(fmt))
+    db.session.commit()
+    return _upload_page(project, report=report)
+
+
 @bp.get("/projects/<int:project_id>/members")
 def members(project_id: int):
     project = _project(project_id)
@@ -66,6 +135,30 @@ def remove_member_view(project_id: int, member_id: int):
     project = _project(project_id)
     return _act(lambda: remove_member(db.session, project, member_id), "Member removed.",
                 url_for("admin.members", project_id=project.id))
+
+
+def _project_form(project: Project | None, form: ProjectForm):
+    """The new-project or edit form; shown again with what is wrong (422) when it has errors."""
+    schema = current_schema(db.session, project) if project is not None else None
+    page = render_template("admin/project_form.html", project=project, form=form, schema=schema)
+    return page, 422 if form.invalid else 200
+
+
+def _upload_page(project: Project, **context) -> str:
+    """The upload form, keeping the options chosen, with the results of an import if any."""
+    return render_template("admin/upload.html", project=project, formats=FORMATS, chosen=request.form, **context)
+
+
+def _import_settings(fmt: str) -> ImportSettings:
+    """As the import-docs command builds them, splitting in this process."""
+    text_column = request.form.get("text_column", "").strip() or "text"
+    id_column = request.form.get("id_column", "").strip() or "id"
+    return ImportSettings(
+        fmt=fmt,
+        read=ReadOptions(current_app.config["MAX_DOCUMENT_BYTES"], text_column, id_column),
+        max_passage_chars=current_app.config["MAX_PASSAGE_CHARS"],
+        workers=1,
+    )
 
 
 def _act(change, message: str, target: str):

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from annotator.db import db
+from annotator.projects.access import REVIEW, projects_for
 from annotator.projects.services import projects_of
 
 bp = Blueprint("main", __name__)
@@ -12,4 +13,5 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def index():
-    return render_template("main/index.html", projects=projects_of(db.session, current_user))
+    return render_template("main/index.html", projects=projects_of(db.session, current_user),
+                           reviewed=projects_for(db.session, current_user, REVIEW))

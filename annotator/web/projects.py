@@ -1,0 +1,25 @@
+"""Project pages for the people who run a project (admins and its reviewers): the overview."""
+
+from flask import Blueprint, render_template, request
+from flask_login import login_required
+
+from annotator.assignment.progress import annotator_progress, project_progress
+from annotator.db import db
+from annotator.documents.progress import document_page
+from annotator.projects.access import REVIEW
+from annotator.security import project_or_abort
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+DOCUMENTS_PER_PAGE = 50
+
+
+@bp.get("/<int:project_id>")
+@login_required
+def overview(project_id: int):
+    project = project_or_abort(project_id, REVIEW)
+    after = request.args.get("after", type=int)
+    documents, next_after = document_page(db.session, project, after, DOCUMENTS_PER_PAGE)
+    return render_template("projects/overview.html", project=project, progress=project_progress(db.session, project),
+                           annotators=annotator_progress(db.session, project), documents=documents,
+                           after=after, next_after=next_after)
