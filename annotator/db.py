@@ -66,3 +66,6 @@ def insert_ignoring_conflicts(session: so.Session, table: sa.Table, values: dict
     else:
         from sqlalchemy.dialects.sqlite import insert
     session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict_columns))
+
+
+from annotator import write_lock  # noqa: E402,F401  (registers SQLite's one-writer-at-a-time lock)

@@ -20,6 +20,7 @@ from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.annotations.recording import Submission, record_labels
 from annotator.assignment.models import AnnotatorState
 from annotator.db import insert_ignoring_conflicts
+from annotator.write_lock import begin_write
 from annotator.documents.models import FRESH, STARTED, Passage
 from annotator.projects.models import Project
 from annotator.users.models import User
@@ -64,7 +65,7 @@ def next_passage(session: so.Session, project: Project, user: User, now: datetim
         if _take_slot(session, project, candidate.id):
             _hold(state, candidate, now, hold)
             session.flush()
-            session.refresh(candidate)
+            session.expire(candidate, ["assigned_count", "queue"])  # changed by the UPDATE
             return candidate
     session.flush()
     return None
@@ -136,17 +137,23 @@ def release_expired_holds(session: so.Session, now: datetime, limit: int = RELEA
 
 
 def lock_state(session: so.Session, project: Project, user: User) -> AnnotatorState:
-    """The annotator's state in the project, created when missing, locked for this
-    transaction (PostgreSQL: row lock; SQLite: the upsert already holds the write lock)."""
-    insert_ignoring_conflicts(session, AnnotatorState.__table__, {
-        "project_id": project.id, "user_id": user.id, "holds_slot": False,
-        "labels": 0, "skips": 0, "started": 0, "completed": 0,
-    }, ["project_id", "user_id"])
-    return session.scalars(
+    """The annotator's state in the project, created when missing, locked for the rest of the
+    transaction (SQLite: the write transaction starts here; PostgreSQL: a row lock), so that
+    one annotator's requests run one after the other."""
+    begin_write(session)
+    mine = (
         sa.select(AnnotatorState)
         .where(AnnotatorState.project_id == project.id, AnnotatorState.user_id == user.id)
         .with_for_update().execution_options(populate_existing=True)
-    ).one()
+    )
+    state = session.scalars(mine).first()
+    if state is None:
+        insert_ignoring_conflicts(session, AnnotatorState.__table__, {
+            "project_id": project.id, "user_id": user.id, "holds_slot": False,
+            "labels": 0, "skips": 0, "started": 0, "completed": 0,
+        }, ["project_id", "user_id"])
+        state = session.scalars(mine).one()
+    return state
 
 
 def _keep_held_passage(session, project: Project, state: AnnotatorState) -> Passage | None:
@@ -154,11 +161,12 @@ def _keep_held_passage(session, project: Project, state: AnnotatorState) -> Pass
     lapsed but with room left (then held again). Otherwise it is let go."""
     if state.passage_id is None:
         return None
-    passage = session.get(Passage, state.passage_id, populate_existing=True)
-    if passage is not None and not _labelled_or_skipped(session, passage.id, state.user_id):
-        if state.holds_slot or _take_slot(session, project, passage.id):
-            state.holds_slot = True
-            return passage
+    passage = session.scalars(
+        sa.select(Passage).where(Passage.id == state.passage_id, *_untouched_by(state.user_id))
+    ).first()
+    if passage is not None and (state.holds_slot or _take_slot(session, project, passage.id)):
+        state.holds_slot = True
+        return passage
     if state.holds_slot:
         _give_back_slot(session, project, state.passage_id)
     state.passage_id, state.holds_slot, state.expires_at = None, False, None
@@ -189,17 +197,22 @@ def _find_open_passage(session, project: Project, user: User, state: AnnotatorSt
 
 
 def _first(session, project: Project, user: User, queue: int, *conditions) -> Passage | None:
-    untouched = [
-        ~sa.exists().where(Skip.passage_id == Passage.id, Skip.user_id == user.id),
-    ]
-    if queue != FRESH:  # a fresh passage has no labels at all
-        untouched.append(~sa.exists().where(Annotation.passage_id == Passage.id, Annotation.user_id == user.id))
+    # a fresh passage has no labels at all: only the annotator's skips can rule it out
+    untouched = _untouched_by(user.id, labels=queue != FRESH)
     return session.scalars(
         sa.select(Passage)
         .where(Passage.project_id == project.id, Passage.queue == queue, *conditions, *untouched)
         .order_by(Passage.document_id, Passage.index).limit(1)
         .with_for_update(skip_locked=True)
     ).first()
+
+
+def _untouched_by(user_id: int, labels: bool = True) -> list:
+    """Conditions: the passage is neither skipped nor (when `labels`) labelled by the user."""
+    conditions = [~sa.exists().where(Skip.passage_id == Passage.id, Skip.user_id == user_id)]
+    if labels:
+        conditions.append(~sa.exists().where(Annotation.passage_id == Passage.id, Annotation.user_id == user_id))
+    return conditions
 
 
 def _queue_after(label_delta, assigned_delta, overlap_k: int):
@@ -269,11 +282,6 @@ def _labelled_by(session, passage_id: int, user_id: int) -> bool:
     return session.scalar(
         sa.select(sa.exists().where(Annotation.passage_id == passage_id, Annotation.user_id == user_id))
     )
-
-
-def _labelled_or_skipped(session, passage_id: int, user_id: int) -> bool:
-    skipped = sa.exists().where(Skip.passage_id == passage_id, Skip.user_id == user_id)
-    return _labelled_by(session, passage_id, user_id) or session.scalar(sa.select(skipped))
 
 
 def _timed(submission: Submission, seconds: float | None) -> Submission:
