@@ -3,7 +3,7 @@
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask import Flask, abort, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user, login_required
 from flask_wtf import CSRFProtect
 
@@ -43,11 +43,12 @@ def _check_csrf() -> None:
 
 
 def _token_user() -> User | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return user_for_token(db.session, token.strip())
+    """The user whose API token the request carries (looked up once per request)."""
+    if "token_user" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        g.token_user = user_for_token(db.session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    return g.token_user
 
 
 @login_manager.request_loader
@@ -60,13 +61,18 @@ def _unauthorized():
     """The API answers 401 in JSON; pages send the browser to the sign-in form."""
     if request.blueprint == "api":
         return jsonify(error="authentication required: sign in or send Authorization: Bearer TOKEN"), 401
+    if request.headers.get("HX-Request"):  # a swap must not replace the annotator's work with the sign-in page
+        return "You are signed out.", 401
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
     """The user a session belongs to; none (so: signed out) once deactivated or the password
-    was reset, as both replace the token."""
+    was reset, as both replace the token. A request that carries an API token is that token's
+    user's, whatever browser session it also carries."""
+    if request.headers.get("Authorization"):
+        return None
     user = db.session.scalar(sa.select(User).where(User.session_token == session_token))
     return user if user is not None and user.active else None
 

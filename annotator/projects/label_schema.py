@@ -14,7 +14,8 @@ LEVELS = ("nominal", "ordinal")
 FIELD_KEYS = {"name", "label", "help", "level", "required", "options", "show_if"}
 OPTION_KEYS = {"value", "label", "key"}
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-RESERVED_KEYS = {"enter", "escape", "s", "b", "g", "d", "?"}
+# The annotate screen's own keys: submit, skip, back, guidelines, document, help, unsure, note.
+RESERVED_KEYS = {"enter", "escape", "s", "b", "g", "d", "?", "!", "/"}
 
 _CLAIM_ASKED = {"field": "claim_type", "not_in": ["no_claim"]}
 

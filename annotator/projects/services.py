@@ -12,6 +12,9 @@ from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, 
 from annotator.users.models import User
 
 
+NAME_LENGTH = 200  # Project.name's column
+
+
 class ProjectError(ValueError):
     pass
 
@@ -85,6 +88,8 @@ def update_project(session: so.Session, project: Project, changes: ProjectChange
 def _check_name(session: so.Session, name: str) -> None:
     if not name:
         raise ProjectError("a project needs a name")
+    if len(name) > NAME_LENGTH:
+        raise ProjectError(f"a project name has at most {NAME_LENGTH} characters")
     if session.scalar(sa.select(Project.id).where(Project.name == name)) is not None:
         raise ProjectError(f'a project named "{name}" already exists')
 

@@ -60,3 +60,16 @@ def test_a_session_cookie_does_not_excuse_a_post_from_csrf_but_a_token_does(clie
     token = runner.invoke(args=["create-token", "ada"]).output.strip()
     assert client.post("/auth/logout", headers=bearer(token)).status_code == 303
     assert client.post("/auth/logout", headers=bearer("ann_forged")).status_code == 400
+
+
+def test_a_request_with_a_token_acts_as_the_tokens_user_even_from_a_signed_in_browser(client, runner, make_user, make_project, login):
+    make_project("Bike lanes")
+    make_project("Secret audit")
+    make_user("root", "admin")
+    make_user("ada")
+    runner.invoke(args=["add-member", "Bike lanes", "ada", "--role", "annotator"])
+    token = runner.invoke(args=["create-token", "ada"]).output.strip()
+    login("root")
+    assert len(client.get("/api/projects").get_json()) == 2  # the session: the admin sees both
+    assert [p["name"] for p in client.get("/api/projects", headers=bearer(token)).get_json()] == ["Bike lanes"]
+    assert client.get("/api/projects", headers=bearer("ann_forged")).status_code == 401

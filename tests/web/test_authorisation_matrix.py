@@ -7,7 +7,7 @@ from tests.conftest import csrf_token_in
 import re
 
 OK, REDIRECT, SIGN_IN, BAD_REQUEST, FORBIDDEN, UNAUTHORISED = 200, 303, 302, 400, 403, 401
-CONFLICT, UNPROCESSABLE = 409, 422
+CONFLICT, UNPROCESSABLE, NOT_FOUND = 409, 422, 404
 
 # (method, url template, expected status for: anonymous, annotator, reviewer, admin)
 MATRIX = [
@@ -22,11 +22,23 @@ MATRIX = [
     ("GET", "/admin/projects/{project}/members", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
     ("POST", "/admin/projects/{project}/members", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("POST", "/admin/projects/{project}/members/{member}/remove", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    ("GET", "/admin/projects/new", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
+    ("POST", "/admin/projects", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no name, no k
+    ("GET", "/admin/projects/{project}/edit", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
+    ("POST", "/admin/projects/{project}", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no name, no k
+    ("GET", "/admin/projects/{project}/documents", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
+    ("POST", "/admin/projects/{project}/documents", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no files
+    ("GET", "/projects/{project}", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/api/projects", (UNAUTHORISED, OK, OK, OK)),
     ("GET", "/api/projects/{project}/progress", (UNAUTHORISED, OK, OK, OK)),
     ("POST", "/api/passages/{passage}/skip", (UNAUTHORISED, CONFLICT, FORBIDDEN, CONFLICT)),  # nothing handed out yet
     ("POST", "/api/passages/{passage}/annotations", (UNAUTHORISED, UNPROCESSABLE, FORBIDDEN, UNPROCESSABLE)),  # no labels sent
     ("GET", "/api/projects/{project}/next", (UNAUTHORISED, OK, FORBIDDEN, OK)),
+    ("GET", "/projects/{project}/annotate", (SIGN_IN, OK, FORBIDDEN, OK)),
+    ("GET", "/projects/{project}/documents/{document}", (SIGN_IN, OK, OK, OK)),
+    ("GET", "/projects/{project}/passages/{passage}/edit", (SIGN_IN, NOT_FOUND, FORBIDDEN, NOT_FOUND)),  # nothing labelled yet
+    ("POST", "/projects/{project}/passages/{other}/skip", (SIGN_IN, CONFLICT, FORBIDDEN, CONFLICT)),  # not handed out
+    ("POST", "/projects/{project}/passages/{passage}/labels", (SIGN_IN, UNPROCESSABLE, FORBIDDEN, UNPROCESSABLE)),  # no labels
 ]
 ROLES = ("anonymous", "annotator", "reviewer", "admin")
 
@@ -35,7 +47,8 @@ ROLES = ("anonymous", "annotator", "reviewer", "admin")
 def world(runner, make_user, make_project, make_documents):
     project = make_project("Bike lanes")
     passages = make_documents(project, count=1, paragraphs=2)
-    ids = {"project": project.id, "passage": passages[0].id, "ada": make_user("ada", "annotator").id}
+    ids = {"project": project.id, "passage": passages[0].id, "other": passages[1].id,
+           "document": passages[0].document_id, "ada": make_user("ada", "annotator").id}
     make_user("rev", "reviewer")
     make_user("root", "admin")
     runner.invoke(args=["add-member", "Bike lanes", "ada", "--role", "annotator"])

@@ -1,0 +1,142 @@
+"""The annotate screen: one passage at a time, in its document, labelled from the keyboard.
+htmx swaps the workspace after each submit; the full page includes the same fragment."""
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from annotator.annotations.history import own_annotation, previous_labelled
+from annotator.annotations.recording import parse_submission
+from annotator.app import htmx
+from annotator.assignment.progress import own_progress, project_progress
+from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
+from annotator.clock import utcnow
+from annotator.db import db
+from annotator.documents.context import document_passages, neighbours
+from annotator.documents.models import Document, Passage
+from annotator.projects.access import ANNOTATE, VIEW
+from annotator.projects.label_schema import LabelError
+from annotator.projects.services import current_schema
+from annotator.security import project_or_abort
+from annotator.web.api import hold_time
+
+bp = Blueprint("annotate", __name__, url_prefix="/projects")
+WORKSPACE = "workspace"  # the id htmx swaps
+LABEL_PREFIX = "label-"
+
+
+@dataclass
+class Choices:
+    """What the annotator has chosen on screen: kept when a submit fails."""
+
+    labels: dict = field(default_factory=dict)
+    note: str = ""
+    unsure: bool = False
+
+    @classmethod
+    def from_form(cls, form) -> "Choices":
+        labels = {name[len(LABEL_PREFIX):]: value for name, value in form.items() if name.startswith(LABEL_PREFIX) and value}
+        return cls(labels, form.get("note", ""), form.get("unsure") == "on")
+
+    def as_body(self, client_time: str | None) -> dict:
+        return {"labels": self.labels, "note": self.note, "unsure": self.unsure, "client_time": client_time}
+
+
+@bp.get("/<int:project_id>/annotate")
+@login_required
+def annotate(project_id: int):
+    project = project_or_abort(project_id, ANNOTATE)
+    passage = next_passage(db.session, project, current_user, utcnow(), hold_time())
+    db.session.commit()
+    return _show(project, passage)
+
+
+@bp.get("/<int:project_id>/passages/<int:passage_id>/edit")
+@login_required
+def edit(project_id: int, passage_id: int):
+    """One of the annotator's earlier passages with their labels, to change them (key B)."""
+    project, passage = _passage_in(project_id, passage_id, ANNOTATE)
+    annotation = own_annotation(db.session, passage.id, current_user.id) or abort(404)
+    choices = Choices(annotation.labels, annotation.note, annotation.unsure)
+    return _show(project, passage, choices, editing=annotation)
+
+
+@bp.post("/<int:project_id>/passages/<int:passage_id>/labels")
+@login_required
+def submit(project_id: int, passage_id: int):
+    project, passage = _passage_in(project_id, passage_id, ANNOTATE)
+    choices = Choices.from_form(request.form)
+    try:
+        submission = parse_submission(choices.as_body(request.form.get("client_time")))
+        submit_labels(db.session, project, passage, current_user, submission, utcnow())
+    except (LabelError, NotAssigned) as error:
+        db.session.rollback()
+        status = 422 if isinstance(error, LabelError) else 409
+        return _show(project, passage, choices, error=str(error), editing=own_annotation(db.session, passage.id, current_user.id)), status
+    return _continue(project)
+
+
+@bp.post("/<int:project_id>/passages/<int:passage_id>/skip")
+@login_required
+def skip(project_id: int, passage_id: int):
+    project, passage = _passage_in(project_id, passage_id, ANNOTATE)
+    try:
+        skip_passage(db.session, project, passage, current_user, request.form.get("reason", ""), utcnow())
+    except NotAssigned as error:
+        db.session.rollback()
+        return _show(project, passage, error=str(error)), 409
+    return _continue(project)
+
+
+@bp.get("/<int:project_id>/documents/<int:document_id>")
+@login_required
+def document(project_id: int, document_id: int):
+    """The whole document (key D), the passage being labelled marked."""
+    project = project_or_abort(project_id, VIEW)
+    found = db.session.get(Document, document_id)
+    if found is None or found.project_id != project.id:
+        abort(404)
+    marked = request.args.get("passage", type=int)
+    return render_template("annotate/_document.html", document=found, marked=marked,
+                           passages=document_passages(db.session, found))
+
+
+def _continue(project):
+    """After a submit or skip: the next passage, in the same transaction."""
+    if not htmx or htmx.target != WORKSPACE:
+        db.session.commit()
+        return redirect(url_for(".annotate", project_id=project.id), code=303)
+    passage = next_passage(db.session, project, current_user, utcnow(), hold_time())
+    db.session.commit()
+    return _show(project, passage)
+
+
+def _show(project, passage: Passage | None, choices: Choices | None = None, error: str | None = None, editing=None):
+    """The workspace fragment for htmx, the whole page otherwise (one template includes the other)."""
+    context = _workspace(project, passage, choices or Choices(), error, editing)
+    fragment = htmx and htmx.target == WORKSPACE
+    response = make_response(render_template("annotate/_response.html" if fragment else "annotate/page.html", **context))
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _workspace(project, passage, choices: Choices, error, editing) -> dict:
+    before, after = neighbours(db.session, passage) if passage else ([], [])
+    labels, skips = own_progress(db.session, project, current_user)
+    return {
+        "project": project, "passage": passage, "before": before, "after": after, "choices": choices,
+        "error": error, "editing": editing, "schema": current_schema(db.session, project),
+        "document": db.session.get(Document, passage.document_id) if passage else None,
+        "previous_id": previous_labelled(db.session, project.id, current_user.id, editing),
+        "mine": {"labels": labels, "skips": skips}, "progress": project_progress(db.session, project),
+    }
+
+
+def _passage_in(project_id: int, passage_id: int, purpose: str):
+    project = project_or_abort(project_id, purpose)
+    passage = db.session.get(Passage, passage_id)
+    if passage is None or passage.project_id != project.id:
+        abort(404)
+    return project, passage

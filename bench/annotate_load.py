@@ -1,0 +1,475 @@
+"""Annotation load benchmark: N simulated annotators label a project of P passages through the
+JSON API of a real `annotator serve`, on loopback.
+
+    python bench/annotate_load.py [--database sqlite|postgresql] [--annotators 50] [--passages 20000]
+                                  [--k 3] [--think 0] [--max-seconds 600] [--scaling] [--kill]
+
+Each annotator loops GET /api/projects/ID/next, then POST /api/passages/ID/annotations, until
+`next` answers 204 (the project is done for them) or the time is up. The run prints labels/s
+and p50/p95/p99 latency per endpoint, beside a baseline measured in the same run with the same
+load generator: a bare WSGI application on the same server (waitress) and database that, per
+request, reads one passage by primary key (for `next`) or inserts one row and commits (for a
+submit): what the server and the database cost before annotator does anything.
+
+Then it checks the database: every annotatable passage has exactly min(k, N) labels (when the
+run finished the project), no (passage, annotator) pair twice, and every acknowledged submit
+stored with the labels sent.
+
+--scaling: p99 of `next` with a project of 2,000 passages and of 200,000, each annotator
+taking a bounded number of passages, to show no per-request cost grows with the project.
+--kill: SIGKILL the server in the middle of a run, restart it, finish, and show that every
+label acknowledged before the kill is there.
+--think S: each annotator reads for an exponentially distributed S seconds on average before
+submitting (a human pace); 0 is a saturation test.
+"""
+
+import argparse
+import http.client
+import json
+import math
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ANNOTATOR = str(Path(sys.executable).parent / "annotator")
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+POSTGRES_BENCH_DB = "annotator_bench"
+PARAGRAPHS_PER_DOCUMENT = 10
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--annotators", type=int, default=50)
+    parser.add_argument("--passages", type=int, default=20_000)
+    parser.add_argument("--k", type=int, default=3)
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds an annotator reads before submitting")
+    parser.add_argument("--max-seconds", type=float, default=600)
+    parser.add_argument("--threads", type=int, default=8, help="server threads")
+    parser.add_argument("--scaling", action="store_true", help="compare next's p99 at 2,000 and 200,000 passages")
+    parser.add_argument("--per-annotator", type=int, default=40, help="labels per annotator in --scaling runs")
+    parser.add_argument("--kill", action="store_true", help="SIGKILL the server mid-run and check nothing acknowledged is lost")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, "
+          f"{args.annotators} annotators, k = {args.k}, server threads {args.threads}, think {args.think} s")
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        if args.scaling:
+            scaling(args, scratch)
+        elif args.kill:
+            kill_run(args, scratch)
+        else:
+            full_run(args, scratch)
+
+
+# --- scenarios -----------------------------------------------------------------------------
+
+def full_run(args, scratch: Path) -> None:
+    """Label the whole project (or until the time is up), then check every label."""
+    world = prepare(args, scratch, args.passages)
+    baseline = measure_baseline(args, world, scratch)
+    with Server(world, args.threads) as server:
+        result = run_load(server.port, world, args.max_seconds, args.think)
+    report([("bare baseline (WSGI + 1 query)", baseline), ("annotator", result)])
+    verify(world, result, expect_complete=not result.timed_out)
+
+
+def scaling(args, scratch: Path) -> None:
+    """The same bounded work against a small and a large project."""
+    results = []
+    for passages in (2_000, 200_000):
+        world = prepare(args, scratch / str(passages), passages)
+        with Server(world, args.threads) as server:
+            result = run_load(server.port, world, args.max_seconds, args.think, per_annotator=args.per_annotator)
+        verify(world, result, expect_complete=False)
+        results.append((f"annotator, P = {passages:,}", result))
+    report(results)
+    small, large = (r.percentile("next", 99) for _, r in results)
+    print(f"\np99 of next: {small:.1f} ms at P = 2,000, {large:.1f} ms at P = 200,000: {large / small:.2f}x (target at most 1.5x)")
+
+
+def kill_run(args, scratch: Path) -> None:
+    """SIGKILL the server while annotators submit, restart it, and finish the run."""
+    world = prepare(args, scratch, args.passages)
+    server = Server(world, args.threads).start()
+    killer = threading.Thread(target=_kill_and_restart, args=(server,), daemon=True)
+    killer.start()
+    result = run_load(server.port, world, args.max_seconds, args.think, tolerate_errors=True)
+    killer.join()
+    server.stop()
+    print(f"\nserver killed with SIGKILL after {server.killed_after:.1f} s, restarted in {server.restart_seconds:.1f} s; "
+          f"{result.errors} requests failed while it was down (not acknowledged, retried)")
+    report([("annotator (killed once)", result)])
+    verify(world, result, expect_complete=not result.timed_out, acknowledged_before=server.killed_at)
+
+
+def _kill_and_restart(server: "Server") -> None:
+    time.sleep(8)
+    server.kill_and_restart()
+
+
+# --- the world: a database with a project, documents, annotators and their tokens -----------
+
+@dataclass
+class World:
+    url: str
+    env: dict
+    project_id: int
+    tokens: dict  # username -> token
+    passages: int
+    k: int
+    annotators: int
+
+
+def prepare(args, scratch: Path, passages: int) -> World:
+    scratch.mkdir(parents=True, exist_ok=True)
+    url = _fresh_database(args.database, scratch)
+    env = {**os.environ, "ANNOTATOR_DATABASE_URL": url, "ANNOTATOR_SECRET_KEY": "bench"}
+    run([ANNOTATOR, "init-db"], env)
+    run([ANNOTATOR, "create-project", "Load", "--target", "Cities should build bike lanes", "--overlap", str(args.k)], env)
+    started = time.perf_counter()
+    run([ANNOTATOR, "import-docs", "Load", str(_documents(scratch, passages))], env)
+    print(f"prepared {passages:,} passages in {time.perf_counter() - started:.1f} s")
+    project_id, tokens = _annotators(env, args.annotators)
+    return World(url, env, project_id, tokens, passages, args.k, args.annotators)
+
+
+def _fresh_database(kind: str, scratch: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{scratch / 'load.sqlite3'}"
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{POSTGRES_BENCH_DB}"
+
+
+def _documents(scratch: Path, passages: int) -> Path:
+    """JSON Lines documents of ten distinct, ordinary paragraphs each."""
+    path = scratch / "documents.jsonl"
+    with path.open("w") as out:
+        for document in range(passages // PARAGRAPHS_PER_DOCUMENT):
+            paragraphs = [f"Report {document}, section {p}: the council says it spent {document * 31 + p * 7} thousand "
+                          f"pounds on cycle lanes in district {p}, and it expects {p + 2} more next year."
+                          for p in range(PARAGRAPHS_PER_DOCUMENT)]
+            out.write(json.dumps({"id": f"d{document}", "text": "\n\n".join(paragraphs)}) + "\n")
+    return path
+
+
+def _annotators(env: dict, count: int) -> tuple[int, dict]:
+    """Create the annotators, their memberships and tokens through the services (scrypt
+    hashing through the CLI one at a time would take longer than the run)."""
+    os.environ.update({key: env[key] for key in ("ANNOTATOR_DATABASE_URL", "ANNOTATOR_SECRET_KEY")})
+    from annotator import create_app
+    from annotator.db import db
+    from annotator.projects.services import add_member, find_project
+    from annotator.users.services import create_user
+    from annotator.users.tokens import create_token
+
+    app = create_app()
+    tokens = {}
+    with app.app_context():
+        project = find_project(db.session, "Load")
+        for number in range(count):
+            user = create_user(db.session, f"annotator{number:03d}", "a long enough password", "annotator")
+            add_member(db.session, project, user.username, "annotator")
+            tokens[user.username] = create_token(db.session, user, "load")[1]
+        db.session.commit()
+        project_id = project.id
+        db.engine.dispose()
+    return project_id, tokens
+
+
+def run(command: list[str], env: dict) -> None:
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+# --- the server ----------------------------------------------------------------------------
+
+class Server:
+    """`annotator serve` in a child process on a free loopback port."""
+
+    def __init__(self, world: World, threads: int, command: list[str] | None = None):
+        self.world, self.threads, self.port = world, threads, _free_port()
+        self.command = command or [ANNOTATOR, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", str(threads)]
+        self.process = None
+        self.killed_at = self.killed_after = self.restart_seconds = None
+
+    def start(self) -> "Server":
+        log = open(Path(tempfile.gettempdir()) / f"annotate_load_server_{self.port}.log", "ab")  # never a pipe: a full one blocks the server
+        self.process = subprocess.Popen(self.command, env=self.world.env, stdout=log, stderr=log)
+        _wait_for_port(self.port)
+        self.started_at = time.perf_counter()
+        return self
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def kill_and_restart(self) -> None:
+        self.killed_at = time.time()
+        self.killed_after = time.perf_counter() - self.started_at
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        restarting = time.perf_counter()
+        self.start()
+        self.restart_seconds = time.perf_counter() - restarting
+
+    __enter__ = start
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float = 60) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server did not listen on {port}")
+
+
+# --- the load ------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    seconds: float = 0.0
+    latencies: dict = field(default_factory=lambda: defaultdict(list))  # endpoint -> [ms]
+    acknowledged: list = field(default_factory=list)  # (username, passage_id, labels, wall time)
+    errors: int = 0
+    error_samples: list = field(default_factory=list)
+    timed_out: bool = False
+
+    @property
+    def labels(self) -> int:
+        return len(self.acknowledged)
+
+    def percentile(self, endpoint: str, q: int) -> float:
+        values = sorted(self.latencies[endpoint])
+        if not values:
+            return float("nan")
+        return values[max(0, math.ceil(q / 100 * len(values)) - 1)]  # nearest rank
+
+
+LABEL_CHOICES = [
+    {"claim_type": "no_claim"},
+    {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"},
+    {"claim_type": "opinion", "stance": "favor", "verifiability": "unverifiable"},
+    {"claim_type": "event", "stance": "neutral", "verifiability": "partly_verifiable"},
+]
+
+
+def run_load(port: int, world: World, max_seconds: float, think: float, per_annotator: int | None = None,
+             tolerate_errors: bool = False) -> Result:
+    result, lock = Result(), threading.Lock()
+    deadline = time.perf_counter() + max_seconds
+    start = threading.Barrier(len(world.tokens) + 1)
+    threads = [threading.Thread(target=_annotate, args=(port, world, name, token, result, lock, deadline, think,
+                                                        per_annotator, tolerate_errors, start), daemon=True)
+               for name, token in world.tokens.items()]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.perf_counter() - began
+    result.timed_out = time.perf_counter() >= deadline
+    return result
+
+
+def _annotate(port, world, name, token, result, lock, deadline, think, per_annotator, tolerate_errors, start) -> None:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    rng = random.Random(name)
+    client = _Client(port)
+    done = 0
+    start.wait()
+    while time.perf_counter() < deadline and (per_annotator is None or done < per_annotator):
+        status, body, elapsed = client.request("GET", f"/api/projects/{world.project_id}/next", headers)
+        if status == 204:
+            _record(result, lock, "next", elapsed)
+            break
+        if status != 200:
+            _fail(result, lock, f"next {status} {body[:200]!r}", tolerate_errors)
+            time.sleep(0.2)
+            continue
+        _record(result, lock, "next", elapsed)
+        passage_id = json.loads(body)["passage_id"]
+        if think:
+            time.sleep(min(rng.expovariate(1 / think), 10 * think))
+        labels = rng.choice(LABEL_CHOICES)
+        payload = json.dumps({"labels": labels, "note": "", "unsure": False})
+        status, body, elapsed = client.request("POST", f"/api/passages/{passage_id}/annotations", headers, payload)
+        if status in (200, 201):
+            _record(result, lock, "submit", elapsed, (name, passage_id, labels, time.time()))
+            done += 1
+        else:
+            _fail(result, lock, f"submit {status} {body[:200]!r}", tolerate_errors)
+            time.sleep(0.2)
+
+
+class _Client:
+    """One keep-alive connection, reopened after a failure."""
+
+    def __init__(self, port: int):
+        self.port, self.connection = port, None
+
+    def request(self, method: str, path: str, headers: dict, body: str | None = None):
+        started = time.perf_counter()
+        try:
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            data = response.read()
+            return response.status, data, (time.perf_counter() - started) * 1000
+        except (OSError, http.client.HTTPException) as error:
+            self.connection = None
+            return 0, repr(error).encode(), (time.perf_counter() - started) * 1000
+
+
+def _record(result: Result, lock, endpoint: str, elapsed: float, acknowledged=None) -> None:
+    with lock:
+        result.latencies[endpoint].append(elapsed)
+        if acknowledged:
+            result.acknowledged.append(acknowledged)
+
+
+def _fail(result: Result, lock, message: str, tolerate: bool) -> None:
+    with lock:
+        result.errors += 1
+        if len(result.error_samples) < 5:
+            result.error_samples.append(message)
+
+
+# --- the baseline --------------------------------------------------------------------------
+
+BASELINE_APP = r'''
+import json, os, random, sqlite3, threading
+URL = os.environ["BASELINE_DATABASE"]
+local = threading.local()
+
+def connection():
+    if not hasattr(local, "db"):
+        if URL.startswith("sqlite"):
+            local.db = sqlite3.connect(URL.split("///", 1)[1], timeout=30, check_same_thread=False)
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=30000"):
+                local.db.execute("PRAGMA " + pragma)
+        else:
+            import psycopg
+            local.db = psycopg.connect(URL.replace("+psycopg", ""))
+    return local.db
+
+def application(environ, start_response):
+    db = connection()
+    if environ["REQUEST_METHOD"] == "GET":
+        row = db.execute("SELECT id, text FROM passage WHERE id = %s" % random.randint(1, int(os.environ["BASELINE_PASSAGES"]))).fetchone()
+        db.commit()
+        body = json.dumps({"passage_id": row[0], "text": row[1]}).encode()
+    else:
+        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        db.execute("INSERT INTO baseline_label (labels) VALUES ('{}')")
+        db.commit()
+        body = b"{}"
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+'''
+
+
+def measure_baseline(args, world: World, scratch: Path) -> Result:
+    """The same load against the bare application; its labels are thrown away."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(world.url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE baseline_label (id INTEGER PRIMARY KEY, labels TEXT)"
+                                   if engine.dialect.name == "sqlite" else
+                                   "CREATE TABLE baseline_label (id SERIAL PRIMARY KEY, labels TEXT)"))
+        passages = connection.execute(sa.text("SELECT max(id) FROM passage")).scalar()
+    (scratch / "baseline_app.py").write_text(BASELINE_APP)
+    world_env = {**world.env, "BASELINE_DATABASE": world.url, "BASELINE_PASSAGES": str(passages), "PYTHONPATH": str(scratch)}
+    baseline_world = World(world.url, world_env, world.project_id, world.tokens, world.passages, world.k, world.annotators)
+    port = _free_port()
+    command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={args.threads}", "baseline_app:application"]
+    server = Server(baseline_world, args.threads, command)
+    server.port = port
+    labels_needed = world.passages * min(world.k, world.annotators)
+    per_annotator = max(1, min(labels_needed // world.annotators, 200))
+    with server:
+        result = run_load(port, baseline_world, min(args.max_seconds, 60), args.think, per_annotator=per_annotator)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE baseline_label"))
+    engine.dispose()
+    return result
+
+
+# --- report and checks ---------------------------------------------------------------------
+
+def report(results: list[tuple[str, Result]]) -> None:
+    print()
+    print(f"{'':34} {'labels':>8} {'labels/s':>9} {'errors':>7}   {'next p50/p95/p99 ms':>22}   {'submit p50/p95/p99 ms':>22}")
+    for label, result in results:
+        columns = []
+        for endpoint in ("next", "submit"):
+            columns.append("/".join(f"{result.percentile(endpoint, q):.1f}" for q in (50, 95, 99)))
+        rate = result.labels / result.seconds if result.seconds else 0
+        print(f"{label:34} {result.labels:8d} {rate:9.1f} {result.errors:7d}   {columns[0]:>22}   {columns[1]:>22}")
+        for sample in result.error_samples:
+            print(f"{'':34} error: {sample}")
+
+
+def verify(world: World, result: Result, expect_complete: bool, acknowledged_before: float | None = None) -> None:
+    """Every acknowledged label stored as sent; no pair twice; every passage with min(k, N)
+    labels when the run finished the project."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(world.url)
+    with engine.connect() as connection:
+        stored = {(user, passage): json.loads(labels) if isinstance(labels, str) else labels
+                  for user, passage, labels in connection.execute(sa.text(
+                      "SELECT u.username, a.passage_id, a.labels FROM annotation a JOIN user_account u ON u.id = a.user_id"))}
+        pairs = connection.execute(sa.text("SELECT count(*), count(DISTINCT passage_id || '-' || user_id) FROM annotation")).one()
+        per_passage = dict(connection.execute(sa.text(
+            "SELECT p.id, count(a.id) FROM passage p LEFT JOIN annotation a ON a.passage_id = p.id "
+            "WHERE p.annotatable GROUP BY p.id")).all())
+    engine.dispose()
+    lost = [(user, passage) for user, passage, labels, _ in result.acknowledged if stored.get((user, passage)) != labels]
+    over = [count for count in per_passage.values() if count > world.k]
+    print(f"\nchecks: {len(result.acknowledged):,} acknowledged labels, {len(lost)} missing or different in the database; "
+          f"{pairs[0] - pairs[1]} (passage, annotator) pairs twice; {len(over)} passages over k")
+    if acknowledged_before is not None:
+        before = [a for a in result.acknowledged if a[3] < acknowledged_before]
+        missing = [a for a in before if stored.get((a[0], a[1])) != a[2]]
+        print(f"        {len(before):,} labels acknowledged before the kill: {len(missing)} missing after the restart")
+    if expect_complete:
+        wanted = min(world.k, world.annotators)
+        wrong = {passage: count for passage, count in per_passage.items() if count != wanted}
+        print(f"        {len(per_passage):,} annotatable passages, {len(wrong)} without exactly min(k, N) = {wanted} labels")
+    else:
+        print("        (the run stopped before the project was done: passages were not all expected complete)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Browser tests: Debian's Chromium driven by Playwright, against the application served by
+waitress (the server `annotator serve` runs) on a free loopback port."""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("ANNOTATOR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def server_url(app):
+    """The app on a real multi-threaded WSGI server; returns its base URL."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="annotator-test")
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def open_browser(browser, server_url):
+    """A fresh browser (own cookies) signed in as `username`; returns its page."""
+    contexts = []
+
+    def open_as(username, password=None):
+        from tests.conftest import PASSWORD
+
+        context = browser.new_context(base_url=server_url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/auth/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password or PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{server_url}/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot_to():
+    """Where screenshots go: ANNOTATOR_SCREENSHOT_DIR (docs/ for the README) or nowhere."""
+    folder = os.environ.get("ANNOTATOR_SCREENSHOT_DIR")
+
+    def save(page, name):
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(folder) / name), full_page=True)
+
+    return save

@@ -1,0 +1,155 @@
+"""The annotate screen, as the browser's requests see it: full page and htmx fragments,
+choices kept on a refused submit, going back, skipping, the whole document, and blindness
+to other annotators' labels. (The keyboard itself is tested in real Chromium: tests/browser.)"""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from annotator.annotations.models import Annotation, Skip
+from annotator.db import db
+from tests.conftest import csrf_token_in
+
+HTMX = {"HX-Request": "true", "HX-Target": "workspace"}
+CLAIM = {"label-claim_type": "quantity", "label-stance": "against", "label-verifiability": "verifiable"}
+
+
+@pytest.fixture
+def project(runner, make_project, make_documents, make_user):
+    project = make_project("Bike lanes", target="Cities should build protected bike lanes", overlap_k=2)
+    project.passages = make_documents(project, count=2, paragraphs=4)
+    for name in ("ada", "bob"):
+        make_user(name)
+        runner.invoke(args=["add-member", "Bike lanes", name, "--role", "annotator"])
+    return project
+
+
+def current_passage_id(html: str) -> int:
+    return int(re.search(r'data-passage-id="(\d+)"', html).group(1))
+
+
+def submit(client, project, passage_id, form, headers=None):
+    page = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
+    return client.post(f"/projects/{project.id}/passages/{passage_id}/labels",
+                       data={"csrf_token": csrf_token_in(page), **form}, headers=headers or {})
+
+
+def test_the_page_shows_the_passage_in_its_document_with_the_target_and_keys(client, login, project):
+    login("ada")
+    html = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
+    first, second, third = (p.text for p in project.passages[:3])
+    assert re.search(r'class="current" dir="auto" id="current-passage">' + re.escape(first), html)
+    assert f'<p class="context" dir="auto">{second}</p>' in html and third in html  # the passages after it
+    assert "Cities should build protected bike lanes" in html
+    assert 'data-key="2"' in html and "<kbd>2</kbd> Quantity" in html
+    assert "data-show-if-field=\"claim_type\" data-show-if-not-in='[\"no_claim\"]'" in html
+    assert 'src="/static/js/annotate.js"' in html and "htmx.min.js" in html
+
+
+def test_a_submit_through_htmx_swaps_in_the_next_passage_and_the_progress(client, login, project):
+    login("ada")
+    first = current_passage_id(client.get(f"/projects/{project.id}/annotate").get_data(as_text=True))
+    response = submit(client, project, first, CLAIM, HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert current_passage_id(html) == project.passages[1].id
+    assert re.search(r'id="progress"[^>]*hx-swap-oob="true"', html)
+    assert re.search(r'data-testid="my-labels">1<', html)
+    assert {"HX-Request", "HX-Target"} <= {part.strip() for part in response.headers["Vary"].split(",")}
+    stored = db.session.scalar(sa.select(Annotation))
+    assert stored.labels == {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}
+    assert stored.seconds is not None
+
+
+def test_without_htmx_a_submit_redirects_to_the_next_passage(client, login, project):
+    login("ada")
+    first = current_passage_id(client.get(f"/projects/{project.id}/annotate").get_data(as_text=True))
+    response = submit(client, project, first, {"label-claim_type": "no_claim", "note": "a table of contents"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/projects/{project.id}/annotate"
+    assert db.session.scalar(sa.select(Annotation.note)) == "a table of contents"
+
+
+def test_a_refused_submit_keeps_the_choices_and_names_the_missing_field(client, login, project):
+    login("ada")
+    first = current_passage_id(client.get(f"/projects/{project.id}/annotate").get_data(as_text=True))
+    response = submit(client, project, first, {"label-claim_type": "opinion", "note": "my careful note"}, HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Not saved: stance: a value is required" in html
+    assert re.search(r'value="opinion"\s+data-key="1" checked', html)
+    assert "my careful note</textarea>" in html
+    assert current_passage_id(html) == first
+    assert db.session.scalar(sa.select(sa.func.count(Annotation.id))) == 0
+
+
+def test_a_passage_not_handed_out_is_refused_with_409(client, login, project):
+    login("ada")
+    client.get(f"/projects/{project.id}/annotate")
+    response = submit(client, project, project.passages[5].id, CLAIM, HTMX)
+    assert response.status_code == 409 and "was not handed to you" in response.get_data(as_text=True)
+
+
+def test_back_shows_the_annotators_own_earlier_labels_to_change(client, login, project):
+    login("ada")
+    first = current_passage_id(client.get(f"/projects/{project.id}/annotate").get_data(as_text=True))
+    html = submit(client, project, first, {**CLAIM, "note": "first note"}, HTMX).get_data(as_text=True)
+    back = re.search(r'href="(/projects/\d+/passages/\d+/edit)"', html).group(1)
+    edit = client.get(back, headers=HTMX).get_data(as_text=True)
+    assert current_passage_id(edit) == first and "changing your earlier labels" in edit
+    assert re.search(r'value="quantity"\s+data-key="2" checked', edit) and "first note</textarea>" in edit
+    response = submit(client, project, first, {"label-claim_type": "no_claim"}, HTMX)
+    assert current_passage_id(response.get_data(as_text=True)) == project.passages[1].id  # back to where ada was
+    assert db.session.scalar(sa.select(Annotation.labels)) == {"claim_type": "no_claim"}
+
+
+def test_skipping_asks_no_more_of_that_passage(client, login, project):
+    login("ada")
+    page = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
+    first = current_passage_id(page)
+    response = client.post(f"/projects/{project.id}/passages/{first}/skip",
+                           data={"csrf_token": csrf_token_in(page), "reason": "Broken or unreadable text"}, headers=HTMX)
+    assert current_passage_id(response.get_data(as_text=True)) == project.passages[1].id
+    assert db.session.scalar(sa.select(Skip.reason)) == "Broken or unreadable text"
+
+
+def test_annotators_never_see_each_others_labels(client, login, project):
+    login("ada")
+    first = current_passage_id(client.get(f"/projects/{project.id}/annotate").get_data(as_text=True))
+    submit(client, project, first, {**CLAIM, "note": "ada's private reasoning"})
+    client.post("/auth/logout", data={"csrf_token": csrf_token_in(client.get("/").get_data(as_text=True))})
+    login("bob")
+    html = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
+    assert current_passage_id(html) == first  # bob joins ada's passage (k = 2) ...
+    assert "ada's private reasoning" not in html and not re.search(r'\schecked>', html)  # ... blind to her labels
+    assert client.get(f"/projects/{project.id}/passages/{first}/edit").status_code == 404
+
+
+def test_the_whole_document_marks_the_passage(client, login, project):
+    login("ada")
+    passage = project.passages[2]
+    html = client.get(f"/projects/{project.id}/documents/{passage.document_id}?passage={passage.id}").get_data(as_text=True)
+    assert re.search(r'class="marked"\s*>' + re.escape(passage.text) + "</p>", html)
+    assert all(p.text in html for p in project.passages[:4])
+
+
+def test_document_text_is_escaped_everywhere(client, login, runner, write_file, make_project, make_user):
+    make_project("X", overlap_k=1)
+    make_user("cy")
+    runner.invoke(args=["add-member", "X", "cy", "--role", "annotator"])
+    path = write_file("evil.txt", "The council said <script>alert('x')</script> it would spend four million pounds.\n\n"
+                                  "Another <img src=x onerror=alert(1)> paragraph about the roads budget this year.\n")
+    assert runner.invoke(args=["import-docs", "X", str(path)]).exit_code == 0
+    login("cy")
+    project_id = db.session.scalar(sa.text("SELECT id FROM project WHERE name = 'X'"))
+    html = client.get(f"/projects/{project_id}/annotate").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert "<img src=x" not in html and "&lt;img src=x" in html
+
+
+def test_outsiders_are_refused_and_signed_out_htmx_requests_get_401(client, login, project, make_user):
+    make_user("eve")
+    assert client.get(f"/projects/{project.id}/annotate", headers=HTMX).status_code == 401
+    login("eve")
+    assert client.get(f"/projects/{project.id}/annotate").status_code == 403
+    assert client.get(f"/projects/{project.id}/documents/{project.passages[0].document_id}").status_code == 403
