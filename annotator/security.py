@@ -8,6 +8,7 @@ from flask_login import LoginManager, current_user, login_required
 from flask_wtf import CSRFProtect
 
 from annotator.db import db
+from annotator.assignment.service import PASSAGE_COLUMNS
 from annotator.documents.models import Passage
 from annotator.projects.access import may
 from annotator.projects.models import Project
@@ -85,9 +86,13 @@ def project_or_abort(project_id: int, purpose: str) -> Project:
     return project
 
 
-def passage_or_abort(passage_id: int, purpose: str) -> tuple[Passage, Project]:
-    """The passage and its project, if the signed-in user may use the project for `purpose`."""
-    passage = db.session.get(Passage, passage_id) or abort(404)
+_PASSAGE = sa.select(*PASSAGE_COLUMNS).where(Passage.__table__.c.id == sa.bindparam("id"))
+
+
+def passage_or_abort(passage_id: int, purpose: str) -> tuple[sa.Row, Project]:
+    """The passage (a row of PASSAGE_COLUMNS) and its project, if the signed-in user may use
+    the project for `purpose`."""
+    passage = db.session.connection().execute(_PASSAGE, {"id": passage_id}).first() or abort(404)
     return passage, project_or_abort(passage.project_id, purpose)
 
 

@@ -6,15 +6,12 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.exc import IntegrityError
 
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.clock import utcnow
-from annotator.documents.models import Passage
 from annotator.projects.label_schema import LabelError, validate_labels
 from annotator.projects.models import Project
 from annotator.projects.services import current_schema
-from annotator.users.models import User
 
 MAX_NOTE = 5000
 
@@ -54,46 +51,54 @@ def _client_time(value) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def record_labels(session: so.Session, project: Project, passage: Passage, user: User, submission: Submission,
-                  actor: User | None = None) -> tuple[Annotation, bool]:
-    """Store the user's labels for the passage; returns the annotation and whether it is new.
-    Sending the same labels again changes nothing (a double submit is one label)."""
+@dataclass(frozen=True)
+class Recorded:
+    """The annotator's label set as stored, and what storing it did."""
+
+    labels: dict
+    note: str
+    unsure: bool
+    updated_at: datetime
+    created: bool  # the annotator's first label set for the passage
+    changed: bool  # False when the same labels were sent again
+
+
+_annotation = Annotation.__table__
+_CURRENT = sa.select(_annotation.c.labels, _annotation.c.note, _annotation.c.unsure, _annotation.c.updated_at).where(
+    _annotation.c.passage_id == sa.bindparam("passage_id"), _annotation.c.user_id == sa.bindparam("user_id"))
+_INSERT_EVENT = AnnotationEvent.__table__.insert()
+_INSERT_ANNOTATION = _annotation.insert()
+_UPDATE_ANNOTATION = _annotation.update().where(
+    _annotation.c.passage_id == sa.bindparam("where_passage_id"), _annotation.c.user_id == sa.bindparam("where_user_id"))
+
+
+def record_labels(session: so.Session, project: Project, passage_id: int, user_id: int, submission: Submission,
+                  actor_id: int | None = None) -> Recorded:
+    """Store the user's labels for the passage, appending the change to the event log; the
+    current label set follows the latest event. Sending the same labels again changes nothing
+    (a double submit is one label). Raises LabelError for labels the schema refuses.
+
+    Callers serialise one annotator's submits (assignment locks their state first); the unique
+    (passage, annotator) constraint stands behind that."""
     labels = validate_labels(current_schema(session, project), submission.labels)
     state = {"labels": labels, "note": submission.note.strip()[:MAX_NOTE], "unsure": bool(submission.unsure)}
-    existing = _current(session, passage.id, user.id)
-    if existing is not None and _state(existing) == state:
-        return existing, False
-    try:
-        with session.begin_nested():
-            annotation = _write(session, project, passage, user, existing, state, submission, actor or user)
-    except IntegrityError:  # the same annotator submitted twice at the same instant
-        existing = _current(session, passage.id, user.id)
-        with session.begin_nested():
-            annotation = _write(session, project, passage, user, existing, state, submission, actor or user)
-    return annotation, existing is None
-
-
-def _current(session, passage_id: int, user_id: int) -> Annotation | None:
-    return session.scalar(sa.select(Annotation).where(Annotation.passage_id == passage_id, Annotation.user_id == user_id))
-
-
-def _state(annotation: Annotation) -> dict:
-    return {"labels": annotation.labels, "note": annotation.note, "unsure": annotation.unsure}
-
-
-def _write(session, project, passage, user, existing, state, submission: Submission, actor: User) -> Annotation:
+    connection = session.connection()
+    current = connection.execute(_CURRENT, {"passage_id": passage_id, "user_id": user_id}).first()
+    before = {"labels": current.labels, "note": current.note, "unsure": current.unsure} if current else None
+    if before == state:
+        return Recorded(**state, updated_at=current.updated_at, created=False, changed=False)
     now = utcnow()
-    session.add(AnnotationEvent(
-        project_id=project.id, passage_id=passage.id, user_id=user.id, actor_id=actor.id, kind="labels",
-        before=_state(existing) if existing else None, after=state, schema_version=project.schema_version,
-        guidelines_version=project.guidelines_version,
-        client_time=submission.client_time, server_time=now,
-    ))
-    if existing is None:
-        existing = Annotation(project_id=project.id, passage_id=passage.id, user_id=user.id, created_at=now,
-                              seconds=submission.seconds)
-        session.add(existing)
-    existing.labels, existing.note, existing.unsure = state["labels"], state["note"], state["unsure"]
-    existing.schema_version, existing.updated_at = project.schema_version, now
-    session.flush()
-    return existing
+    connection.execute(_INSERT_EVENT, {
+        "project_id": project.id, "passage_id": passage_id, "user_id": user_id, "actor_id": actor_id or user_id,
+        "kind": "labels", "before": before, "after": state, "schema_version": project.schema_version,
+        "guidelines_version": project.guidelines_version, "client_time": submission.client_time, "server_time": now,
+    })
+    written = {**state, "schema_version": project.schema_version, "updated_at": now}
+    if current is None:
+        connection.execute(_INSERT_ANNOTATION, {
+            **written, "project_id": project.id, "passage_id": passage_id, "user_id": user_id, "created_at": now,
+            "seconds": submission.seconds,
+        })
+    else:
+        connection.execute(_UPDATE_ANNOTATION, {**written, "where_passage_id": passage_id, "where_user_id": user_id})
+    return Recorded(**state, updated_at=now, created=current is None, changed=True)

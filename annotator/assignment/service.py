@@ -7,23 +7,26 @@ annotators (PostgreSQL re-evaluates the condition on the newest row version; SQL
 writer at a time). A request first locks the annotator's own state row, so two requests of
 one annotator (a double click, two tabs) run one after the other.
 
+This is the path every label takes, so its statements are built once, here, and run as Core
+statements: building an ORM query costs more than SQLite takes to answer it.
+
 Services flush; the caller commits.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
-from annotator.annotations.recording import Submission, record_labels
+from annotator.annotations.recording import Recorded, Submission, record_labels
 from annotator.assignment.models import AnnotatorState
 from annotator.db import insert_ignoring_conflicts
-from annotator.write_lock import begin_write
 from annotator.documents.models import FRESH, STARTED, Passage
 from annotator.projects.models import Project
 from annotator.users.models import User
+from annotator.write_lock import begin_write
 
 DEFAULT_HOLD = timedelta(minutes=30)
 # How many of the earliest started passages are looked at first; past the window, the
@@ -32,259 +35,271 @@ STARTED_WINDOW = 200
 # Expired holds given back per request, in passage order (ordered locks cannot deadlock).
 RELEASE_PER_REQUEST = 8
 MAX_SKIP_REASON = 500
+ATTEMPTS = 5
 
 
 class NotAssigned(Exception):
     """The passage is not the caller's to label: not handed to them, or no room is left."""
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What a submit did: the annotation, whether it is new, whether anything changed."""
+# --- statements ------------------------------------------------------------------------------
 
-    annotation: Annotation
-    created: bool
+_passage, _state = Passage.__table__, AnnotatorState.__table__
+_annotation, _skip = Annotation.__table__, Skip.__table__
+_param = sa.bindparam
 
+# The project's k, for the passage being updated.
+_K = sa.select(Project.overlap_k).where(Project.id == _passage.c.project_id).scalar_subquery()
+
+
+def _queue_after(label_delta: int, assigned_delta: int):
+    """The queue a passage belongs in once its counts change by these amounts (SQL, on the
+    row's values before the UPDATE): none when full or excluded, else fresh or started."""
+    taken = _passage.c.label_count + label_delta + _passage.c.assigned_count + assigned_delta
+    return sa.case((sa.not_(_passage.c.annotatable), sa.null()), (taken >= _K, sa.null()), (taken == 0, FRESH),
+                   else_=STARTED)
+
+
+def _not_skipped():
+    return ~sa.exists().where(_skip.c.passage_id == _passage.c.id, _skip.c.user_id == _param("user_id"))
+
+
+def _not_labelled():
+    return ~sa.exists().where(_annotation.c.passage_id == _passage.c.id, _annotation.c.user_id == _param("user_id"))
+
+
+PASSAGE_COLUMNS = (_passage.c.id, _passage.c.project_id, _passage.c.document_id, _passage.c.index,
+                   _passage.c.start, _passage.c.end, _passage.c.text)
+_HAS_ROOM = sa.and_(_passage.c.queue.is_not(None), _passage.c.label_count + _passage.c.assigned_count < _K)
+
+_STATE = (sa.select(_state).where(_state.c.project_id == _param("project_id"), _state.c.user_id == _param("user_id"))
+          .with_for_update())
+_SAVE_STATE = _state.update().where(_state.c.id == _param("state_id"))
+_HELD_PASSAGE = sa.select(*PASSAGE_COLUMNS).where(_passage.c.id == _param("passage_id"), _not_skipped(), _not_labelled())
+_LABELLED = sa.select(sa.exists().where(_annotation.c.passage_id == _param("passage_id"),
+                                        _annotation.c.user_id == _param("user_id")))
+_TAKE_SLOT = (_passage.update().where(_passage.c.id == _param("passage_id"), _HAS_ROOM)
+              .values(assigned_count=_passage.c.assigned_count + 1, queue=_queue_after(0, 1)))
+_GIVE_BACK_SLOT = (_passage.update().where(_passage.c.id == _param("passage_id"), _passage.c.assigned_count > 0)
+                   .values(assigned_count=_passage.c.assigned_count - 1, queue=_queue_after(0, -1)))
+_LABEL_FROM_HOLD = (_passage.update().where(_passage.c.id == _param("passage_id"))
+                    .values(label_count=_passage.c.label_count + 1, assigned_count=_passage.c.assigned_count - 1,
+                            queue=_queue_after(1, -1)).returning(_passage.c.label_count, _K))
+_LABEL_FROM_ROOM = (_passage.update().where(_passage.c.id == _param("passage_id"), _HAS_ROOM)
+                    .values(label_count=_passage.c.label_count + 1, queue=_queue_after(1, 0))
+                    .returning(_passage.c.label_count, _K))
+_EXPIRED = (sa.select(_state.c.id, _state.c.passage_id)
+            .where(_state.c.holds_slot, _state.c.expires_at < _param("now"))
+            .order_by(_state.c.expires_at).limit(_param("limit")).with_for_update(skip_locked=True))
+_RELEASE = (_state.update().where(_state.c.id == _param("state_id"), _state.c.holds_slot,
+                                  _state.c.expires_at < _param("now")).values(holds_slot=False))
+
+
+def _first_in_queue(queue: int, *conditions):
+    """The first passage of a queue in reading order that the annotator has not touched,
+    skipping rows other transactions hold locked (PostgreSQL; SQLite has one writer)."""
+    untouched = (_not_skipped(),) if queue == FRESH else (_not_skipped(), _not_labelled())  # fresh: no labels at all
+    return (sa.select(*PASSAGE_COLUMNS)
+            .where(_passage.c.project_id == _param("project_id"), _passage.c.queue == queue, *conditions, *untouched)
+            .order_by(_passage.c.document_id, _passage.c.index).limit(1).with_for_update(skip_locked=True))
+
+
+_WINDOW = (sa.select(_passage.c.id).where(_passage.c.project_id == _param("project_id"), _passage.c.queue == STARTED)
+           .order_by(_passage.c.document_id, _passage.c.index).limit(_param("window")))
+_WINDOW_SIZE = sa.select(sa.func.count()).select_from(_WINDOW.subquery())
+_FIRST_IN_WINDOW = _first_in_queue(STARTED, _passage.c.id.in_(_WINDOW.scalar_subquery()))
+_FIRST_AFTER_CURSOR = _first_in_queue(STARTED, sa.tuple_(_passage.c.document_id, _passage.c.index)
+                                      > sa.tuple_(_param("cursor_document_id"), _param("cursor_index")))
+_FIRST_FRESH = _first_in_queue(FRESH)
+_FIRST_STARTED = _first_in_queue(STARTED)
+
+
+# --- the annotator's state -------------------------------------------------------------------
+
+@dataclass
+class _State:
+    """The annotator's row of annotator_state, changed in Python and saved once."""
+
+    id: int
+    project_id: int
+    user_id: int
+    passage_id: int | None
+    holds_slot: bool
+    assigned_at: datetime | None
+    expires_at: datetime | None
+    cursor_document_id: int | None
+    cursor_index: int | None
+    labels: int
+    skips: int
+    started: int
+    completed: int
+
+    def let_go(self) -> None:
+        self.passage_id, self.holds_slot, self.expires_at = None, False, None
+
+    def save(self, connection) -> None:
+        values = asdict(self)
+        connection.execute(_SAVE_STATE, {"state_id": values.pop("id"), **values})
+
+
+_STATE_FIELDS = [field.name for field in fields(_State)]
+
+
+def lock_state(session: so.Session, project: Project, user: User) -> _State:
+    """The annotator's state in the project, created when missing, locked for the rest of the
+    transaction (SQLite: the write transaction starts here; PostgreSQL: a row lock), so that
+    one annotator's requests run one after the other."""
+    begin_write(session)
+    connection = session.connection()
+    key = {"project_id": project.id, "user_id": user.id}
+    row = connection.execute(_STATE, key).first()
+    if row is None:
+        insert_ignoring_conflicts(session, _state, {**key, "holds_slot": False, "labels": 0, "skips": 0,
+                                                    "started": 0, "completed": 0}, ["project_id", "user_id"])
+        row = connection.execute(_STATE, key).one()
+    return _State(**{name: getattr(row, name) for name in _STATE_FIELDS})
+
+
+# --- services --------------------------------------------------------------------------------
 
 def next_passage(session: so.Session, project: Project, user: User, now: datetime,
-                 hold: timedelta = DEFAULT_HOLD) -> Passage | None:
-    """The passage the annotator should label now, held for them until `now + hold`; None
-    when nothing is left for them. Asking again returns the same passage until it is
-    labelled or skipped."""
+                 hold: timedelta = DEFAULT_HOLD) -> sa.Row | None:
+    """The passage the annotator should label now (a row of PASSAGE_COLUMNS), held for them
+    until `now + hold`; None when nothing is left for them. Asking again returns the same
+    passage until it is labelled or skipped."""
     release_expired_holds(session, now)
     state = lock_state(session, project, user)
-    held = _keep_held_passage(session, project, state)
-    if held is not None:
-        state.expires_at = now + hold
-        session.flush()
-        return held
-    for _attempt in range(5):
-        candidate = _find_open_passage(session, project, user, state)
-        if candidate is None:
-            break
-        if _take_slot(session, project, candidate.id):
-            _hold(state, candidate, now, hold)
-            session.flush()
-            session.expire(candidate, ["assigned_count", "queue"])  # changed by the UPDATE
-            return candidate
-    session.flush()
-    return None
+    connection = session.connection()
+    passage = _keep_held_passage(connection, state)
+    if passage is None:
+        passage = _take_open_passage(connection, project, state)
+    if passage is not None:
+        _hold(state, passage, now, hold)
+    state.save(connection)
+    return passage
 
 
 def submit_labels(session: so.Session, project: Project, passage: Passage, user: User,
-                  submission: Submission, now: datetime) -> Outcome:
+                  submission: Submission, now: datetime) -> Recorded:
     """Store the annotator's labels for the passage: a new label when it was handed to them
     (a lapsed hold still counts while the passage has room), or a change of their own earlier
     label. Raises NotAssigned otherwise, LabelError for labels the schema refuses."""
     state = lock_state(session, project, user)
-    if _labelled_by(session, passage.id, user.id):
-        annotation, _ = record_labels(session, project, passage, user, submission)
-        return Outcome(annotation, created=False)
+    connection = session.connection()
+    if connection.execute(_LABELLED, {"passage_id": passage.id, "user_id": user.id}).scalar():
+        return record_labels(session, project, passage.id, user.id, submission)
     if state.passage_id != passage.id:
         raise NotAssigned("this passage was not handed to you: ask for the next passage")
-    label_count = _count_label(session, project, passage.id, state.holds_slot)
-    if label_count is None:
+    counted = connection.execute(_LABEL_FROM_HOLD if state.holds_slot else _LABEL_FROM_ROOM, {"passage_id": passage.id}).first()
+    if counted is None:
         raise NotAssigned("your hold on this passage lapsed and other annotators have labelled it since")
-    seconds = (now - state.assigned_at).total_seconds() if state.assigned_at else None
-    annotation, _ = record_labels(session, project, passage, user, _timed(submission, seconds))
-    _credit(state, label_count, project.overlap_k)
-    state.passage_id, state.holds_slot, state.expires_at = None, False, None
-    session.flush()
-    return Outcome(annotation, created=True)
+    seconds = round((now - state.assigned_at).total_seconds(), 3) if state.assigned_at else None
+    recorded = record_labels(session, project, passage.id, user.id, _timed(submission, seconds))
+    label_count, overlap_k = counted
+    state.labels += 1
+    state.started += label_count == 1
+    state.completed += label_count == overlap_k
+    state.let_go()
+    state.save(connection)
+    return recorded
 
 
 def skip_passage(session: so.Session, project: Project, passage: Passage, user: User, reason: str,
                  now: datetime) -> None:
     """Pass on the passage handed to the annotator; it is not offered to them again."""
     state = lock_state(session, project, user)
-    if state.passage_id != passage.id or _labelled_by(session, passage.id, user.id):
+    connection = session.connection()
+    labelled = connection.execute(_LABELLED, {"passage_id": passage.id, "user_id": user.id}).scalar()
+    if state.passage_id != passage.id or labelled:
         raise NotAssigned("only the passage handed to you can be skipped")
     reason = reason.strip()[:MAX_SKIP_REASON]
-    session.add(Skip(project_id=project.id, passage_id=passage.id, user_id=user.id, reason=reason, at=now))
-    session.add(AnnotationEvent(
-        project_id=project.id, passage_id=passage.id, user_id=user.id, actor_id=user.id, kind="skip",
-        before=None, after={"reason": reason}, schema_version=project.schema_version,
-        guidelines_version=project.guidelines_version, server_time=now,
-    ))
+    connection.execute(_skip.insert(), {"project_id": project.id, "passage_id": passage.id, "user_id": user.id,
+                                        "reason": reason, "at": now})
+    connection.execute(AnnotationEvent.__table__.insert(), {
+        "project_id": project.id, "passage_id": passage.id, "user_id": user.id, "actor_id": user.id, "kind": "skip",
+        "before": None, "after": {"reason": reason}, "schema_version": project.schema_version,
+        "guidelines_version": project.guidelines_version, "client_time": None, "server_time": now,
+    })
     if state.holds_slot:
-        _give_back_slot(session, project, passage.id)
-    state.passage_id, state.holds_slot, state.expires_at = None, False, None
+        connection.execute(_GIVE_BACK_SLOT, {"passage_id": passage.id})
+    state.let_go()
     state.skips += 1
-    session.flush()
+    state.save(connection)
 
 
 def release_expired_holds(session: so.Session, now: datetime, limit: int = RELEASE_PER_REQUEST) -> int:
-    """Give the slots of lapsed holds back to the pool (a few per call, oldest passages
-    first); returns how many. The annotator keeps the passage and may still submit it."""
-    expired = session.execute(
-        sa.select(AnnotatorState.id, AnnotatorState.passage_id)
-        .where(AnnotatorState.holds_slot, AnnotatorState.expires_at < now)
-        .order_by(AnnotatorState.expires_at).limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+    """Give the slots of lapsed holds back to the pool (a few per call, in passage order);
+    returns how many. The annotator keeps the passage and may still submit it while it has
+    room."""
+    connection = session.connection()
+    expired = connection.execute(_EXPIRED, {"now": now, "limit": limit}).all()
     released = 0
     for state_id, passage_id in sorted(expired, key=lambda row: row.passage_id or 0):
-        changed = session.execute(
-            sa.update(AnnotatorState)
-            .where(AnnotatorState.id == state_id, AnnotatorState.holds_slot, AnnotatorState.expires_at < now)
-            .values(holds_slot=False)
-        ).rowcount
-        if changed and passage_id is not None:
-            project = session.get(Project, session.scalar(sa.select(Passage.project_id).where(Passage.id == passage_id)))
-            _give_back_slot(session, project, passage_id)
+        if connection.execute(_RELEASE, {"state_id": state_id, "now": now}).rowcount and passage_id is not None:
+            connection.execute(_GIVE_BACK_SLOT, {"passage_id": passage_id})
             released += 1
     return released
 
 
-def lock_state(session: so.Session, project: Project, user: User) -> AnnotatorState:
-    """The annotator's state in the project, created when missing, locked for the rest of the
-    transaction (SQLite: the write transaction starts here; PostgreSQL: a row lock), so that
-    one annotator's requests run one after the other."""
-    begin_write(session)
-    mine = (
-        sa.select(AnnotatorState)
-        .where(AnnotatorState.project_id == project.id, AnnotatorState.user_id == user.id)
-        .with_for_update().execution_options(populate_existing=True)
-    )
-    state = session.scalars(mine).first()
-    if state is None:
-        insert_ignoring_conflicts(session, AnnotatorState.__table__, {
-            "project_id": project.id, "user_id": user.id, "holds_slot": False,
-            "labels": 0, "skips": 0, "started": 0, "completed": 0,
-        }, ["project_id", "user_id"])
-        state = session.scalars(mine).one()
-    return state
+# --- finding and holding a passage -----------------------------------------------------------
 
-
-def _keep_held_passage(session, project: Project, state: AnnotatorState) -> Passage | None:
+def _keep_held_passage(connection, state: _State) -> sa.Row | None:
     """The passage already handed to the annotator, if it is still theirs to label: held, or
     lapsed but with room left (then held again). Otherwise it is let go."""
     if state.passage_id is None:
         return None
-    passage = session.scalars(
-        sa.select(Passage).where(Passage.id == state.passage_id, *_untouched_by(state.user_id))
-    ).first()
-    if passage is not None and (state.holds_slot or _take_slot(session, project, passage.id)):
+    passage = connection.execute(_HELD_PASSAGE, {"passage_id": state.passage_id, "user_id": state.user_id}).first()
+    if passage is not None and (state.holds_slot or _take_slot(connection, passage.id)):
         state.holds_slot = True
         return passage
     if state.holds_slot:
-        _give_back_slot(session, project, state.passage_id)
-    state.passage_id, state.holds_slot, state.expires_at = None, False, None
+        connection.execute(_GIVE_BACK_SLOT, {"passage_id": state.passage_id})
+    state.let_go()
     return None
 
 
-def _find_open_passage(session, project: Project, user: User, state: AnnotatorState) -> Passage | None:
+def _take_open_passage(connection, project: Project, state: _State) -> sa.Row | None:
+    for _attempt in range(ATTEMPTS):
+        candidate = _find_open_passage(connection, project, state)
+        if candidate is None or _take_slot(connection, candidate.id):
+            return candidate
+    return None  # others took every candidate first, five times over: try again later
+
+
+def _find_open_passage(connection, project: Project, state: _State) -> sa.Row | None:
     """The next passage for the annotator, not labelled or skipped by them, with room left:
     first one that others have started (finish overlap units first), else a fresh one, each
     in reading order. Every search here is bounded by the window or by the annotator's own
     work, never by the project's size."""
-    window = (
-        sa.select(Passage.id).where(Passage.project_id == project.id, Passage.queue == STARTED)
-        .order_by(Passage.document_id, Passage.index).limit(STARTED_WINDOW)
-    )
-    found = _first(session, project, user, STARTED, Passage.id.in_(window.scalar_subquery()))
+    key = {"project_id": project.id, "user_id": state.user_id, "window": STARTED_WINDOW}
+    found = connection.execute(_FIRST_IN_WINDOW, key).first()
     if found is not None:
         return found
-    window_is_whole = session.scalar(sa.select(sa.func.count()).select_from(window.subquery())) < STARTED_WINDOW
+    window_is_whole = connection.execute(_WINDOW_SIZE, key).scalar() < STARTED_WINDOW
     if not window_is_whole and state.cursor_document_id is not None:
-        cursor = sa.tuple_(Passage.document_id, Passage.index) > sa.tuple_(state.cursor_document_id, state.cursor_index)
-        found = _first(session, project, user, STARTED, cursor)
+        cursor = {"cursor_document_id": state.cursor_document_id, "cursor_index": state.cursor_index}
+        found = connection.execute(_FIRST_AFTER_CURSOR, {**key, **cursor}).first()
     if found is None:
-        found = _first(session, project, user, FRESH)
+        found = connection.execute(_FIRST_FRESH, key).first()
     if found is None and not window_is_whole:
-        found = _first(session, project, user, STARTED)
+        found = connection.execute(_FIRST_STARTED, key).first()
     return found
 
 
-def _first(session, project: Project, user: User, queue: int, *conditions) -> Passage | None:
-    # a fresh passage has no labels at all: only the annotator's skips can rule it out
-    untouched = _untouched_by(user.id, labels=queue != FRESH)
-    return session.scalars(
-        sa.select(Passage)
-        .where(Passage.project_id == project.id, Passage.queue == queue, *conditions, *untouched)
-        .order_by(Passage.document_id, Passage.index).limit(1)
-        .with_for_update(skip_locked=True)
-    ).first()
-
-
-def _untouched_by(user_id: int, labels: bool = True) -> list:
-    """Conditions: the passage is neither skipped nor (when `labels`) labelled by the user."""
-    conditions = [~sa.exists().where(Skip.passage_id == Passage.id, Skip.user_id == user_id)]
-    if labels:
-        conditions.append(~sa.exists().where(Annotation.passage_id == Passage.id, Annotation.user_id == user_id))
-    return conditions
-
-
-def _queue_after(label_delta, assigned_delta, overlap_k: int):
-    """The queue a passage belongs in once its counts change by these amounts (SQL CASE,
-    evaluated on the row's values before the UPDATE)."""
-    taken = Passage.label_count + label_delta + Passage.assigned_count + assigned_delta
-    return sa.case(
-        (sa.not_(Passage.annotatable), sa.null()),
-        (taken >= overlap_k, sa.null()),
-        (taken == 0, FRESH),
-        else_=STARTED,
-    )
-
-
-def _take_slot(session, project: Project, passage_id: int) -> bool:
+def _take_slot(connection, passage_id: int) -> bool:
     """Hold one of the passage's k places, if one is free; whether it was."""
-    taken = Passage.label_count + Passage.assigned_count
-    return session.execute(
-        sa.update(Passage)
-        .where(Passage.id == passage_id, Passage.queue.is_not(None), taken < project.overlap_k)
-        .values(assigned_count=Passage.assigned_count + 1, queue=_queue_after(0, 1, project.overlap_k))
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    return connection.execute(_TAKE_SLOT, {"passage_id": passage_id}).rowcount == 1
 
 
-def _give_back_slot(session, project: Project, passage_id: int) -> None:
-    session.execute(
-        sa.update(Passage).where(Passage.id == passage_id, Passage.assigned_count > 0)
-        .values(assigned_count=Passage.assigned_count - 1, queue=_queue_after(0, -1, project.overlap_k))
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _count_label(session, project: Project, passage_id: int, holds_slot: bool) -> int | None:
-    """Count a new label on the passage: the annotator's held place turns into a label, or,
-    when their hold lapsed, a free place is taken. Returns the new label count, or None when
-    no place is left."""
-    statement = sa.update(Passage).where(Passage.id == passage_id)
-    if holds_slot:
-        statement = statement.values(
-            label_count=Passage.label_count + 1, assigned_count=Passage.assigned_count - 1,
-            queue=_queue_after(1, -1, project.overlap_k),
-        )
-    else:
-        statement = statement.where(
-            Passage.queue.is_not(None), Passage.label_count + Passage.assigned_count < project.overlap_k
-        ).values(label_count=Passage.label_count + 1, queue=_queue_after(1, 0, project.overlap_k))
-    return session.execute(
-        statement.returning(Passage.label_count).execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
-
-
-def _credit(state: AnnotatorState, label_count: int, overlap_k: int) -> None:
-    state.labels += 1
-    state.started += label_count == 1
-    state.completed += label_count == overlap_k
-
-
-def _hold(state: AnnotatorState, passage: Passage, now: datetime, hold: timedelta) -> None:
-    state.passage_id, state.holds_slot = passage.id, True
-    state.assigned_at, state.expires_at = now, now + hold
+def _hold(state: _State, passage: sa.Row, now: datetime, hold: timedelta) -> None:
+    if state.passage_id != passage.id:
+        state.passage_id, state.assigned_at = passage.id, now
+    state.holds_slot, state.expires_at = True, now + hold
     if state.cursor_document_id is None or (passage.document_id, passage.index) > (state.cursor_document_id, state.cursor_index):
         state.cursor_document_id, state.cursor_index = passage.document_id, passage.index
-
-
-def _labelled_by(session, passage_id: int, user_id: int) -> bool:
-    return session.scalar(
-        sa.select(sa.exists().where(Annotation.passage_id == passage_id, Annotation.user_id == user_id))
-    )
 
 
 def _timed(submission: Submission, seconds: float | None) -> Submission:
     if submission.seconds is not None or seconds is None:
         return submission
-    return Submission(submission.labels, submission.note, submission.unsure, submission.client_time, round(seconds, 3))
+    return Submission(submission.labels, submission.note, submission.unsure, submission.client_time, seconds)

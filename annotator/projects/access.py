@@ -12,14 +12,17 @@ ANNOTATE, REVIEW, VIEW = "annotate", "review", "view"
 _ROLE_FOR = {ANNOTATE: {"annotator"}, REVIEW: {"reviewer"}, VIEW: {"annotator", "reviewer"}}
 
 
+_ROLES_IN_PROJECT = sa.select(ProjectMember.__table__.c.role).where(
+    ProjectMember.__table__.c.project_id == sa.bindparam("project_id"),
+    ProjectMember.__table__.c.user_id == sa.bindparam("user_id"))
+
+
 def may(session: so.Session, user: User, project_id: int, purpose: str) -> bool:
     """Whether the user may annotate, review or (either) view the project."""
     if user.is_admin:
         return True
-    roles = set(session.scalars(
-        sa.select(ProjectMember.role).where(ProjectMember.project_id == project_id, ProjectMember.user_id == user.id)
-    ))
-    return bool(roles & _ROLE_FOR[purpose])
+    roles = session.connection().execute(_ROLES_IN_PROJECT, {"project_id": project_id, "user_id": user.id}).scalars()
+    return not _ROLE_FOR[purpose].isdisjoint(roles)
 
 
 def projects_for(session: so.Session, user: User, purpose: str) -> set[int]:

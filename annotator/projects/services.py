@@ -104,12 +104,13 @@ def find_project(session: so.Session, name_or_id: str) -> Project:
     return project
 
 
+_CURRENT_SCHEMA = sa.select(ProjectSchema.definition).where(
+    ProjectSchema.project_id == sa.bindparam("project_id"), ProjectSchema.version == sa.bindparam("version"))
+
+
 def current_schema(session: so.Session, project: Project) -> dict:
-    return session.scalar(
-        sa.select(ProjectSchema.definition).where(
-            ProjectSchema.project_id == project.id, ProjectSchema.version == project.schema_version
-        )
-    )
+    """The definition of the project's current schema version."""
+    return session.connection().execute(_CURRENT_SCHEMA, {"project_id": project.id, "version": project.schema_version}).scalar_one()
 
 
 def add_member(session: so.Session, project: Project, username: str, role: str) -> tuple[ProjectMember, bool]:

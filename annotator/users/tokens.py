@@ -29,11 +29,15 @@ def revoke_token(token: ApiToken) -> None:
     token.revoked_at = token.revoked_at or utcnow()
 
 
+_USER_FOR_DIGEST = (
+    sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == sa.bindparam("digest"), ApiToken.revoked_at.is_(None), User.active.is_(True))
+)
+
+
 def user_for_token(session: so.Session, plain: str) -> User | None:
-    """The active user a live token belongs to, or None."""
+    """The active user a live token belongs to, or None (looked up on every request: a
+    revoked token or a deactivated user is refused at once)."""
     if not plain.startswith(PREFIX):
         return None
-    return session.scalar(
-        sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(plain), ApiToken.revoked_at.is_(None), User.active.is_(True))
-    )
+    return session.scalar(_USER_FOR_DIGEST, {"digest": _digest(plain)})

@@ -13,8 +13,8 @@ from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
 from annotator.db import db
-from annotator.documents.context import document_passages, neighbours
-from annotator.documents.models import Document, Passage
+from annotator.documents.context import document_heading, document_passages, neighbours
+from annotator.documents.models import Passage
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.label_schema import LabelError
 from annotator.projects.services import current_schema
@@ -94,12 +94,11 @@ def skip(project_id: int, passage_id: int):
 def document(project_id: int, document_id: int):
     """The whole document (key D), the passage being labelled marked."""
     project = project_or_abort(project_id, VIEW)
-    found = db.session.get(Document, document_id)
-    if found is None or found.project_id != project.id:
+    heading = document_heading(db.session, document_id)
+    if heading is None or heading.project_id != project.id:
         abort(404)
-    marked = request.args.get("passage", type=int)
-    return render_template("annotate/_document.html", document=found, marked=marked,
-                           passages=document_passages(db.session, found))
+    return render_template("annotate/_document.html", document=heading, marked=request.args.get("passage", type=int),
+                           passages=document_passages(db.session, document_id))
 
 
 def _continue(project):
@@ -128,7 +127,7 @@ def _workspace(project, passage, choices: Choices, error, editing) -> dict:
     return {
         "project": project, "passage": passage, "before": before, "after": after, "choices": choices,
         "error": error, "editing": editing, "schema": current_schema(db.session, project),
-        "document": db.session.get(Document, passage.document_id) if passage else None,
+        "document": document_heading(db.session, passage.document_id) if passage else None,
         "previous_id": previous_labelled(db.session, project.id, current_user.id, editing),
         "mine": {"labels": labels, "skips": skips}, "progress": project_progress(db.session, project),
     }

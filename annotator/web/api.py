@@ -11,8 +11,7 @@ from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
 from annotator.db import db
-from annotator.documents.context import neighbours
-from annotator.documents.models import Document, Passage
+from annotator.documents.context import document_heading, neighbours
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.label_schema import LabelError
 from annotator.projects.services import current_schema, projects_of
@@ -41,10 +40,9 @@ def projects():
 def next_(project_id: int):
     project = project_or_abort(project_id, ANNOTATE)
     passage = next_passage(db.session, project, current_user, utcnow(), hold_time())
+    answer = passage_json(passage, project) if passage is not None else None  # one transaction, one round trip less
     db.session.commit()
-    if passage is None:
-        return "", 204
-    return jsonify(passage_json(passage, project))
+    return (jsonify(answer), 200) if answer is not None else ("", 204)
 
 
 @bp.post("/passages/<int:passage_id>/annotations")
@@ -52,7 +50,7 @@ def next_(project_id: int):
 def submit(passage_id: int):
     passage, project = passage_or_abort(passage_id, ANNOTATE)
     try:
-        outcome = submit_labels(db.session, project, passage, current_user, parse_submission(_json_body()), utcnow())
+        recorded = submit_labels(db.session, project, passage, current_user, parse_submission(_json_body()), utcnow())
     except LabelError as error:
         db.session.rollback()
         return jsonify(error.as_dict()), 422
@@ -60,9 +58,8 @@ def submit(passage_id: int):
         db.session.rollback()
         return jsonify(error=str(error)), 409
     db.session.commit()
-    annotation = outcome.annotation
-    return jsonify(passage_id=passage.id, labels=annotation.labels, note=annotation.note, unsure=annotation.unsure,
-                   updated_at=annotation.updated_at.isoformat() + "Z"), 201 if outcome.created else 200
+    return jsonify(passage_id=passage.id, labels=recorded.labels, note=recorded.note, unsure=recorded.unsure,
+                   updated_at=recorded.updated_at.isoformat() + "Z"), 201 if recorded.created else 200
 
 
 @bp.post("/passages/<int:passage_id>/skip")
@@ -94,8 +91,8 @@ def progress(project_id: int):
     )
 
 
-def passage_json(passage: Passage, project) -> dict:
-    document = db.session.get(Document, passage.document_id)
+def passage_json(passage, project) -> dict:
+    document = document_heading(db.session, passage.document_id)
     before, after = neighbours(db.session, passage)
     return {
         "passage_id": passage.id, "text": passage.text, "document_id": document.external_id,
@@ -105,7 +102,7 @@ def passage_json(passage: Passage, project) -> dict:
     }
 
 
-def _neighbour(passage: Passage) -> dict:
+def _neighbour(passage) -> dict:
     return {"passage_id": passage.id, "index": passage.index, "text": passage.text}
 
 
