@@ -20,10 +20,11 @@ class AnnotatorState(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("project_id", "user_id"),
         sa.CheckConstraint("NOT holds_slot OR expires_at IS NOT NULL", name="held_until"),
-        # Finding expired holds reads only the live ones.
+        # Finding expired holds reads only the live ones. (SQLite uses a partial index only
+        # when the query's condition matches it: SQLAlchemy writes "holds_slot = 1" there.)
         sa.Index(
             "ix_annotator_state_expires_at", "expires_at",
-            sqlite_where=sa.text("holds_slot"), postgresql_where=sa.text("holds_slot"),
+            sqlite_where=sa.text("holds_slot = 1"), postgresql_where=sa.text("holds_slot"),
         ),
         sa.Index("ix_annotator_state_user_id", "user_id"),
     )

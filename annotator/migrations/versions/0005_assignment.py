@@ -53,7 +53,7 @@ def upgrade():
     sa.UniqueConstraint('project_id', 'user_id', name=op.f('uq_annotator_state_project_id_user_id'))
     )
     with op.batch_alter_table('annotator_state', schema=None) as batch_op:
-        batch_op.create_index('ix_annotator_state_expires_at', ['expires_at'], unique=False, sqlite_where=sa.text('holds_slot'), postgresql_where=sa.text('holds_slot'))
+        batch_op.create_index('ix_annotator_state_expires_at', ['expires_at'], unique=False, sqlite_where=sa.text('holds_slot = 1'), postgresql_where=sa.text('holds_slot'))
         batch_op.create_index('ix_annotator_state_user_id', ['user_id'], unique=False)
 
     with op.batch_alter_table('annotation', schema=None) as batch_op:
@@ -137,7 +137,7 @@ def downgrade():
 
     with op.batch_alter_table('annotator_state', schema=None) as batch_op:
         batch_op.drop_index('ix_annotator_state_user_id')
-        batch_op.drop_index('ix_annotator_state_expires_at', sqlite_where=sa.text('holds_slot'), postgresql_where=sa.text('holds_slot'))
+        batch_op.drop_index('ix_annotator_state_expires_at', sqlite_where=sa.text('holds_slot = 1'), postgresql_where=sa.text('holds_slot'))
 
     op.drop_table('annotator_state')
     op.drop_table('project_guidelines')
