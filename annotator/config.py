@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -50,3 +51,8 @@ def kept_secret(path: Path, generate) -> str:
         path.touch(mode=0o600)
         path.write_text(generate())
     return path.read_text().strip()
+
+
+def hold_time(config) -> timedelta:
+    """How long a passage handed to an annotator is held for them."""
+    return timedelta(minutes=config["HOLD_MINUTES"])

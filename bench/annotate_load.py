@@ -306,6 +306,8 @@ def _annotate(port, world, name, token, result, lock, deadline, think, per_annot
     client = _Client(port)
     done = 0
     start.wait()
+    if think:  # people do not all press a key in the same millisecond: arrivals spread over one think time
+        time.sleep(rng.uniform(0, think))
     while time.perf_counter() < deadline and (per_annotator is None or done < per_annotator):
         status, body, elapsed = client.request("GET", f"/api/projects/{world.project_id}/next", headers)
         if status == 204:

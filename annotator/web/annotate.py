@@ -3,7 +3,7 @@ htmx swaps the workspace after each submit; the full page includes the same frag
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.annotations.history import own_annotation, previous_labelled
@@ -12,6 +12,7 @@ from annotator.app import htmx
 from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
+from annotator.config import hold_time
 from annotator.db import db
 from annotator.documents.context import document_heading, document_passages, neighbours
 from annotator.documents.models import Passage
@@ -19,7 +20,6 @@ from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.label_schema import LabelError
 from annotator.projects.services import current_schema
 from annotator.security import project_or_abort
-from annotator.web.api import hold_time
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
 WORKSPACE = "workspace"  # the id htmx swaps
@@ -47,7 +47,7 @@ class Choices:
 @login_required
 def annotate(project_id: int):
     project = project_or_abort(project_id, ANNOTATE)
-    passage = next_passage(db.session, project, current_user, utcnow(), hold_time())
+    passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
     db.session.commit()
     return _show(project, passage)
 
@@ -106,7 +106,7 @@ def _continue(project):
     if not htmx or htmx.target != WORKSPACE:
         db.session.commit()
         return redirect(url_for(".annotate", project_id=project.id), code=303)
-    passage = next_passage(db.session, project, current_user, utcnow(), hold_time())
+    passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
     db.session.commit()
     return _show(project, passage)
 

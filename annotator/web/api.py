@@ -1,7 +1,5 @@
 """The JSON API: the same services as the pages, for scripts, pre-annotation and load tests."""
 
-from datetime import timedelta
-
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
@@ -10,6 +8,7 @@ from annotator.annotations.recording import parse_submission
 from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
+from annotator.config import hold_time
 from annotator.db import db
 from annotator.documents.context import document_heading, neighbours
 from annotator.projects.access import ANNOTATE, VIEW
@@ -39,7 +38,7 @@ def projects():
 @login_required
 def next_(project_id: int):
     project = project_or_abort(project_id, ANNOTATE)
-    passage = next_passage(db.session, project, current_user, utcnow(), hold_time())
+    passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
     answer = passage_json(passage, project) if passage is not None else None  # one transaction, one round trip less
     db.session.commit()
     return (jsonify(answer), 200) if answer is not None else ("", 204)
@@ -110,6 +109,3 @@ def _json_body() -> dict:
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
 
-
-def hold_time() -> timedelta:
-    return timedelta(minutes=current_app.config["HOLD_MINUTES"])

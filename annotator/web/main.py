@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from annotator.db import db
-from annotator.projects.access import REVIEW, projects_for
+from annotator.projects.access import ANNOTATE, REVIEW, projects_for
 from annotator.projects.services import projects_of
 
 bp = Blueprint("main", __name__)
@@ -14,4 +14,5 @@ bp = Blueprint("main", __name__)
 @login_required
 def index():
     return render_template("main/index.html", projects=projects_of(db.session, current_user),
+                           annotated=projects_for(db.session, current_user, ANNOTATE),
                            reviewed=projects_for(db.session, current_user, REVIEW))
