@@ -240,15 +240,32 @@ def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
 def _first_occurrences(connection, project_id: int, batch: list[_Pending]) -> dict[str, int | tuple[int, int]]:
     """For texts of this batch already in the project, the id of their first passage."""
     hashes = sorted({p.text_hash for pending in batch for p in pending.passages})
+    ask = _first_by_probe if connection.dialect.name == "postgresql" else _first_by_in
     found: dict = {}
     for start in range(0, len(hashes), IN_CHUNK):
-        rows = connection.execute(
-            sa.select(_passages.c.text_hash, sa.func.min(_passages.c.id))
-            .where(_passages.c.project_id == project_id, _passages.c.text_hash.in_(hashes[start:start + IN_CHUNK]))
-            .group_by(_passages.c.text_hash)
-        )
-        found.update(rows.all())
+        found.update((text_hash, first) for text_hash, first in ask(connection, project_id, hashes[start:start + IN_CHUNK])
+                     if first is not None)
     return found
+
+
+def _first_by_in(connection, project_id: int, hashes: list[int]):
+    return connection.execute(
+        sa.select(_passages.c.text_hash, sa.func.min(_passages.c.id))
+        .where(_passages.c.project_id == project_id, _passages.c.text_hash.in_(hashes))
+        .group_by(_passages.c.text_hash)
+    )
+
+
+def _first_by_probe(connection, project_id: int, hashes: list[int]):
+    """One index probe per text, whatever the planner believes: asked with IN, PostgreSQL
+    without fresh statistics read every passage of the project for each batch, which made a
+    200,000-passage import 30 times slower than on SQLite. (SQLite cannot name the columns of
+    a VALUES list, and its planner takes the index for IN anyway.)"""
+    wanted = sa.values(sa.column("text_hash", sa.BigInteger), name="wanted").data([(value,) for value in hashes])
+    first = (sa.select(sa.func.min(_passages.c.id))
+             .where(_passages.c.project_id == project_id, _passages.c.text_hash == wanted.c.text_hash)
+             .scalar_subquery())
+    return connection.execute(sa.select(wanted.c.text_hash, first))
 
 
 def _passage_row(project_id: int, document_id: int, passage: SplitPassage, earlier: dict, repeats: list[dict]) -> dict:
