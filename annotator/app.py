@@ -41,11 +41,12 @@ def _asset_folders() -> tuple[Path, Path]:
 def _register(app: Flask) -> None:
     from annotator import cli, models, security  # noqa: F401  (models: every table known to Alembic)
     from annotator.migrations_setup import migrate
-    from annotator.web import admin, annotate, api, auth, main, projects
+    from annotator.web import account, admin, annotate, api, auth, main, projects
 
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     security.init_app(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(projects.bp)

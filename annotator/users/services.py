@@ -2,6 +2,8 @@
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from werkzeug.security import check_password_hash
+
 from annotator.users.authentication import deactivate, set_password
 from annotator.users.models import ROLES, User
 
@@ -37,6 +39,13 @@ def reset_password(user: User, password: str) -> None:
     """A new password; the user's sessions end."""
     _check_password(password)
     set_password(user, password)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user's own change: the current password first; every session of theirs ends."""
+    if not check_password_hash(user.password_hash, current):
+        raise UserError("the current password is not right")
+    reset_password(user, new)
 
 
 def set_active(user: User, active: bool) -> None:

@@ -41,3 +41,8 @@ def user_for_token(session: so.Session, plain: str) -> User | None:
     if not plain.startswith(PREFIX):
         return None
     return session.scalar(_USER_FOR_DIGEST, {"digest": _digest(plain)})
+
+
+def tokens_of(session: so.Session, user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included (for the record)."""
+    return list(session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))

@@ -20,7 +20,7 @@ def test_signing_in_leads_to_the_page_asked_for(client, make_user, login):
     token = csrf_token_in(page.get_data(as_text=True))
     response = client.post("/auth/login?next=/", data={"csrf_token": token, "username": "ada", "password": PASSWORD})
     assert response.status_code == 303 and response.headers["Location"] == "/"
-    assert "ada (annotator)" in client.get("/").get_data(as_text=True)
+    assert '<a href="/account">ada</a> <span>(annotator)</span>' in client.get("/").get_data(as_text=True)
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, make_user, login):

@@ -7,7 +7,7 @@ from tests.conftest import csrf_token_in
 import re
 
 OK, REDIRECT, SIGN_IN, BAD_REQUEST, FORBIDDEN, UNAUTHORISED = 200, 303, 302, 400, 403, 401
-CONFLICT, UNPROCESSABLE, NOT_FOUND = 409, 422, 404
+CONFLICT, UNPROCESSABLE, NOT_FOUND, CREATED = 409, 422, 404, 201
 
 # (method, url template, expected status for: anonymous, annotator, reviewer, admin)
 MATRIX = [
@@ -15,6 +15,10 @@ MATRIX = [
     ("GET", "/auth/login", (OK, OK, OK, OK)),
     ("POST", "/auth/login", (BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST)),  # no credentials sent
     ("POST", "/auth/logout", (REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+    ("GET", "/account", (SIGN_IN, OK, OK, OK)),
+    ("POST", "/account/tokens", (SIGN_IN, CREATED, CREATED, CREATED)),
+    ("POST", "/account/tokens/{token}/revoke", (SIGN_IN, REDIRECT, NOT_FOUND, NOT_FOUND)),  # ada's token
+    ("POST", "/account/password", (SIGN_IN, UNPROCESSABLE, UNPROCESSABLE, UNPROCESSABLE)),  # no password sent
     ("GET", "/admin/users", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
     ("POST", "/admin/users", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("POST", "/admin/users/{ada}/password", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
@@ -57,6 +61,10 @@ def world(runner, make_user, make_project, make_documents):
     from annotator.projects.models import ProjectMember
 
     ids["member"] = db.session.query(ProjectMember.id).order_by(ProjectMember.id).first()[0]
+    from annotator.users.models import ApiToken
+
+    runner.invoke(args=["create-token", "ada"])
+    ids["token"] = db.session.query(ApiToken.id).scalar()
     return ids
 
 

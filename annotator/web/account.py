@@ -1,0 +1,58 @@
+"""The signed-in user's own settings: API tokens (created, shown once, revoked) and password."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+
+from annotator.db import db
+from annotator.users.models import ApiToken
+from annotator.users.services import UserError, change_password
+from annotator.users.tokens import create_token, revoke_token, tokens_of
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.before_request
+@login_required
+def _signed_in_only():
+    """Every settings page is the signed-in user's own."""
+
+
+@bp.get("")
+def settings():
+    return _page()
+
+
+@bp.post("/tokens")
+def create_token_view():
+    _, plain = create_token(db.session, current_user, request.form.get("name", "").strip() or "unnamed")
+    db.session.commit()
+    # Shown in this answer only: never flashed, as the session cookie is signed, not encrypted.
+    return _page(new_token=plain), 201
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_token_view(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    revoke_token(token)
+    db.session.commit()
+    flash(f"Token {token.name} revoked; scripts using it are refused from now on.", "success")
+    return redirect(url_for(".settings"), code=303)
+
+
+@bp.post("/password")
+def change_password_view():
+    try:
+        change_password(current_user, request.form.get("current", ""), request.form.get("new", ""))
+    except UserError as error:
+        db.session.rollback()
+        return _page(password_error=str(error)), 422
+    db.session.commit()
+    login_user(current_user)  # this session goes on; every other one has ended
+    flash("Password changed; your other sessions have ended.", "success")
+    return redirect(url_for(".settings"), code=303)
+
+
+def _page(**context):
+    return render_template("account/settings.html", tokens=tokens_of(db.session, current_user), **context)
