@@ -11,7 +11,7 @@ from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.clock import utcnow
 from annotator.projects.label_schema import LabelError, validate_labels
 from annotator.projects.models import Project
-from annotator.projects.services import current_schema
+from annotator.projects.schemas import current_schema
 
 MAX_NOTE = 5000
 

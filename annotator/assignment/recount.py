@@ -33,7 +33,7 @@ def _recount_passages(session, project: Project) -> None:
                     .execution_options(synchronize_session=False))
     taken = Passage.label_count + Passage.assigned_count
     queue = sa.case(
-        (sa.not_(Passage.annotatable), sa.null()), (taken >= project.overlap_k, sa.null()),
+        (sa.not_(Passage.annotatable), sa.null()), (taken >= project.overlap_k + Passage.extra_labels, sa.null()),
         (taken == 0, FRESH), else_=STARTED,
     )
     session.execute(sa.update(Passage).where(in_project).values(queue=queue)
@@ -53,8 +53,9 @@ def _recount_annotators(session, project: Project) -> None:
             "labels": 0, "skips": 0, "started": 0, "completed": 0,
         }, ["project_id", "user_id"])
     ranked = (
-        sa.select(Annotation.user_id,
+        sa.select(Annotation.user_id, (project.overlap_k + Passage.extra_labels).label("needed"),
                   sa.func.row_number().over(partition_by=Annotation.passage_id, order_by=Annotation.id).label("n"))
+        .join(Passage, Passage.id == Annotation.passage_id)
         .where(Annotation.project_id == project.id).subquery()
     )
     mine = AnnotatorState.user_id
@@ -63,6 +64,6 @@ def _recount_annotators(session, project: Project) -> None:
             labels=sa.select(sa.func.count()).where(Annotation.project_id == project.id, Annotation.user_id == mine).scalar_subquery(),
             skips=sa.select(sa.func.count()).where(Skip.project_id == project.id, Skip.user_id == mine).scalar_subquery(),
             started=sa.select(sa.func.count()).where(ranked.c.user_id == mine, ranked.c.n == 1).scalar_subquery(),
-            completed=sa.select(sa.func.count()).where(ranked.c.user_id == mine, ranked.c.n == project.overlap_k).scalar_subquery(),
+            completed=sa.select(sa.func.count()).where(ranked.c.user_id == mine, ranked.c.n == ranked.c.needed).scalar_subquery(),
         ).execution_options(synchronize_session=False)
     )

@@ -91,6 +91,7 @@ class Passage(db.Model):
     label_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # annotators who labelled it
     assigned_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # held for annotators now
     queue: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)  # FRESH, STARTED, or None: full/excluded
+    extra_labels: so.Mapped[int] = so.mapped_column(sa.SmallInteger, default=0, server_default="0")  # beyond k, after low agreement
 
     document: so.Mapped[Document] = so.relationship(back_populates="passages")
 

@@ -287,5 +287,5 @@ def _passage_row(project_id: int, document_id: int, passage: SplitPassage, earli
         "start": passage.start, "end": passage.end, "text": passage.text, "text_hash": passage.text_hash,
         "annotatable": reason is None, "excluded_reason": reason, "duplicate_of_id": target,
         "splitter_version": SPLITTER_VERSION, "queue": FRESH if reason is None else None,
-        "label_count": 0, "assigned_count": 0,
+        "label_count": 0, "assigned_count": 0, "extra_labels": 0,
     }

@@ -21,6 +21,8 @@ class Project(db.Model):
     schema_version: so.Mapped[int] = so.mapped_column(default=1)
     guidelines_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     annotatable_passages: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # kept by the importer
+    # A passage whose agreement after k labels is below this gets one more annotator (None: never).
+    extra_annotator_below: so.Mapped[float | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     schemas: so.WriteOnlyMapped["ProjectSchema"] = so.relationship(

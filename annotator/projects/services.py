@@ -7,6 +7,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.assignment.recount import recount_progress
+from annotator.projects.schemas import current_schema
+from annotator.review.disagreement import rebuild_agreement
 from annotator.projects.label_schema import default_schema, validate_schema
 from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.users.models import User
@@ -80,6 +82,7 @@ def update_project(session: so.Session, project: Project, changes: ProjectChange
         project.overlap_k = changes.overlap_k
         session.flush()
         recount_progress(session, project)
+        rebuild_agreement(session, project)  # which passages are complete, so awaiting review
         changed.append("overlap k")
     session.flush()
     return changed
@@ -102,15 +105,6 @@ def find_project(session: so.Session, name_or_id: str) -> Project:
     if project is None:
         raise ProjectError(f'no project named "{name_or_id}"')
     return project
-
-
-_CURRENT_SCHEMA = sa.select(ProjectSchema.definition).where(
-    ProjectSchema.project_id == sa.bindparam("project_id"), ProjectSchema.version == sa.bindparam("version"))
-
-
-def current_schema(session: so.Session, project: Project) -> dict:
-    """The definition of the project's current schema version."""
-    return session.connection().execute(_CURRENT_SCHEMA, {"project_id": project.id, "version": project.schema_version}).scalar_one()
 
 
 def add_member(session: so.Session, project: Project, username: str, role: str) -> tuple[ProjectMember, bool]:

@@ -9,8 +9,9 @@ from annotator.importing.service import ImportSettings
 from annotator.importing.uploads import import_uploads
 from annotator.projects.label_schema import SchemaError
 from annotator.projects.models import MEMBER_ROLES, Project
+from annotator.projects.schemas import current_schema
 from annotator.projects.services import (
-    ProjectError, add_member, create_project, current_schema, members_of, remove_member, update_project,
+    ProjectError, add_member, create_project, members_of, remove_member, update_project,
 )
 from annotator.security import roles_required
 from annotator.users.models import ROLES, User

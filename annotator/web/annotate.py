@@ -18,7 +18,7 @@ from annotator.documents.context import document_heading, document_passages, nei
 from annotator.documents.models import Passage
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.label_schema import LabelError
-from annotator.projects.services import current_schema
+from annotator.projects.schemas import current_schema
 from annotator.security import project_or_abort
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")

@@ -13,7 +13,8 @@ from annotator.db import db
 from annotator.documents.context import document_heading, neighbours
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.label_schema import LabelError
-from annotator.projects.services import current_schema, projects_of
+from annotator.projects.schemas import current_schema
+from annotator.projects.services import projects_of
 from annotator.security import passage_or_abort, project_or_abort
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -265,3 +265,25 @@ def test_annotators_asking_at_the_same_instant_never_push_a_passage_past_k(app, 
     pairs = db.session.execute(sa.select(Annotation.passage_id, Annotation.user_id)).all()
     assert len(pairs) == len(set(pairs))
     assert_counters_agree_with_a_recount(project)
+
+
+def test_a_disputed_passage_gets_one_more_annotator_when_the_project_asks(make_project, make_documents, team):
+    from annotator.review.models import ANY_FIELD, PassageAgreement
+
+    project = make_project("P", overlap_k=2)
+    project.extra_annotator_below = 0.9
+    db.session.commit()
+    disputed, agreed = make_documents(project, count=1, paragraphs=2)
+    ada, bob, cy = team
+    label_next(project, ada, labels=NO_CLAIM)
+    label_next(project, bob, labels=CLAIM)  # bob joins ada's passage and disagrees: one more opinion
+    assert db.session.get(Passage, disputed.id).extra_labels == 1
+    assert label_next(project, cy, labels=CLAIM).id == disputed.id
+    for user in (ada, bob):
+        assert label_next(project, user).id == agreed.id  # agreement: no third label wanted
+    assert label_next(project, cy) is None
+    assert labels_per_passage(project) == {disputed.id: 3, agreed.id: 2}
+    rows = dict(db.session.execute(sa.select(PassageAgreement.passage_id, PassageAgreement.awaiting_review)
+                                   .where(PassageAgreement.field == ANY_FIELD)).all())
+    assert rows == {disputed.id: 1, agreed.id: 0}  # complete, still disputed: for a reviewer
+    assert_counters_agree_with_a_recount(project)
