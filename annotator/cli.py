@@ -32,8 +32,8 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_project_command, import_docs, create_user_command, create_token_command,
-                    add_member_command, export, serve, setup_demo):
+    for command in (init_db, create_project_command, import_docs, import_annotations_command, create_user_command,
+                    create_token_command, add_member_command, export, serve, setup_demo):
         app.cli.add_command(command)
 
 
@@ -158,6 +158,31 @@ def _expand(paths):
             yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
         else:
             yield path
+
+
+@click.command("import-annotations")
+@click.argument("project_name")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--create-users", is_flag=True, help="Create annotator accounts (members of the project) for unknown names.")
+@with_appcontext
+def import_annotations_command(project_name, path, create_users) -> None:
+    """Import label sets from a JSON Lines file (other tools, earlier projects)."""
+    from annotator.annotations.importing import ImportCounts, import_annotations
+
+    with _failures_as_errors():
+        project = find_project(db.session, project_name)
+    counts = ImportCounts()
+    for rejection in import_annotations(db.session, project, path, counts, create_users):
+        if rejection is None:
+            db.session.commit()
+        else:
+            click.echo(rejection, err=True)
+    db.session.commit()
+    created = f", {len(counts.users_created)} annotator accounts created" if counts.users_created else ""
+    click.echo(f"{counts.added} label sets added, {counts.changed} changed, {counts.unchanged} unchanged, "
+               f"{counts.rejected} rejected{created}", err=True)
+    if counts.rejected:
+        sys.exit(1)
 
 
 @click.command("create-user")

@@ -36,12 +36,13 @@ def parse_submission(body: dict) -> Submission:
         raise LabelError("note", "must be text")
     if not isinstance(unsure, bool):
         raise LabelError("unsure", "must be true or false", ["true", "false"])
-    return Submission(labels, note, unsure, _client_time(body.get("client_time")))
+    return Submission(labels, note, unsure, parse_client_time(body.get("client_time")))
 
 
-def _client_time(value) -> datetime | None:
-    """The annotator's clock, as ISO 8601, stored as naive UTC; absent or unreadable: None
-    (the client's clock is evidence for the audit, never trusted for anything else)."""
+def parse_client_time(value) -> datetime | None:
+    """A time sent by a client or another tool, as ISO 8601, stored as naive UTC; absent or
+    unreadable: None (the client's clock is evidence for the audit, never trusted for
+    anything else)."""
     if not isinstance(value, str):
         return None
     try:
