@@ -20,6 +20,7 @@ class MeasuredField:
     categories: tuple[str, ...]
     source: str
     condition: tuple[str, ...] | None = None  # set for decision fields
+    asked_when: tuple[str, tuple[str, ...]] | None = None  # (field, values that leave it unasked), from show_if
 
     @property
     def is_decision(self) -> bool:
@@ -41,7 +42,9 @@ class MeasuredField:
 def measured_fields(schema: dict) -> list[MeasuredField]:
     """The schema's fields, then one decision field per distinct `show_if` condition."""
     fields = [MeasuredField(field["name"], field["label"], field["level"],
-                            tuple(option["value"] for option in field["options"]), field["name"])
+                            tuple(option["value"] for option in field["options"]), field["name"],
+                            asked_when=(field["show_if"]["field"], tuple(field["show_if"]["not_in"]))
+                            if field.get("show_if") else None)
               for field in schema["fields"]]
     labels = {field["name"]: field for field in schema["fields"]}
     conditions = dict.fromkeys((field["show_if"]["field"], tuple(field["show_if"]["not_in"]))

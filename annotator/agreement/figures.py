@@ -1,0 +1,144 @@
+"""Every agreement figure of a project, from its LabelTable: per field (alpha with its bootstrap
+interval, percent agreement, Fleiss' kappa where it applies, the distribution of values, gold
+labels and their sources, the confusion of annotators' values against gold), per pair of
+annotators (Cohen's kappa), per annotator (agreement with the others and with adjudications,
+Dawid-Skene accuracy, pace) and per week (alpha). Pure; the result is plain JSON."""
+
+import math
+
+import numpy as np
+
+from annotator.agreement.dawid_skene import dawid_skene
+from annotator.agreement.fields import MeasuredField
+from annotator.agreement.gold import Gold, aggregate
+from annotator.agreement.kappa import (agreement_with_reference, coder_agreement, confusion_with_reference,
+                                       fleiss_kappa, pairwise_kappas)
+from annotator.agreement.reliability import (alpha_confidence_interval, krippendorff_alpha, pairable_units,
+                                             pairable_values, percent_agreement)
+from annotator.agreement.table import NONE, LabelTable
+
+GOLD_SOURCES = ("adjudicated", "unanimous", "majority", "estimated", "single")
+
+
+def compute_figures(table: LabelTable, resamples: int = 1000, seed: int = 0) -> dict:
+    """All figures, JSON-ready (NaN becomes None)."""
+    estimates, golds = fit_gold(table)
+    fields = {field.name: _field_figures(table, field, golds[field.name], resamples, seed) for field in table.fields}
+    for name, estimate in estimates.items():
+        fields[name]["dawid_skene"] = ({"iterations": estimate.iterations, "converged": estimate.converged,
+                                        "priors": estimate.priors.tolist()} if estimate is not None else None)
+    return _json_ready({
+        "units": table.n_units,
+        "label_sets": int(len(table.unit)),
+        "fields": fields,
+        "pairs": [pair for field in table.fields for pair in _pairs(table, field)],
+        "annotators": _annotators(table, estimates),
+        "weeks": _weekly_alpha(table),
+    })
+
+
+def fit_gold(table: LabelTable) -> tuple[dict, dict[str, Gold]]:
+    """Per field: the Dawid-Skene fit and the gold labels, a conditional field's gold kept
+    only where the gold of the field it depends on asks it."""
+    estimates, golds = {}, {}
+    for field in table.fields:
+        ratings = table.ratings(field)
+        estimates[field.name] = dawid_skene(ratings) if len(ratings.unit) else None
+        golds[field.name] = aggregate(ratings, table.adjudicated[field.name], estimates[field.name])
+    by_name = {field.name: field for field in table.fields}
+    for field in table.fields:
+        if field.asked_when is not None:
+            golds[field.name] = _only_where_asked(golds[field.name], golds, by_name, field.asked_when)
+    return estimates, golds
+
+
+def _only_where_asked(gold: Gold, golds: dict[str, Gold], by_name: dict[str, MeasuredField], asked_when) -> Gold:
+    controlling, excluded = asked_when
+    categories = np.asarray(by_name[controlling].categories, dtype=object)
+    decided = golds[controlling].label
+    asked = (decided != NONE) & ~np.isin(categories[np.maximum(decided, 0)], list(excluded))
+    return Gold(np.where(asked, gold.label, NONE), np.where(asked, gold.source, ""),
+                np.where(asked, gold.probability, np.nan))
+
+
+def _field_figures(table: LabelTable, field: MeasuredField, gold: Gold, resamples: int, seed: int) -> dict:
+    ratings = table.ratings(field)
+    fleiss = fleiss_kappa(ratings)
+    low, high = alpha_confidence_interval(ratings, field.level, resamples=resamples, seed=seed)
+    return {
+        "label": field.label, "level": field.level, "categories": list(field.categories),
+        "decision": field.is_decision,
+        "alpha": krippendorff_alpha(ratings, field.level), "alpha_ci": [low, high],
+        "units": pairable_units(ratings), "pairable_values": pairable_values(ratings), "values": int(len(ratings.value)),
+        "percent_agreement": percent_agreement(ratings),
+        "fleiss_kappa": fleiss.kappa, "fleiss_kappa_note": fleiss.reason,
+        "distribution": np.bincount(ratings.value, minlength=len(field.categories)).tolist(),
+        "gold": {
+            "sources": {source: int((gold.source == source).sum()) for source in GOLD_SOURCES},
+            "distribution": np.bincount(gold.label[gold.label != NONE], minlength=len(field.categories)).tolist(),
+            "confusion": confusion_with_reference(ratings, gold.label).tolist(),  # rows: gold, columns: annotators
+        },
+    }
+
+
+def _pairs(table: LabelTable, field: MeasuredField) -> list[dict]:
+    ratings = table.ratings(field)
+    weighted = {None: pairwise_kappas(ratings)}
+    if field.level == "ordinal":
+        weighted.update({weights: pairwise_kappas(ratings, weights) for weights in ("linear", "quadratic")})
+    pairs = []
+    for (first, second), (kappa, shared) in weighted[None].items():
+        pair = {"field": field.name, "annotators": [table.coder_names[first], table.coder_names[second]],
+                "units": shared, "kappa": kappa}
+        for weights in ("linear", "quadratic"):
+            if weights in weighted:
+                pair[f"kappa_{weights}"] = weighted[weights][(first, second)][0]
+        pairs.append(pair)
+    return pairs
+
+
+def _annotators(table: LabelTable, estimates: dict) -> list[dict]:
+    per_field = {}
+    for field in table.fields:
+        ratings = table.ratings(field)
+        estimate = estimates[field.name]
+        per_field[field.name] = (coder_agreement(ratings), agreement_with_reference(ratings, table.adjudicated[field.name]),
+                                 estimate.accuracy if estimate is not None else np.full(table.n_coders, np.nan))
+    labels = np.bincount(table.coder, minlength=table.n_coders)
+    rows = []
+    for coder, name in enumerate(table.coder_names):
+        spent = table.seconds[(table.coder == coder) & ~np.isnan(table.seconds)]
+        rows.append({
+            "username": name, "label_sets": int(labels[coder]),
+            "median_seconds": float(np.median(spent)) if len(spent) else None,
+            "fields": {field: {"agreement": others[coder], "agreement_with_adjudicated": adjudicated[coder],
+                               "estimated_accuracy": accuracy[coder]}
+                       for field, (others, adjudicated, accuracy) in per_field.items()},
+        })
+    return rows
+
+
+def _weekly_alpha(table: LabelTable) -> list[dict]:
+    """Alpha over the label sets last changed in each week (units need two values that week)."""
+    weeks = []
+    for index, week in enumerate(table.weeks):
+        rows = table.week == index
+        fields = {}
+        for field in table.fields:
+            ratings = table.ratings(field, rows)
+            fields[field.name] = {"alpha": krippendorff_alpha(ratings, field.level), "units": pairable_units(ratings)}
+        weeks.append({"week": week, "label_sets": int(rows.sum()), "fields": fields})
+    return weeks
+
+
+def _json_ready(value):
+    """NaN and NumPy scalars as JSON has them."""
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value

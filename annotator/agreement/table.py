@@ -1,0 +1,61 @@
+"""A project's labels as arrays: one row per label set, a column per measured field. The
+figures are computed from this, whatever store it was read from. Pure NumPy."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from annotator.agreement.fields import MeasuredField
+from annotator.agreement.ratings import Ratings
+
+NONE = -1  # no value (the field was not asked, or no adjudication)
+
+
+@dataclass(frozen=True)
+class LabelTable:
+    """`unit[i]`, `coder[i]`: the passage and annotator of label set i (indices into
+    `unit_ids` and `coder_ids`); `values[field][i]`: its category index for the field, NONE
+    when it has none; `week[i]`: index into `weeks` of the ISO week it was last changed in;
+    `seconds[i]`: time spent on it (NaN when unknown); `adjudicated[field][u]`: the reviewer's
+    category for unit u, NONE when not adjudicated."""
+
+    fields: list[MeasuredField]
+    unit: np.ndarray
+    coder: np.ndarray
+    values: dict[str, np.ndarray]
+    week: np.ndarray
+    weeks: list[str]
+    seconds: np.ndarray
+    unit_ids: np.ndarray
+    coder_ids: list[int]
+    coder_names: list[str]
+    adjudicated: dict[str, np.ndarray]
+
+    @property
+    def n_units(self) -> int:
+        return len(self.unit_ids)
+
+    @property
+    def n_coders(self) -> int:
+        return len(self.coder_ids)
+
+    def ratings(self, field: MeasuredField, rows: np.ndarray | None = None) -> Ratings:
+        """The field's values (of these rows only, when given) as Ratings."""
+        present = self.values[field.name] != NONE
+        if rows is not None:
+            present &= rows
+        return Ratings(self.unit[present], self.coder[present], self.values[field.name][present],
+                       self.n_units, self.n_coders, len(field.categories))
+
+
+def categories_of(field: MeasuredField, texts) -> np.ndarray:
+    """Category indices for a column of stored values (None, or a value of an older schema
+    version: NONE). Decision fields read their source field's values."""
+    if field.is_decision:
+        lookup = {value: 0 for value in field.condition}
+        other = 1
+    else:
+        lookup = {value: index for index, value in enumerate(field.categories)}
+        other = NONE
+    return np.fromiter((NONE if text is None else lookup.get(text, other) for text in texts),
+                       dtype=np.int64, count=len(texts))
