@@ -25,7 +25,7 @@ _LABEL_SETS = sa.select(Annotation.__table__.c.passage_id, Annotation.__table__.
 _ADJUDICATED = sa.select(Adjudication.__table__.c.passage_id).where(
     Adjudication.__table__.c.passage_id.in_(sa.bindparam("ids", expanding=True)))
 _FORGET = _agreement.delete().where(_agreement.c.passage_id.in_(sa.bindparam("ids", expanding=True)))
-_SETTLED = (_agreement.update().where(_agreement.c.passage_id == sa.bindparam("passage_id"))
+_SETTLED = (_agreement.update().where(_agreement.c.passage_id == sa.bindparam("settled_passage"))
             .values(awaiting_review=0))
 
 
@@ -54,7 +54,7 @@ def store_agreement(session: so.Session, project: Project, passage_id: int, foun
 
 def settle(session: so.Session, passage_id: int) -> None:
     """A reviewer decided the passage: it leaves the queue."""
-    session.connection().execute(_SETTLED, {"passage_id": passage_id})
+    session.connection().execute(_SETTLED, {"settled_passage": passage_id})
 
 
 def rebuild_agreement(session: so.Session, project: Project, passage_ids: Iterable[int] | None = None) -> int:

@@ -20,10 +20,10 @@ from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.label_schema import LabelError
 from annotator.projects.schemas import current_schema
 from annotator.security import project_or_abort
+from annotator.web.label_form import labels_from_form
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
 WORKSPACE = "workspace"  # the id htmx swaps
-LABEL_PREFIX = "label-"
 
 
 @dataclass
@@ -36,8 +36,7 @@ class Choices:
 
     @classmethod
     def from_form(cls, form) -> "Choices":
-        labels = {name[len(LABEL_PREFIX):]: value for name, value in form.items() if name.startswith(LABEL_PREFIX) and value}
-        return cls(labels, form.get("note", ""), form.get("unsure") == "on")
+        return cls(labels_from_form(form), form.get("note", ""), form.get("unsure") == "on")
 
     def as_body(self, client_time: str | None) -> dict:
         return {"labels": self.labels, "note": self.note, "unsure": self.unsure, "client_time": client_time}

@@ -99,7 +99,11 @@
     if (event.target.closest("#label-form")) applyConditions();
   });
 
-  // The annotator's clock goes with each submit, for the audit trail.
+  // The annotator's clock goes with each submit, for the audit trail (htmx or not).
+  document.addEventListener("submit", (event) => {
+    const clock = event.target.querySelector("input[name=client_time]");
+    if (clock) clock.value = new Date().toISOString();
+  });
   document.addEventListener("htmx:configRequest", (event) => {
     if (event.detail.elt.id === "label-form") {
       event.detail.parameters.client_time = new Date().toISOString();

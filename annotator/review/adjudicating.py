@@ -1,0 +1,111 @@
+"""A reviewer's decision on a passage: every annotator's labels side by side, the gold the
+labels give now, and the reviewer's final labels, kept with their history like annotations."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from annotator.agreement.fields import MeasuredField, measured_fields
+from annotator.agreement.gold import ADJUDICATED, aggregate
+from annotator.agreement.ratings import Ratings
+from annotator.annotations.models import Annotation
+from annotator.annotations.recording import MAX_NOTE
+from annotator.clock import utcnow
+from annotator.projects.label_schema import validate_labels
+from annotator.projects.models import Project
+from annotator.projects.schemas import current_schema
+from annotator.review.disagreement import settle
+from annotator.review.models import Adjudication, AdjudicationEvent
+from annotator.users.models import User
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """One annotator's current labels for the passage, as a reviewer sees them."""
+
+    username: str
+    labels: dict
+    note: str
+    unsure: bool
+
+
+@dataclass(frozen=True)
+class FieldGold:
+    value: str | None  # None: no gold (nobody answered, or the field is not asked)
+    source: str
+    votes: Counter
+
+
+def opinions(session: so.Session, passage_id: int) -> list[Opinion]:
+    """Every annotator's labels, in the order they were first given."""
+    rows = session.execute(
+        sa.select(User.username, Annotation.labels, Annotation.note, Annotation.unsure)
+        .join(User, User.id == Annotation.user_id).where(Annotation.passage_id == passage_id).order_by(Annotation.id))
+    return [Opinion(*row) for row in rows]
+
+
+def current_adjudication(session: so.Session, passage_id: int) -> Adjudication | None:
+    return session.scalar(sa.select(Adjudication).where(Adjudication.passage_id == passage_id))
+
+
+def adjudicate(session: so.Session, project: Project, passage_id: int, reviewer: User, labels: dict, note: str = "",
+               client_time: datetime | None = None) -> bool:
+    """Store the reviewer's final labels for the passage (a complete label set under the
+    current schema; LabelError otherwise); the passage leaves the queue. Returns whether
+    anything changed (the same decision again is one decision)."""
+    state = {"labels": validate_labels(current_schema(session, project), labels), "note": note.strip()[:MAX_NOTE]}
+    existing = current_adjudication(session, passage_id)
+    before = {"labels": existing.labels, "note": existing.note} if existing else None
+    if before == state:
+        return False
+    now = utcnow()
+    session.add(AdjudicationEvent(
+        project_id=project.id, passage_id=passage_id, reviewer_id=reviewer.id, before=before, after=state,
+        schema_version=project.schema_version, guidelines_version=project.guidelines_version,
+        client_time=client_time, server_time=now))
+    if existing is None:
+        existing = Adjudication(project_id=project.id, passage_id=passage_id, created_at=now)
+        session.add(existing)
+    existing.labels, existing.note, existing.reviewer_id = state["labels"], state["note"], reviewer.id
+    existing.schema_version, existing.updated_at = project.schema_version, now
+    session.flush()
+    settle(session, passage_id)
+    return True
+
+
+def passage_gold(schema: dict, found: list[Opinion], adjudication: Adjudication | None) -> dict[str, FieldGold]:
+    """Per schema field, the gold label this passage's labels give now (the rules of the
+    export: adjudicated, unanimous, majority, estimated, single), a conditional field only
+    where the gold of the field it depends on asks it."""
+    golds: dict[str, FieldGold] = {}
+    for field in measured_fields(schema):
+        if field.is_decision:
+            continue
+        if field.asked_when is not None and not _asked(golds.get(field.asked_when[0]), field.asked_when[1]):
+            golds[field.name] = FieldGold(None, "not asked", Counter())
+            continue
+        golds[field.name] = _field_gold(field, found, adjudication)
+    return golds
+
+
+def _asked(controlling: FieldGold | None, excluded: tuple[str, ...]) -> bool:
+    return controlling is not None and controlling.value is not None and controlling.value not in excluded
+
+
+def _field_gold(field: MeasuredField, found: list[Opinion], adjudication: Adjudication | None) -> FieldGold:
+    categories = [field.category_of(opinion.labels) for opinion in found]
+    given = [(coder, category) for coder, category in enumerate(categories) if category is not None]
+    votes = Counter(field.categories[category] for _, category in given)
+    decided = field.category_of(adjudication.labels) if adjudication is not None else None
+    if decided is not None:
+        return FieldGold(field.categories[decided], ADJUDICATED, votes)
+    if not given:
+        return FieldGold(None, "", votes)
+    ratings = Ratings.from_triples([(0, coder, category) for coder, category in given], len(field.categories),
+                                   n_units=1, n_coders=len(found))
+    gold = aggregate(ratings, np.array([-1]))
+    return FieldGold(field.categories[int(gold.label[0])], str(gold.source[0]), votes)

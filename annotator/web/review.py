@@ -1,0 +1,124 @@
+"""Reviewers' pages: the queue of disputed passages, the decision screen, the agreement dashboard."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from annotator.agreement.fields import measured_fields
+from annotator.annotations.recording import parse_client_time
+from annotator.app import htmx
+from annotator.db import db
+from annotator.documents.context import document_heading, neighbours
+from annotator.documents.models import Passage
+from annotator.projects.access import REVIEW
+from annotator.projects.label_schema import LabelError
+from annotator.projects.schemas import current_schema
+from annotator.review import charts
+from annotator.review.adjudicating import adjudicate, current_adjudication, opinions, passage_gold
+from annotator.review.models import ANY_FIELD, PassageAgreement
+from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, review_queue
+from annotator.review.snapshot import agreement_figures
+from annotator.security import project_or_abort
+from annotator.web.label_form import labels_from_form
+
+bp = Blueprint("review", __name__, url_prefix="/projects")
+
+
+@bp.get("/<int:project_id>/review")
+@login_required
+def queue(project_id: int):
+    project = project_or_abort(project_id, REVIEW)
+    field = _field(project)
+    entries, next_cursor = review_queue(db.session, project, field, request.args.get("after"))
+    return render_template("review/queue.html", project=project, field=field, entries=entries, next_cursor=next_cursor,
+                           waiting=queue_length(db.session, project, field), count_up_to=COUNT_UP_TO,
+                           fields=measured_fields(current_schema(db.session, project)), any_field=ANY_FIELD)
+
+
+@bp.get("/<int:project_id>/review/<int:passage_id>")
+@login_required
+def passage(project_id: int, passage_id: int):
+    project, found = _passage_in(project_id, passage_id)
+    return _decision_page(project, found)
+
+
+@bp.post("/<int:project_id>/review/<int:passage_id>")
+@login_required
+def decide(project_id: int, passage_id: int):
+    project, found = _passage_in(project_id, passage_id)
+    labels, note = labels_from_form(request.form), request.form.get("note", "")
+    try:
+        adjudicate(db.session, project, found.id, current_user, labels, note, parse_client_time(request.form.get("client_time")))
+    except LabelError as error:
+        db.session.rollback()
+        return _decision_page(project, found, chosen={"labels": labels, "note": note}, error=str(error)), 422
+    db.session.commit()
+    return redirect(_after(project, found.id), code=303)
+
+
+@bp.get("/<int:project_id>/agreement")
+@login_required
+def agreement(project_id: int):
+    return _figures_response(project_or_abort(project_id, REVIEW), refresh=False)
+
+
+@bp.post("/<int:project_id>/agreement")
+@login_required
+def refresh_agreement(project_id: int):
+    """Compute the figures again now (they are recomputed anyway once labels change)."""
+    return _figures_response(project_or_abort(project_id, REVIEW), refresh=True)
+
+
+def _figures_response(project, refresh: bool):
+    result = agreement_figures(db.session, project, refresh)
+    db.session.commit()
+    fragment = htmx and htmx.target == "figures"
+    response = make_response(render_template("review/_figures.html" if fragment else "review/agreement.html",
+                                             project=project, result=result, charts=charts))
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    return response
+
+
+def _decision_page(project, found, chosen: dict | None = None, error: str | None = None):
+    schema = current_schema(db.session, project)
+    decided = current_adjudication(db.session, found.id)
+    given = opinions(db.session, found.id)
+    before, after = neighbours(db.session, found)
+    if chosen is None:
+        chosen = {"labels": decided.labels, "note": decided.note} if decided else {"labels": _suggested(schema, given), "note": ""}
+    return render_template("review/passage.html", project=project, passage=found, schema=schema, opinions=given,
+                           gold=passage_gold(schema, given, decided), decided=decided, chosen=chosen, error=error,
+                           before=before, after=after, document=document_heading(db.session, found.document_id),
+                           field=_field(project), skip_to=_after(project, found.id))
+
+
+def _suggested(schema: dict, given) -> dict:
+    """What the decision form starts from: the gold the labels give now, where there is one."""
+    return {name: gold.value for name, gold in passage_gold(schema, given, None).items() if gold.value is not None}
+
+
+def _after(project, passage_id: int) -> str:
+    """The passage after this one in the queue (this one left it, or is passed over), else the
+    queue itself."""
+    field = _field(project)
+    position = db.session.scalar(sa.select(PassageAgreement.agreement).where(
+        PassageAgreement.passage_id == passage_id, PassageAgreement.field == field))
+    following = next_in_queue(db.session, project, field, f"{position!r}:{passage_id}" if position is not None else None)
+    if following is None:
+        return url_for(".queue", project_id=project.id, field=field)
+    return url_for(".passage", project_id=project.id, passage_id=following, field=field)
+
+
+def _field(project) -> str:
+    """The field the queue is filtered on (ANY_FIELD: the lowest agreement of all)."""
+    field = request.args.get("field") or ANY_FIELD
+    known = {measured.name for measured in measured_fields(current_schema(db.session, project))}
+    return field if field in known else ANY_FIELD
+
+
+def _passage_in(project_id: int, passage_id: int):
+    project = project_or_abort(project_id, REVIEW)
+    found = db.session.get(Passage, passage_id)
+    if found is None or found.project_id != project.id:
+        abort(404)
+    return project, found

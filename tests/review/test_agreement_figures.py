@@ -1,0 +1,67 @@
+"""Agreement figures read from the database agree with the statistics computed by hand and
+by the reference package on the same labels; conditional fields count where they were asked."""
+
+import json
+
+import krippendorff
+import numpy as np
+import pytest
+
+from annotator.db import db
+from annotator.review.snapshot import agreement_figures
+from tests.review.conftest import LABELS
+
+CLAIM_TYPES = ["no_claim", "opinion", "quantity", "event", "causal", "rule", "prediction", "personal_experience", "other_claim"]
+STANCES = ["favor", "against", "neutral", "unrelated"]
+
+
+def reliability(part: int, categories: list[str]) -> np.ndarray:
+    """annotators x passages, NaN where the field has no value (no claim: no stance)."""
+    def value(code):
+        if code == "-":
+            return categories.index("no_claim") if part == 0 else np.nan
+        return categories.index(code.split("/")[part])
+    return np.array([[value(code) for code in codes] for codes in LABELS.values()], dtype=float)
+
+
+def test_alpha_per_field_matches_the_reference_package(labelled):
+    figures = agreement_figures(db.session, labelled).figures
+    claim = reliability(0, CLAIM_TYPES)
+    stance = reliability(1, STANCES)
+    decision = (claim != 0).astype(float)
+    for name, data in (("claim_type", claim), ("stance", stance), ("claim_type:no_claim", decision)):
+        expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        assert figures["fields"][name]["alpha"] == pytest.approx(expected, abs=1e-9), name
+    assert figures["fields"]["stance"]["units"] == 4  # passages where at least two annotators gave a stance
+    assert figures["fields"]["stance"]["pairable_values"] == 11
+    assert figures["fields"]["claim_type"]["fleiss_kappa"] is not None
+    assert figures["fields"]["stance"]["fleiss_kappa"] is None  # 2 or 3 stances per passage
+    assert "same number of raters" in figures["fields"]["stance"]["fleiss_kappa_note"]
+    low, high = figures["fields"]["claim_type"]["alpha_ci"]
+    assert low <= figures["fields"]["claim_type"]["alpha"] <= high
+
+
+def test_gold_sources_and_annotators(labelled):
+    figures = agreement_figures(db.session, labelled).figures
+    sources = figures["fields"]["claim_type"]["gold"]["sources"]
+    assert sources["unanimous"] == 4 and sources["majority"] + sources["estimated"] == 2 and sources["adjudicated"] == 0
+    assert [a["username"] for a in figures["annotators"]] == ["ada", "bob", "cy"]
+    assert all(a["label_sets"] == 6 for a in figures["annotators"])
+    pairs = {tuple(p["annotators"]): p for p in figures["pairs"] if p["field"] == "claim_type"}
+    assert set(pairs) == {("ada", "bob"), ("ada", "cy"), ("bob", "cy")} and pairs[("ada", "bob")]["units"] == 6
+    assert json.loads(json.dumps(figures)) == figures  # plain JSON
+
+
+def test_figures_are_kept_until_a_label_or_a_decision_changes(labelled, make_user):
+    first = agreement_figures(db.session, labelled)
+    db.session.commit()
+    again = agreement_figures(db.session, labelled)
+    assert first.fresh and not again.fresh and again.figures == first.figures
+    from annotator.review.adjudicating import adjudicate
+
+    reviewer = make_user("rev", "reviewer")
+    adjudicate(db.session, labelled, labelled.passages[2].id, reviewer,
+               {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"})
+    db.session.commit()
+    changed = agreement_figures(db.session, labelled)
+    assert changed.fresh and changed.figures["fields"]["claim_type"]["gold"]["sources"]["adjudicated"] == 1
