@@ -33,7 +33,7 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     for command in (init_db, create_project_command, import_docs, import_annotations_command, create_user_command,
-                    create_token_command, add_member_command, export, serve, setup_demo):
+                    create_token_command, add_member_command, agreement, export, serve, setup_demo):
         app.cli.add_command(command)
 
 
@@ -183,6 +183,46 @@ def import_annotations_command(project_name, path, create_users) -> None:
                f"{counts.rejected} rejected{created}", err=True)
     if counts.rejected:
         sys.exit(1)
+
+
+@click.command("agreement")
+@click.argument("project_name")
+@click.option("--json", "as_json", is_flag=True, help="Every figure as JSON (the dashboard's figures).")
+@click.option("--refresh", is_flag=True, help="Compute again even if no label changed since the last time.")
+@with_appcontext
+def agreement(project_name, as_json, refresh) -> None:
+    """Print the project's agreement figures: alpha per field with its interval, kappas, percent agreement."""
+    import orjson
+
+    from annotator.review.snapshot import agreement_figures
+
+    with _failures_as_errors():
+        project = find_project(db.session, project_name)
+    result = agreement_figures(db.session, project, refresh)
+    db.session.commit()
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(result.figures, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    click.echo(_agreement_text(result.figures))
+
+
+def _agreement_text(figures: dict) -> str:
+    def number(value, digits=3):
+        return "-" if value is None else f"{value:.{digits}f}"
+
+    lines = [f"{figures['label_sets']} label sets on {figures['units']} passages", "",
+             f"{'field':30} {'level':8} {'alpha':>7} {'95% interval':>16} {'units':>7} {'pairable':>9} {'agree %':>8} {'Fleiss':>7}"]
+    for name, field in figures["fields"].items():
+        low, high = field["alpha_ci"]
+        interval = "-" if low is None else f"{low:.3f}..{high:.3f}"
+        percent = "-" if field["percent_agreement"] is None else f"{100 * field['percent_agreement']:.1f}"
+        lines.append(f"{name:30} {field['level']:8} {number(field['alpha']):>7} {interval:>16} {field['units']:>7} "
+                     f"{field['pairable_values']:>9} {percent:>8} {number(field['fleiss_kappa']):>7}")
+    lines += ["", f"{'annotator':20} {'label sets':>10}  agreement with the others per field"]
+    for annotator in figures["annotators"]:
+        shares = "  ".join(f"{name}={number(values['agreement'], 2)}" for name, values in annotator["fields"].items())
+        lines.append(f"{annotator['username']:20} {annotator['label_sets']:>10}  {shares}")
+    return "\n".join(lines)
 
 
 @click.command("create-user")

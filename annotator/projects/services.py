@@ -22,7 +22,7 @@ class ProjectError(ValueError):
 
 
 def create_project(session: so.Session, name: str, target: str = "", guidelines: str = "",
-                   overlap_k: int = 2, schema: dict | None = None) -> Project:
+                   overlap_k: int = 2, schema: dict | None = None, extra_annotator_below: float | None = None) -> Project:
     """A new project with version 1 of its label schema (the default claim schema unless given)."""
     name = name.strip()
     _check_name(session, name)
@@ -30,7 +30,10 @@ def create_project(session: so.Session, name: str, target: str = "", guidelines:
         raise ProjectError("overlap k must be at least 1")
     definition = default_schema() if schema is None else schema
     validate_schema(definition)
-    project = Project(name=name, target=target, guidelines=guidelines, overlap_k=overlap_k, schema_version=1)
+    if extra_annotator_below is not None and not 0 < extra_annotator_below <= 1:
+        raise ProjectError("the agreement below which a passage gets one more annotator is between 0 and 1")
+    project = Project(name=name, target=target, guidelines=guidelines, overlap_k=overlap_k, schema_version=1,
+                      extra_annotator_below=extra_annotator_below)
     session.add(project)
     session.flush()
     session.add(ProjectSchema(project_id=project.id, version=1, definition=definition))
@@ -53,6 +56,8 @@ class ProjectChanges:
     guidelines: str | None = None
     overlap_k: int | None = None
     schema: dict | None = None
+    extra_annotator_below: float | None = None  # with set_extra_annotator
+    set_extra_annotator: bool = False  # False leaves the threshold as it is (None is a value: never)
 
 
 def update_project(session: so.Session, project: Project, changes: ProjectChanges) -> list[str]:
@@ -76,6 +81,11 @@ def update_project(session: so.Session, project: Project, changes: ProjectChange
         project.schema_version += 1
         session.add(ProjectSchema(project_id=project.id, version=project.schema_version, definition=changes.schema))
         changed.append("schema")
+    if changes.set_extra_annotator and changes.extra_annotator_below != project.extra_annotator_below:
+        if changes.extra_annotator_below is not None and not 0 < changes.extra_annotator_below <= 1:
+            raise ProjectError("the agreement below which a passage gets one more annotator is between 0 and 1")
+        project.extra_annotator_below = changes.extra_annotator_below
+        changed.append("one more annotator below")
     if changes.overlap_k is not None and changes.overlap_k != project.overlap_k:
         if changes.overlap_k < 1:
             raise ProjectError("overlap k must be at least 1")

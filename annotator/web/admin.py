@@ -67,7 +67,7 @@ def create_project_view():
         return _project_form(None, form)
     try:
         project = create_project(db.session, form.name, target=form.target, guidelines=form.guidelines,
-                                 overlap_k=form.overlap, schema=form.schema)
+                                 overlap_k=form.overlap, schema=form.schema, extra_annotator_below=form.threshold)
     except (ProjectError, SchemaError) as error:
         db.session.rollback()
         return _project_form(None, form.refused(error))

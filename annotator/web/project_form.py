@@ -19,13 +19,15 @@ class ProjectForm:
     target: str = ""
     guidelines: str = ""
     overlap_k: str = "2"
+    extra_annotator_below: str = ""  # empty: never
     schema: dict | None = None  # from an uploaded file; None keeps the default or current one
     errors: list[str] = field(default_factory=list)
     schema_problems: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, project: Project) -> "ProjectForm":
-        return cls(project.name, project.target, project.guidelines, str(project.overlap_k))
+        below = "" if project.extra_annotator_below is None else f"{project.extra_annotator_below:g}"
+        return cls(project.name, project.target, project.guidelines, str(project.overlap_k), below)
 
     @property
     def invalid(self) -> bool:
@@ -37,7 +39,12 @@ class ProjectForm:
 
     def changes(self) -> ProjectChanges:
         return ProjectChanges(name=self.name, target=self.target, guidelines=self.guidelines,
-                              overlap_k=self.overlap, schema=self.schema)
+                              overlap_k=self.overlap, schema=self.schema,
+                              extra_annotator_below=self.threshold, set_extra_annotator=True)
+
+    @property
+    def threshold(self) -> float | None:
+        return float(self.extra_annotator_below) if self.extra_annotator_below else None
 
     def refused(self, error: ProjectError | SchemaError) -> "ProjectForm":
         """The form, with the reason a service refused it."""
@@ -56,9 +63,12 @@ def read_project_form(form: Mapping[str, str], schema_file: FileStorage | None) 
         target=form.get("target", "").strip(),
         guidelines=form.get("guidelines", "").replace("\r\n", "\n"),
         overlap_k=form.get("overlap_k", "").strip(),
+        extra_annotator_below=form.get("extra_annotator_below", "").strip(),
     )
     if not _is_overlap(values.overlap_k):
         values.errors.append("overlap k must be a whole number, 1 or more")
+    if not _is_threshold(values.extra_annotator_below):
+        values.errors.append("the agreement below which a passage gets one more annotator is a number above 0 and at most 1, or empty")
     if schema_file is not None and schema_file.filename:
         _read_schema(values, schema_file.read())
     return values
@@ -67,6 +77,15 @@ def read_project_form(form: Mapping[str, str], schema_file: FileStorage | None) 
 def _is_overlap(text: str) -> bool:
     try:
         return int(text) >= 1
+    except ValueError:
+        return False
+
+
+def _is_threshold(text: str) -> bool:
+    if not text:
+        return True
+    try:
+        return 0 < float(text) <= 1
     except ValueError:
         return False
 

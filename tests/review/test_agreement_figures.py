@@ -65,3 +65,17 @@ def test_figures_are_kept_until_a_label_or_a_decision_changes(labelled, make_use
     db.session.commit()
     changed = agreement_figures(db.session, labelled)
     assert changed.fresh and changed.figures["fields"]["claim_type"]["gold"]["sources"]["adjudicated"] == 1
+
+
+def test_the_agreement_command_prints_the_figures_and_their_json(runner, labelled):
+    result = runner.invoke(args=["agreement", "Bike lanes", "--json"])
+    assert result.exit_code == 0
+    figures = json.loads(result.stdout)
+    for name in ("claim_type", "stance", "verifiability", "claim_type:no_claim"):
+        field = figures["fields"][name]
+        assert {"level", "alpha", "alpha_ci", "units", "pairable_values", "percent_agreement", "fleiss_kappa"} <= set(field)
+    assert figures["fields"]["verifiability"]["level"] == "ordinal"
+    assert [a["username"] for a in figures["annotators"]] == ["ada", "bob", "cy"]
+    text = runner.invoke(args=["agreement", "Bike lanes"]).stdout
+    alpha = f"{figures['fields']['claim_type']['alpha']:.3f}"
+    assert any(line.startswith("claim_type ") and alpha in line for line in text.splitlines())

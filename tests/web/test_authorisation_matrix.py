@@ -33,6 +33,11 @@ MATRIX = [
     ("GET", "/admin/projects/{project}/documents", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
     ("POST", "/admin/projects/{project}/documents", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no files
     ("GET", "/projects/{project}", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("GET", "/projects/{project}/review", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("GET", "/projects/{project}/review/{passage}", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("POST", "/projects/{project}/review/{passage}", (SIGN_IN, FORBIDDEN, UNPROCESSABLE, UNPROCESSABLE)),  # no labels
+    ("GET", "/projects/{project}/agreement", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("POST", "/projects/{project}/agreement", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/api/projects", (UNAUTHORISED, OK, OK, OK)),
     ("GET", "/api/projects/{project}/progress", (UNAUTHORISED, OK, OK, OK)),
     ("POST", "/api/passages/{passage}/skip", (UNAUTHORISED, CONFLICT, FORBIDDEN, CONFLICT)),  # nothing handed out yet

@@ -302,3 +302,19 @@ def test_admins_find_every_project_page_from_the_start_page(as_admin, make_proje
                  f"/admin/projects/{project.id}/documents", f"/admin/projects/{project.id}/members", "/admin/users"):
         assert f'href="{link}"' in index
         assert as_admin.get(link).status_code == 200
+
+
+def test_the_one_more_annotator_threshold_is_set_and_checked_on_the_form(as_admin, make_project):
+    from tests.conftest import csrf_token_in
+
+    project = make_project("Bike lanes", overlap_k=2)
+    page = as_admin.get(f"/admin/projects/{project.id}/edit").get_data(as_text=True)
+    form = {"csrf_token": csrf_token_in(page), "name": "Bike lanes", "target": "", "guidelines": "", "overlap_k": "2"}
+    refused = as_admin.post(f"/admin/projects/{project.id}", data={**form, "extra_annotator_below": "1.5"})
+    assert refused.status_code == 422 and "at most 1" in refused.get_data(as_text=True)
+    assert as_admin.post(f"/admin/projects/{project.id}", data={**form, "extra_annotator_below": "0.7"}).status_code == 303
+    db.session.refresh(project)
+    assert project.extra_annotator_below == 0.7
+    as_admin.post(f"/admin/projects/{project.id}", data={**form, "extra_annotator_below": ""})
+    db.session.refresh(project)
+    assert project.extra_annotator_below is None

@@ -1,0 +1,74 @@
+"""A reviewer settles a disagreement in real Chromium: two annotators label a passage
+differently, the reviewer decides it from the keyboard, and its gold label shows adjudicated."""
+
+import json
+import random
+
+import pytest
+import sqlalchemy as sa
+
+from annotator.db import db
+from annotator.review.models import Adjudication
+from tests.browser.test_annotation_journeys import press, shown_passage, submit_and_wait
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def project(runner, make_project, make_documents, make_user, write_file):
+    """Passage 0 is left for the browser; three annotators of another tool labelled the others
+    over three weeks (imported), with the disagreements real annotators have."""
+    project = make_project("Bike lanes", target="Cities should build protected bike lanes", overlap_k=2)
+    project.passages = make_documents(project, count=3, paragraphs=8)
+    for name, role in (("ada", "annotator"), ("bob", "annotator"), ("rev", "reviewer")):
+        make_user(name, "reviewer" if role == "reviewer" else "annotator")
+        runner.invoke(args=["add-member", "Bike lanes", name, "--role", role])
+    result = runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("earlier.jsonl", imported_labels(project))),
+                                 "--create-users"])
+    assert result.exit_code == 0, result.stderr
+    return project
+
+
+def imported_labels(project) -> str:
+    rng = random.Random(7)
+    claims = ["no_claim", "opinion", "quantity", "event", "causal"]
+    lines = []
+    for number, passage in enumerate(project.passages[1:]):
+        truth = rng.choice(claims), rng.choice(["favor", "against", "neutral"]), rng.choice(["verifiable", "unverifiable"])
+        for annotator, skill in (("carol", 0.9), ("dan", 0.75), ("erin", 0.6)):
+            claim, stance, check = (value if rng.random() < skill else rng.choice(pool) for value, pool in zip(
+                truth, (claims, ["favor", "against", "neutral"], ["verifiable", "partly_verifiable", "unverifiable"])))
+            labels = {"claim_type": claim} if claim == "no_claim" else {"claim_type": claim, "stance": stance, "verifiability": check}
+            lines.append(json.dumps({"passage_id": passage.id, "annotator": annotator, "labels": labels,
+                                     "created_at": f"2026-11-{2 + 7 * (number % 3) + number % 5:02d}T10:00:00Z"}))
+    return "\n".join(lines)
+
+
+def test_two_annotators_disagree_and_the_reviewer_decides(open_browser, project, screenshot_to):
+    ada, bob = open_browser("ada"), open_browser("bob")
+    for page, keys in ((ada, ("2", "a", "v")), (bob, ("1", "f", "x"))):
+        page.goto(f"/projects/{project.id}/annotate")
+        assert shown_passage(page) == project.passages[0].id
+        submit_and_wait(page, *keys)
+
+    reviewer = open_browser("rev")
+    reviewer.goto(f"/projects/{project.id}/review?field=claim_type")
+    reviewer.click(f"a[href*='/review/{project.passages[0].id}?']")
+    reviewer.wait_for_selector("table.opinions")
+    opinions = reviewer.inner_text("table.opinions")
+    assert "ada" in opinions and "bob" in opinions and "Quantity" in opinions and "Opinion" in opinions
+    screenshot_to(reviewer, "review.png")
+    press(reviewer, "1", "n", "p", "/")
+    reviewer.keyboard.type("opinion presented as a figure")
+    press(reviewer, "Escape", "Enter")
+    reviewer.wait_for_url(lambda url: f"/review/{project.passages[0].id}?" not in url)  # on to the next one
+    decided = db.session.scalar(sa.select(Adjudication))
+    assert decided.labels == {"claim_type": "opinion", "stance": "neutral", "verifiability": "partly_verifiable"}
+    assert decided.note == "opinion presented as a figure"
+
+    reviewer.goto(f"/projects/{project.id}/review/{project.passages[0].id}")
+    gold = reviewer.locator("tr[data-field=claim_type] .gold-now").inner_text()
+    assert gold.startswith("Opinion") and "(adjudicated)" in gold
+    reviewer.goto(f"/projects/{project.id}/agreement")
+    assert "1 adjudicated" in reviewer.inner_text("section[data-field=claim_type]")
+    screenshot_to(reviewer, "agreement.png")

@@ -1,0 +1,81 @@
+"""Reviewers in the browser's requests: the queue, deciding a passage, the dashboard; and who
+may see them."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from annotator.db import db
+from annotator.review.models import Adjudication, AdjudicationEvent
+from tests.conftest import csrf_token_in
+
+
+@pytest.fixture
+def reviewer(runner, labelled, make_user, login, client):
+    make_user("rev", "reviewer")
+    runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
+    login("rev")
+    return client
+
+
+def queue_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'/review/(\d+)\?field=', html)]
+
+
+def test_the_queue_lists_disputed_passages_lowest_agreement_first(reviewer, labelled):
+    p = [passage.id for passage in labelled.passages]
+    html = reviewer.get(f"/projects/{labelled.id}/review").get_data(as_text=True)
+    # passage 0: stance 2 of 3 agree; 2: stance 2 of 3; 3: bob said no claim; 4: cy said a claim
+    assert queue_ids(html) == [p[0], p[2], p[3], p[4]]
+    assert "4 waiting" in re.sub(r"\s+", " ", html)
+    stance_only = reviewer.get(f"/projects/{labelled.id}/review?field=stance").get_data(as_text=True)
+    assert queue_ids(stance_only) == [p[0], p[2]]
+
+
+def test_deciding_a_passage_takes_it_out_of_the_queue_with_its_history(reviewer, labelled):
+    first = labelled.passages[0].id
+    page = reviewer.get(f"/projects/{labelled.id}/review/{first}").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", page)
+    assert "<th scope=\"col\">ada</th><th scope=\"col\">bob</th><th scope=\"col\">cy</th>" in text
+    assert re.search(r'value="favor"\s+data-key="f" checked', page)  # the majority, offered as the start
+    response = reviewer.post(f"/projects/{labelled.id}/review/{first}", data={
+        "csrf_token": csrf_token_in(page), "label-claim_type": "opinion", "label-stance": "against",
+        "label-verifiability": "unverifiable", "note": "sarcasm"})
+    assert response.status_code == 303 and f"/review/{labelled.passages[2].id}" in response.headers["Location"]
+    decided = db.session.scalar(sa.select(Adjudication))
+    assert decided.labels == {"claim_type": "opinion", "stance": "against", "verifiability": "unverifiable"}
+    assert queue_ids(reviewer.get(f"/projects/{labelled.id}/review").get_data(as_text=True))[0] == labelled.passages[2].id
+    again = re.sub(r"\s+", " ", reviewer.get(f"/projects/{labelled.id}/review/{first}").get_data(as_text=True))
+    assert "Against <span class=\"source\">(adjudicated)</span>" in again
+    assert db.session.scalar(sa.select(sa.func.count(AdjudicationEvent.id))) == 1
+
+
+def test_an_incomplete_decision_is_refused_with_the_choices_kept(reviewer, labelled):
+    first = labelled.passages[0].id
+    page = reviewer.get(f"/projects/{labelled.id}/review/{first}").get_data(as_text=True)
+    response = reviewer.post(f"/projects/{labelled.id}/review/{first}", data={
+        "csrf_token": csrf_token_in(page), "label-claim_type": "opinion", "note": "half done"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "stance: a value is required" in html and "half done</textarea>" in html
+    assert db.session.scalar(sa.select(sa.func.count(Adjudication.id))) == 0
+
+
+def test_the_dashboard_shows_every_figure_and_refreshes_through_htmx(reviewer, labelled):
+    html = reviewer.get(f"/projects/{labelled.id}/agreement").get_data(as_text=True)
+    for heading in ("Per field", "Annotators", "α per week"):
+        assert heading in html
+    assert html.count('<svg class="chart heatmap"') == 4 and html.count('<svg class="chart bars"') == 4
+    assert 'class="listing weeks"' in html and "gold \\ given" in html
+    assert "does not apply" in html  # Fleiss on stance: unequal raters
+    fragment = reviewer.post(f"/projects/{labelled.id}/agreement", headers={"HX-Request": "true", "HX-Target": "figures"},
+                             data={"csrf_token": csrf_token_in(html)})
+    assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+    assert 'id="figures"' in fragment.get_data(as_text=True)
+
+
+def test_annotators_cannot_see_review_pages(client, login, labelled):
+    login("ada")
+    for path in (f"/projects/{labelled.id}/review", f"/projects/{labelled.id}/review/{labelled.passages[0].id}",
+                 f"/projects/{labelled.id}/agreement"):
+        assert client.get(path).status_code == 403, path
