@@ -11,8 +11,8 @@ import numpy as np
 from annotator.agreement.dawid_skene import dawid_skene
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.gold import Gold, aggregate
-from annotator.agreement.kappa import (agreement_with_reference, coder_agreement, confusion_with_reference,
-                                       fleiss_kappa, pairwise_kappas)
+from annotator.agreement.kappa import (agreement_with_reference, coder_agreement, confusion_matrix,
+                                       confusion_with_reference, fleiss_kappa, paired_values, pairwise_kappas)
 from annotator.agreement.reliability import (alpha_confidence_interval, krippendorff_alpha, pairable_units,
                                              pairable_values, percent_agreement)
 from annotator.agreement.table import NONE, LabelTable
@@ -89,7 +89,8 @@ def _pairs(table: LabelTable, field: MeasuredField) -> list[dict]:
     pairs = []
     for (first, second), (kappa, shared) in weighted[None].items():
         pair = {"field": field.name, "annotators": [table.coder_names[first], table.coder_names[second]],
-                "units": shared, "kappa": kappa}
+                "units": shared, "kappa": kappa,
+                "confusion": confusion_matrix(*paired_values(ratings, first, second), len(field.categories)).tolist()}
         for weights in ("linear", "quadratic"):
             if weights in weighted:
                 pair[f"kappa_{weights}"] = weighted[weights][(first, second)][0]

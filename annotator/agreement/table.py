@@ -9,6 +9,7 @@ from annotator.agreement.fields import MeasuredField
 from annotator.agreement.ratings import Ratings
 
 NONE = -1  # no value (the field was not asked, or no adjudication)
+UNKNOWN = -2  # a stored value that is not an option of the current schema
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,12 @@ class LabelTable:
                        self.n_units, self.n_coders, len(field.categories))
 
 
-def categories_of(field: MeasuredField, texts) -> np.ndarray:
-    """Category indices for a column of stored values (None, or a value of an older schema
-    version: NONE). Decision fields read their source field's values."""
-    if field.is_decision:
-        lookup = {value: 0 for value in field.condition}
-        other = 1
-    else:
-        lookup = {value: index for index, value in enumerate(field.categories)}
-        other = NONE
-    return np.fromiter((NONE if text is None else lookup.get(text, other) for text in texts),
-                       dtype=np.int64, count=len(texts))
+def categories_from_codes(field: MeasuredField, options: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
+    """The field's category indices from its source field's option indices (NONE: no value;
+    UNKNOWN: a value of an older schema version, no category). A decision field says whether
+    the source's value is one of its condition's values (0) or not (1)."""
+    if not field.is_decision:
+        return np.where(codes == UNKNOWN, NONE, codes)
+    excluded = np.isin(np.arange(len(options)), [options.index(value) for value in field.condition if value in options])
+    decided = np.where(excluded[np.clip(codes, 0, None)], 0, 1)
+    return np.where(codes == NONE, NONE, np.where(codes == UNKNOWN, 1, decided))

@@ -3,56 +3,79 @@
 The JSON fields are picked out by the database (SQLite's json_extract, PostgreSQL's ->>), and
 times are read as stored, so that 300,000 label sets cost one query and a few array passes."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.agreement.fields import MeasuredField
-from annotator.agreement.table import NONE, LabelTable, categories_of
+from annotator.agreement.table import NONE, UNKNOWN, LabelTable, categories_from_codes
 from annotator.annotations.models import Annotation
 from annotator.projects.models import Project
 from annotator.review.models import Adjudication
 from annotator.users.models import User
 
+EPOCH = date(1970, 1, 1)
+
 
 def load_label_table(session: so.Session, project: Project, fields: list[MeasuredField]) -> LabelTable:
     """Every current label set of the project, and its adjudications, as arrays."""
-    sources = sorted({field.source for field in fields})
+    sources = sorted({field.source for field in fields}, key=[f.source for f in fields].index)
+    options = {field.source: field.categories for field in fields if not field.is_decision}
+    dialect = session.connection().dialect.name
     query = (
-        sa.select(Annotation.passage_id, Annotation.user_id, sa.type_coerce(Annotation.updated_at, sa.String),
-                  Annotation.seconds, *(Annotation.labels[name].as_string() for name in sources))
-        .where(Annotation.project_id == project.id).order_by(Annotation.id)
+        sa.select(Annotation.passage_id, Annotation.user_id, _day_number(dialect),
+                  sa.func.coalesce(Annotation.seconds, -1.0), *(_code(name, options[name]) for name in sources))
+        .where(Annotation.project_id == project.id)
     )
-    columns = list(zip(*session.connection().execute(query).all())) or [()] * (4 + len(sources))
-    passage_ids, user_ids, changed, seconds = columns[:4]
-    texts = dict(zip(sources, columns[4:]))
-    unit_ids, unit = np.unique(np.asarray(passage_ids, dtype=np.int64), return_inverse=True)
-    coder_ids, coder = np.unique(np.asarray(user_ids, dtype=np.int64), return_inverse=True)
-    weeks, week = _weeks(changed)
+    rows = np.asarray(_raw_rows(session, query), dtype=np.float64).reshape(-1, 4 + len(sources))
+    codes = {name: rows[:, 4 + position].astype(np.int64) for position, name in enumerate(sources)}
+    unit_ids, unit = np.unique(rows[:, 0].astype(np.int64), return_inverse=True)
+    coder_ids, coder = np.unique(rows[:, 1].astype(np.int64), return_inverse=True)
+    weeks, week = _weeks(rows[:, 2].astype(np.int64))
+    spent = rows[:, 3].copy()
+    spent[spent < 0] = np.nan
     return LabelTable(
         fields=fields, unit=unit.astype(np.int64), coder=coder.astype(np.int64),
-        values={field.name: categories_of(field, texts[field.source]) for field in fields},
-        week=week, weeks=weeks,
-        seconds=np.array([np.nan if value is None else value for value in seconds], dtype=float),
+        values={field.name: categories_from_codes(field, options[field.source], codes[field.source]) for field in fields},
+        week=week, weeks=weeks, seconds=spent,
         unit_ids=unit_ids, coder_ids=[int(i) for i in coder_ids], coder_names=_names(session, coder_ids),
         adjudicated=_adjudicated(session, project, fields, unit_ids),
     )
 
 
-def _weeks(changed) -> tuple[list[str], np.ndarray]:
-    """The ISO week ("2026-W48") of each time, as indices into the sorted list of weeks."""
-    week_of_day: dict[str, str] = {}
-    labels = []
-    for moment in changed:
-        day = moment[:10] if isinstance(moment, str) else moment.date().isoformat()
-        if day not in week_of_day:
-            year, number, _ = date.fromisoformat(day).isocalendar()
-            week_of_day[day] = f"{year}-W{number:02d}"
-        labels.append(week_of_day[day])
-    weeks, index = np.unique(np.asarray(labels, dtype=object), return_inverse=True) if labels else ([], np.zeros(0))
-    return [str(week) for week in weeks], np.asarray(index, dtype=np.int64)
+def _code(name: str, values: tuple[str, ...]):
+    """The field's value as its option index, worked out by the database: NONE when absent,
+    UNKNOWN for a value the current schema does not have."""
+    extracted = Annotation.labels[name].as_string()
+    return sa.case({value: index for index, value in enumerate(values)}, value=extracted,
+                   else_=sa.case((extracted.is_(None), NONE), else_=UNKNOWN))
+
+
+def _day_number(dialect: str):
+    """Days since 1970-01-01 of the label set's last change."""
+    if dialect == "postgresql":
+        return sa.cast(sa.func.floor(sa.extract("epoch", Annotation.updated_at) / 86400), sa.Integer)
+    return sa.cast(sa.func.julianday(Annotation.updated_at) - 2440587.5, sa.Integer)
+
+
+def _raw_rows(session, query) -> list[tuple]:
+    """The rows as the driver gives them: SQLAlchemy's per-row processing would cost more than
+    reading them (the columns here are all numbers)."""
+    connection = session.connection()
+    # Literal values (a project id, field names and option values the schema restricts) keep
+    # the JSON paths as each dialect writes them.
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    return connection.exec_driver_sql(sql.replace("%", "%%") if connection.dialect.name == "postgresql" else sql).cursor.fetchall()
+
+
+def _weeks(days: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The ISO week ("2026-W48") of each day number, as indices into the sorted list of weeks."""
+    distinct, inverse = np.unique(days, return_inverse=True)
+    labels = ["{}-W{:02d}".format(*(EPOCH + timedelta(days=int(day))).isocalendar()[:2]) for day in distinct]
+    weeks = sorted(set(labels))
+    return weeks, np.asarray([weeks.index(label) for label in labels], dtype=np.int64)[inverse].reshape(-1)
 
 
 def _names(session, coder_ids: np.ndarray) -> list[str]:

@@ -79,3 +79,11 @@ def test_the_agreement_command_prints_the_figures_and_their_json(runner, labelle
     text = runner.invoke(args=["agreement", "Bike lanes"]).stdout
     alpha = f"{figures['fields']['claim_type']['alpha']:.3f}"
     assert any(line.startswith("claim_type ") and alpha in line for line in text.splitlines())
+
+
+def test_each_pair_has_its_confusion_matrix(labelled):
+    figures = agreement_figures(db.session, labelled).figures
+    pair = next(p for p in figures["pairs"] if p["field"] == "claim_type" and p["annotators"] == ["ada", "bob"])
+    matrix = np.array(pair["confusion"])
+    assert matrix.sum() == 6 and matrix[CLAIM_TYPES.index("opinion"), CLAIM_TYPES.index("no_claim")] == 1  # passage 3
+    assert np.trace(matrix) == 5
