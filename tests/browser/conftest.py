@@ -66,9 +66,9 @@ def screenshot_to():
     """Where screenshots go: ANNOTATOR_SCREENSHOT_DIR (docs/ for the README) or nowhere."""
     folder = os.environ.get("ANNOTATOR_SCREENSHOT_DIR")
 
-    def save(page, name):
+    def save(page, name, full_page=True):
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / name), full_page=True)
+            page.screenshot(path=str(Path(folder) / name), full_page=full_page)
 
     return save

@@ -166,16 +166,16 @@ def test_a_double_submit_stores_one_label(open_browser, project):
     first = shown_passage(page)
 
     def slowly(route):
-        time.sleep(0.5)
+        time.sleep(0.5)  # the second Enter arrives while the first submit is on its way
         route.continue_()
 
     page.route("**/labels", slowly)
     press(page, "0", "Enter", "Enter")
-    page.locator("button.primary").click(force=True, no_wait_after=True)
     page.wait_for_function("first => document.querySelector('#workspace').dataset.passageId != first", arg=first)
     page.unroute("**/labels")
     assert labels_of("ada") == {first: {"claim_type": "no_claim"}}
     assert db.session.scalar(sa.select(sa.func.count(AnnotationEvent.id))) == 1
+    assert page.locator("[data-testid=my-labels]").inner_text() == "1"
 
 
 def test_annotators_cannot_open_admin_pages_or_other_annotators_labels(open_browser, project, server_url):

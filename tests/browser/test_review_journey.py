@@ -71,4 +71,5 @@ def test_two_annotators_disagree_and_the_reviewer_decides(open_browser, project,
     assert gold.startswith("Opinion") and "(adjudicated)" in gold
     reviewer.goto(f"/projects/{project.id}/agreement")
     assert "1 adjudicated" in reviewer.inner_text("section[data-field=claim_type]")
-    screenshot_to(reviewer, "agreement.png")
+    reviewer.set_viewport_size({"width": 1280, "height": 1500})
+    screenshot_to(reviewer, "agreement.png", full_page=False)
