@@ -41,7 +41,7 @@ def _asset_folders() -> tuple[Path, Path]:
 def _register(app: Flask) -> None:
     from annotator import cli, models, security  # noqa: F401  (models: every table known to Alembic)
     from annotator.migrations_setup import migrate
-    from annotator.web import account, admin, annotate, api, auth, main, projects, review
+    from annotator.web import account, admin, annotate, api, auth, exports, main, projects, review
 
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     security.init_app(app)
@@ -52,6 +52,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(projects.bp)
     app.register_blueprint(annotate.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(main.bp)
     cli.init_app(app)
     from annotator.projects.guidelines import render_guidelines

@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from annotator.db import db
+from annotator.exporting.kinds import KINDS
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.projects.label_schema import SchemaError, load_schema
@@ -22,7 +23,6 @@ from annotator.users.services import UserError, create_user
 
 COMMIT_EVERY_DOCUMENTS = 500
 PARALLEL_FROM_BYTES = 2 * 1024 * 1024
-EXPORT_KINDS = ("passages",)
 
 
 def main() -> None:
@@ -33,7 +33,8 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     for command in (init_db, create_project_command, import_docs, import_annotations_command, create_user_command,
-                    create_token_command, add_member_command, agreement, export, serve, setup_demo):
+                    create_token_command, add_member_command, agreement, export, restore, reset_password_command,
+                    serve, setup_demo):
         app.cli.add_command(command)
 
 
@@ -277,18 +278,79 @@ def add_member_command(project_name, username, role) -> None:
 
 @click.command("export")
 @click.argument("project_name")
-@click.option("--kind", type=click.Choice(EXPORT_KINDS), required=True)
+@click.option("--kind", type=click.Choice(KINDS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (.gz for gzip); default standard output.")
+@click.option("--csv", "as_csv", is_flag=True, help="training: CSV instead of JSON Lines.")
+@click.option("--context", is_flag=True, help="training: the text of the passages before and after.")
+@click.option("--names", is_flag=True, help="training: annotators' usernames instead of pseudonyms.")
+@click.option("--min-agreement", type=click.FloatRange(0, 1), help="training: only passages whose lowest field agreement reaches this.")
+@click.option("--adjudicated-only", is_flag=True, help="training: only passages a reviewer decided.")
+@click.option("--fields", help="training: only these fields, comma-separated.")
+@click.option("--split", "split_text", help="training: train/dev/test shares by document, e.g. 80/10/10.")
+@click.option("--seed", default=0, show_default=True, type=int, help="training: the seed of the split.")
 @with_appcontext
-def export(project_name, kind, output) -> None:
-    """Export a project as JSON Lines."""
-    from annotator.exporting.passages import jsonl_lines, passage_records
+def export(project_name, kind, output, as_csv, context, names, min_agreement, adjudicated_only, fields, split_text, seed) -> None:
+    """Export a project: passages, annotations, training, audit or backup (JSON Lines)."""
+    from annotator.exporting.kinds import ExportRequest, export_lines
+    from annotator.exporting.splits import parse_split
+    from annotator.exporting.training import TrainingOptions
 
     with _failures_as_errors():
         project = find_project(db.session, project_name)
-    lines = jsonl_lines(passage_records(db.session, project.id))
+        try:
+            options = TrainingOptions(context=context, names=names, min_agreement=min_agreement,
+                                      adjudicated_only=adjudicated_only, fields=_field_names(fields),
+                                      split=parse_split(split_text) if split_text else None, seed=seed)
+            lines = export_lines(db.session, project, ExportRequest(kind, as_csv, options))
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
     count = _write_lines(lines, output)
+    db.session.rollback()  # the export's read transaction
     click.echo(f"exported {count} {kind} lines", err=True)
+
+
+def _field_names(text: str | None) -> tuple[str, ...] | None:
+    return tuple(name.strip() for name in text.split(",") if name.strip()) if text else None
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore(path) -> None:
+    """Rebuild a project from a backup export, into an empty database."""
+    from annotator.exporting.restore import RestoreError, restore_backup
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as lines:
+        try:
+            project = restore_backup(db.session, lines, path.name)
+        except RestoreError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f'restored project "{project.name}" (id {project.id}); accounts have no password until an admin '
+               f"sets one (annotator reset-password USERNAME)", err=True)
+
+
+@click.command("reset-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@with_appcontext
+def reset_password_command(username, password_stdin) -> None:
+    """Set a user's password (their sessions end)."""
+    import sqlalchemy as sa
+
+    from annotator.users.models import User
+    from annotator.users.services import reset_password
+
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f'no user named "{username}"')
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _failures_as_errors():
+        reset_password(user, password)
+        db.session.commit()
+    click.echo(f'new password set for "{username}"')
 
 
 def _write_lines(lines, output: Path | None) -> int:

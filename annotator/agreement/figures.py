@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from annotator.agreement.dawid_skene import dawid_skene
+from annotator.agreement.estimates import estimate_from_parameters, uniform_confusion
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.gold import Gold, aggregate
 from annotator.agreement.kappa import (agreement_with_reference, coder_agreement, confusion_matrix,
@@ -25,8 +26,7 @@ def compute_figures(table: LabelTable, resamples: int = 1000, seed: int = 0) -> 
     estimates, golds = fit_gold(table)
     fields = {field.name: _field_figures(table, field, golds[field.name], resamples, seed) for field in table.fields}
     for name, estimate in estimates.items():
-        fields[name]["dawid_skene"] = ({"iterations": estimate.iterations, "converged": estimate.converged,
-                                        "priors": estimate.priors.tolist()} if estimate is not None else None)
+        fields[name]["dawid_skene"] = _parameters(table, estimate)
     return _json_ready({
         "units": table.n_units,
         "label_sets": int(len(table.unit)),
@@ -37,19 +37,40 @@ def compute_figures(table: LabelTable, resamples: int = 1000, seed: int = 0) -> 
     })
 
 
-def fit_gold(table: LabelTable) -> tuple[dict, dict[str, Gold]]:
-    """Per field: the Dawid-Skene fit and the gold labels, a conditional field's gold kept
-    only where the gold of the field it depends on asks it."""
+def fitted_parameters(table: LabelTable) -> dict:
+    """Per field, the Dawid-Skene parameters of a fit on the whole table (as in the figures)."""
+    estimates, _ = fit_gold(table)
+    return {name: _parameters(table, estimate) for name, estimate in estimates.items()}
+
+
+def fit_gold(table: LabelTable, parameters: dict | None = None) -> tuple[dict, dict[str, Gold]]:
+    """Per field: the Dawid-Skene estimate and the gold labels, a conditional field's gold
+    kept only where the gold of the field it depends on asks it. With `parameters` (a
+    figures' "dawid_skene" per field) the model is not fitted again: the units get the
+    posteriors of the earlier whole-project fit (an export streaming a chunk at a time)."""
     estimates, golds = {}, {}
     for field in table.fields:
         ratings = table.ratings(field)
-        estimates[field.name] = dawid_skene(ratings) if len(ratings.unit) else None
+        if parameters is not None:
+            estimates[field.name] = _estimate(table, field, ratings, parameters.get(field.name))
+        else:
+            estimates[field.name] = dawid_skene(ratings) if len(ratings.unit) else None
         golds[field.name] = aggregate(ratings, table.adjudicated[field.name], estimates[field.name])
     by_name = {field.name: field for field in table.fields}
     for field in table.fields:
         if field.asked_when is not None:
             golds[field.name] = _only_where_asked(golds[field.name], golds, by_name, field.asked_when)
     return estimates, golds
+
+
+def _estimate(table: LabelTable, field: MeasuredField, ratings, fitted: dict | None):
+    if fitted is None or not len(ratings.unit):
+        return None
+    categories = len(field.categories)
+    known = {int(coder): np.asarray(matrix) for coder, matrix in fitted["confusion"].items()}
+    confusion = np.stack([known.get(coder, uniform_confusion(categories)) for coder in table.coder_ids]) if table.coder_ids \
+        else np.zeros((0, categories, categories))
+    return estimate_from_parameters(ratings, np.asarray(fitted["priors"]), confusion)
 
 
 def _only_where_asked(gold: Gold, golds: dict[str, Gold], by_name: dict[str, MeasuredField], asked_when) -> Gold:
@@ -59,6 +80,15 @@ def _only_where_asked(gold: Gold, golds: dict[str, Gold], by_name: dict[str, Mea
     asked = (decided != NONE) & ~np.isin(categories[np.maximum(decided, 0)], list(excluded))
     return Gold(np.where(asked, gold.label, NONE), np.where(asked, gold.source, ""),
                 np.where(asked, gold.probability, np.nan))
+
+
+def _parameters(table: LabelTable, estimate) -> dict | None:
+    """The fit, as JSON: what an export needs to give a passage its posterior without fitting
+    again (confusion matrices by annotator id)."""
+    if estimate is None:
+        return None
+    return {"iterations": estimate.iterations, "converged": estimate.converged, "priors": estimate.priors.tolist(),
+            "confusion": {str(coder): estimate.confusion[index].tolist() for index, coder in enumerate(table.coder_ids)}}
 
 
 def _field_figures(table: LabelTable, field: MeasuredField, gold: Gold, resamples: int, seed: int) -> dict:

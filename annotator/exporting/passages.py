@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 
-import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -27,8 +26,3 @@ def passage_records(session: so.Session, project_id: int) -> Iterator[dict]:
             "start": row.start, "end": row.end, "annotatable": row.annotatable,
             "excluded_reason": row.excluded_reason,
         }
-
-
-def jsonl_lines(records: Iterator[dict]) -> Iterator[bytes]:
-    for record in records:
-        yield orjson.dumps(record) + b"\n"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.agreement.fields import measured_fields
-from annotator.agreement.figures import compute_figures
+from annotator.agreement.figures import compute_figures, fitted_parameters
 from annotator.annotations.models import AnnotationEvent
 from annotator.clock import utcnow
 from annotator.db import insert_ignoring_conflicts
@@ -40,6 +40,27 @@ def agreement_figures(session: so.Session, project: Project, refresh: bool = Fal
     seconds = time.perf_counter() - started
     _store(session, project, marks, figures, seconds)
     return Figures(figures, utcnow(), seconds, fresh=True)
+
+
+def kept_figures(session: so.Session, project: Project) -> dict:
+    """The figures for the labels as they are now, without storing anything (an export reads
+    only): the kept ones when nothing changed since, else computed here."""
+    snapshot = session.get(AgreementSnapshot, project.id)
+    if snapshot is not None and snapshot.figures is not None and (
+            snapshot.annotation_event_id, snapshot.adjudication_event_id) == _marks(session, project):
+        return snapshot.figures
+    return compute_figures(load_label_table(session, project, measured_fields(current_schema(session, project))))
+
+
+def gold_parameters(session: so.Session, project: Project) -> dict:
+    """Per field, the Dawid-Skene parameters for the labels as they are now: those of the kept
+    figures when nothing changed since, else fitted here (without storing anything: an export
+    reads only)."""
+    snapshot = session.get(AgreementSnapshot, project.id)
+    if snapshot is not None and snapshot.figures is not None and (
+            snapshot.annotation_event_id, snapshot.adjudication_event_id) == _marks(session, project):
+        return {name: field["dawid_skene"] for name, field in snapshot.figures["fields"].items()}
+    return fitted_parameters(load_label_table(session, project, measured_fields(current_schema(session, project))))
 
 
 def _marks(session, project: Project) -> tuple[int, int]:

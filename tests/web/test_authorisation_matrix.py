@@ -38,6 +38,9 @@ MATRIX = [
     ("POST", "/projects/{project}/review/{passage}", (SIGN_IN, FORBIDDEN, UNPROCESSABLE, UNPROCESSABLE)),  # no labels
     ("GET", "/projects/{project}/agreement", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("POST", "/projects/{project}/agreement", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("GET", "/projects/{project}/exports", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("GET", "/projects/{project}/exports/{training}", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("GET", "/projects/{project}/exports/{backup}", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),  # admins only
     ("GET", "/api/projects", (UNAUTHORISED, OK, OK, OK)),
     ("GET", "/api/projects/{project}/progress", (UNAUTHORISED, OK, OK, OK)),
     ("POST", "/api/passages/{passage}/skip", (UNAUTHORISED, CONFLICT, FORBIDDEN, CONFLICT)),  # nothing handed out yet
@@ -56,7 +59,7 @@ ROLES = ("anonymous", "annotator", "reviewer", "admin")
 def world(runner, make_user, make_project, make_documents):
     project = make_project("Bike lanes")
     passages = make_documents(project, count=1, paragraphs=2)
-    ids = {"project": project.id, "passage": passages[0].id, "other": passages[1].id,
+    ids = {"project": project.id, "passage": passages[0].id, "other": passages[1].id, "training": "training", "backup": "backup",
            "document": passages[0].document_id, "ada": make_user("ada", "annotator").id}
     make_user("rev", "reviewer")
     make_user("root", "admin")
@@ -81,6 +84,7 @@ def test_every_endpoint_answers_each_role_as_it_should(client, login, world, rol
     for method, template, expected in MATRIX:
         url = template.format(**world)
         response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+        response.get_data()  # a streamed download keeps its request open until read
         assert response.status_code == expected[role_index], f"{role} {method} {url}"
         if template == "/auth/logout":  # the session, and with it the CSRF token, is new
             if role != "anonymous":

@@ -1,0 +1,55 @@
+"""The `backup` export: everything needed to rebuild the project, table by table, row by row,
+ids included: its accounts (without password hashes or session tokens), the project with every
+version of its schema and guidelines, its members, documents with their raw text, passages,
+the current labels with their whole event log, skips, reviewers' decisions with theirs.
+
+What can be worked out again is left out: the assignment counters and annotators' totals, the
+passages' agreement rows and the agreement figures (annotator restore recomputes them), and
+holds on passages (they lapse anyway)."""
+
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from annotator.annotations.models import Annotation, AnnotationEvent, Skip
+from annotator.clock import utcnow
+from annotator.documents.models import Document, Passage
+from annotator.exporting.common import read_consistently, stream
+from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
+from annotator.review.models import Adjudication, AdjudicationEvent
+from annotator.users.models import User
+
+FORMAT = 1
+SECRET_COLUMNS = {"user_account": {"password_hash", "session_token"}}
+# In the order a restore inserts them: every row's references come before it.
+PROJECT_TABLES = [ProjectSchema, ProjectGuidelines, ProjectMember, Document, Passage, Annotation, AnnotationEvent, Skip,
+                  Adjudication, AdjudicationEvent]
+# Kept by assignment and review as labels arrive; a restore recounts them.
+DERIVED_COLUMNS = {"passage": {"label_count", "assigned_count", "queue"}}
+
+
+def backup_records(session: so.Session, project: Project) -> Iterator[dict]:
+    """A header line, then one line per row ({"type": table name, column: value, ...})."""
+    read_consistently(session)
+    yield {"type": "backup", "format": FORMAT, "exported_at": utcnow(), "project": project.name}
+    for row in session.execute(sa.select(User.__table__).where(User.id.in_(_people(project))).order_by(User.id)):
+        yield _line(User.__table__, row)
+    yield _line(Project.__table__, session.execute(sa.select(Project.__table__).where(Project.id == project.id)).one())
+    for model in PROJECT_TABLES:
+        table = model.__table__
+        query = sa.select(table).where(table.c.project_id == project.id).order_by(*table.primary_key.columns)
+        for row in stream(session, query):
+            yield _line(table, row)
+
+
+def _people(project: Project):
+    """Everyone the project's rows name: members, annotators, reviewers."""
+    columns = [ProjectMember.user_id, Annotation.user_id, AnnotationEvent.user_id, AnnotationEvent.actor_id,
+               Skip.user_id, Adjudication.reviewer_id, AdjudicationEvent.reviewer_id]
+    return sa.union(*(sa.select(column).where(column.table.c.project_id == project.id) for column in columns))
+
+
+def _line(table: sa.Table, row) -> dict:
+    left_out = SECRET_COLUMNS.get(table.name, set()) | DERIVED_COLUMNS.get(table.name, set())
+    return {"type": table.name, **{key: value for key, value in row._mapping.items() if key not in left_out}}

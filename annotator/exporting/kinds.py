@@ -1,0 +1,98 @@
+"""The export kinds, by name: what the command line and the download buttons offer, and how
+each turns into lines (JSON Lines; CSV for `training` too)."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import orjson
+import sqlalchemy.orm as so
+
+from annotator.exporting.annotations import annotation_records
+from annotator.exporting.audit import audit_records
+from annotator.exporting.backup import backup_records
+from annotator.exporting.common import jsonl_lines
+from annotator.exporting.passages import passage_records
+from annotator.exporting.training import TrainingOptions, training_records
+from annotator.projects.models import Project
+
+KINDS = ("passages", "annotations", "training", "audit", "backup")
+ADMIN_ONLY = {"backup"}  # it holds every document's raw text and the project's accounts
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    kind: str
+    csv: bool = False  # training only
+    training: TrainingOptions = TrainingOptions()
+
+
+def export_lines(session: so.Session, project: Project, request: ExportRequest) -> Iterator[bytes]:
+    """The export's lines as bytes, streamed."""
+    if request.csv:
+        if request.kind != "training":
+            raise ValueError("only the training export is also offered as CSV")
+        return csv_lines(training_records(session, project, request.training), request.training)
+    return jsonl_lines(records(session, project, request))
+
+
+def records(session: so.Session, project: Project, request: ExportRequest) -> Iterator[dict]:
+    if request.kind == "passages":
+        return passage_records(session, project.id)
+    if request.kind == "annotations":
+        return annotation_records(session, project)
+    if request.kind == "training":
+        return training_records(session, project, request.training)
+    if request.kind == "audit":
+        return audit_records(session, project)
+    if request.kind == "backup":
+        return backup_records(session, project)
+    raise ValueError(f"no export kind {request.kind!r}: one of {', '.join(KINDS)}")
+
+
+def file_name(project: Project, request: ExportRequest) -> str:
+    safe = "".join(character if character.isalnum() or character in "-_" else "-" for character in project.name).strip("-")
+    return f"{safe or 'project'}-{request.kind}.{'csv' if request.csv else 'jsonl'}"
+
+
+def csv_lines(rows: Iterable[dict], options: TrainingOptions) -> Iterator[bytes]:
+    """Training records flattened: one column per field for the label, its source, probability
+    and agreement; the individual label sets as one JSON column."""
+    writer_buffer = io.StringIO()
+    writer = csv.writer(writer_buffer, lineterminator="\n")
+    header = None
+    for record in rows:
+        if header is None:
+            header = _csv_header(record)
+            writer.writerow(header)
+        writer.writerow(_csv_row(record, header))
+        yield writer_buffer.getvalue().encode("utf-8")
+        writer_buffer.seek(0)
+        writer_buffer.truncate()
+    if header is None:  # no rows: still a header
+        yield b"passage_id,document_id,index,start,end,text\n"
+
+
+def _csv_header(record: dict) -> list[str]:
+    columns = ["passage_id", "document_id", "index", "start", "end", "text"]
+    columns += [key for key in ("split",) if key in record]
+    columns += ["context_before", "context_after"] if "context" in record else []
+    columns += ["annotators", "agreement", "adjudicated"]
+    for field in record["labels"]:
+        columns += [field, f"{field}_source", f"{field}_probability", f"{field}_agreement"]
+    return columns + ["annotations"]
+
+
+def _csv_row(record: dict, header: list[str]) -> list:
+    flat = {key: record[key] for key in ("passage_id", "document_id", "index", "start", "end", "text", "annotators",
+                                         "agreement", "adjudicated")}
+    flat.update({key: record[key] for key in ("split",) if key in record})
+    if "context" in record:
+        flat["context_before"], flat["context_after"] = record["context"]["before"], record["context"]["after"]
+    for field, label in record["labels"].items():
+        gold = record["gold"][field]
+        flat.update({field: label, f"{field}_source": gold["source"], f"{field}_probability": gold["probability"],
+                     f"{field}_agreement": gold["agreement"]})
+    flat["annotations"] = orjson.dumps(record["annotations"]).decode()
+    return ["" if flat.get(column) is None else flat[column] for column in header]

@@ -1,0 +1,153 @@
+"""The exports: every kind from the command line, valid against its JSON Schema; training
+records with their gold, filters, context and splits; the audit trail in order; gzip."""
+
+import gzip
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from annotator.db import db
+from annotator.review.adjudicating import adjudicate
+from annotator.review.snapshot import agreement_figures
+from tests.review.conftest import LABELS
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "export-schemas"
+KINDS = ("passages", "annotations", "training", "audit", "backup")
+
+
+def export(runner, *options) -> list[dict]:
+    result = runner.invoke(args=["export", "Bike lanes", *options])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.fixture
+def decided(labelled, make_user):
+    """The labelled project with passage 2 decided by a reviewer."""
+    reviewer = make_user("rev", "reviewer")
+    adjudicate(db.session, labelled, labelled.passages[2].id, reviewer,
+               {"claim_type": "quantity", "stance": "against", "verifiability": "partly_verifiable"}, "per the report")
+    db.session.commit()
+    return labelled
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_exports_lines_valid_against_its_schema(runner, decided, kind):
+    schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    lines = export(runner, "--kind", kind)
+    assert lines
+    validator = jsonschema.Draft202012Validator(schema)
+    for line in lines:
+        validator.validate(line)
+
+
+def test_training_has_one_line_per_annotatable_passage_with_gold_and_its_source(runner, decided):
+    lines = export(runner, "--kind", "training")
+    p = decided.passages
+    assert [line["passage_id"] for line in lines] == [passage.id for passage in p]
+    by_id = {line["passage_id"]: line for line in lines}
+    first = by_id[p[0].id]  # opinion x3; stance favor, favor, against
+    assert (first["labels"]["claim_type"], first["labels"]["verifiability"]) == ("opinion", "verifiable")
+    assert first["gold"]["claim_type"]["source"] == "unanimous"
+    # two of three said favor: Dawid-Skene keeps the majority, or overrules it and says so
+    stance = first["gold"]["stance"]
+    assert stance["source"] == {"favor": "majority", "against": "estimated"}[first["labels"]["stance"]]
+    assert stance["agreement"] == pytest.approx(1 / 3) and 0.5 <= stance["probability"] <= 1
+    assert first["annotators"] == 3 and first["agreement"] == pytest.approx(1 / 3)
+    decided_line = by_id[p[2].id]
+    assert decided_line["adjudicated"] and decided_line["gold"]["verifiability"] == {
+        "source": "adjudicated", "probability": 1.0, "agreement": 1.0}
+    assert decided_line["labels"]["verifiability"] == "partly_verifiable"
+    no_claim = by_id[p[1].id]
+    assert no_claim["labels"] == {"claim_type": "no_claim", "stance": None, "verifiability": None}
+    assert [a["annotator"] for a in first["annotations"]] == ["annotator-1", "annotator-2", "annotator-3"]
+    assert "ada" not in json.dumps(lines)
+
+
+def test_the_exports_gold_is_the_dashboards(runner, decided):
+    figures = agreement_figures(db.session, decided).figures
+    db.session.commit()
+    lines = export(runner, "--kind", "training")
+    for field in ("claim_type", "stance", "verifiability"):
+        counted = {source: sum(line["gold"][field]["source"] == source for line in lines)
+                   for source in figures["fields"][field]["gold"]["sources"]}
+        assert counted == figures["fields"][field]["gold"]["sources"], field
+
+
+def test_training_filters_fields_names_context_and_split(runner, decided):
+    p = decided.passages
+    assert [line["passage_id"] for line in export(runner, "--kind", "training", "--adjudicated-only")] == [p[2].id]
+    agreed = export(runner, "--kind", "training", "--min-agreement", "1")
+    assert [line["passage_id"] for line in agreed] == [p[1].id, p[5].id]  # everybody agreed on every field
+    only = export(runner, "--kind", "training", "--fields", "claim_type", "--names", "--context")
+    assert set(only[0]["labels"]) == {"claim_type"} and set(only[0]["annotations"][0]["labels"]) == {"claim_type"}
+    assert [a["annotator"] for a in only[0]["annotations"]] == sorted(LABELS)
+    assert only[0]["context"] == {"before": None, "after": p[1].text} and only[1]["context"]["before"] == p[0].text
+    split = export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "7")
+    assert {line["split"] for line in split} <= {"train", "dev", "test"} and len({line["split"] for line in split}) == 1
+    assert split == export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "7")
+
+
+def test_a_split_keeps_documents_whole_and_follows_the_shares():
+    from annotator.exporting.splits import parse_split, split_of
+
+    shares = parse_split("80/10/10")
+    splits = [split_of(f"doc-{number}", shares, seed=3) for number in range(5000)]
+    assert abs(splits.count("train") / 5000 - 0.8) < 0.03 and abs(splits.count("test") / 5000 - 0.1) < 0.02
+    assert splits == [split_of(f"doc-{number}", shares, seed=3) for number in range(5000)]
+    assert splits != [split_of(f"doc-{number}", shares, seed=4) for number in range(5000)]
+    with pytest.raises(ValueError, match="adding up to 100"):
+        parse_split("80/10/5")
+
+
+def test_training_as_csv(runner, decided):
+    import csv
+    import io
+
+    result = runner.invoke(args=["export", "Bike lanes", "--kind", "training", "--csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 6 and rows[2]["verifiability_source"] == "adjudicated"
+    assert rows[1]["stance"] == "" and json.loads(rows[0]["annotations"])[0]["annotator"] == "annotator-1"
+
+
+def test_the_audit_trail_lists_every_change_in_order_under_its_rules(runner, decided):
+    lines = export(runner, "--kind", "audit")
+    header, events = lines[0], lines[1:]
+    assert header["type"] == "header" and header["project"]["name"] == "Bike lanes"
+    assert header["schemas"][0]["definition"]["fields"][0]["name"] == "claim_type"
+    assert header["agreement"]["claim_type"]["alpha"] is not None
+    assert [event["type"] for event in events] == ["labels"] * 18 + ["adjudication"]
+    decision = events[-1]
+    assert (decision["actor"], decision["annotator"], decision["after"]["note"]) == ("rev", None, "per the report")
+    assert all(event["guidelines_sha256"] == header["guidelines"][0]["sha256"] for event in events)
+    assert {event["splitter_version"] for event in events} == {"1.0"}
+    assert [e["server_time"] for e in events] == sorted(e["server_time"] for e in events)
+
+
+def test_a_gz_output_is_gzipped(runner, decided, tmp_path):
+    target = tmp_path / "training.jsonl.gz"
+    result = runner.invoke(args=["export", "Bike lanes", "--kind", "training", "-o", str(target)])
+    assert result.exit_code == 0 and result.stderr.strip() == "exported 6 training lines"
+    with gzip.open(target, "rt") as lines:
+        assert len([json.loads(line) for line in lines]) == 6
+
+
+def test_datasets_loads_the_training_export_as_is(runner, decided, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
+    target = tmp_path / "training.jsonl"
+    runner.invoke(args=["export", "Bike lanes", "--kind", "training", "--context", "--split", "50/25/25", "-o", str(target)])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # third-party deprecations are not this test's concern
+        import datasets
+
+        loaded = datasets.load_dataset("json", data_files=str(target), split="train", cache_dir=str(tmp_path / "cache"))
+    assert loaded.num_rows == 6
+    assert loaded.features["labels"]["stance"].dtype == "string"
+    assert loaded[1]["labels"]["stance"] is None and loaded[0]["gold"]["claim_type"]["source"] == "unanimous"
