@@ -1,5 +1,6 @@
 """The SQLAlchemy handle, the declarative base and connection settings per database."""
 
+from itertools import count
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ class Base(so.DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+_cursor_numbers = count(1)  # names of PostgreSQL server-side cursors
 
 
 def engine_options(database_url: str) -> dict:
@@ -69,3 +71,35 @@ def insert_ignoring_conflicts(session: so.Session, table: sa.Table, values: dict
 
 
 from annotator import write_lock  # noqa: E402,F401  (registers SQLite's one-writer-at-a-time lock)
+
+
+def raw_rows(session: so.Session, query, stream: bool = False, batch: int = 5000):
+    """The query's rows as the driver gives them (plain tuples), for reads so large that
+    SQLAlchemy's per-row processing would cost more than the database's work. Only for
+    queries whose columns need no conversion (numbers, text); literal values are written into
+    the statement, so they must be ones the application made (ids, field names). With
+    `stream`, rows come `batch` at a time from a server-side cursor on PostgreSQL."""
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    if connection.dialect.name == "postgresql":
+        sql = sql.replace("%", "%%")
+    if not stream:
+        return connection.exec_driver_sql(sql).cursor.fetchall()
+    # The driver's own cursor, in the session's transaction: SQLAlchemy's result would buffer
+    # rows of its own ahead of the cursor.
+    dbapi_connection = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        cursor = dbapi_connection.cursor(name=f"annotator_{next(_cursor_numbers)}")
+        sql = sql.replace("%%", "%")
+    else:
+        cursor = dbapi_connection.cursor()
+    cursor.execute(sql)
+    return _batches(cursor, batch)
+
+
+def _batches(cursor, batch: int):
+    try:
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    finally:
+        cursor.close()  # a server-side cursor lives until closed

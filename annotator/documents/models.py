@@ -55,6 +55,8 @@ class Passage(db.Model):
             name="annotatable_or_excluded",
         ),
         sa.Index("ix_passage_project_id_text_hash", "project_id", "text_hash"),
+        # A project's passages in reading order: exports stream them without sorting.
+        sa.Index("ix_passage_project_id_document_id_index", "project_id", "document_id", "index"),
         sa.CheckConstraint(
             "queue IS NULL OR (annotatable AND label_count >= 0 AND assigned_count >= 0)", name="queue_annotatable"
         ),

@@ -11,6 +11,7 @@ has no value is null, never missing."""
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
+from operator import itemgetter
 
 import numpy as np
 import sqlalchemy as sa
@@ -19,10 +20,12 @@ import sqlalchemy.orm as so
 from annotator.agreement.fields import MeasuredField, measured_fields
 from annotator.agreement.figures import fit_gold
 from annotator.agreement.reliability import item_agreement
-from annotator.agreement.table import NONE, LabelTable
+from annotator.agreement.table import NONE, UNKNOWN, LabelTable
+from annotator.annotations.label_codes import option_code
 from annotator.annotations.models import Annotation
+from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
-from annotator.exporting.common import anonymous_names, read_consistently, stream, usernames
+from annotator.exporting.common import anonymous_names, read_consistently, usernames
 from annotator.exporting.splits import split_of
 from annotator.projects.models import Project
 from annotator.projects.schemas import current_schema
@@ -52,8 +55,8 @@ class _Passage:
     end: int
     text: str
     annotatable: bool
-    label_sets: list[tuple[int, dict, bool]]  # (user id, labels, unsure)
-    adjudicated: dict | None
+    label_sets: list[tuple[int, tuple[int, ...], bool]]  # (user id, option code per field, unsure)
+    adjudicated: tuple[int, ...] | None  # option code per field, None when not adjudicated
     before: str | None = None
     after: str | None = None
 
@@ -62,12 +65,11 @@ def training_records(session: so.Session, project: Project, options: TrainingOpt
     """Every annotatable passage as a training record (see the module's docstring)."""
     read_consistently(session)
     schema = current_schema(session, project)
-    fields = [field for field in measured_fields(schema) if not field.is_decision
-              and (options.fields is None or field.name in options.fields)]
     all_fields = [field for field in measured_fields(schema) if not field.is_decision]
+    fields = [field for field in all_fields if options.fields is None or field.name in options.fields]
     parameters = gold_parameters(session, project)
     names = usernames(session) if options.names else anonymous_names(_annotators(session, project))
-    passages = (passage for passage in _with_context(_passages(session, project)) if passage.annotatable)
+    passages = (passage for passage in _with_context(_passages(session, project, all_fields)) if passage.annotatable)
     for chunk in _chunks(passages):
         yield from _records(chunk, fields, all_fields, parameters, names, options)
 
@@ -76,23 +78,28 @@ def _annotators(session, project: Project) -> list[int]:
     return list(session.scalars(sa.select(Annotation.user_id).where(Annotation.project_id == project.id).distinct()))
 
 
-def _passages(session, project: Project) -> Iterator[_Passage]:
+def _passages(session, project: Project, fields: list[MeasuredField]) -> Iterator[_Passage]:
     """All passages of the project in reading order (excluded ones too, for the context), each
-    with its label sets and adjudication."""
+    with its label sets and adjudication as option codes (read as plain rows: see db.raw_rows)."""
+    width = len(fields)
+    adjudication = sa.case((Adjudication.id.is_(None), 0), else_=1)
     query = (
         sa.select(Passage.id, Document.external_id, Passage.index, Passage.start, Passage.end, Passage.text,
-                  Passage.annotatable, Annotation.user_id, Annotation.labels, Annotation.unsure, Adjudication.labels)
+                  Passage.annotatable, Annotation.user_id, Annotation.unsure, adjudication,
+                  *(option_code(Annotation.labels, field.name, field.categories) for field in fields),
+                  *(option_code(Adjudication.labels, field.name, field.categories) for field in fields))
         .join(Document, Document.id == Passage.document_id)
         .outerjoin(Annotation, Annotation.passage_id == Passage.id)
         .outerjoin(Adjudication, Adjudication.passage_id == Passage.id)
         .where(Passage.project_id == project.id)
         .order_by(Passage.document_id, Passage.index, Annotation.user_id)
     )
-    for _, rows in groupby(stream(session, query), key=lambda row: row[0]):
+    for _, rows in groupby(raw_rows(session, query, stream=True), key=itemgetter(0)):
         rows = list(rows)
         first = rows[0]
-        yield _Passage(first[0], first[1], first[2], first[3], first[4], first[5], first[6],
-                       [(row[7], row[8], row[9]) for row in rows if row[7] is not None], first[10])
+        label_sets = [(row[7], row[10:10 + width], bool(row[8])) for row in rows if row[7] is not None]
+        yield _Passage(first[0], first[1], first[2], first[3], first[4], first[5], bool(first[6]), label_sets,
+                       first[10 + width:] if first[9] else None)
 
 
 def _with_context(passages: Iterator[_Passage]) -> Iterator[_Passage]:
@@ -124,49 +131,68 @@ def _records(chunk: list[_Passage], fields: list[MeasuredField], all_fields: lis
              names: dict[int, str], options: TrainingOptions) -> Iterator[dict]:
     table = _table(chunk, all_fields)
     _, golds = fit_gold(table, parameters)
-    agreements = {field.name: item_agreement(table.ratings(field)) for field in fields}
+    columns = {field.name: _gold_columns(field, golds[field.name], item_agreement(table.ratings(field))) for field in fields}
+    lowest = _lowest([columns[field.name][3] for field in fields], len(chunk))
+    positions = [all_fields.index(field) for field in fields]
+    label_sets: dict[tuple, dict] = {}  # one dict per distinct combination of values, shared
     for unit, passage in enumerate(chunk):
-        record = _record(passage, unit, fields, golds, agreements, names, options)
+        record = _record(passage, unit, fields, columns, lowest[unit], positions, label_sets, names, options)
         if _wanted(record, passage, options):
             yield record
+
+
+def _gold_columns(field: MeasuredField, gold, agreement: np.ndarray) -> tuple[list, list, list, list]:
+    """Per unit of the chunk: label, source, probability and agreement, as plain lists (NumPy
+    turns whole columns into Python values far faster than one value at a time)."""
+    labels = np.asarray((*field.categories, None), dtype=object)[gold.label].tolist()  # NONE (-1): the None at the end
+    probability = np.where(gold.label == NONE, np.nan, np.round(gold.probability, 6))
+    return labels, [source or None for source in gold.source.tolist()], _none_for_nan(probability), \
+        _none_for_nan(np.round(agreement, 6))
+
+
+def _none_for_nan(values: np.ndarray) -> list:
+    return [None if value != value else value for value in values.tolist()]
+
+
+def _lowest(agreements: list[list], units: int) -> list:
+    """Per unit, the lowest agreement of the fields that have one (None when none has)."""
+    lowest = []
+    for unit in range(units):
+        present = [column[unit] for column in agreements if column[unit] is not None]
+        lowest.append(min(present) if present else None)
+    return lowest
 
 
 def _table(chunk: list[_Passage], fields: list[MeasuredField]) -> LabelTable:
     """The chunk's label sets as a LabelTable (units: the chunk's passages in order)."""
     coder_ids = sorted({user for passage in chunk for user, _, _ in passage.label_sets})
     coder_of = {user: index for index, user in enumerate(coder_ids)}
-    rows = [(unit, coder_of[user], labels) for unit, passage in enumerate(chunk) for user, labels, _ in passage.label_sets]
-    def column(field):
-        return np.array([_category(field, labels) for _, _, labels in rows], dtype=np.int64)
+    units, coders, codes = [], [], []
+    for unit, passage in enumerate(chunk):
+        for user, label_codes, _ in passage.label_sets:
+            units.append(unit)
+            coders.append(coder_of[user])
+            codes.append(label_codes)
+    codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(fields))
+    decided = np.asarray([passage.adjudicated or (NONE,) * len(fields) for passage in chunk], dtype=np.int64).reshape(-1, len(fields))
+    known = lambda column: np.where(column == UNKNOWN, NONE, column)  # noqa: E731  (older schema values)
     return LabelTable(
-        fields=fields, unit=np.array([row[0] for row in rows], dtype=np.int64),
-        coder=np.array([row[1] for row in rows], dtype=np.int64), values={field.name: column(field) for field in fields},
-        week=np.zeros(len(rows), dtype=np.int64), weeks=[], seconds=np.full(len(rows), np.nan),
-        unit_ids=np.array([passage.id for passage in chunk], dtype=np.int64), coder_ids=coder_ids,
+        fields=fields, unit=np.asarray(units, dtype=np.int64), coder=np.asarray(coders, dtype=np.int64),
+        values={field.name: known(codes[:, position]) for position, field in enumerate(fields)},
+        week=np.zeros(len(units), dtype=np.int64), weeks=[], seconds=np.full(len(units), np.nan),
+        unit_ids=np.asarray([passage.id for passage in chunk], dtype=np.int64), coder_ids=coder_ids,
         coder_names=[str(user) for user in coder_ids],
-        adjudicated={field.name: np.array([_category(field, passage.adjudicated or {}) for passage in chunk], dtype=np.int64)
-                     for field in fields},
+        adjudicated={field.name: known(decided[:, position]) for position, field in enumerate(fields)},
     )
 
 
-def _category(field: MeasuredField, labels: dict) -> int:
-    category = field.category_of(labels)
-    return NONE if category is None else category
-
-
-def _record(passage: _Passage, unit: int, fields, golds, agreements, names, options: TrainingOptions) -> dict:
+def _record(passage: _Passage, unit: int, fields, columns, lowest, positions, label_sets: dict, names,
+            options: TrainingOptions) -> dict:
     labels, gold = {}, {}
     for field in fields:
-        found = golds[field.name]
-        label = int(found.label[unit])
-        agreement = agreements[field.name][unit]
-        labels[field.name] = field.categories[label] if label != NONE else None
-        gold[field.name] = {
-            "source": str(found.source[unit]) or None,
-            "probability": None if label == NONE else round(float(found.probability[unit]), 6),
-            "agreement": None if np.isnan(agreement) else round(float(agreement), 6),
-        }
-    present = [entry["agreement"] for entry in gold.values() if entry["agreement"] is not None]
+        label, source, probability, agreement = (column[unit] for column in columns[field.name])
+        labels[field.name] = label
+        gold[field.name] = {"source": source, "probability": probability, "agreement": agreement}
     record = {
         "passage_id": passage.id, "document_id": passage.document_id, "index": passage.index,
         "start": passage.start, "end": passage.end, "text": passage.text,
@@ -175,14 +201,24 @@ def _record(passage: _Passage, unit: int, fields, golds, agreements, names, opti
         record["split"] = split_of(passage.document_id, options.split, options.seed)
     if options.context:
         record["context"] = {"before": passage.before, "after": passage.after}
-    record.update({
-        "annotators": len(passage.label_sets), "agreement": min(present) if present else None,
-        "adjudicated": passage.adjudicated is not None, "labels": labels, "gold": gold,
-        "annotations": [{"annotator": names.get(user, f"user-{user}"), "unsure": bool(unsure),
-                         "labels": {field.name: label_sets.get(field.name) for field in fields}}
-                        for user, label_sets, unsure in passage.label_sets],
-    })
+    record["annotators"] = len(passage.label_sets)
+    record["agreement"] = lowest
+    record["adjudicated"] = passage.adjudicated is not None
+    record["labels"] = labels
+    record["gold"] = gold
+    record["annotations"] = [{"annotator": names.get(user, f"user-{user}"), "unsure": unsure,
+                              "labels": _labels(fields, codes, positions, label_sets)}
+                             for user, codes, unsure in passage.label_sets]
     return record
+
+
+def _labels(fields: list[MeasuredField], codes: tuple, positions: list[int], cache: dict) -> dict:
+    """An annotator's values of the exported fields (the same dict for the same values)."""
+    found = cache.get(codes)
+    if found is None:
+        found = cache[codes] = {field.name: field.categories[codes[position]] if codes[position] >= 0 else None
+                                for field, position in zip(fields, positions)}
+    return found
 
 
 def _wanted(record: dict, passage: _Passage, options: TrainingOptions) -> bool:

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.agreement.fields import MeasuredField
-from annotator.agreement.table import NONE, UNKNOWN, LabelTable, categories_from_codes
+from annotator.agreement.table import NONE, LabelTable, categories_from_codes
+from annotator.annotations.label_codes import option_code
+from annotator.db import raw_rows
 from annotator.annotations.models import Annotation
 from annotator.projects.models import Project
 from annotator.review.models import Adjudication
@@ -26,10 +28,10 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
     dialect = session.connection().dialect.name
     query = (
         sa.select(Annotation.passage_id, Annotation.user_id, _day_number(dialect),
-                  sa.func.coalesce(Annotation.seconds, -1.0), *(_code(name, options[name]) for name in sources))
+                  sa.func.coalesce(Annotation.seconds, -1.0), *(option_code(Annotation.labels, name, options[name]) for name in sources))
         .where(Annotation.project_id == project.id)
     )
-    rows = np.asarray(_raw_rows(session, query), dtype=np.float64).reshape(-1, 4 + len(sources))
+    rows = np.asarray(raw_rows(session, query), dtype=np.float64).reshape(-1, 4 + len(sources))
     codes = {name: rows[:, 4 + position].astype(np.int64) for position, name in enumerate(sources)}
     unit_ids, unit = np.unique(rows[:, 0].astype(np.int64), return_inverse=True)
     coder_ids, coder = np.unique(rows[:, 1].astype(np.int64), return_inverse=True)
@@ -45,29 +47,11 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
     )
 
 
-def _code(name: str, values: tuple[str, ...]):
-    """The field's value as its option index, worked out by the database: NONE when absent,
-    UNKNOWN for a value the current schema does not have."""
-    extracted = Annotation.labels[name].as_string()
-    return sa.case({value: index for index, value in enumerate(values)}, value=extracted,
-                   else_=sa.case((extracted.is_(None), NONE), else_=UNKNOWN))
-
-
 def _day_number(dialect: str):
     """Days since 1970-01-01 of the label set's last change."""
     if dialect == "postgresql":
         return sa.cast(sa.func.floor(sa.extract("epoch", Annotation.updated_at) / 86400), sa.Integer)
     return sa.cast(sa.func.julianday(Annotation.updated_at) - 2440587.5, sa.Integer)
-
-
-def _raw_rows(session, query) -> list[tuple]:
-    """The rows as the driver gives them: SQLAlchemy's per-row processing would cost more than
-    reading them (the columns here are all numbers)."""
-    connection = session.connection()
-    # Literal values (a project id, field names and option values the schema restricts) keep
-    # the JSON paths as each dialect writes them.
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    return connection.exec_driver_sql(sql.replace("%", "%%") if connection.dialect.name == "postgresql" else sql).cursor.fetchall()
 
 
 def _weeks(days: np.ndarray) -> tuple[list[str], np.ndarray]:

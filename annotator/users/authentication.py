@@ -1,6 +1,7 @@
 """Checking passwords, with failed attempts limited per account and per network address."""
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -13,8 +14,11 @@ from annotator.users.models import LoginAttempt, User, new_session_token
 WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
-# Checked against when the username is unknown, so that a miss takes as long as a wrong password.
-_UNKNOWN_USER_HASH = generate_password_hash("no such user", method="scrypt")
+@cache
+def _unknown_user_hash() -> str:
+    """Checked against when the username is unknown, so that a miss takes as long as a wrong
+    password (made on first use: scrypt costs a tenth of a second at every start otherwise)."""
+    return generate_password_hash("no such user", method="scrypt")
 
 
 class LoginRefused(Exception):
@@ -38,7 +42,7 @@ def authenticate(session: so.Session, credentials: Credentials) -> User:
     if _too_many_failures(session, username, credentials.address):
         raise LoginRefused(f"Too many failed attempts. Try again in {int(WINDOW.total_seconds() // 60)} minutes.", throttled=True)
     user = session.scalar(sa.select(User).where(User.username == username))
-    valid = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, credentials.password)
+    valid = check_password_hash(user.password_hash if user else _unknown_user_hash(), credentials.password)
     succeeded = bool(user and valid and user.active)
     session.add(LoginAttempt(username=username[:80], address=credentials.address[:64], succeeded=succeeded))
     session.flush()
