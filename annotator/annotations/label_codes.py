@@ -10,6 +10,7 @@ UNKNOWN = -2  # a value that is not one of the options (an older schema version'
 
 def option_code(labels: sa.ColumnElement, name: str, options: tuple[str, ...]):
     """SQL: the index of `labels[name]` among `options`; NONE when absent, UNKNOWN otherwise."""
-    extracted = labels[name].as_string()
-    return sa.case({value: index for index, value in enumerate(options)}, value=extracted,
-                   else_=sa.case((extracted.is_(None), NONE), else_=UNKNOWN))
+    # One extraction per row: an absent value becomes "" (never an option: the schema requires
+    # non-empty values), so a single CASE tells all three apart.
+    extracted = sa.func.coalesce(labels[name].as_string(), "")
+    return sa.case({value: index for index, value in enumerate(options)} | {"": NONE}, value=extracted, else_=UNKNOWN)

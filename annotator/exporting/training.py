@@ -10,8 +10,6 @@ has no value is null, never missing."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
 
 import numpy as np
 import sqlalchemy as sa
@@ -94,12 +92,17 @@ def _passages(session, project: Project, fields: list[MeasuredField]) -> Iterato
         .where(Passage.project_id == project.id)
         .order_by(Passage.document_id, Passage.index, Annotation.user_id)
     )
-    for _, rows in groupby(raw_rows(session, query, stream=True), key=itemgetter(0)):
-        rows = list(rows)
-        first = rows[0]
-        label_sets = [(row[7], row[10:10 + width], bool(row[8])) for row in rows if row[7] is not None]
-        yield _Passage(first[0], first[1], first[2], first[3], first[4], first[5], bool(first[6]), label_sets,
-                       first[10 + width:] if first[9] else None)
+    passage = None
+    for row in raw_rows(session, query, stream=True):
+        if passage is None or row[0] != passage.id:
+            if passage is not None:
+                yield passage
+            passage = _Passage(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), [],
+                               row[10 + width:] if row[9] else None)
+        if row[7] is not None:
+            passage.label_sets.append((row[7], row[10:10 + width], bool(row[8])))
+    if passage is not None:
+        yield passage
 
 
 def _with_context(passages: Iterator[_Passage]) -> Iterator[_Passage]:

@@ -4,6 +4,7 @@ The JSON fields are picked out by the database (SQLite's json_extract, PostgreSQ
 times are read as stored, so that 300,000 label sets cost one query and a few array passes."""
 
 from datetime import date, timedelta
+from itertools import islice
 
 import numpy as np
 import sqlalchemy as sa
@@ -31,7 +32,7 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
                   sa.func.coalesce(Annotation.seconds, -1.0), *(option_code(Annotation.labels, name, options[name]) for name in sources))
         .where(Annotation.project_id == project.id)
     )
-    rows = np.asarray(raw_rows(session, query), dtype=np.float64).reshape(-1, 4 + len(sources))
+    rows = _as_array(raw_rows(session, query, stream=True), 4 + len(sources))
     codes = {name: rows[:, 4 + position].astype(np.int64) for position, name in enumerate(sources)}
     unit_ids, unit = np.unique(rows[:, 0].astype(np.int64), return_inverse=True)
     coder_ids, coder = np.unique(rows[:, 1].astype(np.int64), return_inverse=True)
@@ -45,6 +46,15 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
         unit_ids=unit_ids, coder_ids=[int(i) for i in coder_ids], coder_names=_names(session, coder_ids),
         adjudicated=_adjudicated(session, project, fields, unit_ids),
     )
+
+
+def _as_array(rows, width: int, batch: int = 50_000) -> np.ndarray:
+    """The rows as one float array, converted a batch at a time: a list of every row as
+    Python tuples would take several times the array's memory."""
+    parts = []
+    while block := list(islice(rows, batch)):
+        parts.append(np.asarray(block, dtype=np.float64))
+    return np.concatenate(parts) if parts else np.zeros((0, width))
 
 
 def _day_number(dialect: str):
