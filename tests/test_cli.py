@@ -149,3 +149,13 @@ def _get_when_up(url: str, seconds: float = 20.0):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_reset_password_sets_a_new_password_and_ends_sessions(runner, make_user, login):
+    make_user("ada")
+    result = runner.invoke(args=["reset-password", "ada", "--password-stdin"], input="a fresh password\n")
+    assert result.exit_code == 0 and 'new password set for "ada"' in result.output
+    assert login("ada", "a fresh password").status_code == 303
+    refused = runner.invoke(args=["reset-password", "ada", "--password-stdin"], input="short\n")
+    assert refused.exit_code == 1 and "at least 8 characters" in refused.stderr
+    assert runner.invoke(args=["reset-password", "nobody", "--password-stdin"], input="whatever else\n").exit_code == 1
