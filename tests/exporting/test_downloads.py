@@ -3,17 +3,7 @@ admins; backups for admins only."""
 
 import json
 
-import pytest
-
 from tests.exporting.test_exports import export
-
-
-@pytest.fixture
-def reviewer(runner, labelled, make_user, login, client):
-    make_user("rev", "reviewer")
-    runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
-    login("rev")
-    return client
 
 
 def test_a_download_streams_the_same_lines_as_the_command(reviewer, runner, labelled):

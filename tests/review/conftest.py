@@ -37,3 +37,12 @@ def labelled(runner, make_project, make_documents, make_user, write_file):
     db.session.refresh(project)
     project.passages = passages
     return project
+
+
+@pytest.fixture
+def reviewer(runner, labelled, make_user, login, client):
+    """A test client signed in as "rev", a reviewer of the labelled project."""
+    make_user("rev", "reviewer")
+    runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
+    login("rev")
+    return client

@@ -3,20 +3,11 @@ may see them."""
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from annotator.db import db
 from annotator.review.models import Adjudication, AdjudicationEvent
 from tests.conftest import csrf_token_in
-
-
-@pytest.fixture
-def reviewer(runner, labelled, make_user, login, client):
-    make_user("rev", "reviewer")
-    runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
-    login("rev")
-    return client
 
 
 def queue_ids(html: str) -> list[int]:
