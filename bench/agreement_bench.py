@@ -36,17 +36,22 @@ ANNOTATORS = {"ann_a": 0.9, "ann_b": 0.8, "ann_c": 0.65}  # chance of giving the
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--passages", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5, help="runs of each timing; the fastest counts")
-    args = parser.parse_args()
+    args = arguments(__doc__, passages=100_000, repeat=5)
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, {args.passages:,} passages")
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         url, env = prepare(args, scratch)
         from_database(url, env, args.repeat)
         pure_alpha(url, env, args.repeat)
+
+
+def arguments(description: str, passages: int, repeat: int) -> argparse.Namespace:
+    """The options every benchmark built on this project takes: database, size, repeats."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--passages", type=int, default=passages)
+    parser.add_argument("--repeat", type=int, default=repeat, help="runs of each measurement; the fastest counts")
+    return parser.parse_args()
 
 
 def prepare(args, scratch: Path) -> tuple[str, dict]:

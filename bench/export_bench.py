@@ -8,7 +8,6 @@ child process each: lines/s and the child's peak RSS, beside a bare baseline in 
 `training` is measured twice: cold (no agreement figures kept, so the export fits Dawid-Skene
 itself) and warm (the dashboard's figures kept, as after anyone looked at them)."""
 
-import argparse
 import os
 import subprocess
 import sys
@@ -73,11 +72,7 @@ print(count)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--passages", type=int, default=120_000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the fastest counts")
-    args = parser.parse_args()
+    args = setup.arguments(__doc__, passages=120_000, repeat=3)
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}")
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
