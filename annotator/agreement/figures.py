@@ -38,9 +38,13 @@ def compute_figures(table: LabelTable, resamples: int = 1000, seed: int = 0) -> 
 
 
 def fitted_parameters(table: LabelTable) -> dict:
-    """Per field, the Dawid-Skene parameters of a fit on the whole table (as in the figures)."""
-    estimates, _ = fit_gold(table)
-    return {name: _parameters(table, estimate) for name, estimate in estimates.items()}
+    """Per field, the Dawid-Skene parameters of a fit on the whole table (as in the figures),
+    one field at a time and without gold labels: an export wants only the parameters."""
+    parameters = {}
+    for field in table.fields:
+        ratings = table.ratings(field)
+        parameters[field.name] = _parameters(table, dawid_skene(ratings)) if len(ratings.unit) else None
+    return parameters
 
 
 def fit_gold(table: LabelTable, parameters: dict | None = None) -> tuple[dict, dict[str, Gold]]:

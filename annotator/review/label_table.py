@@ -4,7 +4,7 @@ The JSON fields are picked out by the database (SQLite's json_extract, PostgreSQ
 times are read as stored, so that 300,000 label sets cost one query and a few array passes."""
 
 from datetime import date, timedelta
-from itertools import islice
+from itertools import chain
 
 import numpy as np
 import sqlalchemy as sa
@@ -48,13 +48,10 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
     )
 
 
-def _as_array(rows, width: int, batch: int = 50_000) -> np.ndarray:
-    """The rows as one float array, converted a batch at a time: a list of every row as
-    Python tuples would take several times the array's memory."""
-    parts = []
-    while block := list(islice(rows, batch)):
-        parts.append(np.asarray(block, dtype=np.float64))
-    return np.concatenate(parts) if parts else np.zeros((0, width))
+def _as_array(rows, width: int) -> np.ndarray:
+    """The rows as one float array, filled as they come: a list of every row as Python tuples,
+    or arrays of batches joined at the end, would take several times the array's memory."""
+    return np.fromiter(chain.from_iterable(rows), dtype=np.float64).reshape(-1, width)
 
 
 def _day_number(dialect: str):

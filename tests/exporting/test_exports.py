@@ -77,6 +77,14 @@ def test_the_exports_gold_is_the_dashboards(runner, decided):
         assert counted == figures["fields"][field]["gold"]["sources"], field
 
 
+def test_training_is_the_same_whether_or_not_the_figures_were_kept(runner, decided):
+    cold = export(runner, "--kind", "training")  # no figures kept: the export fits Dawid-Skene itself
+    agreement_figures(db.session, decided)
+    db.session.commit()
+    assert export(runner, "--kind", "training") == cold
+    assert {line["gold"]["claim_type"]["source"] for line in cold} >= {"adjudicated", "unanimous", "majority"}
+
+
 def test_training_filters_fields_names_context_and_split(runner, decided):
     p = decided.passages
     assert [line["passage_id"] for line in export(runner, "--kind", "training", "--adjudicated-only")] == [p[2].id]
