@@ -9,7 +9,7 @@ from annotator.agreement.fields import MeasuredField
 from annotator.agreement.ratings import Ratings
 
 NONE = -1  # no value (the field was not asked, or no adjudication)
-UNKNOWN = -2  # a stored value that is not an option of the current schema (as annotations.label_codes)
+UNKNOWN = -2  # a stored value that is not an option of the current schema
 
 
 @dataclass(frozen=True)

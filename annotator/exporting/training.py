@@ -19,7 +19,7 @@ from annotator.agreement.fields import MeasuredField, measured_fields
 from annotator.agreement.figures import fit_gold
 from annotator.agreement.reliability import item_agreement
 from annotator.agreement.table import NONE, UNKNOWN, LabelTable
-from annotator.annotations.label_codes import option_code
+from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
@@ -78,14 +78,13 @@ def _annotators(session, project: Project) -> list[int]:
 
 def _passages(session, project: Project, fields: list[MeasuredField]) -> Iterator[_Passage]:
     """All passages of the project in reading order (excluded ones too, for the context), each
-    with its label sets and adjudication as option codes (read as plain rows: see db.raw_rows)."""
-    width = len(fields)
-    adjudication = sa.case((Adjudication.id.is_(None), 0), else_=1)
+    with its label sets and adjudication as option codes (read as plain rows: see db.raw_rows;
+    the stored JSON as text, decoded once per distinct label set)."""
+    codes_of = CodesOfText([(field.name, field.categories) for field in fields])
     query = (
         sa.select(Passage.id, Document.external_id, Passage.index, Passage.start, Passage.end, Passage.text,
-                  Passage.annotatable, Annotation.user_id, Annotation.unsure, adjudication,
-                  *(option_code(Annotation.labels, field.name, field.categories) for field in fields),
-                  *(option_code(Adjudication.labels, field.name, field.categories) for field in fields))
+                  Passage.annotatable, Annotation.user_id, Annotation.unsure, sa.cast(Annotation.labels, sa.Text),
+                  sa.cast(Adjudication.labels, sa.Text))
         .join(Document, Document.id == Passage.document_id)
         .outerjoin(Annotation, Annotation.passage_id == Passage.id)
         .outerjoin(Adjudication, Adjudication.passage_id == Passage.id)
@@ -97,10 +96,9 @@ def _passages(session, project: Project, fields: list[MeasuredField]) -> Iterato
         if passage is None or row[0] != passage.id:
             if passage is not None:
                 yield passage
-            passage = _Passage(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), [],
-                               row[10 + width:] if row[9] else None)
+            passage = _Passage(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), [], codes_of(row[10]))
         if row[7] is not None:
-            passage.label_sets.append((row[7], row[10:10 + width], bool(row[8])))
+            passage.label_sets.append((row[7], codes_of(row[9]), bool(row[8])))
     if passage is not None:
         yield passage
 

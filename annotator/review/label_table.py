@@ -12,7 +12,7 @@ import sqlalchemy.orm as so
 
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.table import NONE, LabelTable, categories_from_codes
-from annotator.annotations.label_codes import option_code
+from annotator.annotations.label_codes import CodesOfText
 from annotator.db import raw_rows
 from annotator.annotations.models import Annotation
 from annotator.projects.models import Project
@@ -29,11 +29,11 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
     dialect = session.connection().dialect.name
     query = (
         sa.select(Annotation.passage_id, Annotation.user_id, _day_number(dialect),
-                  sa.func.coalesce(Annotation.seconds, -1.0), *(option_code(Annotation.labels, name, options[name]) for name in sources))
+                  sa.func.coalesce(Annotation.seconds, -1.0), sa.cast(Annotation.labels, sa.Text))
         .where(Annotation.project_id == project.id)
     )
-    rows = _as_array(raw_rows(session, query, stream=True), 4 + len(sources))
-    codes = {name: rows[:, 4 + position].astype(np.int64) for position, name in enumerate(sources)}
+    rows, label_codes = _as_arrays(raw_rows(session, query, stream=True), CodesOfText([(name, options[name]) for name in sources]))
+    codes = {name: label_codes[:, position] for position, name in enumerate(sources)}
     unit_ids, unit = np.unique(rows[:, 0].astype(np.int64), return_inverse=True)
     coder_ids, coder = np.unique(rows[:, 1].astype(np.int64), return_inverse=True)
     weeks, week = _weeks(rows[:, 2].astype(np.int64))
@@ -48,10 +48,15 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
     )
 
 
-def _as_array(rows, width: int) -> np.ndarray:
-    """The rows as one float array, filled as they come: a list of every row as Python tuples,
-    or arrays of batches joined at the end, would take several times the array's memory."""
-    return np.fromiter(chain.from_iterable(rows), dtype=np.float64).reshape(-1, width)
+def _as_arrays(rows, codes_of: CodesOfText) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' four numbers as one float array, filled as they come (a list of every row as
+    Python tuples would take several times the array's memory), and their label sets' option
+    codes: each row's JSON text becomes the number of its distinct text, decoded once."""
+    distinct: dict[str, int] = {}
+    numbers = np.fromiter(chain.from_iterable((row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct)))
+                                              for row in rows), dtype=np.float64).reshape(-1, 5)
+    decoded = np.asarray([codes_of(text) for text in distinct], dtype=np.int64).reshape(len(distinct), codes_of.width)
+    return numbers[:, :4], decoded[numbers[:, 4].astype(np.int64)]
 
 
 def _day_number(dialect: str):

@@ -4,6 +4,7 @@ import numpy as np
 
 from annotator.agreement.fields import measured_fields, pair_agreement, passage_agreements
 from annotator.agreement.table import NONE, UNKNOWN, categories_from_codes
+from annotator.annotations.label_codes import CodesOfText
 from annotator.projects.label_schema import default_schema
 
 
@@ -34,3 +35,14 @@ def test_a_passages_agreement_is_the_share_of_agreeing_pairs():
     ])
     assert found["claim_type"] == (1 / 3, 3) and found["stance"] == (0.0, 2) and found["verifiability"] == (1.0, 2)
     assert found["claim_type:no_claim"] == (1 / 3, 3)
+
+
+def test_stored_label_texts_become_option_codes_each_decoded_once():
+    codes_of = CodesOfText([("claim_type", ("no_claim", "opinion")), ("stance", ("favor", "against"))])
+    assert codes_of('{"claim_type": "opinion", "stance": "against"}') == (1, 1)
+    assert codes_of('{"claim_type": "no_claim"}') == (0, NONE)
+    assert codes_of('{"claim_type": "rumour", "stance": null}') == (UNKNOWN, NONE)  # an older schema's value
+    assert codes_of('{"claim_type": ["opinion"], "stance": 3}') == (UNKNOWN, UNKNOWN)
+    assert codes_of(None) is None
+    text = '{"stance": "favor", "claim_type": "opinion"}'
+    assert codes_of(text) is codes_of(text) == (1, 0)
