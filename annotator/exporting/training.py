@@ -133,7 +133,7 @@ def _records(chunk: list[_Passage], fields: list[MeasuredField], all_fields: lis
     table = _table(chunk, all_fields)
     _, golds = fit_gold(table, parameters)
     columns = {field.name: _gold_columns(field, golds[field.name], item_agreement(table.ratings(field))) for field in fields}
-    lowest = _lowest([columns[field.name][3] for field in fields], len(chunk))
+    lowest = _lowest([columns[field.name][2] for field in fields], len(chunk))
     positions = [all_fields.index(field) for field in fields]
     label_sets: dict[tuple, dict] = {}  # one dict per distinct combination of values, shared
     for unit, passage in enumerate(chunk):
@@ -142,13 +142,16 @@ def _records(chunk: list[_Passage], fields: list[MeasuredField], all_fields: lis
             yield record
 
 
-def _gold_columns(field: MeasuredField, gold, agreement: np.ndarray) -> tuple[list, list, list, list]:
-    """Per unit of the chunk: label, source, probability and agreement, as plain lists (NumPy
-    turns whole columns into Python values far faster than one value at a time)."""
+def _gold_columns(field: MeasuredField, gold, agreement: np.ndarray) -> tuple[list, list[dict], list]:
+    """Per unit of the chunk: the label, its gold dict (source, probability, agreement) and the
+    agreement, as plain lists (NumPy turns whole columns into Python values far faster than one
+    value at a time)."""
     labels = np.asarray((*field.categories, None), dtype=object)[gold.label].tolist()  # NONE (-1): the None at the end
-    probability = np.where(gold.label == NONE, np.nan, np.round(gold.probability, 6))
-    return labels, [source or None for source in gold.source.tolist()], _none_for_nan(probability), \
-        _none_for_nan(np.round(agreement, 6))
+    probability = _none_for_nan(np.where(gold.label == NONE, np.nan, np.round(gold.probability, 6)))
+    agreements = _none_for_nan(np.round(agreement, 6))
+    golds = [{"source": source or None, "probability": p, "agreement": a}
+             for source, p, a in zip(gold.source.tolist(), probability, agreements, strict=True)]
+    return labels, golds, agreements
 
 
 def _none_for_nan(values: np.ndarray) -> list:
@@ -189,11 +192,8 @@ def _table(chunk: list[_Passage], fields: list[MeasuredField]) -> LabelTable:
 
 def _record(passage: _Passage, unit: int, fields, columns, lowest, positions, label_sets: dict, names,
             options: TrainingOptions) -> dict:
-    labels, gold = {}, {}
-    for field in fields:
-        label, source, probability, agreement = (column[unit] for column in columns[field.name])
-        labels[field.name] = label
-        gold[field.name] = {"source": source, "probability": probability, "agreement": agreement}
+    labels = {field.name: columns[field.name][0][unit] for field in fields}
+    gold = {field.name: columns[field.name][1][unit] for field in fields}
     record = {
         "passage_id": passage.id, "document_id": passage.document_id, "index": passage.index,
         "start": passage.start, "end": passage.end, "text": passage.text,
