@@ -60,7 +60,21 @@ class _Passage:
 
 
 def training_records(session: so.Session, project: Project, options: TrainingOptions = TrainingOptions()) -> Iterator[dict]:
-    """Every annotatable passage as a training record (see the module's docstring)."""
+    """Every annotatable passage as a training record (see the module's docstring). Fields the
+    schema does not have are refused at once (ValueError), before anything is streamed."""
+    if options.fields is not None:
+        _check_fields(options.fields, current_schema(session, project))
+    return _training_records(session, project, options)
+
+
+def _check_fields(wanted: tuple[str, ...], schema: dict) -> None:
+    known = [field["name"] for field in schema["fields"]]
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise ValueError(f"no field {', '.join(map(repr, unknown))} in the schema: its fields are {', '.join(known)}")
+
+
+def _training_records(session: so.Session, project: Project, options: TrainingOptions) -> Iterator[dict]:
     read_consistently(session)
     schema = current_schema(session, project)
     all_fields = [field for field in measured_fields(schema) if not field.is_decision]

@@ -20,6 +20,10 @@ def test_training_filters_and_csv_by_query(reviewer, labelled):
     assert response.mimetype == "text/csv" and text.splitlines()[0].endswith("claim_type_agreement,annotations")
     assert len(text.splitlines()) == 1 + 4  # passages where all three agreed on the claim type
     assert reviewer.get(f"/projects/{labelled.id}/exports/training?min_agreement=7").status_code == 400
+    refused = reviewer.get(f"/projects/{labelled.id}/exports/training?field=mood&split=50/50")
+    assert refused.status_code == 400 and "50/50" in refused.get_data(as_text=True)
+    refused = reviewer.get(f"/projects/{labelled.id}/exports/training?field=mood")
+    assert refused.status_code == 400 and "no field &#39;mood&#39; in the schema" in refused.get_data(as_text=True)
 
 
 def test_backups_are_for_admins_and_unknown_kinds_are_404(reviewer, labelled):

@@ -111,6 +111,16 @@ def test_a_split_keeps_documents_whole_and_follows_the_shares():
         parse_split("80/10/5")
 
 
+@pytest.mark.parametrize("options, message", [
+    (("--split", "80/10"), 'three whole numbers adding up to 100, like 80/10/10, not "80/10"'),
+    (("--fields", "claim_type,mood"), "mood"),
+    (("--min-agreement", "1.5"), "1.5"),
+])
+def test_bad_training_options_are_refused_with_what_was_wrong(runner, decided, options, message):
+    result = runner.invoke(args=["export", "Bike lanes", "--kind", "training", *options])
+    assert result.exit_code != 0 and message in result.output + result.stderr and not result.stdout.startswith("{")
+
+
 def test_training_as_csv(runner, decided):
     import csv
     import io
