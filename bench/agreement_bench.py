@@ -15,7 +15,6 @@ import json
 import os
 import random
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,9 +24,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-ANNOTATOR = str(Path(sys.executable).parent / "annotator")
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-POSTGRES_BENCH_DB = "annotator_agreement_bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_setup import ANNOTATOR, fresh_database, run  # noqa: E402  (export_bench uses them from here too)
+
+BENCH_DATABASE = "annotator_agreement_bench"
 PARAGRAPHS = 10
 CLAIMS = ["no_claim", "opinion", "quantity", "event", "causal", "rule", "prediction", "personal_experience", "other_claim"]
 STANCES = ["favor", "against", "neutral", "unrelated"]
@@ -55,7 +56,7 @@ def arguments(description: str, passages: int, repeat: int) -> argparse.Namespac
 
 
 def prepare(args, scratch: Path) -> tuple[str, dict]:
-    url = _fresh_database(args.database, scratch)
+    url = fresh_database(args.database, scratch, BENCH_DATABASE)
     env = {**os.environ, "ANNOTATOR_DATABASE_URL": url, "ANNOTATOR_SECRET_KEY": "bench"}
     run([ANNOTATOR, "init-db"], env)
     run([ANNOTATOR, "create-project", "Agreement", "--overlap", "3"], env)
@@ -69,17 +70,6 @@ def prepare(args, scratch: Path) -> tuple[str, dict]:
     print(f"import-annotations: {3 * args.passages:,} label sets ({values:,} labels) in {seconds:.1f} s, "
           f"{3 * args.passages / seconds:,.0f} label sets/s")
     return url, env
-
-
-def _fresh_database(kind: str, scratch: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{scratch / 'agreement.sqlite3'}"
-    import psycopg
-
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{POSTGRES_BENCH_DB}"
 
 
 def _documents(scratch: Path, passages: int) -> Path:
@@ -109,10 +99,6 @@ def _label_lines(scratch: Path, passages: int) -> tuple[Path, int]:
                     out.write(json.dumps({"document_id": f"d{document}", "index": index, "annotator": annotator,
                                           "labels": labels}) + "\n")
     return path, values
-
-
-def run(command: list[str], env: dict) -> None:
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _app(url: str, env: dict):

@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_setup import ANNOTATOR, fresh_database, run  # noqa: E402
 from load_client import Result, run_load  # noqa: E402
-ANNOTATOR = str(Path(sys.executable).parent / "annotator")
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-POSTGRES_BENCH_DB = "annotator_bench"
+
+BENCH_DATABASE = "annotator_bench"
 PARAGRAPHS_PER_DOCUMENT = 10
 
 
@@ -133,26 +133,15 @@ class World:
 
 def prepare(args, scratch: Path, passages: int) -> World:
     scratch.mkdir(parents=True, exist_ok=True)
-    url = _fresh_database(args.database, scratch)
+    url = fresh_database(args.database, scratch, BENCH_DATABASE)
     env = {**os.environ, "ANNOTATOR_DATABASE_URL": url, "ANNOTATOR_SECRET_KEY": "bench"}
-    run([ANNOTATOR, "init-db"], env)
-    run([ANNOTATOR, "create-project", "Load", "--target", "Cities should build bike lanes", "--overlap", str(args.k)], env)
+    run([ANNOTATOR, "init-db"], env, show_errors=True)
+    run([ANNOTATOR, "create-project", "Load", "--target", "Cities should build bike lanes", "--overlap", str(args.k)], env, show_errors=True)
     started = time.perf_counter()
-    run([ANNOTATOR, "import-docs", "Load", str(_documents(scratch, passages))], env)
+    run([ANNOTATOR, "import-docs", "Load", str(_documents(scratch, passages))], env, show_errors=True)
     print(f"prepared {passages:,} passages in {time.perf_counter() - started:.1f} s")
     project_id, tokens = _annotators(env, args.annotators)
     return World(url, env, project_id, tokens, passages, args.k, args.annotators)
-
-
-def _fresh_database(kind: str, scratch: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{scratch / 'load.sqlite3'}"
-    import psycopg
-
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{POSTGRES_BENCH_DB}"
 
 
 def _documents(scratch: Path, passages: int) -> Path:
@@ -189,10 +178,6 @@ def _annotators(env: dict, count: int) -> tuple[int, dict]:
         project_id = project.id
         db.engine.dispose()
     return project_id, tokens
-
-
-def run(command: list[str], env: dict) -> None:
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 # --- the server ----------------------------------------------------------------------------
