@@ -12,7 +12,6 @@ def estimate_from_parameters(ratings: Ratings, priors: np.ndarray, confusion: np
     """Posteriors of these units under fitted parameters: `priors` (C,) and `confusion`
     (n_coders x C x C, [coder, true, given]) indexed by this Ratings' coder ids. A coder the
     fit never saw should come with uniform rows: their values then change nothing."""
-    categories = len(priors)
     log_posterior = np.tile(np.log(priors), (ratings.n_units, 1))
     np.add.at(log_posterior, ratings.unit, np.log(confusion[ratings.coder, :, ratings.value]))
     log_posterior -= log_posterior.max(axis=1, keepdims=True)
