@@ -81,18 +81,13 @@ def raw_rows(session: so.Session, query, stream: bool = False, batch: int = 5000
     `stream`, rows come `batch` at a time from a server-side cursor on PostgreSQL."""
     connection = session.connection()
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    if connection.dialect.name == "postgresql":
-        sql = sql.replace("%", "%%")
-    if not stream:
-        return connection.exec_driver_sql(sql).cursor.fetchall()
+    postgresql = connection.dialect.name == "postgresql"
+    if not stream:  # through SQLAlchemy, whose psycopg paramstyle reads % as a placeholder
+        return connection.exec_driver_sql(sql.replace("%", "%%") if postgresql else sql).cursor.fetchall()
     # The driver's own cursor, in the session's transaction: SQLAlchemy's result would buffer
     # rows of its own ahead of the cursor.
     dbapi_connection = connection.connection.dbapi_connection
-    if connection.dialect.name == "postgresql":
-        cursor = dbapi_connection.cursor(name=f"annotator_{next(_cursor_numbers)}")
-        sql = sql.replace("%%", "%")
-    else:
-        cursor = dbapi_connection.cursor()
+    cursor = dbapi_connection.cursor(name=f"annotator_{next(_cursor_numbers)}") if postgresql else dbapi_connection.cursor()
     cursor.execute(sql)
     return _batches(cursor, batch)
 
