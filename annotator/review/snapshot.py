@@ -31,12 +31,11 @@ class Figures:
 def agreement_figures(session: so.Session, project: Project, refresh: bool = False) -> Figures:
     """The figures including every label and decision made so far (flushes; the caller commits)."""
     marks = _marks(session, project)
-    snapshot = session.get(AgreementSnapshot, project.id)
-    if (not refresh and snapshot is not None and snapshot.figures is not None
-            and (snapshot.annotation_event_id, snapshot.adjudication_event_id) == marks):
+    snapshot = None if refresh else _current_snapshot(session, project, marks)
+    if snapshot is not None:
         return Figures(snapshot.figures, snapshot.computed_at, snapshot.seconds, fresh=False)
     started = time.perf_counter()
-    figures = compute_figures(load_label_table(session, project, measured_fields(current_schema(session, project))))
+    figures = compute_figures(_label_table(session, project))
     seconds = time.perf_counter() - started
     _store(session, project, marks, figures, seconds)
     return Figures(figures, utcnow(), seconds, fresh=True)
@@ -45,22 +44,30 @@ def agreement_figures(session: so.Session, project: Project, refresh: bool = Fal
 def kept_figures(session: so.Session, project: Project) -> dict:
     """The figures for the labels as they are now, without storing anything (an export reads
     only): the kept ones when nothing changed since, else computed here."""
-    snapshot = session.get(AgreementSnapshot, project.id)
-    if snapshot is not None and snapshot.figures is not None and (
-            snapshot.annotation_event_id, snapshot.adjudication_event_id) == _marks(session, project):
-        return snapshot.figures
-    return compute_figures(load_label_table(session, project, measured_fields(current_schema(session, project))))
+    snapshot = _current_snapshot(session, project, _marks(session, project))
+    return snapshot.figures if snapshot is not None else compute_figures(_label_table(session, project))
 
 
 def gold_parameters(session: so.Session, project: Project) -> dict:
     """Per field, the Dawid-Skene parameters for the labels as they are now: those of the kept
     figures when nothing changed since, else fitted here (without storing anything: an export
     reads only)."""
-    snapshot = session.get(AgreementSnapshot, project.id)
-    if snapshot is not None and snapshot.figures is not None and (
-            snapshot.annotation_event_id, snapshot.adjudication_event_id) == _marks(session, project):
+    snapshot = _current_snapshot(session, project, _marks(session, project))
+    if snapshot is not None:
         return {name: field["dawid_skene"] for name, field in snapshot.figures["fields"].items()}
-    return fitted_parameters(load_label_table(session, project, measured_fields(current_schema(session, project))))
+    return fitted_parameters(_label_table(session, project))
+
+
+def _current_snapshot(session, project: Project, marks: tuple[int, int]) -> AgreementSnapshot | None:
+    """The kept figures, if they include every label and decision up to `marks`."""
+    snapshot = session.get(AgreementSnapshot, project.id)
+    if snapshot is None or snapshot.figures is None:
+        return None
+    return snapshot if (snapshot.annotation_event_id, snapshot.adjudication_event_id) == marks else None
+
+
+def _label_table(session, project: Project):
+    return load_label_table(session, project, measured_fields(current_schema(session, project)))
 
 
 def _marks(session, project: Project) -> tuple[int, int]:
