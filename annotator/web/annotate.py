@@ -64,6 +64,7 @@ def edit(project_id: int, passage_id: int):
 @bp.post("/<int:project_id>/passages/<int:passage_id>/labels")
 @login_required
 def submit(project_id: int, passage_id: int):
+    _check_page_owner()
     project, passage = _passage_in(project_id, passage_id, ANNOTATE)
     choices = Choices.from_form(request.form)
     try:
@@ -79,6 +80,7 @@ def submit(project_id: int, passage_id: int):
 @bp.post("/<int:project_id>/passages/<int:passage_id>/skip")
 @login_required
 def skip(project_id: int, passage_id: int):
+    _check_page_owner()
     project, passage = _passage_in(project_id, passage_id, ANNOTATE)
     try:
         skip_passage(db.session, project, passage, current_user, request.form.get("reason", ""), utcnow())
@@ -130,6 +132,15 @@ def _workspace(project, passage, choices: Choices, error, editing) -> dict:
         "previous_id": previous_labelled(db.session, project.id, current_user.id, editing),
         "mine": {"labels": labels, "skips": skips}, "progress": project_progress(db.session, project),
     }
+
+
+def _check_page_owner() -> None:
+    """A page opened by one user and sent after another signed in on the same browser is
+    refused: the choices on it are not the new user's."""
+    owner = request.form.get("page_user", type=int)
+    if owner is not None and owner != current_user.id:
+        abort(make_response(f"This page was opened by another user; this browser is now signed in as "
+                            f"{current_user.username}.", 403))
 
 
 def _passage_in(project_id: int, passage_id: int, purpose: str):

@@ -2,9 +2,10 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -40,6 +41,19 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.get("/session")
+def current_session():
+    """Who this browser is signed in as, and the CSRF token of its session: an open page whose
+    session ended (signed in again elsewhere, cookies cleared, password reset) asks here
+    before it sends what the user chose again, so that it goes with a valid token and
+    never under another user's name."""
+    signed_in = current_user.is_authenticated
+    response = jsonify(signed_in=signed_in, user_id=current_user.id if signed_in else None,
+                       username=current_user.username if signed_in else None, csrf_token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _safe_next(target: str | None) -> str:

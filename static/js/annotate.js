@@ -1,23 +1,53 @@
-// The annotate screen's keyboard and its care for unsaved choices.
-// Shortcuts are declared on the controls themselves (data-key="..."); this file only finds the
-// control for a key and presses it. Keys do nothing while the annotator types in a text field.
+// The annotate and review screens: the keyboard, conditional fields, the dialogs, and the care
+// that nothing the user chose is lost.
+// - Shortcuts are declared on the controls themselves (data-key="..."); this file only finds the
+//   control for a key and presses it. Keys do nothing while the user types in a text field.
+// - Every change to a form that has data-draft-key is kept in this browser (localStorage) until
+//   the server acknowledges it, so a reload, a closed tab or an ended session loses nothing.
+// - A send refused because the session ended (signed out, signed in again elsewhere, cookies
+//   cleared, password reset) asks the server who this browser is now; signed in as the page's
+//   user, it sends again with the new session's token; otherwise it says how to sign in.
 (function () {
   "use strict";
 
   const TEXT_INPUT = "textarea, select, [contenteditable], input:not([type]), input[type=text], input[type=search]";
+  const DRAFT_PREFIX = "annotator-draft:";
+  const DRAFT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
   function workspace() { return document.getElementById("workspace"); }
   function labelForm() { return document.getElementById("label-form"); }
   function skipForm() { return document.getElementById("skip-form"); }
+  function meta(name) { const tag = document.querySelector(`meta[name="${name}"]`); return tag ? tag.content : null; }
+  function pageUser() { return Number(document.body.dataset.userId || 0); }
 
-  function say(message) {
+  // --- messages ----------------------------------------------------------------------------
+
+  // `parts` are strings and {href, text, newTab} links, put together as text (never as HTML).
+  function say(...parts) {
     const status = document.getElementById("status");
-    status.textContent = message;
-    status.hidden = !message;
+    if (!status) return;
+    status.replaceChildren(...parts.map((part) => {
+      if (typeof part === "string") return document.createTextNode(part);
+      const link = document.createElement("a");
+      link.href = part.href;
+      link.textContent = part.text;
+      if (part.newTab) { link.target = "_blank"; link.rel = "noopener"; }
+      return link;
+    }));
+    status.hidden = parts.length === 0 || (parts.length === 1 && !parts[0]);
   }
 
-  // Conditional fields: a fieldset with data-show-if-field is shown (and submitted) only while
-  // the field it depends on has a value outside data-show-if-not-in.
+  function notice(message) {
+    const element = document.getElementById("notice");
+    if (!element) return;
+    element.textContent = message;
+    element.hidden = !message;
+  }
+
+  // --- conditional fields ------------------------------------------------------------------
+
+  // A fieldset with data-show-if-field is shown (and submitted) only while the field it
+  // depends on has a value outside data-show-if-not-in.
   function applyConditions() {
     const form = labelForm();
     if (!form) return;
@@ -33,6 +63,154 @@
       });
     }
   }
+
+  // --- drafts ------------------------------------------------------------------------------
+
+  function storage() {
+    try { return window.localStorage; } catch (error) { return null; }
+  }
+
+  function choicesOf(form) {
+    const labels = {};
+    form.querySelectorAll("input[type=radio]:checked").forEach((radio) => { labels[radio.name] = radio.value; });
+    const note = form.querySelector("textarea[name=note]");
+    const unsure = form.querySelector("input[name=unsure]");
+    return { labels, note: note ? note.value : "", unsure: unsure ? unsure.checked : false };
+  }
+
+  function sameChoices(a, b) {
+    return JSON.stringify([a.labels, a.note, a.unsure]) === JSON.stringify([b.labels, b.note, b.unsure]);
+  }
+
+  function saveDraft(form) {
+    const store = storage();
+    if (!store || !form.dataset.draftKey) return;
+    try {
+      store.setItem(DRAFT_PREFIX + form.dataset.draftKey, JSON.stringify({ ...choicesOf(form), saved: Date.now() }));
+    } catch (error) { /* storage full or refused: the choices are still on screen */ }
+  }
+
+  function forgetDraft(key) {
+    const store = storage();
+    if (store && key) store.removeItem(DRAFT_PREFIX + key);
+  }
+
+  function readDraft(key) {
+    const store = storage();
+    if (!store || !key) return null;
+    try {
+      const draft = JSON.parse(store.getItem(DRAFT_PREFIX + key));
+      return draft && Date.now() - draft.saved < DRAFT_MAX_AGE_MS ? draft : null;
+    } catch (error) { return null; }
+  }
+
+  // The unsent choices of this form's passage, if the browser kept some that differ from
+  // what the server shows, are put back and the user is told.
+  function restoreDraft(form) {
+    const draft = readDraft(form.dataset.draftKey);
+    if (!draft || sameChoices(draft, choicesOf(form))) return;
+    form.querySelectorAll("input[type=radio]").forEach((radio) => {
+      radio.checked = draft.labels[radio.name] === radio.value;
+    });
+    const note = form.querySelector("textarea[name=note]");
+    if (note) note.value = draft.note || "";
+    const unsure = form.querySelector("input[name=unsure]");
+    if (unsure) unsure.checked = Boolean(draft.unsure);
+    applyConditions();
+    notice("Your unsent choices for this passage are back: they were kept in this browser. Press Enter to send them.");
+  }
+
+  function forgetOldDrafts() {
+    const store = storage();
+    if (!store) return;
+    Object.keys(store).filter((key) => key.startsWith(DRAFT_PREFIX)).forEach((key) => {
+      if (!readDraft(key.slice(DRAFT_PREFIX.length))) store.removeItem(key);
+    });
+  }
+
+  // --- the session behind the page ---------------------------------------------------------
+
+  let sessionEnded = false;  // a send failed in a way a new sign-in may fix
+
+  async function renewSession() {
+    const response = await fetch(meta("session-url"), { credentials: "same-origin", cache: "no-store",
+                                                        headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`session check answered ${response.status}`);
+    const state = await response.json();
+    setToken(state.csrf_token);
+    return state;
+  }
+
+  function setToken(token) {
+    if (!token) return;
+    document.querySelectorAll("input[name=csrf_token]").forEach((input) => { input.value = token; });
+    const tag = document.querySelector("meta[name=csrf-token]");
+    if (tag) tag.content = token;
+    document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": token }));
+  }
+
+  function signInLinks() {
+    const login = meta("login-url");
+    return [{ href: login, text: "sign in again in a new tab", newTab: true }, " (then come back here) or ",
+            { href: login, text: "here" }, " (your choices are kept in this browser)"];
+  }
+
+  // Why a send was refused, and what to do; true when it can simply be sent again now.
+  function explain(state) {
+    if (!state.signed_in) {
+      say("Not saved: you are signed out. Your choices are still here: ", ...signInLinks(), ", then press Enter.");
+      return false;
+    }
+    if (state.user_id !== pageUser()) {
+      say(`Not saved: this browser is now signed in as ${state.username}, not as the annotator who opened this page. `,
+          "To send these choices, ", ...signInLinks(), " as yourself, then press Enter.");
+      return false;
+    }
+    return true;
+  }
+
+  // Send the form; first renew the session if the last send was refused for it.
+  async function send(form) {
+    delete form.dataset.resent;
+    if (sessionEnded) {
+      let state;
+      try { state = await renewSession(); } catch (error) { say(unreachable()); return; }
+      if (!explain(state)) return;
+      sessionEnded = false;
+    }
+    say();
+    form.requestSubmit();
+  }
+
+  function unreachable() {
+    return "Not saved: the server could not be reached. Your choices are still here; press Enter to try again.";
+  }
+
+  async function refused(form, status) {
+    let state;
+    try { state = await renewSession(); } catch (error) { say(unreachable()); return; }
+    if (!explain(state)) { sessionEnded = true; return; }
+    if (form && !form.dataset.resent) {  // the token was stale: once more, with the new one
+      form.dataset.resent = "1";
+      form.requestSubmit();
+      return;
+    }
+    say(`Not saved: the server answered ${status}. Your choices are still here; press Enter to try again.`);
+  }
+
+  // Back in this tab after signing in elsewhere: ready to send at once.
+  async function checkOnReturn() {
+    if (!sessionEnded || document.visibilityState !== "visible") return;
+    try {
+      const state = await renewSession();
+      if (explain(state)) {
+        sessionEnded = false;
+        say("Signed in again. Press Enter to send your choices.");
+      }
+    } catch (error) { /* still unreachable: the message stands */ }
+  }
+
+  // --- keys --------------------------------------------------------------------------------
 
   function usable(element) {
     return !element.disabled && !element.closest("[hidden], fieldset:disabled, dialog:not([open])");
@@ -69,6 +247,9 @@
       if (event.key === "Escape") {
         event.target.blur();
         if (event.target.closest("#skip-form")) toggleSkip(false);
+      } else if (event.key === "Enter" && event.target.closest("#skip-form")) {
+        event.preventDefault();
+        send(skipForm());
       }
       return;  // typing: keys are text
     }
@@ -77,7 +258,7 @@
       const form = labelForm();
       if (form && event.target.tagName !== "BUTTON" && event.target.tagName !== "A") {
         event.preventDefault();
-        form.requestSubmit();
+        send(form);
       }
       return;
     }
@@ -90,43 +271,109 @@
 
   document.addEventListener("click", (event) => {
     const opener = event.target.closest("[data-dialog]");
-    if (opener) document.getElementById(opener.dataset.dialog).showModal();
+    if (opener) openDialog(opener);
     const action = event.target.closest("[data-action]");
     if (action) toggleSkip(action.dataset.action === "skip");
   });
 
+  // A dialog whose content depends on the passage (the whole document) loads it from the
+  // opener's own data-dialog-src, read at the moment it is opened: never a document loaded
+  // for an earlier passage, which is cleared first.
+  function openDialog(opener) {
+    const dialog = document.getElementById(opener.dataset.dialog);
+    const body = dialog.querySelector("[data-loads]");
+    if (body && opener.dataset.dialogSrc) {
+      const loading = document.createElement("p");
+      loading.textContent = "Loading…";
+      body.replaceChildren(loading);
+      htmx.ajax("GET", opener.dataset.dialogSrc, { target: body, swap: "innerHTML" });
+    }
+    dialog.showModal();
+  }
+
+  function keepDraft(event) {
+    const form = event.target.closest && event.target.closest("form[data-draft-key]");
+    if (form) saveDraft(form);
+  }
+
   document.addEventListener("change", (event) => {
     if (event.target.closest("#label-form")) applyConditions();
+    keepDraft(event);
   });
+  document.addEventListener("input", keepDraft);
 
-  // The annotator's clock goes with each submit, for the audit trail (htmx or not).
+  // A form sent without htmx (the review decision) goes only once the session is known good.
   document.addEventListener("submit", (event) => {
     const clock = event.target.querySelector("input[name=client_time]");
     if (clock) clock.value = new Date().toISOString();
+    const form = event.target;
+    if (form.dataset.draftKey && !form.hasAttribute("hx-post") && !form.dataset.checked) {
+      event.preventDefault();
+      renewSession().then((state) => {
+        if (!explain(state)) return;
+        form.dataset.checked = "1";
+        form.requestSubmit();
+      }, () => say(unreachable()));
+    }
   });
+
+  // --- htmx --------------------------------------------------------------------------------
+
+  // The annotator's clock goes with each submit, for the audit trail.
   document.addEventListener("htmx:configRequest", (event) => {
     if (event.detail.elt.id === "label-form") {
       event.detail.parameters.client_time = new Date().toISOString();
     }
   });
 
-  // A submit that fails leaves the workspace as it is, choices included, and says so.
-  document.addEventListener("htmx:sendError", () => {
-    say("Not saved: the server could not be reached. Your choices are still here; press Enter to try again.");
+  // The server has the choices once it answers 2xx: the draft can go.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status >= 200 && status < 300 && form.dataset) forgetDraft(form.dataset.draftKey || form.dataset.clearsDraft);
   });
+
+  // A submit that fails leaves the workspace as it is, choices included, and says so.
+  document.addEventListener("htmx:sendError", () => { say(unreachable()); });
   document.addEventListener("htmx:responseError", (event) => {
     const status = event.detail.xhr.status;
-    const why = status === 401 ? "you are signed out; sign in again in another tab"
-      : status === 400 ? "the page is out of date; copy your note if you wrote one and reload"
-      : `the server answered ${status}`;
-    say(`Not saved: ${why}. Your choices are still here; press Enter to try again.`);
-  });
-  document.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target.id === "workspace" || event.detail.elt.id === "workspace") {
-      say("");
-      applyConditions();
+    const form = event.detail.elt.closest ? event.detail.elt.closest("form") : null;
+    if (status === 400 || status === 401 || status === 403) {
+      refused(form, status);
+    } else {
+      say(`Not saved: the server answered ${status}. Your choices are still here; press Enter to try again.`);
     }
   });
 
-  document.addEventListener("DOMContentLoaded", applyConditions);
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail.target;
+    if (target.id === "workspace" || event.detail.elt.id === "workspace") {
+      say();
+      notice("");
+      applyConditions();
+      const form = labelForm();
+      if (form) restoreDraft(form);
+    }
+    if (target.id === "document-body") {
+      const marked = target.querySelector(".marked");
+      if (marked) marked.scrollIntoView({ block: "center" });
+    }
+  });
+
+  // A closed dialog gives focus back to the button that opened it, where Enter would open it
+  // again: the keys go back to the screen instead.
+  document.addEventListener("close", (event) => {
+    if (event.target.tagName === "DIALOG" && document.activeElement) document.activeElement.blur();
+  }, true);
+
+  document.addEventListener("visibilitychange", checkOnReturn);
+  window.addEventListener("focus", checkOnReturn);
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("[data-draft-saved]").forEach((element) => forgetDraft(element.dataset.draftSaved));
+    forgetOldDrafts();
+    applyConditions();
+    const form = document.querySelector("form[data-draft-key]");
+    if (form) restoreDraft(form);
+  });
 })();

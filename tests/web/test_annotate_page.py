@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from annotator.annotations.models import Annotation, Skip
 from annotator.db import db
+from annotator.users.models import User
 from tests.conftest import csrf_token_in
 
 HTMX = {"HX-Request": "true", "HX-Target": "workspace"}
@@ -153,3 +154,27 @@ def test_outsiders_are_refused_and_signed_out_htmx_requests_get_401(client, logi
     login("eve")
     assert client.get(f"/projects/{project.id}/annotate").status_code == 403
     assert client.get(f"/projects/{project.id}/documents/{project.passages[0].document_id}").status_code == 403
+
+
+def test_a_page_opened_by_another_user_is_refused_and_stores_nothing(client, login, project):
+    login("ada")
+    page = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
+    passage_id = current_passage_id(page)
+    bob_id = db.session.scalar(sa.select(User.id).where(User.username == "bob"))
+    response = client.post(f"/projects/{project.id}/passages/{passage_id}/labels",
+                           data={"csrf_token": csrf_token_in(page), "page_user": bob_id, **CLAIM}, headers=HTMX)
+    assert response.status_code == 403 and "signed in as ada" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Annotation.id))) == 0
+
+
+def test_the_session_endpoint_says_who_is_signed_in_with_a_fresh_token(client, login, project):
+    anonymous = client.get("/auth/session").get_json()
+    assert anonymous["signed_in"] is False and anonymous["user_id"] is None and anonymous["csrf_token"]
+    login("ada")
+    state = client.get("/auth/session")
+    assert state.headers["Cache-Control"] == "no-store"
+    assert state.get_json()["username"] == "ada" and state.get_json()["signed_in"] is True
+    page = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
+    response = client.post(f"/projects/{project.id}/passages/{current_passage_id(page)}/labels",
+                           data={"csrf_token": state.get_json()["csrf_token"], **CLAIM}, headers=HTMX)
+    assert response.status_code == 200  # the token it gives is good for the session
