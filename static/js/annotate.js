@@ -64,6 +64,15 @@
     }
   }
 
+  // The reading pane scrolls on its own beside the decision: it starts with the passage to
+  // label in view, below a little of the text before it.
+  function showCurrentPassage() {
+    const current = document.getElementById("current-passage");
+    const pane = current && current.closest(".reading");
+    if (!pane || pane.scrollHeight <= pane.clientHeight) return;
+    pane.scrollTop += current.getBoundingClientRect().top - pane.getBoundingClientRect().top - 48;
+  }
+
   // --- drafts ------------------------------------------------------------------------------
 
   function storage() {
@@ -351,6 +360,7 @@
       say();
       notice("");
       applyConditions();
+      showCurrentPassage();
       const form = labelForm();
       if (form) restoreDraft(form);
     }
@@ -373,6 +383,7 @@
     document.querySelectorAll("[data-draft-saved]").forEach((element) => forgetDraft(element.dataset.draftSaved));
     forgetOldDrafts();
     applyConditions();
+    showCurrentPassage();
     const form = document.querySelector("form[data-draft-key]");
     if (form) restoreDraft(form);
   });

@@ -178,3 +178,35 @@ def test_the_session_endpoint_says_who_is_signed_in_with_a_fresh_token(client, l
     response = client.post(f"/projects/{project.id}/passages/{current_passage_id(page)}/labels",
                            data={"csrf_token": state.get_json()["csrf_token"], **CLAIM}, headers=HTMX)
     assert response.status_code == 200  # the token it gives is good for the session
+
+
+def test_a_project_without_documents_says_so_and_how_to_add_them(client, login, make_project, make_user, runner):
+    empty = make_project("Empty")
+    make_user("cy")
+    runner.invoke(args=["add-member", "Empty", "cy", "--role", "annotator"])
+    login("cy")
+    html = client.get(f"/projects/{empty.id}/annotate").get_data(as_text=True)
+    assert "no passages to label yet" in html and "Nothing left for you" not in html
+    assert 'annotator import-docs "Empty" FILES' in html and "ask an admin" in html
+    assert 'href="/"' in re.search(r'<div class="done">.*?</div>', html, re.S).group(0)
+
+
+def test_nothing_left_links_to_the_project_list(client, login, project):
+    login("ada")
+    for passage in project.passages:
+        assert submit(client, project, passage.id, {"label-claim_type": "no_claim"}).status_code in (200, 303)
+    html = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
+    done = re.search(r'<div class="done">.*?</div>', html, re.S).group(0)
+    assert "Nothing left for you" in done and '<a href="/">Your projects</a>' in done
+
+
+def test_the_caption_names_the_document_by_its_title(client, login, project):
+    from annotator.documents.models import Document
+
+    document = db.session.get(Document, project.passages[0].document_id)
+    document.title = "Council votes on Mill Street"
+    db.session.commit()
+    login("ada")
+    html = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
+    caption = re.search(r'<p class="reading-caption">(.*?)</p>', html, re.S).group(1)
+    assert "Council votes on Mill Street" in caption and "· passage 1" in caption

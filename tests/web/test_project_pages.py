@@ -318,3 +318,10 @@ def test_the_one_more_annotator_threshold_is_set_and_checked_on_the_form(as_admi
     as_admin.post(f"/admin/projects/{project.id}", data={**form, "extra_annotator_below": ""})
     db.session.refresh(project)
     assert project.extra_annotator_below is None
+
+
+def test_the_overview_of_a_project_without_documents_says_what_to_do(as_admin, make_project):
+    project = make_project("Empty")
+    html = as_admin.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "No documents yet: annotators have nothing to label until" in html
+    assert f'href="/admin/projects/{project.id}/documents">upload documents</a>' in html
