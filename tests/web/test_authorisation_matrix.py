@@ -15,6 +15,7 @@ MATRIX = [
     ("GET", "/auth/login", (OK, OK, OK, OK)),
     ("POST", "/auth/login", (BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST)),  # no credentials sent
     ("POST", "/auth/logout", (REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+    ("GET", "/auth/session", (OK, OK, OK, OK)),  # who is signed in, for a page whose session ended
     ("GET", "/account", (SIGN_IN, OK, OK, OK)),
     ("POST", "/account/tokens", (SIGN_IN, CREATED, CREATED, CREATED)),
     ("POST", "/account/tokens/{token}/revoke", (SIGN_IN, REDIRECT, NOT_FOUND, NOT_FOUND)),  # ada's token
