@@ -69,14 +69,15 @@ def _agreement_summary(figures: dict | None) -> dict | None:
 
 # Columns of an event row, as both queries below give them.
 ID, SERVER_TIME, LOG, KIND, PASSAGE, USER, ACTOR, BEFORE, AFTER, SCHEMA, GUIDELINES, CLIENT_TIME, ORIGIN, DOCUMENT, \
-    INDEX, SPLITTER = range(16)
+    INDEX, SPLITTER, EQUAL_TO = range(17)
 
 
 def _annotation_events(session, project: Project, _time):
     log = AnnotationEvent
     query = (sa.select(log.id, _time(log.server_time), sa.literal(0), log.kind, log.passage_id, log.user_id,
                        log.actor_id, _text(log.before), _text(log.after), log.schema_version, log.guidelines_version,
-                       _time(log.client_time), log.origin, Document.external_id, Passage.index, Passage.splitter_version)
+                       _time(log.client_time), log.origin, Document.external_id, Passage.index, Passage.splitter_version,
+                       sa.null())
              .join(Passage, Passage.id == log.passage_id).join(Document, Document.id == Passage.document_id)
              .where(log.project_id == project.id).order_by(log.server_time, log.id))
     return raw_rows(session, query, stream=True)
@@ -87,7 +88,7 @@ def _adjudication_events(session, project: Project, _time):
     query = (sa.select(log.id, _time(log.server_time), sa.literal(1), sa.literal(ADJUDICATION), log.passage_id,
                        sa.null(), log.reviewer_id, _text(log.before), _text(log.after), log.schema_version,
                        log.guidelines_version, _time(log.client_time), sa.null(), Document.external_id, Passage.index,
-                       Passage.splitter_version)
+                       Passage.splitter_version, _text(log.equal_to))
              .join(Passage, Passage.id == log.passage_id).join(Document, Document.id == Passage.document_id)
              .where(log.project_id == project.id).order_by(log.server_time, log.id))
     return raw_rows(session, query, stream=True)
@@ -116,7 +117,16 @@ def _line(event, names: dict[int, str], guidelines: dict[int, str]) -> dict:
         "schema_version": event[SCHEMA], "guidelines_version": event[GUIDELINES],
         "guidelines_sha256": guidelines.get(event[GUIDELINES]), "splitter_version": event[SPLITTER],
         "client_time": _iso(event[CLIENT_TIME]), "server_time": _iso(event[SERVER_TIME]), "origin": event[ORIGIN],
+        "equal_to": _names(event[EQUAL_TO], names),
     }
+
+
+def _names(stored: str | None, names: dict[int, str]) -> list[str] | None:
+    """A decision's `equal_to` user ids as usernames (None for label events, and for decisions
+    recorded before it was kept)."""
+    if stored is None or stored == "null":
+        return None
+    return [names.get(user_id, f"user-{user_id}") for user_id in orjson.loads(stored)]
 
 
 def _fragment(text: str | None):

@@ -15,7 +15,8 @@ from annotator.agreement.ratings import Ratings
 from annotator.annotations.models import Annotation
 from annotator.annotations.recording import MAX_NOTE
 from annotator.clock import utcnow
-from annotator.projects.label_schema import validate_labels
+from annotator.documents.models import Document, Passage
+from annotator.projects.label_schema import RESERVED_KEYS, validate_labels
 from annotator.projects.models import Project
 from annotator.projects.schemas import current_schema
 from annotator.review.disagreement import settle
@@ -27,6 +28,7 @@ from annotator.users.models import User
 class Opinion:
     """One annotator's current labels for the passage, as a reviewer sees them."""
 
+    user_id: int
     username: str
     labels: dict
     note: str
@@ -43,9 +45,72 @@ class FieldGold:
 def opinions(session: so.Session, passage_id: int) -> list[Opinion]:
     """Every annotator's labels, in the order they were first given."""
     rows = session.execute(
-        sa.select(User.username, Annotation.labels, Annotation.note, Annotation.unsure)
+        sa.select(User.id, User.username, Annotation.labels, Annotation.note, Annotation.unsure)
         .join(User, User.id == Annotation.user_id).where(Annotation.passage_id == passage_id).order_by(Annotation.id))
     return [Opinion(*row) for row in rows]
+
+
+def agreed_values(found: list[Opinion]) -> dict[str, str]:
+    """The values every annotator gave alike: all a decision form may start from. Where they
+    disagree, or a field was asked of some only, the reviewer chooses; an estimate is never
+    chosen for them."""
+    if not found:
+        return {}
+    first, *others = found
+    return {name: value for name, value in first.labels.items() if all(o.labels.get(name) == value for o in others)}
+
+
+def equal_answers(found: list[Opinion], labels: dict) -> list[int]:
+    """The annotators whose whole answer the decision equals (ids, in the order they answered)."""
+    return [opinion.user_id for opinion in found if opinion.labels == labels]
+
+
+# Keys for "start from this annotator's answer", taken in this order from those the schema and
+# the screen leave free.
+ANSWER_KEYS = "qwertyzhjklmcio"
+
+
+def answer_keys(schema: dict, count: int) -> list[str | None]:
+    """A key for each of `count` annotators' answers (None once the free keys run out)."""
+    taken = RESERVED_KEYS | {option.get("key", "").lower() for field in schema["fields"] for option in field["options"]}
+    free = [key for key in ANSWER_KEYS if key not in taken]
+    return [free[index] if index < len(free) else None for index in range(count)]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A stored decision as the reviewer is shown it once saved."""
+
+    passage_id: int
+    document: str  # the document's title (or own id)
+    index: int
+    values: list[tuple[str, str]]  # (field label, option label), in the schema's order
+    note: str
+    equal_to: list[str]  # the annotators whose whole answer it equals
+
+
+def decision_summary(session: so.Session, project: Project, passage_id: int) -> Decision | None:
+    """The passage's current decision in the project, in the schema's words (None if none)."""
+    row = session.execute(
+        sa.select(Adjudication.labels, Adjudication.note, Passage.index, Document.title, Document.external_id)
+        .join(Passage, Passage.id == Adjudication.passage_id).join(Document, Document.id == Passage.document_id)
+        .where(Adjudication.passage_id == passage_id, Adjudication.project_id == project.id)).first()
+    if row is None:
+        return None
+    latest = session.scalar(sa.select(AdjudicationEvent.equal_to).where(AdjudicationEvent.passage_id == passage_id)
+                            .order_by(AdjudicationEvent.id.desc()).limit(1)) or []
+    names = dict(session.execute(sa.select(User.id, User.username).where(User.id.in_(latest))).all())
+    return Decision(passage_id, row.title or row.external_id, row.index, _in_words(current_schema(session, project), row.labels),
+                    row.note, [names[user_id] for user_id in latest if user_id in names])
+
+
+def _in_words(schema: dict, labels: dict) -> list[tuple[str, str]]:
+    words = []
+    for field in schema["fields"]:
+        if field["name"] in labels:
+            options = {option["value"]: option["label"] for option in field["options"]}
+            words.append((field["label"], options.get(labels[field["name"]], labels[field["name"]])))
+    return words
 
 
 def current_adjudication(session: so.Session, passage_id: int) -> Adjudication | None:
@@ -65,6 +130,7 @@ def adjudicate(session: so.Session, project: Project, passage_id: int, reviewer:
     now = utcnow()
     session.add(AdjudicationEvent(
         project_id=project.id, passage_id=passage_id, reviewer_id=reviewer.id, before=before, after=state,
+        equal_to=equal_answers(opinions(session, passage_id), state["labels"]),
         schema_version=project.schema_version, guidelines_version=project.guidelines_version,
         client_time=client_time, server_time=now))
     if existing is None:

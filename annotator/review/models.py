@@ -42,6 +42,10 @@ class AdjudicationEvent(db.Model):
     reviewer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
     before: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     after: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    # The annotators (user ids) whose whole answer the decision equals, when it was made: a
+    # decision that takes one side can be told from one the reviewer made up (None: before this
+    # was recorded).
+    equal_to: so.Mapped[list[int] | None] = so.mapped_column(sa.JSON)
     schema_version: so.Mapped[int]
     guidelines_version: so.Mapped[int]
     client_time: so.Mapped[datetime | None]

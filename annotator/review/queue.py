@@ -17,7 +17,7 @@ class QueueEntry:
     agreement: float
     values: int
     text: str
-    document: str  # the document's own id
+    document: str  # the document's title (its own id when it has none)
     index: int
 
     @property
@@ -31,7 +31,7 @@ def review_queue(session: so.Session, project: Project, field: str = ANY_FIELD, 
     of the next page (None on the last)."""
     query = (
         sa.select(PassageAgreement.passage_id, PassageAgreement.agreement, PassageAgreement.values,
-                  Passage.text, Document.external_id, Passage.index)
+                  Passage.text, sa.func.coalesce(sa.func.nullif(Document.title, ""), Document.external_id), Passage.index)
         .join(Passage, Passage.id == PassageAgreement.passage_id).join(Document, Document.id == Passage.document_id)
         .where(PassageAgreement.project_id == project.id, PassageAgreement.field == field,
                PassageAgreement.awaiting_review == 1)
@@ -72,3 +72,19 @@ def parse_cursor(cursor: str | None) -> tuple[float, int] | None:
         return float(agreement), int(passage_id)
     except ValueError:
         return None
+
+
+def queue_position(session: so.Session, project: Project, field: str, passage_id: int) -> int | None:
+    """The passage's place in the queue, from 1 (None when it is not waiting for review):
+    counted along the queue's index, up to COUNT_UP_TO + 1."""
+    here = session.execute(sa.select(PassageAgreement.agreement).where(
+        PassageAgreement.passage_id == passage_id, PassageAgreement.field == field,
+        PassageAgreement.awaiting_review == 1)).first()
+    if here is None:
+        return None
+    ahead = (sa.select(PassageAgreement.passage_id)
+             .where(PassageAgreement.project_id == project.id, PassageAgreement.field == field,
+                    PassageAgreement.awaiting_review == 1,
+                    sa.tuple_(PassageAgreement.agreement, PassageAgreement.passage_id) < sa.tuple_(here.agreement, passage_id))
+             .limit(COUNT_UP_TO).subquery())
+    return session.scalar(sa.select(sa.func.count()).select_from(ahead)) + 1

@@ -14,9 +14,11 @@ from annotator.projects.access import REVIEW
 from annotator.projects.label_schema import LabelError
 from annotator.projects.schemas import current_schema
 from annotator.review import charts
-from annotator.review.adjudicating import adjudicate, current_adjudication, opinions, passage_gold
+from annotator.review.adjudicating import (Decision, adjudicate, agreed_values, answer_keys, current_adjudication,
+                                           decision_summary, opinions, passage_gold)
+from annotator.review.conflicts import conflicts_of, field_conflicts
 from annotator.review.models import ANY_FIELD, PassageAgreement
-from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, review_queue
+from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
 from annotator.review.snapshot import agreement_figures
 from annotator.security import project_or_abort
 from annotator.web.label_form import labels_from_form
@@ -29,10 +31,12 @@ bp = Blueprint("review", __name__, url_prefix="/projects")
 def queue(project_id: int):
     project = project_or_abort(project_id, REVIEW)
     field = _field(project)
+    schema = current_schema(db.session, project)
     entries, next_cursor = review_queue(db.session, project, field, request.args.get("after"))
     return render_template("review/queue.html", project=project, field=field, entries=entries, next_cursor=next_cursor,
                            waiting=queue_length(db.session, project, field), count_up_to=COUNT_UP_TO,
-                           fields=measured_fields(current_schema(db.session, project)), any_field=ANY_FIELD)
+                           fields=measured_fields(schema), any_field=ANY_FIELD, decided=_decided(project),
+                           conflicts=conflicts_of(db.session, schema, [entry.passage_id for entry in entries]))
 
 
 @bp.get("/<int:project_id>/review/<int:passage_id>")
@@ -53,7 +57,7 @@ def decide(project_id: int, passage_id: int):
         db.session.rollback()
         return _decision_page(project, found, chosen={"labels": labels, "note": note}, error=str(error)), 422
     db.session.commit()
-    return redirect(_after(project, found.id), code=303)
+    return redirect(_after(project, found.id, decided=True), code=303)
 
 
 @bp.get("/<int:project_id>/agreement")
@@ -84,29 +88,41 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
     decided = current_adjudication(db.session, found.id)
     given = opinions(db.session, found.id)
     before, after = neighbours(db.session, found)
-    if chosen is None:
-        chosen = {"labels": decided.labels, "note": decided.note} if decided else {"labels": _suggested(schema, given), "note": ""}
+    if chosen is None:  # the reviewer's own decision, or only what every annotator said alike
+        chosen = {"labels": decided.labels, "note": decided.note} if decided else {"labels": agreed_values(given), "note": ""}
+    field = _field(project)
     return render_template("review/passage.html", project=project, passage=found, schema=schema, opinions=given,
+                           take_keys=answer_keys(schema, len(given)), disputed=_disputed(schema, given),
                            gold=passage_gold(schema, given, decided), decided=decided, chosen=chosen, error=error,
                            before=before, after=after, document=document_heading(db.session, found.document_id),
-                           field=_field(project), skip_to=_after(project, found.id))
+                           field=field, skip_to=_after(project, found.id), waiting=queue_length(db.session, project, field),
+                           position=queue_position(db.session, project, field, found.id), count_up_to=COUNT_UP_TO,
+                           confirmation=_decided(project))
 
 
-def _suggested(schema: dict, given) -> dict:
-    """What the decision form starts from: the gold the labels give now, where there is one."""
-    return {name: gold.value for name, gold in passage_gold(schema, given, None).items() if gold.value is not None}
+def _disputed(schema: dict, given) -> set[str]:
+    """The names of the fields the annotators answered differently."""
+    labels = {conflict.field for conflict in field_conflicts(schema, [(o.username, o.labels) for o in given])}
+    return {field["name"] for field in schema["fields"] if field["label"] in labels}
 
 
-def _after(project, passage_id: int) -> str:
+def _decided(project) -> Decision | None:
+    """The decision just saved (`decided` in the query string), to confirm it on the next page."""
+    passage_id = request.args.get("decided", type=int)
+    return decision_summary(db.session, project, passage_id) if passage_id else None
+
+
+def _after(project, passage_id: int, decided: bool = False) -> str:
     """The passage after this one in the queue (this one left it, or is passed over), else the
-    queue itself."""
+    queue itself; `decided` asks that page to confirm the decision just saved."""
     field = _field(project)
     position = db.session.scalar(sa.select(PassageAgreement.agreement).where(
         PassageAgreement.passage_id == passage_id, PassageAgreement.field == field))
     following = next_in_queue(db.session, project, field, f"{position!r}:{passage_id}" if position is not None else None)
+    confirm = {"decided": passage_id} if decided else {}
     if following is None:
-        return url_for(".queue", project_id=project.id, field=field)
-    return url_for(".passage", project_id=project.id, passage_id=following, field=field)
+        return url_for(".queue", project_id=project.id, field=field, **confirm)
+    return url_for(".passage", project_id=project.id, passage_id=following, field=field, **confirm)
 
 
 def _field(project) -> str:

@@ -283,7 +283,19 @@
     if (opener) openDialog(opener);
     const action = event.target.closest("[data-action]");
     if (action) toggleSkip(action.dataset.action === "skip");
+    const answer = event.target.closest("[data-take-answer]");
+    if (answer) takeAnswer(JSON.parse(answer.dataset.takeAnswer));
   });
+
+  // The review screen: one annotator's whole answer as the starting point of the decision.
+  function takeAnswer(labels) {
+    const form = labelForm();
+    form.querySelectorAll("input[type=radio]").forEach((radio) => {
+      radio.checked = labels[radio.name.slice("label-".length)] === radio.value;
+    });
+    applyConditions();
+    saveDraft(form);
+  }
 
   // A dialog whose content depends on the passage (the whole document) loads it from the
   // opener's own data-dialog-src, read at the moment it is opened: never a document loaded

@@ -46,22 +46,40 @@ def imported_labels(project) -> str:
 
 def test_two_annotators_disagree_and_the_reviewer_decides(open_browser, project, screenshot_to):
     ada, bob = open_browser("ada"), open_browser("bob")
-    for page, keys in ((ada, ("2", "a", "v")), (bob, ("1", "f", "x"))):
+    for page, keys in ((ada, ("3", "f", "v")), (bob, ("1", "n", "x"))):  # a tie on every field
         page.goto(f"/projects/{project.id}/annotate")
         assert shown_passage(page) == project.passages[0].id
         submit_and_wait(page, *keys)
 
     reviewer = open_browser("rev")
+    reviewer.set_viewport_size({"width": 1366, "height": 900})
     reviewer.goto(f"/projects/{project.id}/review?field=claim_type")
-    reviewer.click(f"a[href*='/review/{project.passages[0].id}?']")
+    row = reviewer.locator(f"tr[data-passage-id='{project.passages[0].id}']")
+    assert "is the case) (ada)" in row.inner_text() and "Opinion (bob)" in row.inner_text()  # the conflict, before opening
+    row.locator("a").click()
     reviewer.wait_for_selector("table.opinions")
     opinions = reviewer.inner_text("table.opinions")
-    assert "ada" in opinions and "bob" in opinions and "Quantity" in opinions and "Opinion" in opinions
-    screenshot_to(reviewer, "review.png")
-    press(reviewer, "1", "n", "p", "/")
+    assert "ada" in opinions and "bob" in opinions and "Event" in opinions and "Opinion" in opinions
+    assert reviewer.locator("#label-form input[type=radio]:checked").count() == 0  # nothing chosen for her
+    position = reviewer.locator("[data-testid=position]").inner_text()
+    assert position.startswith("Passage 1 of ") and "waiting for review" in position
+
+    press(reviewer, "Enter")  # one Enter stores nothing: every disputed value is hers to choose
+    reviewer.locator("#label-form .error").wait_for()
+    assert db.session.scalar(sa.select(sa.func.count(Adjudication.id))) == 0
+
+    bobs_key = reviewer.locator("button[data-take-answer]").nth(1).get_attribute("data-key")
+    press(reviewer, bobs_key)  # bob's whole answer as the start...
+    assert reviewer.locator("#label-form input[value=opinion]").is_checked()
+    assert reviewer.locator("#label-form input[value=neutral]").is_checked()
+    press(reviewer, "p", "/")  # ...with verifiability changed
     reviewer.keyboard.type("opinion presented as a figure")
-    press(reviewer, "Escape", "Enter")
-    reviewer.wait_for_url(lambda url: f"/review/{project.passages[0].id}?" not in url)  # on to the next one
+    press(reviewer, "Escape")
+    screenshot_to(reviewer, "review.png", full_page=False)
+    press(reviewer, "Enter")
+    reviewer.wait_for_url(lambda url: f"decided={project.passages[0].id}" in url)  # on to the next one
+    confirmation = reviewer.locator(".decision-saved").inner_text()
+    assert "Decision saved for passage 1" in confirmation and "not any one annotator's answer" in confirmation
     decided = db.session.scalar(sa.select(Adjudication))
     assert decided.labels == {"claim_type": "opinion", "stance": "neutral", "verifiability": "partly_verifiable"}
     assert decided.note == "opinion presented as a figure"

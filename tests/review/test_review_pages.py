@@ -29,11 +29,15 @@ def test_deciding_a_passage_takes_it_out_of_the_queue_with_its_history(reviewer,
     page = reviewer.get(f"/projects/{labelled.id}/review/{first}").get_data(as_text=True)
     text = re.sub(r"\s+", " ", page)
     assert "<th scope=\"col\">ada</th><th scope=\"col\">bob</th><th scope=\"col\">cy</th>" in text
-    assert re.search(r'value="favor"\s+data-key="f" checked', page)  # the majority, offered as the start
+    # what all three said alike starts chosen; the disputed stance (2 favor, 1 against) does not
+    assert re.search(r'value="opinion"\s+data-key="1" checked', page)
+    assert re.search(r'value="verifiable"\s+data-key="v" checked', page)
+    assert not re.search(r'name="label-stance" value="\w+"\s+data-key="\w" checked', page)
     response = reviewer.post(f"/projects/{labelled.id}/review/{first}", data={
         "csrf_token": csrf_token_in(page), "label-claim_type": "opinion", "label-stance": "against",
         "label-verifiability": "unverifiable", "note": "sarcasm"})
     assert response.status_code == 303 and f"/review/{labelled.passages[2].id}" in response.headers["Location"]
+    assert f"decided={first}" in response.headers["Location"]
     decided = db.session.scalar(sa.select(Adjudication))
     assert decided.labels == {"claim_type": "opinion", "stance": "against", "verifiability": "unverifiable"}
     assert queue_ids(reviewer.get(f"/projects/{labelled.id}/review").get_data(as_text=True))[0] == labelled.passages[2].id

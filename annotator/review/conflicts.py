@@ -1,0 +1,52 @@
+"""What the annotators of a passage disagree on, field by field, and who said what: the review
+queue shows it on each row, so a reviewer sees the conflict before opening the passage."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from annotator.annotations.models import Annotation
+from annotator.users.models import User
+
+NOT_ASKED = None  # an annotator's answer left the field out (its condition was not met)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One field the annotators answered differently: each answer with who gave it, in the
+    order of the schema's options (NOT_ASKED last)."""
+
+    field: str  # the field's label
+    answers: list[tuple[str | None, list[str]]]  # (option label or NOT_ASKED, usernames)
+
+
+def conflicts_of(session: so.Session, schema: dict, passage_ids: list[int]) -> dict[int, list[Conflict]]:
+    """Per passage, the fields its annotators disagree on (one query for all the passages)."""
+    given: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+    rows = session.execute(sa.select(Annotation.passage_id, User.username, Annotation.labels)
+                           .join(User, User.id == Annotation.user_id)
+                           .where(Annotation.passage_id.in_(passage_ids)).order_by(Annotation.id))
+    for passage_id, username, labels in rows:
+        given[passage_id].append((username, labels))
+    return {passage_id: field_conflicts(schema, given[passage_id]) for passage_id in passage_ids}
+
+
+def field_conflicts(schema: dict, label_sets: list[tuple[str, dict]]) -> list[Conflict]:
+    """The conflicts among (username, labels) pairs, in the schema's order of fields."""
+    conflicts = []
+    for field in schema["fields"]:
+        by_value: dict[str | None, list[str]] = defaultdict(list)
+        for username, labels in label_sets:
+            by_value[labels.get(field["name"], NOT_ASKED)].append(username)
+        if len(by_value) > 1:
+            conflicts.append(Conflict(field["label"], _in_option_order(field, by_value)))
+    return conflicts
+
+
+def _in_option_order(field: dict, by_value: dict) -> list[tuple[str | None, list[str]]]:
+    labels = {option["value"]: option["label"] for option in field["options"]}
+    order = [option["value"] for option in field["options"]]
+    ranked = sorted(by_value, key=lambda value: order.index(value) if value in order else len(order))
+    return [(labels.get(value, value) if value is not NOT_ASKED else NOT_ASKED, by_value[value]) for value in ranked]
