@@ -21,11 +21,15 @@ def kappa_grid(figures: dict, field: str) -> dict:
     return {"names": names, "rows": rows, "size": len(names) * CELL, "cell": CELL}
 
 
+# The darkest grey a cell gets: dark text on it still has a contrast of 5:1 (WCAG asks 4.5:1).
+DARKEST = 58
+
+
 def _shade(kappa: float | None) -> int:
-    """Lightness 35-95%: kappa 1 darkest, 0 or below lightest."""
+    """Lightness DARKEST-95%: kappa 1 darkest, 0 or below lightest."""
     if kappa is None:
         return 97
-    return round(95 - 60 * max(0.0, min(1.0, kappa)))
+    return round(95 - (95 - DARKEST) * max(0.0, min(1.0, kappa)))
 
 
 def bars(categories: list[str], counts: list[int]) -> dict:
@@ -64,5 +68,6 @@ def confusion_shades(matrix: list[list[int]]) -> list[list[dict]]:
     shaded = []
     for row in matrix:
         total = sum(row) or 1
-        shaded.append([{"count": count, "share": count / total, "shade": round(97 - 55 * count / total)} for count in row])
+        shaded.append([{"count": count, "share": count / total, "shade": round(97 - (97 - DARKEST) * count / total)}
+                       for count in row])
     return shaded

@@ -39,8 +39,12 @@ def server_url(app):
 
 @pytest.fixture
 def open_browser(browser, server_url):
-    """A fresh browser (own cookies) signed in as `username`; returns its page."""
-    contexts = []
+    """A fresh browser (own cookies) signed in as `username`; returns its page. Every page a
+    journey opened is checked with axe-core afterwards: each page as the journey left it, and
+    every address it went to, opened again (see tests/browser/accessibility.py)."""
+    from tests.browser.accessibility import axe_violations
+
+    contexts, visited = [], {}
 
     def open_as(username, password=None):
         from tests.conftest import PASSWORD
@@ -49,6 +53,8 @@ def open_browser(browser, server_url):
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
+        page.on("framenavigated", lambda frame: visited.setdefault(context, set()).add(frame.url.split("#")[0])
+                if frame.parent_frame is None else None)
         page.goto("/auth/login")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password or PASSWORD)
@@ -57,8 +63,22 @@ def open_browser(browser, server_url):
         return page
 
     yield open_as
+    problems = []
     for context in contexts:
+        for page in context.pages:
+            problems += [f"{page.url} as left: {line}" for line in _violations_if_html(page, axe_violations)]
+        again = context.new_page()
+        for url in sorted(visited.get(context, ())):
+            if (response := again.goto(url)) is not None and response.ok:
+                problems += [f"{url}: {line}" for line in _violations_if_html(again, axe_violations)]
         context.close()
+    assert not problems, "axe-core found accessibility violations:\n" + "\n".join(problems)
+
+
+def _violations_if_html(page, axe_violations) -> list[str]:
+    if page.is_closed() or not page.evaluate("() => document.contentType === 'text/html'"):
+        return []
+    return axe_violations(page)
 
 
 @pytest.fixture
