@@ -62,6 +62,11 @@ def clean_text(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+def unit_text(raw: str, unit: Unit) -> str:
+    """A paragraph's text as its passages read it: lines joined, hyphen breaks rejoined, cleaned."""
+    return clean_text(_joined_text(raw, unit)[0])
+
+
 def _merge_boilerplate(units: list[Unit]) -> list[Unit]:
     """Consecutive boilerplate units of one block make one passage (a whole menu, a footer)."""
     merged: list[Unit] = []
