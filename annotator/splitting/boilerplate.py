@@ -94,6 +94,7 @@ _ISSUE = re.compile(
     re.IGNORECASE,
 )
 MAX_HEADER_PARTS = 4
+_SEPARATOR = re.compile(r"[/|·•>»›→–—]")  # most lines have none: they skip both checks
 MAX_BOILERPLATE_LINE = 160
 # Menus, dates, share bars and navigation phrases are short; longer lines skip that pattern.
 MAX_FURNITURE_LINE = 90
@@ -123,19 +124,20 @@ def is_boilerplate_line(text: str) -> bool:
         return True
     if _COOKIE_NOTICE.match(text):
         return True
-    return length <= MAX_FURNITURE_LINE and (
-        _BOILERPLATE_LINE.match(text) is not None or _is_menu_line(text) or _is_running_header(text)
-    )
+    if length > MAX_FURNITURE_LINE:
+        return False
+    if _BOILERPLATE_LINE.match(text) is not None:
+        return True
+    return _SEPARATOR.search(text) is not None and (_is_menu_line(text) or _is_running_header(text))
 
 
 def _is_menu_line(text: str) -> bool:
     """Three or more menu entries of one to three words, or a breadcrumb trail from "Home"."""
-    entries = _MENU_SEPARATOR.split(text)
-    if len(entries) < MIN_MENU_LINE_ENTRIES and not (len(entries) == 2 and entries[0].lower() in _BREADCRUMB_STARTS):
-        return False
-    return all(_MENU_ENTRY.fullmatch(entry) for entry in entries[1:]) and (
-        entries[0].lower() in _BREADCRUMB_STARTS or _MENU_ENTRY.fullmatch(entries[0]) is not None
-    )
+    first, *rest = _MENU_SEPARATOR.split(text)
+    if first.lower() in _BREADCRUMB_STARTS:
+        return bool(rest) and all(_MENU_ENTRY.fullmatch(entry) for entry in rest)
+    entries = [first, *rest]
+    return len(entries) >= MIN_MENU_LINE_ENTRIES and all(_MENU_ENTRY.fullmatch(entry) for entry in entries)
 
 
 def _is_running_header(text: str) -> bool:
