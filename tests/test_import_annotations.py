@@ -58,8 +58,9 @@ def test_good_lines_go_in_and_bad_lines_are_named(runner, project, make_user, wr
         'labels.jsonl:4: no user named "nobody" (create it, or import with --create-users)',
         'labels.jsonl:5: no passage 99 in document "doc0000" of this project',
         'labels.jsonl:6: no passage 0 in document "missing" of this project',
-        "labels.jsonl:7: labels.stance: a value is required (allowed: favor, against, neutral, unrelated)",
-        "labels.jsonl:8: labels.stance: 'maybe' is not an allowed value (allowed: favor, against, neutral, unrelated)",
+        "labels.jsonl:7: Stance toward the target: choose a value (labels.stance; allowed: favor, against, neutral, unrelated)",
+        'labels.jsonl:8: Stance toward the target: "maybe" is not one of Favor, Against, Neutral, Unrelated'
+        " (labels.stance; allowed: favor, against, neutral, unrelated)",
         f"labels.jsonl:9: no passage {10**9} in this project",
         'labels.jsonl:10: give "passage_id", or "document_id" and "index" (an integer)',
         "2 label sets added, 0 changed, 0 unchanged, 8 rejected",

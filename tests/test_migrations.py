@@ -1,5 +1,6 @@
-"""The migrations build exactly the schema the models describe, on every database."""
+"""The migrations build exactly the schema the models describe, on every database, and bring earlier data up to date."""
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -34,3 +35,39 @@ def test_database_enforces_one_passage_per_index(app, make_project):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_first_line_titles_of_earlier_imports_are_derived_again_and_given_titles_kept(app, make_project):
+    from pathlib import Path
+
+    from flask_migrate import downgrade, upgrade
+
+    from annotator.documents.models import Document
+    from tests.conftest import FIXTURES
+
+    project = make_project("P")
+    web_page = (FIXTURES / "titles" / "web_dump_menus_first.txt").read_text(encoding="utf-8")
+    letter = (FIXTURES / "titles" / "letter_with_subject.txt").read_text(encoding="utf-8")
+    imported_before = {  # external id: (source, title as the old importer stored it, text, meta)
+        "fares": ("dumps/fares.txt", "Skip to content", web_page, {}),
+        "17": ("letters.CSV", "Northfield Road Residents' Association", letter, {"lang": "en"}),
+        "notes": ("notes.txt", "Fares, March", web_page, {}),  # not the first line: kept
+        "feed-1": ("feed.jsonl", "Skip to content", web_page, {}),  # may be the file's own title: kept
+        "page": ("page.txt", "Skip to content", web_page, {"format": "html"}),  # read as HTML: kept
+    }
+    for number, (external_id, (source, title, text, meta)) in enumerate(imported_before.items()):
+        db.session.add(Document(project_id=project.id, external_id=external_id, source=source, title=title,
+                                raw_text=text, sha256=f"{number:064d}", meta=meta))
+    db.session.commit()
+    migrations = str(Path(app.root_path) / "migrations")
+    downgrade(directory=migrations, revision="0007")
+    upgrade(directory=migrations)
+    db.session.expire_all()
+    titles = dict(db.session.execute(sa.select(Document.external_id, Document.title)).all())
+    assert titles == {
+        "fares": "Bus fares in Harbourton to rise by 8 percent in April",
+        "17": "Protected bike lane on Northfield Road",
+        "notes": "Fares, March",
+        "feed-1": "Skip to content",
+        "page": "Skip to content",
+    }

@@ -111,8 +111,7 @@ class _Importer:
             except orjson.JSONDecodeError as error:
                 rejections.append((number, f"not valid JSON: {error}"))
             except LabelError as error:
-                allowed = f" (allowed: {', '.join(error.allowed)})" if error.allowed else ""
-                rejections.append((number, f"labels.{error.field}: {error.message}{allowed}"))
+                rejections.append((number, _label_problem(error)))
             except LineRejected as error:
                 rejections.append((number, str(error)))
             else:
@@ -207,6 +206,12 @@ def _check_shape(record) -> None:
     if record.get("created_at") is not None and parse_client_time(record["created_at"]) is None:
         raise LineRejected('"created_at" must be an ISO 8601 time, e.g. 2026-11-24T10:31:02Z')
     record["annotator"] = record["annotator"].strip()
+
+
+def _label_problem(error: LabelError) -> str:
+    """The schema's complaint in the annotator's terms, then the key and values the file must use."""
+    allowed = f"; allowed: {', '.join(error.allowed)}" if error.allowed else ""
+    return f"{error.message} (labels.{error.field}{allowed})"
 
 
 def _reference(record: dict):

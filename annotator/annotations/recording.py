@@ -31,11 +31,11 @@ def parse_submission(body: dict) -> Submission:
     when recorded."""
     labels, note, unsure = body.get("labels"), body.get("note") or "", body.get("unsure", False)
     if not isinstance(labels, dict):
-        raise LabelError("labels", "must be an object of field names to values")
+        raise LabelError("labels", "Labels must be an object of field names to values")
     if not isinstance(note, str):
-        raise LabelError("note", "must be text")
+        raise LabelError("note", "Note must be text")
     if not isinstance(unsure, bool):
-        raise LabelError("unsure", "must be true or false", ["true", "false"])
+        raise LabelError("unsure", "Unsure must be true or false", ["true", "false"])
     return Submission(labels, note, unsure, parse_client_time(body.get("client_time")))
 
 

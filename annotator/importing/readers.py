@@ -25,7 +25,7 @@ class SourceDocument:
     external_id: str
     text: str
     line: int | None
-    title: str = ""
+    title: str = ""  # as the file gives it (a jsonl "title", an HTML page's title); "" when it gives none
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -81,7 +81,7 @@ def _read_text_file(path: Path, options: ReadOptions) -> Iterator[Item]:
     decoded = _whole_file(path, options)
     if not decoded.is_utf8:
         yield Notice(None, f"not UTF-8: decoded as {decoded.encoding}")
-    yield SourceDocument(path.stem, decoded.text, None, _first_line(decoded.text), _encoding_meta(decoded))
+    yield SourceDocument(path.stem, decoded.text, None, "", _encoding_meta(decoded))
 
 
 def _read_html_file(path: Path, options: ReadOptions) -> Iterator[Item]:
@@ -91,7 +91,7 @@ def _read_html_file(path: Path, options: ReadOptions) -> Iterator[Item]:
     text, title = main_text(decoded.text)
     if not text.strip():
         raise DecodingError("no main text found in the HTML page")
-    yield SourceDocument(path.stem, text, None, title or _first_line(text), {"format": "html", **_encoding_meta(decoded)})
+    yield SourceDocument(path.stem, text, None, title, {"format": "html", **_encoding_meta(decoded)})
 
 
 def _read_jsonl(path: Path, options: ReadOptions) -> Iterator[Item]:
@@ -119,7 +119,7 @@ def _jsonl_document(line: str, number: int, options: ReadOptions) -> Item:
     problem = _record_problem(record)
     if problem:
         return Rejection(number, problem)
-    return SourceDocument(str(record["id"]), record["text"], number, record.get("title") or _first_line(record["text"]), record.get("meta") or {})
+    return SourceDocument(str(record["id"]), record["text"], number, record.get("title") or "", record.get("meta") or {})
 
 
 def _record_problem(record: dict) -> str | None:
@@ -166,7 +166,7 @@ def _csv_document(row: dict, line: int, options: ReadOptions) -> Item:
     if len(text) > options.max_document_bytes // 4 and len(text.encode()) > options.max_document_bytes:
         return Rejection(line, f"document is over the limit of {_megabytes(options.max_document_bytes)}")
     meta = {key: value for key, value in row.items() if key not in (options.text_column, options.id_column)}
-    return SourceDocument(external_id.strip(), text, line, _first_line(text), meta)
+    return SourceDocument(external_id.strip(), text, line, "", meta)
 
 
 class _text_stream:
@@ -209,12 +209,6 @@ def _valid_utf8(head: bytes, rest: BinaryIO) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _first_line(text: str) -> str:
-    """The first non-blank line, whitespace collapsed, at most 200 characters (for titles)."""
-    head = text[:2000].lstrip()
-    return " ".join(head.splitlines()[0].split())[:200] if head else ""
 
 
 def _encoding_meta(decoded: Decoded) -> dict[str, str]:

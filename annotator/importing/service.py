@@ -80,6 +80,12 @@ class _Pending:
     digest: str
     size: int
     passages: list[SplitPassage] = field(default_factory=list)
+    derived_title: str = ""  # from the text, for a document the file gives no title
+
+    @property
+    def title(self) -> str:
+        """The title the file gave, else the one the text gives, else the document's id."""
+        return self.source.title or self.derived_title or self.source.external_id
 
 
 def import_paths(session: so.Session, project: Project, paths: Iterable[Path], settings: ImportSettings,
@@ -212,7 +218,7 @@ def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
     now = utcnow()
     inserted = connection.execute(_INSERT_DOCUMENTS, [
         {
-            "project_id": project_id, "external_id": p.source.external_id, "title": p.source.title,
+            "project_id": project_id, "external_id": p.source.external_id, "title": p.title,
             "source": p.label, "raw_text": p.source.text, "sha256": p.digest, "meta": p.source.meta,
             "imported_at": now,
         }

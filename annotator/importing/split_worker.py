@@ -2,6 +2,6 @@
 warms its lazy parts (the word-frequency list used at hyphen breaks), so that every worker
 forked from it starts ready."""
 
-from annotator.splitting import split_document
+from annotator.importing.splitting_pool import split_texts
 
-split_document("A word broken at a line end: bil-\nlions.")
+split_texts([("A word broken at a line end: bil-\nlions.", True)], 600)

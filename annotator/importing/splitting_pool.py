@@ -12,17 +12,20 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 
 from annotator.splitting import SplitPassage, split_document
+from annotator.splitting.titles import document_title
 
 
 @dataclass
 class SplitJob:
     max_chars: int
-    documents: list = field(default_factory=list)  # _Pending, filled with passages when split
+    documents: list = field(default_factory=list)  # _Pending, filled with passages (and a title) when split
     outcomes_before: list = field(default_factory=list)  # outcomes to report before this batch
 
 
-def split_texts(texts: list[str], max_chars: int) -> list[list[SplitPassage]]:
-    return [split_document(text, max_chars=max_chars) for text in texts]
+def split_texts(texts: list[tuple[str, bool]], max_chars: int) -> list[tuple[list[SplitPassage], str]]:
+    """Each (text, untitled) as its passages and, for an untitled text, the title its text gives."""
+    return [(split_document(text, max_chars=max_chars), document_title(text) if untitled else "")
+            for text, untitled in texts]
 
 
 def split_batches(jobs: Iterator[SplitJob], workers: int) -> Iterator[SplitJob]:
@@ -39,7 +42,7 @@ def split_batches(jobs: Iterator[SplitJob], workers: int) -> Iterator[SplitJob]:
         in_flight: deque = deque()
         for job in jobs:
             if started.done():
-                in_flight.append((job, pool.submit(split_texts, [d.source.text for d in job.documents], job.max_chars)))
+                in_flight.append((job, pool.submit(split_texts, _texts(job), job.max_chars)))
             else:
                 in_flight.append((_split_here(job), None))
             while in_flight and (in_flight[0][1] is None or len(in_flight) >= 2 * workers):
@@ -66,8 +69,12 @@ def _ready() -> bool:
     return True
 
 
+def _texts(job: SplitJob) -> list[tuple[str, bool]]:
+    return [(document.source.text, not document.source.title) for document in job.documents]
+
+
 def _split_here(job: SplitJob) -> SplitJob:
-    _fill(job, split_texts([d.source.text for d in job.documents], job.max_chars))
+    _fill(job, split_texts(_texts(job), job.max_chars))
     return job
 
 
@@ -77,6 +84,6 @@ def _finished(job: SplitJob, future) -> SplitJob:
     return job
 
 
-def _fill(job: SplitJob, results: list[list[SplitPassage]]) -> None:
-    for document, passages in zip(job.documents, results, strict=True):
-        document.passages = passages
+def _fill(job: SplitJob, results: list[tuple[list[SplitPassage], str]]) -> None:
+    for document, (passages, title) in zip(job.documents, results, strict=True):
+        document.passages, document.derived_title = passages, title

@@ -187,10 +187,12 @@ def _show_if_problems(field: dict, path: str, options_by_field: dict[str, set[st
 
 
 class LabelError(ValueError):
-    """A label set that does not fit the schema; names the field and what it allows."""
+    """A label set that does not fit the schema. The message speaks the annotator's terms: the
+    field by its label, what it allows by the options' labels. `field` and `allowed` keep the
+    field's name and values, for scripts (the API's 422 body, import-annotations)."""
 
     def __init__(self, field: str, message: str, allowed: list[str] | None = None):
-        super().__init__(f"{field}: {message}")
+        super().__init__(message)
         self.field, self.message, self.allowed = field, message, allowed or []
 
     def as_dict(self) -> dict:
@@ -215,22 +217,49 @@ def validate_labels(schema: dict, labels: object) -> dict[str, str]:
     """The label set, checked against the schema: every required asked field has one of its
     values, no field that was not asked has one, no unknown field. Raises LabelError."""
     if not isinstance(labels, dict):
-        raise LabelError("labels", "must be an object of field names to values")
-    known = {field["name"] for field in schema["fields"]}
+        raise LabelError("labels", "Labels must be an object of field names to values")
+    fields = {field["name"]: field for field in schema["fields"]}
     for name in labels:
-        if name not in known:
-            raise LabelError(name, "no such field in the schema", sorted(known))
+        if name not in fields:
+            raise _unknown_field(name, schema)
     asked = asked_fields(schema, labels)
     for field in asked:
-        allowed = [option["value"] for option in field["options"]]
         value = labels.get(field["name"])
         if value is None:
             if field.get("required", True):
-                raise LabelError(field["name"], "a value is required", allowed)
-        elif value not in allowed:
-            raise LabelError(field["name"], f"{value!r} is not an allowed value", allowed)
+                raise LabelError(field["name"], f"{field['label']}: choose a value", _values(field))
+        elif value not in _values(field):
+            raise _not_an_option(field, value)
     asked_names = {field["name"] for field in asked}
     for name, value in labels.items():
         if name not in asked_names and value is not None:
-            raise LabelError(name, "not asked for these labels (its condition does not hold)")
+            raise _not_asked(fields[name], fields, labels)
     return {name: value for name, value in labels.items() if value is not None}
+
+
+def _values(field: dict) -> list[str]:
+    return [option["value"] for option in field["options"]]
+
+
+def _unknown_field(name: str, schema: dict) -> LabelError:
+    labels = ", ".join(field["label"] for field in schema["fields"])
+    return LabelError(name, f"{_quoted(name)} is not a field of these labels (the fields are {labels})",
+                      sorted(field["name"] for field in schema["fields"]))
+
+
+def _not_an_option(field: dict, value: object) -> LabelError:
+    choices = ", ".join(option["label"] for option in field["options"])
+    return LabelError(field["name"], f"{field['label']}: {_quoted(value)} is not one of {choices}", _values(field))
+
+
+def _not_asked(field: dict, fields: dict[str, dict], labels: dict) -> LabelError:
+    """A value for a field whose condition does not hold: say which answer leaves it out."""
+    other = fields[field["show_if"]["field"]]
+    chosen = labels.get(other["name"])
+    option = next((option["label"] for option in other["options"] if option["value"] == chosen), None)
+    why = f"when {other['label']} is {option}" if option else f"until {other['label']} has a value"
+    return LabelError(field["name"], f"{field['label']}: leave it empty {why}")
+
+
+def _quoted(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else json.dumps(value)

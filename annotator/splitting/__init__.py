@@ -17,7 +17,7 @@ from annotator.splitting.lines import physical_lines
 from annotator.splitting.paragraphs import Unit, paragraph_units
 from annotator.splitting.sentences import pack_sentences
 
-SPLITTER_VERSION = "1.0"
+SPLITTER_VERSION = "1.1"
 DEFAULT_MAX_CHARS = 600
 DEFAULT_MIN_CHARS = 40
 
@@ -60,6 +60,11 @@ def clean_text(text: str) -> str:
         text = text.translate(_REMOVE_INVISIBLE)
     text = " ".join(text.split())
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def unit_text(raw: str, unit: Unit) -> str:
+    """A paragraph's text as its passages read it: lines joined, hyphen breaks rejoined, cleaned."""
+    return clean_text(_joined_text(raw, unit)[0])
 
 
 def _merge_boilerplate(units: list[Unit]) -> list[Unit]:

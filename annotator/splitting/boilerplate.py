@@ -1,8 +1,9 @@
-"""Recognising page furniture: menus, share bars, bylines with comment counts, footers.
+"""Recognising page furniture: menus, share bars, bylines, cookie notices, running headers, footers.
 
 Boilerplate stays in the document as passages (offsets intact, for audit) but is not offered
-for annotation. Line-level rules catch what sits on a line of its own; `menu_runs` catches
-runs of short list items that make up navigation.
+for annotation; document titles pass over it too. Line-level rules catch what sits on a line
+of its own; `annotator.splitting.paragraphs` catches runs of short list items and links that
+make up navigation.
 """
 
 import re
@@ -43,6 +44,13 @@ _NAVIGATION = (
     r"|(?:please\s+)?click\s+here.{0,60}|page\s+\d+(?:\s+of\s+\d+)?|\d+\s+of\s+\d+"
     r"|please\s+publish\s+modules\s+in\s+offcanvas\s+position"
     r"|(?:subscribe|sign\s+up|get|join)\b.{0,60}\b(?:newsletter|inbox|mailing\s+list)\b.{0,40}"
+    r"|(?:accept|allow|reject)(?:\s+all)?(?:\s+cookies)?|manage\s+(?:cookie\s+)?(?:settings|preferences|options)"
+    r"|cookie\s+(?:preferences|consent)"
+)
+# An image or attachment left behind by HTML extraction: "slide1.jpg", "IMG_2031.JPG".
+_FILE_NAME = (
+    r"[\w()~+-]+(?:\.[\w-]+)*\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?|heic|pdf|docx?|xlsx?|pptx?|odt|rtf|zip"
+    r"|mp[34]|mov|avi|wav)"
 )
 _BOILERPLATE_LINE = re.compile(
     rf"""^(?:
@@ -54,6 +62,7 @@ _BOILERPLATE_LINE = re.compile(
       | {_SOCIAL}
       | [-–—]?\s*\d{{1,4}}\s*[-–—]?
       | (?:{_NAVIGATION})
+      | {_FILE_NAME}
     )[\s.:!»›>→|…-]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -61,6 +70,31 @@ _BOILERPLATE_LINE = re.compile(
 # line's ends only, as one more alternative of the pattern above costs every line.
 _BYLINE = re.compile(r"(?:posted|published|written|updated)\s+(?:by|on|in)\b", re.IGNORECASE)
 _ENDS_WITH_COMMENT_COUNT = re.compile(rf"[|·•,]\s*{_COMMENTS}[\s.]*$", re.IGNORECASE)
+# "By Jane Smith", "BY JANE SMITH and Tom Lee, Transport Editor", "By Jane Smith | 3 March 2026":
+# capitalised names after "By", then at most a role or a date. Case matters: "By 2030, ..." and
+# "By the end of the year" open sentences.
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+_BY_NAME = re.compile(rf"^(?:By|BY):?\s+{_NAME}(?:\s*(?:,|and|&)\s+{_NAME}){{0,2}}(?:\s*[|·•–—]\s*.{{1,60}})?$")
+# Cookie notices run longer than other furniture, but always open the same way.
+_COOKIE_NOTICE = re.compile(
+    r"(?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies\b|by\s+(?:continuing|using|clicking)\b.{0,80}\bcookies\b",
+    re.IGNORECASE,
+)
+MAX_COOKIE_NOTICE = 400
+# Menus and breadcrumbs on one line ("Home / News / Opinion", "Home > News"), and running
+# headers of printed pages ("Harbour News · Issue 14 · Page 3", "NEWSLETTER | Spring 2026").
+_MENU_SEPARATOR = re.compile(r"\s+[/|·•]\s+|\s*[>»›→]\s*")
+_MENU_ENTRY = re.compile(r"[^\W\d_][\w'’&+-]*(?:\s[\w'’&+-]+){0,2}")
+_BREADCRUMB_STARTS = ("home", "start", "front page", "you are here: home", "you are here")
+MIN_MENU_LINE_ENTRIES = 3
+_HEADER_SEPARATOR = re.compile(r"\s+[|·•–—]\s+")
+_ISSUE = re.compile(
+    rf"(?:page|p\.)\s*\d+(?:\s+of\s+\d+)?|(?:issue|no\.|number|vol\.?|volume|edition)\s*\d+"
+    rf"|(?:spring|summer|autumn|fall|winter)\s+\d{{4}}|{_MONTH}\s+\d{{4}}",
+    re.IGNORECASE,
+)
+MAX_HEADER_PARTS = 4
+_SEPARATOR = re.compile(r"[/|·•>»›→–—]")  # most lines have none: they skip both checks
 MAX_BOILERPLATE_LINE = 160
 # Menus, dates, share bars and navigation phrases are short; longer lines skip that pattern.
 MAX_FURNITURE_LINE = 90
@@ -82,13 +116,34 @@ def is_boilerplate_line(text: str) -> bool:
     """A line that is page furniture wherever it appears (share bar, footer, date line...)."""
     length = len(text)
     if length > MAX_BOILERPLATE_LINE:
-        return False
+        return length <= MAX_COOKIE_NOTICE and _COOKIE_NOTICE.match(text) is not None
     lowered = text.lower()
     if "rights reserved" in lowered or lowered.startswith(_FOOTER_STARTS) and (" " not in text or not lowered.startswith(("http", "www"))):
         return True
-    if _BYLINE.match(text) or _ENDS_WITH_COMMENT_COUNT.search(text, max(0, length - 40)):
+    if _BYLINE.match(text) or _BY_NAME.match(text) or _ENDS_WITH_COMMENT_COUNT.search(text, max(0, length - 40)):
         return True
-    return length <= MAX_FURNITURE_LINE and _BOILERPLATE_LINE.match(text) is not None
+    if _COOKIE_NOTICE.match(text):
+        return True
+    if length > MAX_FURNITURE_LINE:
+        return False
+    if _BOILERPLATE_LINE.match(text) is not None:
+        return True
+    return _SEPARATOR.search(text) is not None and (_is_menu_line(text) or _is_running_header(text))
+
+
+def _is_menu_line(text: str) -> bool:
+    """Three or more menu entries of one to three words, or a breadcrumb trail from "Home"."""
+    first, *rest = _MENU_SEPARATOR.split(text)
+    if first.lower() in _BREADCRUMB_STARTS:
+        return bool(rest) and all(_MENU_ENTRY.fullmatch(entry) for entry in rest)
+    entries = [first, *rest]
+    return len(entries) >= MIN_MENU_LINE_ENTRIES and all(_MENU_ENTRY.fullmatch(entry) for entry in entries)
+
+
+def _is_running_header(text: str) -> bool:
+    """A publication's name with its issue, season or page number, as printed atop each page."""
+    parts = _HEADER_SEPARATOR.split(text)
+    return 1 < len(parts) <= MAX_HEADER_PARTS and any(_ISSUE.fullmatch(part) for part in parts)
 
 
 def bullet_marker_length(text: str) -> int:

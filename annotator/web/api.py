@@ -68,7 +68,7 @@ def skip(passage_id: int):
     passage, project = passage_or_abort(passage_id, ANNOTATE)
     reason = _json_body().get("reason") or ""
     if not isinstance(reason, str):
-        return jsonify(field="reason", error="must be text", allowed=[]), 422
+        return jsonify(field="reason", error="Reason must be text", allowed=[]), 422
     try:
         skip_passage(db.session, project, passage, current_user, reason, utcnow())
     except NotAssigned as error:

@@ -141,7 +141,7 @@ def test_the_audit_trail_lists_every_change_in_order_under_its_rules(runner, dec
     decision = events[-1]
     assert (decision["actor"], decision["annotator"], decision["after"]["note"]) == ("rev", None, "per the report")
     assert all(event["guidelines_sha256"] == header["guidelines"][0]["sha256"] for event in events)
-    assert {event["splitter_version"] for event in events} == {"1.0"}
+    assert {event["splitter_version"] for event in events} == {"1.1"}
     assert [e["server_time"] for e in events] == sorted(e["server_time"] for e in events)
 
 

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from annotator.db import db
@@ -9,6 +10,7 @@ from annotator.documents.models import Document, Passage
 from tests.conftest import FIXTURES
 
 SPLITTING = FIXTURES / "splitting"
+TITLES = FIXTURES / "titles"
 
 
 def documents():
@@ -31,7 +33,7 @@ def test_text_files_are_imported_with_passages_and_offsets(runner, make_project)
     assert passages[0].text.startswith("Attitudes are shifting")
     assert document.raw_text[passages[0].start:passages[0].start + 9] == "Attitudes"
     assert [(p.excluded_reason, p.duplicate_of_id) for p in passages[-1:]] == [("duplicate", passages[2].id)]
-    assert {p.splitter_version for p in passages} == {"1.0"}
+    assert {p.splitter_version for p in passages} == {"1.1"}
 
 
 def test_reimporting_identical_documents_is_a_reported_no_op(runner, make_project):
@@ -107,6 +109,27 @@ def test_jsonl_bad_lines_are_named_and_good_lines_kept(runner, make_project, wri
     ]
     assert [tuple(row) for row in documents()] == [("7", "Integer ids become text ids."), ("a", "Fares")]
     assert db.session.scalar(sa.select(Document.meta).where(Document.external_id == "a")) == {"source": "x"}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_documents_without_a_title_are_named_by_their_first_real_line(runner, make_project, write_file, workers):
+    make_project("Claims")
+    web_page = write_file("fares.txt", (TITLES / "web_dump_menus_first.txt").read_text(encoding="utf-8"))
+    letters = write_file("letters.jsonl", "".join(json.dumps(record) + "\n" for record in [
+        {"id": "letter", "text": (TITLES / "letter_with_subject.txt").read_text(encoding="utf-8")},
+        {"id": "given", "text": "# Bridge vote\n\nThe council approved the bridge.", "title": "Council minutes, March"},
+        {"id": "invisible", "text": "\u200b\u200b"},
+    ]))
+    bodies = write_file("bodies.csv", 'id,text\nslides,"  • slide1.jpg\n  • slide2.jpg\n  • slide3.jpg\nShare Tweet Email\n"\n')
+    result = runner.invoke(args=["import-docs", "Claims", str(web_page), str(letters), str(bodies), "--workers", str(workers)])
+    assert result.exit_code == 0, result.stderr
+    assert [tuple(row) for row in documents()] == [
+        ("fares", "Bus fares in Harbourton to rise by 8 percent in April"),
+        ("given", "Council minutes, March"),  # the file's own title is kept
+        ("invisible", "invisible"),  # no text to take a title from: the id
+        ("letter", "Protected bike lane on Northfield Road"),
+        ("slides", "• slide1.jpg"),  # nothing but furniture: the first line
+    ]
 
 
 def test_documents_over_the_size_limit_are_rejected_whole(runner, make_project, write_file):

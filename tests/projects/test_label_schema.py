@@ -96,21 +96,41 @@ def test_a_claim_needs_all_three_fields_and_no_claim_needs_only_the_claim_type()
     assert [f["name"] for f in asked_fields(schema, claim)] == ["claim_type", "stance", "verifiability"]
 
 
+CLAIM_TYPES = ["no_claim", "opinion", "quantity", "event", "causal", "rule", "prediction", "personal_experience", "other_claim"]
+
+
 @pytest.mark.parametrize("labels, field, message, allowed", [
-    ({"claim_type": "rumour"}, "claim_type", "'rumour' is not an allowed value", ["no_claim", "opinion", "quantity", "event", "causal", "rule", "prediction", "personal_experience", "other_claim"]),
-    ({"claim_type": "opinion", "verifiability": "verifiable"}, "stance", "a value is required", ["favor", "against", "neutral", "unrelated"]),
-    ({"claim_type": "no_claim", "stance": "favor"}, "stance", "not asked for these labels (its condition does not hold)", []),
-    ({"claim_type": "opinion", "stance": "favor", "verifiability": "verifiable", "mood": "happy"}, "mood", "no such field in the schema", ["claim_type", "stance", "verifiability"]),
-    ({}, "claim_type", "a value is required", None),
-    ("opinion", "labels", "must be an object of field names to values", []),
+    ({"claim_type": "rumour"}, "claim_type",
+     'Claim type: "rumour" is not one of No claim, Opinion, Quantity (a number or statistic), Event (something '
+     "happened / is the case), Causal (cause or correlation), Rule (law, rule, policy), Prediction, Personal "
+     "experience, Other claim", CLAIM_TYPES),
+    ({"claim_type": "opinion", "verifiability": "verifiable"}, "stance", "Stance toward the target: choose a value",
+     ["favor", "against", "neutral", "unrelated"]),
+    ({"claim_type": "no_claim", "stance": "favor"}, "stance",
+     "Stance toward the target: leave it empty when Claim type is No claim", []),
+    ({"stance": "favor"}, "claim_type", "Claim type: choose a value", CLAIM_TYPES),
+    ({"claim_type": "opinion", "stance": "favor", "verifiability": "verifiable", "mood": "happy"}, "mood",
+     '"mood" is not a field of these labels (the fields are Claim type, Stance toward the target, Verifiability)',
+     ["claim_type", "stance", "verifiability"]),
+    ("opinion", "labels", "Labels must be an object of field names to values", []),
 ])
-def test_label_errors_name_the_field_and_the_allowed_values(labels, field, message, allowed):
+def test_label_errors_name_the_field_by_its_label_and_keep_its_name_and_values_for_scripts(labels, field, message, allowed):
     with pytest.raises(LabelError) as raised:
         validate_labels(default_schema(), labels)
-    error = raised.value.as_dict()
-    assert (error["field"], error["error"]) == (field, message)
-    if allowed is not None:
-        assert error["allowed"] == allowed
+    assert str(raised.value) == message
+    assert raised.value.as_dict() == {"field": field, "error": message, "allowed": allowed}
+
+
+def test_a_projects_own_field_is_named_by_its_own_label():
+    schema = {"fields": [{"name": "sarcasm", "label": "Sarcastic?", "level": "nominal", "required": True,
+                          "options": [{"value": "yes", "label": "Sarcastic", "key": "y"},
+                                      {"value": "no", "label": "Not sarcastic", "key": "n"}]}]}
+    with pytest.raises(LabelError) as missing:
+        validate_labels(schema, {})
+    with pytest.raises(LabelError) as wrong:
+        validate_labels(schema, {"sarcasm": "maybe"})
+    assert (str(missing.value), str(wrong.value)) == (
+        "Sarcastic?: choose a value", 'Sarcastic?: "maybe" is not one of Sarcastic, Not sarcastic')
 
 
 def test_an_optional_field_may_be_left_out():

@@ -52,7 +52,21 @@ def test_an_incomplete_decision_is_refused_with_the_choices_kept(reviewer, label
     response = reviewer.post(f"/projects/{labelled.id}/review/{first}", data={
         "csrf_token": csrf_token_in(page), "label-claim_type": "opinion", "note": "half done"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and "stance: a value is required" in html and "half done</textarea>" in html
+    assert response.status_code == 422 and "half done</textarea>" in html
+    assert "Not saved: Stance toward the target: choose a value. Your choices are still here." in html
+    assert db.session.scalar(sa.select(sa.func.count(Adjudication.id))) == 0
+
+
+def test_a_decision_with_a_value_the_form_does_not_offer_is_refused_naming_the_choices(reviewer, labelled):
+    first = labelled.passages[0].id
+    page = reviewer.get(f"/projects/{labelled.id}/review/{first}").get_data(as_text=True)
+    response = reviewer.post(f"/projects/{labelled.id}/review/{first}", data={
+        "csrf_token": csrf_token_in(page), "label-claim_type": "opinion", "label-stance": "maybe",
+        "label-verifiability": "verifiable"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert ("Not saved: Stance toward the target: &#34;maybe&#34; is not one of Favor, Against, Neutral, Unrelated."
+            in html)
     assert db.session.scalar(sa.select(sa.func.count(Adjudication.id))) == 0
 
 

@@ -179,6 +179,31 @@ def test_bare_page_numbers_are_boilerplate():
     ]
 
 
+def test_breadcrumbs_file_names_bylines_cookie_notices_and_running_headers_are_boilerplate():
+    furniture = [
+        "Home > News > Transport",
+        "News | Sport | Weather | Opinion",
+        "slide1.jpg",
+        "We use cookies to give you the best experience on our website. By continuing to browse, "
+        "you agree to our use of cookies and to our privacy policy.",
+        "Accept all cookies",
+        "By Jane Smith, Transport Correspondent",
+        "BY TOM LEE | 01/12/15 10:09 AM",
+        "Harbour News · Issue 14 · Page 3",
+        "HARBOURTON TRANSPORT FORUM NEWSLETTER | Spring 2026",
+    ]
+    article = [
+        "Ferry fares rose by 12 percent in March, the third rise in two years.",
+        "By 2030 the harbour will carry twice as many ferries as it does today.",
+        "By the end of the year, the operator said, fares would be frozen.",
+        "Mill Street | 23 | 4",
+    ]
+    passages = split_document("\n\n".join(furniture + article) + "\n")
+    assert [(p.text, p.excluded_reason) for p in passages] == (
+        [(text, "boilerplate") for text in furniture] + [(text, None) for text in article]
+    )
+
+
 def test_long_paragraphs_are_cut_at_sentence_boundaries_under_the_limit():
     sentences = [f"Sentence number {n} reports that {n * 7} ferries were late in the week of the storm." for n in range(1, 13)]
     raw = " ".join(sentences) + " Yes."

@@ -77,10 +77,21 @@ def test_a_refused_submit_keeps_the_choices_and_names_the_missing_field(client, 
     response = submit(client, project, first, {"label-claim_type": "opinion", "note": "my careful note"}, HTMX)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Not saved: stance: a value is required" in html
+    assert "Not saved: Stance toward the target: choose a value. Your choices are still here." in html
     assert re.search(r'value="opinion"\s+data-key="1" checked', html)
     assert "my careful note</textarea>" in html
     assert current_passage_id(html) == first
+    assert db.session.scalar(sa.select(sa.func.count(Annotation.id))) == 0
+
+
+def test_without_javascript_a_stance_left_on_no_claim_is_refused_in_the_forms_words(client, login, project):
+    login("ada")
+    first = current_passage_id(client.get(f"/projects/{project.id}/annotate").get_data(as_text=True))
+    response = submit(client, project, first, {"label-claim_type": "no_claim", "label-stance": "favor"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.findall(r'<p class="error" role="alert">(.*?)</p>', html) == [
+        "Not saved: Stance toward the target: leave it empty when Claim type is No claim. Your choices are still here."]
     assert db.session.scalar(sa.select(sa.func.count(Annotation.id))) == 0
 
 

@@ -50,13 +50,29 @@ def test_invalid_labels_answer_422_naming_the_field_and_allowed_values(runner, m
     url = f"/api/passages/{passage_id}/annotations"
     wrong_value = ada("POST", url, json={"labels": {**CLAIM, "stance": "maybe"}})
     assert wrong_value.status_code == 422
-    assert wrong_value.get_json() == {"field": "stance", "error": "'maybe' is not an allowed value",
-                                      "allowed": ["favor", "against", "neutral", "unrelated"]}
+    assert wrong_value.get_json() == {
+        "field": "stance", "error": 'Stance toward the target: "maybe" is not one of Favor, Against, Neutral, Unrelated',
+        "allowed": ["favor", "against", "neutral", "unrelated"]}
     missing = ada("POST", url, json={"labels": {"claim_type": "opinion"}}).get_json()
-    assert missing["field"] == "stance" and "required" in missing["error"]
+    assert (missing["field"], missing["error"]) == ("stance", "Stance toward the target: choose a value")
     assert ada("POST", url, json={"labels": CLAIM, "unsure": "yes"}).get_json()["field"] == "unsure"
     assert ada("POST", url, data="not json", content_type="application/json").status_code == 422
     assert db.session.scalar(sa.select(sa.func.count(Annotation.id))) == 0
+
+
+def test_a_422_speaks_the_schemas_labels_and_keeps_the_field_name_for_scripts(runner, make_project, make_documents,
+                                                                             api_client):
+    ada = api_client("ada")
+    project, _ = setup_project(runner, make_project, make_documents)
+    passage_id = ada("GET", f"/api/projects/{project.id}/next").get_json()["passage_id"]
+    url = f"/api/passages/{passage_id}/annotations"
+    not_asked = ada("POST", url, json={"labels": {"claim_type": "no_claim", "stance": "favor"}})
+    assert not_asked.status_code == 422
+    assert not_asked.get_json() == {
+        "field": "stance", "error": "Stance toward the target: leave it empty when Claim type is No claim", "allowed": []}
+    unknown = ada("POST", url, json={"labels": {**CLAIM, "mood": "happy"}}).get_json()
+    assert unknown == {"field": "mood", "allowed": ["claim_type", "stance", "verifiability"], "error":
+                       '"mood" is not a field of these labels (the fields are Claim type, Stance toward the target, Verifiability)'}
 
 
 def test_a_passage_not_handed_to_the_caller_answers_409(runner, make_project, make_documents, api_client):

@@ -16,7 +16,7 @@ from annotator.documents.models import Document
 from annotator.projects.label_schema import SchemaError, default_schema, load_schema
 from annotator.projects.models import Project, ProjectGuidelines
 from annotator.projects.services import current_schema
-from tests.conftest import csrf_token_in, paragraph_text
+from tests.conftest import FIXTURES, csrf_token_in, paragraph_text
 
 CLAIM = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}
 STANCE_ONLY = {"fields": [{"name": "stance", "label": "Stance", "level": "nominal", "required": True,
@@ -259,6 +259,16 @@ def test_the_document_list_pages_by_keyset(as_admin, make_project, make_document
     second = as_admin.get(next_link).get_data(as_text=True)
     assert re.findall(r"<td>(doc\d+)</td>", second) == [f"doc{number:04d}" for number in range(50, 60)]
     assert "Next page" not in second and "First page" in second
+
+
+def test_the_document_list_names_an_uploaded_web_page_by_its_headline_not_its_menu(as_admin, make_project):
+    project = make_project("Bike lanes")
+    upload = f"/admin/projects/{project.id}/documents"
+    web_page = (FIXTURES / "titles" / "web_dump_menus_first.txt").read_text(encoding="utf-8")
+    submit(as_admin, upload, upload, files=[a_file(web_page, "fares.txt")])
+    page = re.sub(r"\s+", " ", as_admin.get(f"/projects/{project.id}").get_data(as_text=True))
+    assert "<td>fares</td> <td>Bus fares in Harbourton to rise by 8 percent in April</td>" in page
+    assert "Skip to content" not in page
 
 
 def test_names_and_titles_are_escaped(as_admin, make_project):
