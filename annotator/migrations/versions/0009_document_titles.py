@@ -7,7 +7,7 @@ title from those) and its title is exactly what the old rule gave. JSON Lines an
 keep their titles: theirs may be the file's own ("title", <title>), and one that happens to equal
 the first line cannot be told from a derived one.
 
-Revision ID: 0009_document_titles
+Revision ID: 0009
 Revises: 0007
 Create Date: 2026-12-01 16:40:00
 
@@ -20,7 +20,7 @@ from alembic import op
 from annotator.splitting import titles
 
 # revision identifiers, used by Alembic.
-revision = '0009_document_titles'
+revision = '0009'
 down_revision = '0007'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """decision equal to: which annotators' whole answer a reviewer's decision equals
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-01 18:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
