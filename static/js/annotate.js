@@ -250,13 +250,25 @@
     if (open) form.querySelector("input[name=reason]").focus();
   }
 
+  // Where a key lands: focus left behind in a dialog that has just closed (its Close button)
+  // belongs to the screen again.
+  function keyTarget(event) {
+    const target = event.target.closest ? event.target : document.body;
+    if (target.closest("dialog:not([open])")) {
+      target.blur();
+      return document.body;
+    }
+    return target;
+  }
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
-    if (event.target.closest && event.target.closest(TEXT_INPUT)) {
+    const target = keyTarget(event);
+    if (target.closest(TEXT_INPUT)) {
       if (event.key === "Escape") {
-        event.target.blur();
-        if (event.target.closest("#skip-form")) toggleSkip(false);
-      } else if (event.key === "Enter" && event.target.closest("#skip-form")) {
+        target.blur();
+        if (target.closest("#skip-form")) toggleSkip(false);
+      } else if (event.key === "Enter" && target.closest("#skip-form")) {
         event.preventDefault();
         send(skipForm());
       }
@@ -265,7 +277,7 @@
     if (document.querySelector("dialog[open]")) return;  // Esc closes it
     if (event.key === "Enter") {
       const form = labelForm();
-      if (form && event.target.tagName !== "BUTTON" && event.target.tagName !== "A") {
+      if (form && target.tagName !== "BUTTON" && target.tagName !== "A") {
         event.preventDefault();
         send(form);
       }

@@ -34,6 +34,7 @@ def shown_passage(page) -> int:
 
 
 def press(page, *keys):
+    page.wait_for_function("() => document.readyState !== 'loading'")  # the keyboard script runs once parsed
     for key in keys:
         page.keyboard.press(key)
 
