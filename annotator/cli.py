@@ -1,6 +1,7 @@
 """The `annotator` command line. Each command is one transaction: services flush, the command
 commits (the import commits in batches so that a long import does not hold one lock)."""
 
+import errno
 import gzip
 import os
 import sys
@@ -371,15 +372,35 @@ def _output_stream(output: Path | None):
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1))
 @with_appcontext
 def serve(host, port, threads) -> None:
-    """Serve the application with a multi-threaded WSGI server (waitress)."""
-    from waitress import serve as waitress_serve
+    """Serve the application with a multi-threaded WSGI server (waitress); Ctrl+C stops it."""
+    import logging
 
-    click.echo(f"serving on http://{host}:{port} ({threads} threads)")
-    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator")
+    from waitress import create_server
+
+    logging.basicConfig()  # waitress's warnings (a full task queue) reach the terminal, as waitress.serve does
+    try:  # bound before anything is printed: a taken port is one line, not "serving on" and a traceback
+        server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator")
+    except OSError as error:
+        raise click.ClickException(_cannot_listen(host, port, error)) from None
+    click.echo(f"serving on http://{host}:{port} ({threads} threads); Ctrl+C stops it")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> str:
+    other = port + 1 if port < 65535 else 5001
+    choose = f"choose another with `make run PORT={other}` or `annotator serve --port {other}`"
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is taken (another annotator or program is serving there): {choose}"
+    if error.errno == errno.EACCES:
+        return f"port {port} on {host} needs administrator rights (ports below 1024 do): {choose}"
+    return f"cannot serve on {host} port {port}: {error.strerror or error}"
 
 
 @click.command("setup-demo")
