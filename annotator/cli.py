@@ -286,11 +286,13 @@ def add_member_command(project_name, username, role) -> None:
 @click.option("--names", is_flag=True, help="training: annotators' usernames instead of pseudonyms.")
 @click.option("--min-agreement", type=click.FloatRange(0, 1), help="training: only passages whose lowest field agreement reaches this.")
 @click.option("--adjudicated-only", is_flag=True, help="training: only passages a reviewer decided.")
+@click.option("--all-passages", is_flag=True, help="training: also the annotatable passages nobody labelled (every label null).")
 @click.option("--fields", help="training: only these fields, comma-separated.")
 @click.option("--split", "split_text", help="training: train/dev/test shares by document, e.g. 80/10/10.")
 @click.option("--seed", default=0, show_default=True, type=int, help="training: the seed of the split.")
 @with_appcontext
-def export(project_name, kind, output, as_csv, context, names, min_agreement, adjudicated_only, fields, split_text, seed) -> None:
+def export(project_name, kind, output, as_csv, context, names, min_agreement, adjudicated_only, all_passages, fields,
+           split_text, seed) -> None:
     """Export a project: passages, annotations, training, audit or backup (JSON Lines)."""
     from annotator.exporting.kinds import ExportRequest, export_lines
     from annotator.exporting.splits import parse_split
@@ -301,7 +303,8 @@ def export(project_name, kind, output, as_csv, context, names, min_agreement, ad
         try:
             options = TrainingOptions(context=context, names=names, min_agreement=min_agreement,
                                       adjudicated_only=adjudicated_only, fields=_field_names(fields),
-                                      split=parse_split(split_text) if split_text else None, seed=seed)
+                                      split=parse_split(split_text) if split_text else None, seed=seed,
+                                      all_passages=all_passages)
             lines = export_lines(db.session, project, ExportRequest(kind, as_csv, options))
         except ValueError as error:
             raise click.ClickException(str(error)) from None

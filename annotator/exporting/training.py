@@ -1,4 +1,5 @@
-"""The `training` export: one line per annotatable passage, in reading order, with the final
+"""The `training` export: one line per labelled passage (an annotator's label set or a reviewer's
+decision; with `all_passages`, every annotatable passage), in reading order, with the final
 label of every field and where it came from (adjudicated, unanimous, majority, estimated with
 its probability, single), the passage's agreement, and every annotator's labels.
 
@@ -42,6 +43,7 @@ class TrainingOptions:
     fields: tuple[str, ...] | None = None  # only these schema fields (all when None)
     split: tuple[int, int, int] | None = None  # train/dev/test shares, by document
     seed: int = 0
+    all_passages: bool = False  # the annotatable passages nobody labelled too (every label null, no gold)
 
 
 @dataclass
@@ -81,7 +83,8 @@ def _training_records(session: so.Session, project: Project, options: TrainingOp
     fields = [field for field in all_fields if options.fields is None or field.name in options.fields]
     parameters = gold_parameters(session, project)
     names = usernames(session) if options.names else anonymous_names(_annotators(session, project))
-    passages = (passage for passage in _with_context(_passages(session, project, all_fields)) if passage.annotatable)
+    passages = (passage for passage in _with_context(_passages(session, project, all_fields))
+                if passage.annotatable and (options.all_passages or _labelled(passage)))
     for chunk in _chunks(passages):
         yield from _records(chunk, fields, all_fields, parameters, names, options)
 
@@ -115,6 +118,11 @@ def _passages(session, project: Project, fields: list[MeasuredField]) -> Iterato
             passage.label_sets.append((row[7], codes_of(row[9]), bool(row[8])))
     if passage is not None:
         yield passage
+
+
+def _labelled(passage: _Passage) -> bool:
+    """An annotator labelled it, or a reviewer decided it."""
+    return bool(passage.label_sets) or passage.adjudicated is not None
 
 
 def _with_context(passages: Iterator[_Passage]) -> Iterator[_Passage]:

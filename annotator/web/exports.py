@@ -58,6 +58,7 @@ def _training_options() -> TrainingOptions:
     fields = tuple(arguments.getlist("field")) or None
     return TrainingOptions(
         context=arguments.get("context") == "1", names=arguments.get("names") == "1", min_agreement=minimum,
-        adjudicated_only=arguments.get("adjudicated_only") == "1", fields=fields,
+        adjudicated_only=arguments.get("adjudicated_only") == "1", all_passages=arguments.get("all_passages") == "1",
+        fields=fields,
         split=parse_split(arguments["split"]) if arguments.get("split") else None, seed=arguments.get("seed", 0, type=int),
     )

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import sqlalchemy as sa
 
 from annotator.db import db
 from annotator.review.adjudicating import adjudicate
 from annotator.review.snapshot import agreement_figures
+from annotator.users.models import User
+from tests.conftest import paragraph_text
 from tests.review.conftest import LABELS
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "export-schemas"
@@ -65,6 +68,34 @@ def test_training_has_one_line_per_annotatable_passage_with_gold_and_its_source(
     assert no_claim["labels"] == {"claim_type": "no_claim", "stance": None, "verifiability": None}
     assert [a["annotator"] for a in first["annotations"]] == ["annotator-1", "annotator-2", "annotator-3"]
     assert "ada" not in json.dumps(lines)
+
+
+def import_unlabelled(runner, write_file, documents=2, paragraphs=3) -> list:
+    """More documents in the labelled project, which nobody labels; returns their passages."""
+    from annotator.documents.models import Passage
+
+    paths = [str(write_file(f"later-{document}.txt", "\n\n".join(paragraph_text(50 + document, p) for p in range(paragraphs))))
+             for document in range(documents)]
+    assert runner.invoke(args=["import-docs", "Bike lanes", *paths]).exit_code == 0
+    return list(db.session.scalars(sa.select(Passage).where(Passage.label_count == 0).order_by(Passage.id)))
+
+
+def test_training_holds_labelled_passages_unless_every_passage_is_asked_for(runner, decided, write_file):
+    from annotator.documents.models import Passage
+
+    unlabelled = import_unlabelled(runner, write_file)
+    assert len(unlabelled) == 6
+    labelled = [passage.id for passage in decided.passages]
+    assert [line["passage_id"] for line in export(runner, "--kind", "training")] == labelled
+    everything = export(runner, "--kind", "training", "--all-passages")
+    assert [line["passage_id"] for line in everything] == labelled + [passage.id for passage in unlabelled]
+    assert all(line["annotators"] == 0 and set(line["labels"].values()) == {None} for line in everything[6:])
+    decided_alone = unlabelled[0]  # a reviewer's decision without label sets still counts as labelled
+    adjudicate(db.session, decided, decided_alone.id, db.session.scalar(sa.select(User).where(User.username == "rev")),
+               {"claim_type": "no_claim"}, "")
+    db.session.commit()
+    assert [line["passage_id"] for line in export(runner, "--kind", "training")] == labelled + [decided_alone.id]
+    assert db.session.get(Passage, decided_alone.id).annotatable
 
 
 def test_the_exports_gold_is_the_dashboards(runner, decided):
