@@ -296,7 +296,7 @@ def export(project_name, kind, output, as_csv, context, names, min_agreement, ad
     """Export a project: passages, annotations, training, audit or backup (JSON Lines)."""
     from annotator.exporting.kinds import ExportRequest, export_lines
     from annotator.exporting.splits import parse_split
-    from annotator.exporting.training import TrainingOptions
+    from annotator.exporting.training_options import TrainingOptions
 
     with _failures_as_errors():
         project = find_project(db.session, project_name)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from annotator.db import db
 from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, export_lines, file_name
 from annotator.exporting.splits import parse_split
-from annotator.exporting.training import TrainingOptions
+from annotator.exporting.training_options import TrainingOptions
 from annotator.projects.access import REVIEW
 from annotator.projects.schemas import current_schema
 from annotator.security import project_or_abort

@@ -13,7 +13,7 @@ from annotator.db import db
 from annotator.review.adjudicating import adjudicate
 from annotator.review.snapshot import agreement_figures
 from annotator.users.models import User
-from tests.conftest import paragraph_text
+from tests.exporting.conftest import import_unlabelled
 from tests.review.conftest import LABELS
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "export-schemas"
@@ -24,16 +24,6 @@ def export(runner, *options) -> list[dict]:
     result = runner.invoke(args=["export", "Bike lanes", *options])
     assert result.exit_code == 0, (result.stderr, result.exception)
     return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-@pytest.fixture
-def decided(labelled, make_user):
-    """The labelled project with passage 2 decided by a reviewer."""
-    reviewer = make_user("rev", "reviewer")
-    adjudicate(db.session, labelled, labelled.passages[2].id, reviewer,
-               {"claim_type": "quantity", "stance": "against", "verifiability": "partly_verifiable"}, "per the report")
-    db.session.commit()
-    return labelled
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -68,16 +58,6 @@ def test_training_has_one_line_per_annotatable_passage_with_gold_and_its_source(
     assert no_claim["labels"] == {"claim_type": "no_claim", "stance": None, "verifiability": None}
     assert [a["annotator"] for a in first["annotations"]] == ["annotator-1", "annotator-2", "annotator-3"]
     assert "ada" not in json.dumps(lines)
-
-
-def import_unlabelled(runner, write_file, documents=2, paragraphs=3) -> list:
-    """More documents in the labelled project, which nobody labels; returns their passages."""
-    from annotator.documents.models import Passage
-
-    paths = [str(write_file(f"later-{document}.txt", "\n\n".join(paragraph_text(50 + document, p) for p in range(paragraphs))))
-             for document in range(documents)]
-    assert runner.invoke(args=["import-docs", "Bike lanes", *paths]).exit_code == 0
-    return list(db.session.scalars(sa.select(Passage).where(Passage.label_count == 0).order_by(Passage.id)))
 
 
 def test_training_holds_labelled_passages_unless_every_passage_is_asked_for(runner, decided, write_file):
