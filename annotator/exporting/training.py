@@ -27,7 +27,7 @@ from annotator.documents.models import Document, Passage
 from annotator.exporting.common import anonymous_names, read_consistently, usernames
 from annotator.exporting.splits import split_of
 from annotator.exporting.training_options import TrainingOptions, check_fields, exported_fields, schema_fields
-from annotator.exporting.training_selection import lowest_agreement
+from annotator.exporting.training_selection import lowest_agreement, training_lines_by_document
 from annotator.projects.models import Project
 from annotator.projects.schemas import current_schema
 from annotator.review.models import Adjudication
@@ -53,9 +53,13 @@ class _Passage:
 
 def training_records(session: so.Session, project: Project, options: TrainingOptions = TrainingOptions()) -> Iterator[dict]:
     """Every labelled passage (every annotatable one with `all_passages`) as a training record
-    (see the module's docstring). Fields the schema does not have are refused at once
-    (ValueError), before anything is streamed."""
-    check_fields(options.fields, current_schema(session, project))
+    (see the module's docstring). Options that cannot give the export asked for are refused at
+    once (ValueError), before anything is streamed: fields the schema does not have, a split
+    that leaves one of its splits without a document (splits.check_split)."""
+    if options.split is not None:
+        training_lines_by_document(session, project, options)  # the documents the split is made of
+    else:
+        check_fields(options.fields, current_schema(session, project))
     return _training_records(session, project, options)
 
 

@@ -2,7 +2,7 @@
 count (the exports page shows it before the download) and the documents of its lines (a split
 is checked against them).
 
-The rules are the export's: annotatable passages with a label set or a reviewer's decision
+The rules are the export's, and so are its refusals: annotatable passages with a label set or a reviewer's decision
 (all annotatable ones with `all_passages`), only adjudicated ones when asked, and with a minimum
 agreement only those whose lowest agreement over the exported fields reaches it. Without a
 minimum this is one indexed count. With one, the agreements are worked out from the label sets
@@ -20,6 +20,7 @@ from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
+from annotator.exporting.splits import check_split
 from annotator.exporting.training_options import TrainingOptions, check_fields, exported_fields
 from annotator.projects.models import Project
 from annotator.projects.schemas import current_schema
@@ -27,14 +28,22 @@ from annotator.review.models import Adjudication
 
 
 def training_line_count(session: so.Session, project: Project, options: TrainingOptions) -> int:
-    """Lines of the `training` export with these options (ValueError for fields the schema
-    does not have, as the export)."""
+    """Lines of the `training` export with these options (ValueError for options it refuses)."""
     return sum(training_lines_by_document(session, project, options).values())
 
 
 def training_lines_by_document(session: so.Session, project: Project, options: TrainingOptions) -> dict[str, int]:
     """Per document (its own id, in import order), its lines in the `training` export with
-    these options; documents without a line are left out."""
+    these options; documents without a line are left out. Options the export refuses are
+    refused here too (ValueError): fields the schema does not have, a split that leaves a split
+    without a document."""
+    lines = _lines_by_document(session, project, options)
+    if options.split is not None:
+        check_split(list(lines), options.split, options.seed)
+    return lines
+
+
+def _lines_by_document(session: so.Session, project: Project, options: TrainingOptions) -> dict[str, int]:
     check_fields(options.fields, current_schema(session, project))
     if options.min_agreement is None:
         selected = _filtered(project, options).subquery()

@@ -1,6 +1,8 @@
 """The exports' projects: three annotators' labels (and a reviewer's decision), and more
 documents nobody labelled."""
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -41,3 +43,14 @@ def mixed(decided, runner, write_file):
     line = '{"passage_id": %d, "annotator": "ada", "labels": {"claim_type": "event", "stance": "neutral", "verifiability": "verifiable"}}'
     assert runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("one.jsonl", line % later[1].id))]).exit_code == 0
     return decided
+
+
+@pytest.fixture
+def five_documents(labelled, runner, write_file):
+    """The labelled project (one document) and four more documents of two passages each, which
+    ada labelled alone: fourteen training lines from five documents."""
+    later = import_unlabelled(runner, write_file, documents=4, paragraphs=2)
+    labels = {"claim_type": "event", "stance": "neutral", "verifiability": "verifiable"}
+    lines = [json.dumps({"passage_id": passage.id, "annotator": "ada", "labels": labels}) for passage in later]
+    assert runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("ada.jsonl", "\n".join(lines)))]).exit_code == 0
+    return labelled

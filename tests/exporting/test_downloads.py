@@ -6,12 +6,13 @@ import json
 from tests.exporting.test_exports import export
 
 
-def test_a_download_streams_the_same_lines_as_the_command(reviewer, runner, labelled):
-    response = reviewer.get(f"/projects/{labelled.id}/exports/training?split=80/10/10&seed=2&context=1")
+def test_a_download_streams_the_same_lines_as_the_command(reviewer, runner, five_documents):
+    response = reviewer.get(f"/projects/{five_documents.id}/exports/training?split=80/10/10&seed=11&context=1")
     assert response.status_code == 200 and response.is_streamed
     assert response.headers["Content-Disposition"] == 'attachment; filename="Bike-lanes-training.jsonl"'
     downloaded = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
-    assert downloaded == export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "2", "--context")
+    assert downloaded == export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "11", "--context")
+    assert len(downloaded) == 14
 
 
 def test_training_filters_and_csv_by_query(reviewer, labelled):

@@ -105,9 +105,26 @@ def test_training_filters_fields_names_context_and_split(runner, decided):
     assert set(only[0]["labels"]) == {"claim_type"} and set(only[0]["annotations"][0]["labels"]) == {"claim_type"}
     assert [a["annotator"] for a in only[0]["annotations"]] == sorted(LABELS)
     assert only[0]["context"] == {"before": None, "after": p[1].text} and only[1]["context"]["before"] == p[0].text
-    split = export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "7")
-    assert {line["split"] for line in split} <= {"train", "dev", "test"} and len({line["split"] for line in split}) == 1
-    assert split == export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "7")
+
+
+def test_a_split_keeps_each_documents_lines_together(runner, five_documents):
+    split = export(runner, "--kind", "training", "--split", "60/20/20", "--seed", "0")
+    assert len(split) == 14 and {line["split"] for line in split} == {"train", "dev", "test"}
+    assert all(len({line["split"] for line in split if line["document_id"] == document}) == 1
+               for document in {line["document_id"] for line in split})
+    assert split == export(runner, "--kind", "training", "--split", "60/20/20", "--seed", "0")
+
+
+def test_a_split_that_leaves_a_split_empty_is_refused_with_a_seed_that_works(runner, five_documents):
+    result = runner.invoke(args=["export", "Bike lanes", "--kind", "training", "--split", "80/10/10"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Error: the split 80/10/10 (seed 0) leaves dev empty: of the 5 documents with lines in this export, train gets "
+        "4, dev gets 0, test gets 1 (a document's passages stay in one split); seed 11 gives every split at least one "
+        "document"]
+    assert {line["split"] for line in export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "11")} == {
+        "train", "dev", "test"}
+    assert export(runner, "--kind", "training", "--split", "80/20/0")  # a split left out needs no document
 
 
 def test_a_split_keeps_documents_whole_and_follows_the_shares():
@@ -120,6 +137,19 @@ def test_a_split_keeps_documents_whole_and_follows_the_shares():
     assert splits != [split_of(f"doc-{number}", shares, seed=4) for number in range(5000)]
     with pytest.raises(ValueError, match="adding up to 100"):
         parse_split("80/10/5")
+
+
+def test_a_refused_split_says_what_would_work_with_few_documents():
+    from annotator.exporting.splits import check_split, split_sizes
+
+    with pytest.raises(ValueError, match=r"2 documents cannot fill 3 splits: use two, like 80/20/0 \(seed \d+\)$") as refused:
+        check_split(["a", "b"], (80, 10, 10), seed=0)
+    seed = int(str(refused.value).rsplit("seed ", 1)[1].rstrip(")"))
+    assert split_sizes(["a", "b"], (80, 20, 0), seed) == {"train": 1, "dev": 1, "test": 0}
+    with pytest.raises(ValueError, match="one document cannot be split: export without a split"):
+        check_split(["a"], (80, 10, 10))
+    check_split([], (80, 10, 10))  # nothing to export, nothing to refuse
+    check_split(["a"], (100, 0, 0))
 
 
 @pytest.mark.parametrize("options, message", [
@@ -164,12 +194,14 @@ def test_a_gz_output_is_gzipped(runner, decided, tmp_path):
         assert len([json.loads(line) for line in lines]) == 6
 
 
-def test_datasets_loads_the_training_export_as_is(runner, decided, tmp_path, monkeypatch):
+def test_datasets_loads_the_training_export_as_is(runner, five_documents, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
     target = tmp_path / "training.jsonl"
-    runner.invoke(args=["export", "Bike lanes", "--kind", "training", "--context", "--split", "50/25/25", "-o", str(target)])
+    result = runner.invoke(args=["export", "Bike lanes", "--kind", "training", "--context", "--split", "50/25/25",
+                                 "--seed", "2", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
     import warnings
 
     with warnings.catch_warnings():
@@ -177,6 +209,6 @@ def test_datasets_loads_the_training_export_as_is(runner, decided, tmp_path, mon
         import datasets
 
         loaded = datasets.load_dataset("json", data_files=str(target), split="train", cache_dir=str(tmp_path / "cache"))
-    assert loaded.num_rows == 6
+    assert loaded.num_rows == 14
     assert loaded.features["labels"]["stance"].dtype == "string"
     assert loaded[1]["labels"]["stance"] is None and loaded[0]["gold"]["claim_type"]["source"] == "unanimous"
