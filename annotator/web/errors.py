@@ -22,8 +22,8 @@ API_BLUEPRINT = "api"
 EXPLANATIONS = {
     400: ("The request could not be used", "Something the page sent was missing or not understood."),
     401: ("Please sign in", "This page is for signed-in users."),
-    403: ("Not open to your account", "Your account may not use this page. If you need it, ask an admin to make you a "
-                                      "member of the project with the right role."),
+    403: ("Not open to your account", "Your account may not use this page. If you need it, ask an admin: admins give "
+                                      "accounts their role and make them members of projects."),
     404: ("Nothing here", "There is no page at this address: the link may be old or mistyped, or what it showed was "
                           "removed."),
     405: ("Not a way to use this address", "This address does not take that kind of request; the links and forms on "
