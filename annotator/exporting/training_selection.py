@@ -10,10 +10,13 @@ as the export works them out (the same decoding and `item_agreement`, no Dawid-S
 do not decide which lines there are), from one read of the project's label sets. Tests hold the
 count equal to the lines the export writes."""
 
+from array import array
+
 import numpy as np
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.agreement.fields import MeasuredField
 from annotator.agreement.ratings import Ratings
 from annotator.agreement.reliability import item_agreement
 from annotator.annotations.label_codes import CodesOfText
@@ -87,15 +90,26 @@ def _agreeing(session: so.Session, project: Project, options: TrainingOptions) -
              .where(Annotation.project_id == project.id, Passage.annotatable))
     if options.adjudicated_only:
         query = query.where(_has(Adjudication))
-    rows = raw_rows(session, query)
-    codes_of = CodesOfText([(field.name, field.categories) for field in fields])
-    passages, unit = np.unique(np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)), return_inverse=True)
+    passage_of, document_of, codes = _label_sets(session, query, fields)
+    passages, unit = np.unique(passage_of, return_inverse=True)
     documents = np.zeros(len(passages), dtype=np.int64)
-    documents[unit] = [row[1] for row in rows]
-    codes = np.asarray([codes_of(row[2]) for row in rows], dtype=np.int64).reshape(-1, len(fields))
+    documents[unit] = document_of
     agreements = [_field_agreement(unit, codes[:, position], len(passages), len(field.categories))
                   for position, field in enumerate(fields)]
     return documents[lowest_agreement(agreements, len(passages)) >= options.min_agreement]  # NaN: not kept
+
+
+def _label_sets(session: so.Session, query: sa.Select, fields: list[MeasuredField]) -> tuple[np.ndarray, ...]:
+    """Per label set: its passage, the passage's document and its option code per field, read
+    a batch at a time into compact arrays (a project's label sets share a few distinct codes)."""
+    codes_of = CodesOfText([(field.name, field.categories) for field in fields])
+    passage_of, document_of, codes = array("q"), array("q"), []
+    for passage_id, document_id, text in raw_rows(session, query, stream=True):
+        passage_of.append(passage_id)
+        document_of.append(document_id)
+        codes.append(codes_of(text))
+    return (np.asarray(passage_of, dtype=np.int64), np.asarray(document_of, dtype=np.int64),
+            np.asarray(codes, dtype=np.int64).reshape(-1, len(fields)))
 
 
 def _field_agreement(unit: np.ndarray, values: np.ndarray, units: int, categories: int) -> np.ndarray:
