@@ -1,6 +1,7 @@
 """The `annotator` command line. Each command is one transaction: services flush, the command
 commits (the import commits in batches so that a long import does not hold one lock)."""
 
+import errno
 import gzip
 import os
 import sys
@@ -285,22 +286,25 @@ def add_member_command(project_name, username, role) -> None:
 @click.option("--names", is_flag=True, help="training: annotators' usernames instead of pseudonyms.")
 @click.option("--min-agreement", type=click.FloatRange(0, 1), help="training: only passages whose lowest field agreement reaches this.")
 @click.option("--adjudicated-only", is_flag=True, help="training: only passages a reviewer decided.")
+@click.option("--all-passages", is_flag=True, help="training: also the annotatable passages nobody labelled (every label null).")
 @click.option("--fields", help="training: only these fields, comma-separated.")
 @click.option("--split", "split_text", help="training: train/dev/test shares by document, e.g. 80/10/10.")
 @click.option("--seed", default=0, show_default=True, type=int, help="training: the seed of the split.")
 @with_appcontext
-def export(project_name, kind, output, as_csv, context, names, min_agreement, adjudicated_only, fields, split_text, seed) -> None:
+def export(project_name, kind, output, as_csv, context, names, min_agreement, adjudicated_only, all_passages, fields,
+           split_text, seed) -> None:
     """Export a project: passages, annotations, training, audit or backup (JSON Lines)."""
     from annotator.exporting.kinds import ExportRequest, export_lines
     from annotator.exporting.splits import parse_split
-    from annotator.exporting.training import TrainingOptions
+    from annotator.exporting.training_options import TrainingOptions
 
     with _failures_as_errors():
         project = find_project(db.session, project_name)
         try:
             options = TrainingOptions(context=context, names=names, min_agreement=min_agreement,
                                       adjudicated_only=adjudicated_only, fields=_field_names(fields),
-                                      split=parse_split(split_text) if split_text else None, seed=seed)
+                                      split=parse_split(split_text) if split_text else None, seed=seed,
+                                      all_passages=all_passages)
             lines = export_lines(db.session, project, ExportRequest(kind, as_csv, options))
         except ValueError as error:
             raise click.ClickException(str(error)) from None
@@ -371,15 +375,35 @@ def _output_stream(output: Path | None):
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1))
 @with_appcontext
 def serve(host, port, threads) -> None:
-    """Serve the application with a multi-threaded WSGI server (waitress)."""
-    from waitress import serve as waitress_serve
+    """Serve the application with a multi-threaded WSGI server (waitress); Ctrl+C stops it."""
+    import logging
 
-    click.echo(f"serving on http://{host}:{port} ({threads} threads)")
-    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator")
+    from waitress import create_server
+
+    logging.basicConfig()  # waitress's warnings (a full task queue) reach the terminal, as waitress.serve does
+    try:  # bound before anything is printed: a taken port is one line, not "serving on" and a traceback
+        server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator")
+    except OSError as error:
+        raise click.ClickException(_cannot_listen(host, port, error)) from None
+    click.echo(f"serving on http://{host}:{port} ({threads} threads); Ctrl+C stops it")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> str:
+    other = port + 1 if port < 65535 else 5001
+    choose = f"choose another with `make run PORT={other}` or `annotator serve --port {other}`"
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is taken (another annotator or program is serving there): {choose}"
+    if error.errno == errno.EACCES:
+        return f"port {port} on {host} needs administrator rights (ports below 1024 do): {choose}"
+    return f"cannot serve on {host} port {port}: {error.strerror or error}"
 
 
 @click.command("setup-demo")

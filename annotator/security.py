@@ -14,6 +14,7 @@ from annotator.projects.access import may
 from annotator.projects.models import Project
 from annotator.users.models import User
 from annotator.users.tokens import user_for_token
+from annotator.web.errors import wants_json
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -59,8 +60,8 @@ def _load_user_from_token(_request) -> User | None:
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    """The API answers 401 in JSON; pages send the browser to the sign-in form."""
-    if request.blueprint == "api":
+    """The API (and whoever asks for JSON) gets 401 in JSON; pages send the browser to the sign-in form."""
+    if wants_json():
         return jsonify(error="authentication required: sign in or send Authorization: Bearer TOKEN"), 401
     if request.headers.get("HX-Request"):  # a swap must not replace the annotator's work with the sign-in page
         return "You are signed out.", 401

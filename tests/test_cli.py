@@ -159,3 +159,19 @@ def test_reset_password_sets_a_new_password_and_ends_sessions(runner, make_user,
     refused = runner.invoke(args=["reset-password", "ada", "--password-stdin"], input="short\n")
     assert refused.exit_code == 1 and "at least 8 characters" in refused.stderr
     assert runner.invoke(args=["reset-password", "nobody", "--password-stdin"], input="whatever else\n").exit_code == 1
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_and_exits_1(tmp_path):
+    environment = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    annotator = [sys.executable, "-c", "from annotator.cli import main; main()"]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([*annotator, "serve", "--port", str(port)], env=environment, capture_output=True,
+                                text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Error: port {port} on 127.0.0.1 is taken (another annotator or program is serving there): choose another "
+        f"with `make run PORT={port + 1}` or `annotator serve --port {port + 1}`"]

@@ -33,7 +33,7 @@ def backup_records(session: so.Session, project: Project) -> Iterator[dict]:
     """A header line, then one line per row ({"type": table name, column: value, ...})."""
     read_consistently(session)
     yield {"type": "backup", "format": FORMAT, "exported_at": utcnow(), "project": project.name}
-    for row in session.execute(sa.select(User.__table__).where(User.id.in_(_people(project))).order_by(User.id)):
+    for row in session.execute(sa.select(User.__table__).where(User.id.in_(people_of(project))).order_by(User.id)):
         yield _line(User.__table__, row)
     yield _line(Project.__table__, session.execute(sa.select(Project.__table__).where(Project.id == project.id)).one())
     for model in PROJECT_TABLES:
@@ -43,7 +43,7 @@ def backup_records(session: so.Session, project: Project) -> Iterator[dict]:
             yield _line(table, row)
 
 
-def _people(project: Project):
+def people_of(project: Project):
     """Everyone the project's rows name: members, annotators, reviewers."""
     columns = [ProjectMember.user_id, Annotation.user_id, AnnotationEvent.user_id, AnnotationEvent.actor_id,
                Skip.user_id, Adjudication.reviewer_id, AdjudicationEvent.reviewer_id]

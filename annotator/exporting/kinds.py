@@ -14,7 +14,8 @@ from annotator.exporting.audit import audit_records
 from annotator.exporting.backup import backup_records
 from annotator.exporting.common import jsonl_lines
 from annotator.exporting.passages import passage_records
-from annotator.exporting.training import TrainingOptions, training_records
+from annotator.exporting.training import training_records
+from annotator.exporting.training_options import TrainingOptions
 from annotator.projects.models import Project
 
 KINDS = ("passages", "annotations", "training", "audit", "backup")

@@ -1,4 +1,5 @@
-"""The `training` export: one line per annotatable passage, in reading order, with the final
+"""The `training` export: one line per labelled passage (an annotator's label set or a reviewer's
+decision; with `all_passages`, every annotatable passage), in reading order, with the final
 label of every field and where it came from (adjudicated, unanimous, majority, estimated with
 its probability, single), the passage's agreement, and every annotator's labels.
 
@@ -15,7 +16,7 @@ import numpy as np
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.agreement.fields import MeasuredField, measured_fields
+from annotator.agreement.fields import MeasuredField
 from annotator.agreement.figures import fit_gold
 from annotator.agreement.reliability import item_agreement
 from annotator.agreement.table import NONE, UNKNOWN, LabelTable
@@ -25,23 +26,14 @@ from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
 from annotator.exporting.common import anonymous_names, read_consistently, usernames
 from annotator.exporting.splits import split_of
+from annotator.exporting.training_options import TrainingOptions, check_fields, exported_fields, schema_fields
+from annotator.exporting.training_selection import lowest_agreement, training_lines_by_document
 from annotator.projects.models import Project
 from annotator.projects.schemas import current_schema
 from annotator.review.models import Adjudication
 from annotator.review.snapshot import gold_parameters
 
 CHUNK_PASSAGES = 2000
-
-
-@dataclass(frozen=True)
-class TrainingOptions:
-    context: bool = False  # the text of the passages before and after
-    names: bool = False  # annotators' usernames instead of pseudonyms
-    min_agreement: float | None = None  # only passages whose lowest field agreement reaches this
-    adjudicated_only: bool = False
-    fields: tuple[str, ...] | None = None  # only these schema fields (all when None)
-    split: tuple[int, int, int] | None = None  # train/dev/test shares, by document
-    seed: int = 0
 
 
 @dataclass
@@ -60,28 +52,26 @@ class _Passage:
 
 
 def training_records(session: so.Session, project: Project, options: TrainingOptions = TrainingOptions()) -> Iterator[dict]:
-    """Every annotatable passage as a training record (see the module's docstring). Fields the
-    schema does not have are refused at once (ValueError), before anything is streamed."""
-    if options.fields is not None:
-        _check_fields(options.fields, current_schema(session, project))
+    """Every labelled passage (every annotatable one with `all_passages`) as a training record
+    (see the module's docstring). Options that cannot give the export asked for are refused at
+    once (ValueError), before anything is streamed: fields the schema does not have, a split
+    that leaves one of its splits without a document (splits.check_split)."""
+    if options.split is not None:
+        training_lines_by_document(session, project, options)  # the documents the split is made of
+    else:
+        check_fields(options.fields, current_schema(session, project))
     return _training_records(session, project, options)
-
-
-def _check_fields(wanted: tuple[str, ...], schema: dict) -> None:
-    known = [field["name"] for field in schema["fields"]]
-    unknown = [name for name in wanted if name not in known]
-    if unknown:
-        raise ValueError(f"no field {', '.join(map(repr, unknown))} in the schema: its fields are {', '.join(known)}")
 
 
 def _training_records(session: so.Session, project: Project, options: TrainingOptions) -> Iterator[dict]:
     read_consistently(session)
     schema = current_schema(session, project)
-    all_fields = [field for field in measured_fields(schema) if not field.is_decision]
-    fields = [field for field in all_fields if options.fields is None or field.name in options.fields]
+    all_fields = schema_fields(schema)
+    fields = exported_fields(options, schema)
     parameters = gold_parameters(session, project)
     names = usernames(session) if options.names else anonymous_names(_annotators(session, project))
-    passages = (passage for passage in _with_context(_passages(session, project, all_fields)) if passage.annotatable)
+    passages = (passage for passage in _with_context(_passages(session, project, all_fields))
+                if passage.annotatable and (options.all_passages or _labelled(passage)))
     for chunk in _chunks(passages):
         yield from _records(chunk, fields, all_fields, parameters, names, options)
 
@@ -117,6 +107,11 @@ def _passages(session, project: Project, fields: list[MeasuredField]) -> Iterato
         yield passage
 
 
+def _labelled(passage: _Passage) -> bool:
+    """An annotator labelled it, or a reviewer decided it."""
+    return bool(passage.label_sets) or passage.adjudicated is not None
+
+
 def _with_context(passages: Iterator[_Passage]) -> Iterator[_Passage]:
     """Each passage with the text of its neighbours in the same document."""
     previous, current = None, None
@@ -146,14 +141,15 @@ def _records(chunk: list[_Passage], fields: list[MeasuredField], all_fields: lis
              names: dict[int, str], options: TrainingOptions) -> Iterator[dict]:
     table = _table(chunk, all_fields)
     _, golds = fit_gold(table, parameters)
-    columns = {field.name: _gold_columns(field, golds[field.name], item_agreement(table.ratings(field))) for field in fields}
-    lowest = _lowest([columns[field.name][2] for field in fields], len(chunk))
+    agreements = {field.name: item_agreement(table.ratings(field)) for field in fields}
+    columns = {field.name: _gold_columns(field, golds[field.name], agreements[field.name]) for field in fields}
+    lowest = lowest_agreement(list(agreements.values()), len(chunk))
+    shown = _none_for_nan(np.round(lowest, 6))
     positions = [all_fields.index(field) for field in fields]
     label_sets: dict[tuple, dict] = {}  # one dict per distinct combination of values, shared
     for unit, passage in enumerate(chunk):
-        record = _record(passage, unit, fields, columns, lowest[unit], positions, label_sets, names, options)
-        if _wanted(record, passage, options):
-            yield record
+        if _wanted(passage, lowest[unit], options):
+            yield _record(passage, unit, fields, columns, shown[unit], positions, label_sets, names, options)
 
 
 def _gold_columns(field: MeasuredField, gold, agreement: np.ndarray) -> tuple[list, list[dict], list]:
@@ -170,15 +166,6 @@ def _gold_columns(field: MeasuredField, gold, agreement: np.ndarray) -> tuple[li
 
 def _none_for_nan(values: np.ndarray) -> list:
     return [None if value != value else value for value in values.tolist()]
-
-
-def _lowest(agreements: list[list], units: int) -> list:
-    """Per unit, the lowest agreement of the fields that have one (None when none has)."""
-    lowest = []
-    for unit in range(units):
-        present = [column[unit] for column in agreements if column[unit] is not None]
-        lowest.append(min(present) if present else None)
-    return lowest
 
 
 def _table(chunk: list[_Passage], fields: list[MeasuredField]) -> LabelTable:
@@ -236,9 +223,11 @@ def _labels(fields: list[MeasuredField], codes: tuple, positions: list[int], cac
     return found
 
 
-def _wanted(record: dict, passage: _Passage, options: TrainingOptions) -> bool:
+def _wanted(passage: _Passage, lowest: float, options: TrainingOptions) -> bool:
+    """The filters, on the exact agreement (the line shows it rounded); training_selection
+    counts with the same rules."""
     if options.adjudicated_only and passage.adjudicated is None:
         return False
-    if options.min_agreement is not None and (record["agreement"] is None or record["agreement"] < options.min_agreement):
+    if options.min_agreement is not None and not lowest >= options.min_agreement:  # NaN: no field has two values
         return False
     return True

@@ -29,14 +29,15 @@ def _admins_only():
 
 @bp.get("/users")
 def users():
-    return render_template("admin/users.html", users=all_users(db.session), roles=ROLES)
+    return _users_page()
 
 
 @bp.post("/users")
 def create_user_view():
-    return _act(lambda: create_user(db.session, request.form.get("username", ""), request.form.get("password", ""),
-                                    request.form.get("role", "")),
-                "Account created.", url_for("admin.users"))
+    typed = {"username": request.form.get("username", ""), "role": request.form.get("role", "")}  # never the password
+    return _act(lambda: create_user(db.session, typed["username"], request.form.get("password", ""), typed["role"]),
+                "Account created.", url_for("admin.users"),
+                refused=lambda error: (_users_page(new_account=typed, account_error=error), 422))
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -119,16 +120,16 @@ def import_documents_view(project_id: int):
 
 @bp.get("/projects/<int:project_id>/members")
 def members(project_id: int):
-    project = _project(project_id)
-    return render_template("admin/members.html", project=project, members=members_of(db.session, project),
-                           roles=MEMBER_ROLES, users=[u for u in all_users(db.session) if u.active])
+    return _members_page(_project(project_id))
 
 
 @bp.post("/projects/<int:project_id>/members")
 def add_member_view(project_id: int):
     project = _project(project_id)
-    return _act(lambda: add_member(db.session, project, request.form.get("username", ""), request.form.get("role", "")),
-                "Member added.", url_for("admin.members", project_id=project.id))
+    chosen = {"username": request.form.get("username", ""), "role": request.form.get("role", "")}
+    return _act(lambda: add_member(db.session, project, chosen["username"], chosen["role"]),
+                "Member added.", url_for("admin.members", project_id=project.id),
+                refused=lambda error: (_members_page(project, chosen=chosen, member_error=error), 422))
 
 
 @bp.post("/projects/<int:project_id>/members/<int:member_id>/remove")
@@ -136,6 +137,18 @@ def remove_member_view(project_id: int, member_id: int):
     project = _project(project_id)
     return _act(lambda: remove_member(db.session, project, member_id), "Member removed.",
                 url_for("admin.members", project_id=project.id))
+
+
+def _users_page(new_account: dict | None = None, account_error: str | None = None) -> str:
+    """The accounts and the new-account form, filled with what was typed when it was refused."""
+    return render_template("admin/users.html", users=all_users(db.session), roles=ROLES,
+                           new_account=new_account or {"username": "", "role": "annotator"}, account_error=account_error)
+
+
+def _members_page(project: Project, chosen: dict | None = None, member_error: str | None = None) -> str:
+    return render_template("admin/members.html", project=project, members=members_of(db.session, project),
+                           roles=MEMBER_ROLES, users=[u for u in all_users(db.session) if u.active],
+                           chosen=chosen or {}, member_error=member_error)
 
 
 def _project_form(project: Project | None, form: ProjectForm):
@@ -162,13 +175,15 @@ def _import_settings(fmt: str) -> ImportSettings:
     )
 
 
-def _act(change, message: str, target: str):
-    """Run a change; commit and say so, or roll back and show why (one boundary per request)."""
+def _act(change, message: str, target: str, refused=None):
+    """Run a change; commit and say so, or roll back and show why (one boundary per request):
+    `refused(reason)` answers a form shown again with what was typed, else the reason is
+    flashed on the target page."""
     try:
         change()
     except (UserError, ProjectError) as error:
         db.session.rollback()
-        return _refuse(str(error), target)
+        return refused(str(error)) if refused is not None else _refuse(str(error), target)
     db.session.commit()
     flash(message, "success")
     return redirect(target, code=303)

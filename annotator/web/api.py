@@ -1,8 +1,8 @@
-"""The JSON API: the same services as the pages, for scripts, pre-annotation and load tests."""
+"""The JSON API: the same services as the pages, for scripts, pre-annotation and load tests. Its
+errors are JSON `{"error": ...}` (annotator.web.errors)."""
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
-from werkzeug.exceptions import HTTPException
 
 from annotator.annotations.recording import parse_submission
 from annotator.assignment.progress import own_progress, project_progress
@@ -18,11 +18,6 @@ from annotator.projects.services import projects_of
 from annotator.security import passage_or_abort, project_or_abort
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-@bp.errorhandler(HTTPException)
-def _as_json(error: HTTPException):
-    return jsonify(error=error.description), error.code
 
 
 @bp.get("/projects")

@@ -1,26 +1,33 @@
 """Downloads: every export kind streamed from the same generator as the command line, so a
-large export starts at once and never times out. Reviewers and admins; backups admins only."""
+large export starts at once and never times out. Reviewers and admins; backups admins only.
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+The page says how many lines each download gives before it starts; the training form asks
+for the count of its current choices as they change (htmx swaps #training-count). A choice the
+export refuses shows the form again, with what was typed and why."""
+
+from flask import Blueprint, Response, abort, make_response, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
+from annotator.app import htmx
 from annotator.db import db
+from annotator.exporting.counts import line_counts
 from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, export_lines, file_name
-from annotator.exporting.splits import parse_split
-from annotator.exporting.training import TrainingOptions
+from annotator.exporting.training_options import TrainingOptions
+from annotator.exporting.training_selection import training_line_count
 from annotator.projects.access import REVIEW
 from annotator.projects.schemas import current_schema
 from annotator.security import project_or_abort
+from annotator.web.export_form import FORMATS, TrainingForm, read_training_form
 
 bp = Blueprint("exports", __name__, url_prefix="/projects")
+TRAINING_COUNT = "training-count"  # the id htmx swaps
 
 
 @bp.get("/<int:project_id>/exports")
 @login_required
 def exports(project_id: int):
     project = project_or_abort(project_id, REVIEW)
-    return render_template("exports/page.html", project=project, kinds=KINDS, admin_only=ADMIN_ONLY,
-                           fields=[field["name"] for field in current_schema(db.session, project)["fields"]])
+    return _page(project, read_training_form(request.args, _field_names(project)))
 
 
 @bp.get("/<int:project_id>/exports/<kind>")
@@ -31,11 +38,15 @@ def download(project_id: int, kind: str):
         abort(404)
     if kind in ADMIN_ONLY and not current_user.is_admin:
         abort(403)
+    form = read_training_form(request.args, _field_names(project))
+    if form.invalid:
+        return _page(project, form), 422
     try:
-        wanted = ExportRequest(kind, request.args.get("format") == "csv", _training_options())
+        wanted = ExportRequest(kind, form.csv, form.options())
         lines = export_lines(db.session, project, wanted)
     except ValueError as error:
-        abort(400, str(error))
+        db.session.rollback()
+        return _page(project, form.refused(error)), 422
     response = Response(stream_with_context(_ending_the_read(lines)), mimetype="text/csv" if wanted.csv else "application/x-ndjson")
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(project, wanted)}"'
     response.headers["Cache-Control"] = "no-store"
@@ -50,14 +61,34 @@ def _ending_the_read(lines):
         db.session.rollback()
 
 
-def _training_options() -> TrainingOptions:
-    arguments = request.args
-    minimum = arguments.get("min_agreement", type=float)
-    if minimum is not None and not 0 <= minimum <= 1:
-        raise ValueError("min_agreement is between 0 and 1")
-    fields = tuple(arguments.getlist("field")) or None
-    return TrainingOptions(
-        context=arguments.get("context") == "1", names=arguments.get("names") == "1", min_agreement=minimum,
-        adjudicated_only=arguments.get("adjudicated_only") == "1", fields=fields,
-        split=parse_split(arguments["split"]) if arguments.get("split") else None, seed=arguments.get("seed", 0, type=int),
-    )
+def _page(project, form: TrainingForm):
+    """The whole page, or only the count of the training form's choices for htmx (one template
+    includes the other)."""
+    context = {"project": project, "form": form, "chosen_lines": _chosen_lines(project, form), "formats": FORMATS}
+    if htmx and htmx.target == TRAINING_COUNT:
+        response = make_response(render_template("exports/_training_count.html", **context))
+    else:
+        response = make_response(render_template(
+            "exports/page.html", **context, kinds=KINDS, admin_only=ADMIN_ONLY, fields=_field_names(project),
+            lines=line_counts(db.session, project, backup=current_user.is_admin),
+            labelled_lines=training_line_count(db.session, project, TrainingOptions()),
+            all_lines=training_line_count(db.session, project, TrainingOptions(all_passages=True))))
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    return response
+
+
+def _chosen_lines(project, form: TrainingForm) -> int | None:
+    """The lines the training download gives with the form's choices; None when they are
+    refused (the form then says why)."""
+    if form.invalid:
+        return None
+    try:
+        return training_line_count(db.session, project, form.options())
+    except ValueError as error:
+        db.session.rollback()
+        form.refused(error)
+        return None
+
+
+def _field_names(project) -> list[str]:
+    return [field["name"] for field in current_schema(db.session, project)["fields"]]

@@ -1,1 +1,56 @@
+"""The exports' projects: three annotators' labels (and a reviewer's decision), and more
+documents nobody labelled."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from annotator.db import db
+from annotator.documents.models import Passage
+from annotator.review.adjudicating import adjudicate
+from annotator.users.models import User
+from tests.conftest import paragraph_text
 from tests.review.conftest import labelled, reviewer  # noqa: F401  (the project with three annotators' labels, a reviewer's client)
+
+
+@pytest.fixture
+def decided(labelled, make_user):
+    """The labelled project with passage 2 decided by a reviewer."""
+    rev = make_user("rev", "reviewer")
+    adjudicate(db.session, labelled, labelled.passages[2].id, rev,
+               {"claim_type": "quantity", "stance": "against", "verifiability": "partly_verifiable"}, "per the report")
+    db.session.commit()
+    return labelled
+
+
+def import_unlabelled(runner, write_file, documents=2, paragraphs=3) -> list:
+    """More documents in the labelled project, which nobody labels; returns their passages."""
+    paths = [str(write_file(f"later-{document}.txt", "\n\n".join(paragraph_text(50 + document, p) for p in range(paragraphs))))
+             for document in range(documents)]
+    assert runner.invoke(args=["import-docs", "Bike lanes", *paths]).exit_code == 0
+    return list(db.session.scalars(sa.select(Passage).where(Passage.label_count == 0).order_by(Passage.id)))
+
+
+@pytest.fixture
+def mixed(decided, runner, write_file):
+    """The decided project, plus unlabelled documents, one passage only a reviewer decided and
+    one that a single annotator labelled."""
+    later = import_unlabelled(runner, write_file)
+    rev = db.session.scalar(sa.select(User).where(User.username == "rev"))
+    adjudicate(db.session, decided, later[0].id, rev, {"claim_type": "no_claim"}, "")
+    db.session.commit()
+    line = '{"passage_id": %d, "annotator": "ada", "labels": {"claim_type": "event", "stance": "neutral", "verifiability": "verifiable"}}'
+    assert runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("one.jsonl", line % later[1].id))]).exit_code == 0
+    return decided
+
+
+@pytest.fixture
+def five_documents(labelled, runner, write_file):
+    """The labelled project (one document) and four more documents of two passages each, which
+    ada labelled alone: fourteen training lines from five documents."""
+    later = import_unlabelled(runner, write_file, documents=4, paragraphs=2)
+    labels = {"claim_type": "event", "stance": "neutral", "verifiability": "verifiable"}
+    lines = [json.dumps({"passage_id": passage.id, "annotator": "ada", "labels": labels}) for passage in later]
+    assert runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("ada.jsonl", "\n".join(lines)))]).exit_code == 0
+    return labelled

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import sqlalchemy as sa
 
 from annotator.db import db
 from annotator.review.adjudicating import adjudicate
 from annotator.review.snapshot import agreement_figures
+from annotator.users.models import User
+from tests.exporting.conftest import import_unlabelled
 from tests.review.conftest import LABELS
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "export-schemas"
@@ -21,16 +24,6 @@ def export(runner, *options) -> list[dict]:
     result = runner.invoke(args=["export", "Bike lanes", *options])
     assert result.exit_code == 0, (result.stderr, result.exception)
     return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-@pytest.fixture
-def decided(labelled, make_user):
-    """The labelled project with passage 2 decided by a reviewer."""
-    reviewer = make_user("rev", "reviewer")
-    adjudicate(db.session, labelled, labelled.passages[2].id, reviewer,
-               {"claim_type": "quantity", "stance": "against", "verifiability": "partly_verifiable"}, "per the report")
-    db.session.commit()
-    return labelled
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -67,6 +60,24 @@ def test_training_has_one_line_per_annotatable_passage_with_gold_and_its_source(
     assert "ada" not in json.dumps(lines)
 
 
+def test_training_holds_labelled_passages_unless_every_passage_is_asked_for(runner, decided, write_file):
+    from annotator.documents.models import Passage
+
+    unlabelled = import_unlabelled(runner, write_file)
+    assert len(unlabelled) == 6
+    labelled = [passage.id for passage in decided.passages]
+    assert [line["passage_id"] for line in export(runner, "--kind", "training")] == labelled
+    everything = export(runner, "--kind", "training", "--all-passages")
+    assert [line["passage_id"] for line in everything] == labelled + [passage.id for passage in unlabelled]
+    assert all(line["annotators"] == 0 and set(line["labels"].values()) == {None} for line in everything[6:])
+    decided_alone = unlabelled[0]  # a reviewer's decision without label sets still counts as labelled
+    adjudicate(db.session, decided, decided_alone.id, db.session.scalar(sa.select(User).where(User.username == "rev")),
+               {"claim_type": "no_claim"}, "")
+    db.session.commit()
+    assert [line["passage_id"] for line in export(runner, "--kind", "training")] == labelled + [decided_alone.id]
+    assert db.session.get(Passage, decided_alone.id).annotatable
+
+
 def test_the_exports_gold_is_the_dashboards(runner, decided):
     figures = agreement_figures(db.session, decided).figures
     db.session.commit()
@@ -94,9 +105,26 @@ def test_training_filters_fields_names_context_and_split(runner, decided):
     assert set(only[0]["labels"]) == {"claim_type"} and set(only[0]["annotations"][0]["labels"]) == {"claim_type"}
     assert [a["annotator"] for a in only[0]["annotations"]] == sorted(LABELS)
     assert only[0]["context"] == {"before": None, "after": p[1].text} and only[1]["context"]["before"] == p[0].text
-    split = export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "7")
-    assert {line["split"] for line in split} <= {"train", "dev", "test"} and len({line["split"] for line in split}) == 1
-    assert split == export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "7")
+
+
+def test_a_split_keeps_each_documents_lines_together(runner, five_documents):
+    split = export(runner, "--kind", "training", "--split", "60/20/20", "--seed", "0")
+    assert len(split) == 14 and {line["split"] for line in split} == {"train", "dev", "test"}
+    assert all(len({line["split"] for line in split if line["document_id"] == document}) == 1
+               for document in {line["document_id"] for line in split})
+    assert split == export(runner, "--kind", "training", "--split", "60/20/20", "--seed", "0")
+
+
+def test_a_split_that_leaves_a_split_empty_is_refused_with_a_seed_that_works(runner, five_documents):
+    result = runner.invoke(args=["export", "Bike lanes", "--kind", "training", "--split", "80/10/10"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Error: the split 80/10/10 (seed 0) leaves dev empty: of the 5 documents with lines in this export, train gets "
+        "4, dev gets 0, test gets 1 (a document's passages stay in one split); seed 11 gives every split at least one "
+        "document"]
+    assert {line["split"] for line in export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "11")} == {
+        "train", "dev", "test"}
+    assert export(runner, "--kind", "training", "--split", "80/20/0")  # a split left out needs no document
 
 
 def test_a_split_keeps_documents_whole_and_follows_the_shares():
@@ -109,6 +137,19 @@ def test_a_split_keeps_documents_whole_and_follows_the_shares():
     assert splits != [split_of(f"doc-{number}", shares, seed=4) for number in range(5000)]
     with pytest.raises(ValueError, match="adding up to 100"):
         parse_split("80/10/5")
+
+
+def test_a_refused_split_says_what_would_work_with_few_documents():
+    from annotator.exporting.splits import check_split, split_sizes
+
+    with pytest.raises(ValueError, match=r"2 documents cannot fill 3 splits: use two, like 80/20/0 \(seed \d+\)$") as refused:
+        check_split(["a", "b"], (80, 10, 10), seed=0)
+    seed = int(str(refused.value).rsplit("seed ", 1)[1].rstrip(")"))
+    assert split_sizes(["a", "b"], (80, 20, 0), seed) == {"train": 1, "dev": 1, "test": 0}
+    with pytest.raises(ValueError, match="one document cannot be split: export without a split"):
+        check_split(["a"], (80, 10, 10))
+    check_split([], (80, 10, 10))  # nothing to export, nothing to refuse
+    check_split(["a"], (100, 0, 0))
 
 
 @pytest.mark.parametrize("options, message", [
@@ -153,12 +194,14 @@ def test_a_gz_output_is_gzipped(runner, decided, tmp_path):
         assert len([json.loads(line) for line in lines]) == 6
 
 
-def test_datasets_loads_the_training_export_as_is(runner, decided, tmp_path, monkeypatch):
+def test_datasets_loads_the_training_export_as_is(runner, five_documents, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
     target = tmp_path / "training.jsonl"
-    runner.invoke(args=["export", "Bike lanes", "--kind", "training", "--context", "--split", "50/25/25", "-o", str(target)])
+    result = runner.invoke(args=["export", "Bike lanes", "--kind", "training", "--context", "--split", "50/25/25",
+                                 "--seed", "2", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
     import warnings
 
     with warnings.catch_warnings():
@@ -166,6 +209,6 @@ def test_datasets_loads_the_training_export_as_is(runner, decided, tmp_path, mon
         import datasets
 
         loaded = datasets.load_dataset("json", data_files=str(target), split="train", cache_dir=str(tmp_path / "cache"))
-    assert loaded.num_rows == 6
+    assert loaded.num_rows == 14
     assert loaded.features["labels"]["stance"].dtype == "string"
     assert loaded[1]["labels"]["stance"] is None and loaded[0]["gold"]["claim_type"]["source"] == "unanimous"

@@ -33,6 +33,36 @@ def test_bad_account_input_is_shown_and_nothing_is_created(client, make_user, lo
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
 
 
+def test_a_refused_account_keeps_what_was_typed_but_the_password(client, make_user, login):
+    make_user("root", "admin")
+    login("root")
+    token = csrf_token_in(client.get("/admin/users").get_data(as_text=True))
+    response = client.post("/admin/users", data={"csrf_token": token, "username": "root", "role": "reviewer",
+                                                 "password": "a secret password"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Not created: a user named &#34;root&#34; already exists." in html
+    assert 'name="username" value="root"' in html and '<option value="reviewer" selected>' in html
+    assert "a secret password" not in html
+
+
+def test_a_refused_member_keeps_the_choices(client, make_user, make_project, login):
+    from annotator.users.authentication import deactivate
+
+    project = make_project("Bike lanes")
+    make_user("root", "admin")
+    ada = make_user("ada")
+    make_user("bob")
+    login("root")
+    members_page = f"/admin/projects/{project.id}/members"
+    token = csrf_token_in(client.get(members_page).get_data(as_text=True))
+    deactivate(ada)  # between showing the form and sending it
+    db.session.commit()
+    response = client.post(members_page, data={"csrf_token": token, "username": "ada", "role": "reviewer"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Not added: user &#34;ada&#34; is deactivated." in html
+    assert "<option selected>reviewer</option>" in html
+
+
 def test_reset_password_and_deactivate_end_the_users_sessions(app, make_user, login, client):
     ada = make_user("ada")
     make_user("root", "admin")

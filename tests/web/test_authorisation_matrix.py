@@ -21,11 +21,11 @@ MATRIX = [
     ("POST", "/account/tokens/{token}/revoke", (SIGN_IN, REDIRECT, NOT_FOUND, NOT_FOUND)),  # ada's token
     ("POST", "/account/password", (SIGN_IN, UNPROCESSABLE, UNPROCESSABLE, UNPROCESSABLE)),  # no password sent
     ("GET", "/admin/users", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
-    ("POST", "/admin/users", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    ("POST", "/admin/users", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no username sent
     ("POST", "/admin/users/{ada}/password", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("POST", "/admin/users/{ada}/active", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("GET", "/admin/projects/{project}/members", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
-    ("POST", "/admin/projects/{project}/members", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
+    ("POST", "/admin/projects/{project}/members", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no user sent
     ("POST", "/admin/projects/{project}/members/{member}/remove", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),
     ("GET", "/admin/projects/new", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
     ("POST", "/admin/projects", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no name, no k

@@ -1,0 +1,107 @@
+"""Error answers, the same for every blueprint: a page in the layout for people (what happened,
+in plain words, and a way back), a short fragment for htmx (never a whole page swapped into the
+workspace), JSON `{"error": ...}` for the API and for requests that ask for JSON.
+
+Every error answer rolls the session back first: no half-made change outlives a refusal, and a
+failed transaction (PostgreSQL refuses every statement after an error) does not break the page."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from annotator.app import htmx
+from annotator.db import db
+
+bp = Blueprint("errors", __name__)
+
+API_BLUEPRINT = "api"
+
+# Per status: a heading and what it means for the person who sees it.
+EXPLANATIONS = {
+    400: ("The request could not be used", "Something the page sent was missing or not understood."),
+    401: ("Please sign in", "This page is for signed-in users."),
+    403: ("Not open to your account", "Your account may not use this page. If you need it, ask an admin: admins give "
+                                      "accounts their role and make them members of projects."),
+    404: ("Nothing here", "There is no page at this address: the link may be old or mistyped, or what it showed was "
+                          "removed."),
+    405: ("Not a way to use this address", "This address does not take that kind of request; the links and forms on "
+                                           "the pages use it the right way."),
+    413: ("Too large", "What was sent is larger than the {limit} one request may carry here. Send fewer files at a "
+                       "time, or import large collections on the command line (annotator import-docs)."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: ("Something went wrong on the server", "Nothing of this request was saved. Try again; if it happens again, "
+                                                "tell an admin, who finds the details in the server's log."),
+}
+CSRF_EXPLANATION = ("The form has expired", "The form was open too long, or you signed in again elsewhere: reload the "
+                                            "page and try again. What you typed in it was not saved.")
+
+
+@bp.app_errorhandler(HTTPException)
+def error_answer(error: HTTPException):
+    db.session.rollback()
+    if wants_json():
+        return jsonify(error=error.description), error.code
+    heading, explanation = _explained(error)
+    context = {"code": error.code, "heading": heading, "explanation": explanation, "detail": _detail(error)}
+    if htmx and not htmx.boosted:
+        response = current_app.make_response((render_template("errors/_message.html", **context), error.code))
+    else:
+        response = current_app.make_response((_page(context), error.code))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def wants_json() -> bool:
+    """A request to the JSON API, or one that prefers JSON to HTML."""
+    if request.blueprint == API_BLUEPRINT or _under(current_app.blueprints[API_BLUEPRINT].url_prefix):
+        return True
+    return request.accept_mimetypes.best_match(("text/html", "application/json")) == "application/json"
+
+
+def _under(prefix: str) -> bool:
+    return request.path == prefix or request.path.startswith(prefix + "/")
+
+
+def _explained(error: HTTPException) -> tuple[str, str]:
+    if isinstance(error, CSRFError):
+        return CSRF_EXPLANATION
+    heading, explanation = EXPLANATIONS.get(error.code, (error.name, "The request could not be answered."))
+    return heading, explanation.format(limit=_size(current_app.config.get("MAX_CONTENT_LENGTH")))
+
+
+def _size(limit: int | None) -> str:
+    if limit is None:
+        return "limit"
+    return f"{round(limit / 1048576, 1):g} MB" if limit >= 1048576 else f"{round(limit / 1024, 1):g} KB"
+
+
+def _detail(error: HTTPException) -> str | None:
+    """The reason the application gave, when it gave one (Werkzeug's stock wording adds nothing
+    to the explanation, and a 500 never shows its cause)."""
+    if error.code >= 500 or isinstance(error, CSRFError) or error.description == type(error).description:
+        return None
+    return error.description
+
+
+def _page(context: dict) -> str:
+    way_back = {"back": _page_before(), "home": url_for("main.index")}
+    try:
+        return render_template("errors/page.html", **context, **way_back)
+    except Exception:  # the layout reads the database (the signed-in user), which may be what failed
+        if context["code"] < 500:
+            raise
+        current_app.logger.exception("the error page could not be drawn")
+        return f"{context['heading']}. {context['explanation']}"
+
+
+def _page_before() -> str | None:
+    """The page the user came from, when it is on this site and not this very page."""
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.scheme not in ("http", "https") or parts.netloc != request.host or referrer == request.url:
+        return None
+    return referrer
