@@ -1,13 +1,15 @@
 """After an admin changes the label schema, everything computed from the labels is computed
-under the new schema: the dashboard's kept figures and `annotator agreement`. Labels whose
-values the new schema no longer has count as unknown values."""
+under the new schema: the dashboard's kept figures, `annotator agreement` and the review
+queue. Labels whose values the new schema no longer has count as unknown values."""
 
 import copy
 import json
+import re
 
 from annotator.db import db
 from annotator.projects.schemas import current_schema
 from annotator.projects.services import ProjectChanges, update_project
+from tests.review.test_review_pages import queue_ids
 
 
 def change_schema(project, edit) -> None:
@@ -57,6 +59,16 @@ def test_the_dashboard_shows_the_new_schemas_fields(reviewer, labelled):
     change_schema(labelled, lambda fields, schema: schema["fields"].remove(fields["verifiability"]))
     html = reviewer.get(page).get_data(as_text=True)
     assert 'data-field="verifiability"' not in html and 'data-field="stance"' in html
+
+
+def test_the_review_queue_is_rebuilt_for_the_new_schemas_fields(reviewer, labelled):
+    p = [passage.id for passage in labelled.passages]
+    queue = f"/projects/{labelled.id}/review"
+    assert queue_ids(reviewer.get(queue).get_data(as_text=True)) == [p[0], p[2], p[3], p[4]]
+    change_schema(labelled, lambda fields, schema: schema["fields"].remove(fields["stance"]))
+    html = reviewer.get(queue).get_data(as_text=True)
+    assert queue_ids(html) == [p[3], p[4]]  # 0 and 2 were disputed on the stance only
+    assert "2 waiting" in re.sub(r"\s+", " ", html)
 
 
 def test_a_changed_condition_is_measured_as_its_new_decision(runner, labelled):
