@@ -17,7 +17,8 @@ from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.projects.label_schema import SchemaError, load_schema
 from annotator.projects.models import MEMBER_ROLES
-from annotator.projects.services import ProjectError, add_member, create_project, find_project
+from annotator.projects.services import (ProjectChanges, ProjectError, add_member, create_project, find_project,
+                                         update_project)
 from annotator.users.models import ROLES
 from annotator.users.services import UserError, create_user
 
@@ -32,18 +33,39 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_project_command, import_docs, import_annotations_command, create_user_command,
-                    create_token_command, add_member_command, agreement, export, restore, reset_password_command,
-                    serve, setup_demo):
+    for command in (init_db, create_project_command, edit_project_command, import_docs, import_annotations_command,
+                    create_user_command, create_token_command, add_member_command, agreement, export, restore,
+                    reset_password_command, serve, setup_demo):
         app.cli.add_command(command)
+
+
+_NEVER = "never"
+
+
+class _Threshold(click.ParamType):
+    """An agreement threshold, or "never" (which is not None: None is an option not given)."""
+
+    name = "agreement"
+
+    def convert(self, value, param, ctx):
+        if value == _NEVER:
+            return _NEVER
+        try:
+            return float(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number nor {_NEVER}", param, ctx)
 
 
 @contextmanager
 def _failures_as_errors():
-    """Domain errors become a one-line message and exit status 1, with nothing committed."""
+    """Domain errors become a message (a refused schema's: one line per problem, by its path)
+    and exit status 1, with nothing committed."""
     try:
         yield
-    except (ProjectError, SchemaError, UserError) as error:
+    except SchemaError as error:
+        db.session.rollback()
+        raise click.ClickException("\n  ".join(["the label schema is refused:", *error.problems])) from None
+    except (ProjectError, UserError) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
 
@@ -73,6 +95,30 @@ def create_project_command(name, target, schema_file, guidelines_file, overlap) 
         project = create_project(db.session, name, target=target, guidelines=guidelines, overlap_k=overlap, schema=schema)
         db.session.commit()
     click.echo(f'created project "{project.name}" (id {project.id}, overlap k={project.overlap_k})')
+
+
+@click.command("edit-project")
+@click.argument("project_name")
+@click.option("--name", help="A new name.")
+@click.option("--target", help="The stance target: what annotators judge claims for or against.")
+@click.option("--schema", "schema_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A label schema JSON file: a new schema version.")
+@click.option("--guidelines", "guidelines_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Annotation guidelines, a Markdown file: a new guidelines version.")
+@click.option("--overlap", type=click.IntRange(min=1), help="Annotators per passage (k); progress is recounted.")
+@click.option("--extra-annotator-below", "threshold", metavar="AGREEMENT|never", type=_Threshold(),
+              help="A passage whose agreement is below this (above 0, at most 1) gets one more annotator before review; never: no passage does.")
+@with_appcontext
+def edit_project_command(project_name, name, target, schema_file, guidelines_file, overlap, threshold) -> None:
+    """Change a project's settings, as its edit form does; options not given stay as they are."""
+    with _failures_as_errors():
+        project = find_project(db.session, project_name)
+        changes = ProjectChanges(
+            name=name, target=target, overlap_k=overlap,
+            schema=load_schema(schema_file.read_text(encoding="utf-8")) if schema_file else None,
+            guidelines=guidelines_file.read_text(encoding="utf-8") if guidelines_file else None,
+            extra_annotator_below=None if threshold is _NEVER else threshold, set_extra_annotator=threshold is not None)
+        changed = update_project(db.session, project, changes)
+        db.session.commit()
+    click.echo(f'"{project.name}": ' + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
 
 
 @click.command("import-docs")
