@@ -269,6 +269,13 @@ def _agreement_text(figures: dict) -> str:
     for annotator in figures["annotators"]:
         shares = "  ".join(f"{name}={number(values['agreement'], 2)}" for name, values in annotator["fields"].items())
         lines.append(f"{annotator['username']:20} {annotator['label_sets']:>10}  {shares}")
+    lines += ["", f"{'annotator':31} estimated accuracy (Dawid-Skene) per field"]
+    for annotator in figures["annotators"]:
+        accuracies = "  ".join(f"{name}={'not estimable' if values['estimated_accuracy_note'] else number(values['estimated_accuracy'], 2)}"
+                               for name, values in annotator["fields"].items())
+        lines.append(f"{annotator['username']:31} {accuracies}")
+    if any(values["estimated_accuracy_note"] for annotator in figures["annotators"] for values in annotator["fields"].values()):
+        lines.append("(not estimable: the annotator shares no passage with another, so nothing tells how reliable they are)")
     return "\n".join(lines)
 
 

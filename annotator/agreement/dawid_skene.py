@@ -28,11 +28,12 @@ class DawidSkeneResult:
     """What the model believes after fitting.
 
     `posteriors[u, k]`: probability that unit `u` is truly category `k` (NaN rows for units
-    without values). `priors[k]`: share of units truly in category `k`. `confusion[c, j, l]`:
-    probability that coder `c` gives `l` to a unit whose true category is `j` (uniform rows for
-    coders without values, and for true categories a coder never met). `accuracy[c]`:
-    probability that coder `c` gives the true category, `sum_j priors[j] * confusion[c, j, j]`
-    (NaN for coders without values). `converged` is False when `max_iterations` ran out first."""
+    without values from an estimable coder). `priors[k]`: share of units truly in category `k`.
+    `confusion[c, j, l]`: probability that coder `c` gives `l` to a unit whose true category is
+    `j` (uniform rows for coders who are not estimable, and for true categories a coder never
+    met). `accuracy[c]`: probability that coder `c` gives the true category,
+    `sum_j priors[j] * confusion[c, j, j]`, NaN for a coder who is not estimable (see
+    `estimable_coders`). `converged` is False when `max_iterations` ran out first."""
 
     posteriors: np.ndarray
     priors: np.ndarray
@@ -64,12 +65,14 @@ def dawid_skene(ratings: Ratings, max_iterations: int = 100, tolerance: float = 
     """Fit the model by EM, starting from majority vote (each unit's vote proportions), and stop
     once no posterior moves by `tolerance` or more. `smoothing` pseudo-counts keep every
     probability above zero: without them one surprising value would veto a category forever,
-    which is also why it must be positive. Units without values do not enter the fit."""
+    which is also why it must be positive. Units without values do not enter the fit, nor do
+    the values of coders who are not estimable."""
     if smoothing <= 0:
         raise ValueError("smoothing must be positive, or a single value can rule a category out")
     if max_iterations < 1:
         raise ValueError("max_iterations must be at least 1")
-    patterns = _response_patterns(ratings)
+    estimable = estimable_coders(ratings)
+    patterns = _response_patterns(ratings.of_coders(estimable))
     posteriors = _vote_proportions(patterns)
     iterations, converged = 0, False
     while iterations < max_iterations and not converged:
@@ -81,10 +84,20 @@ def dawid_skene(ratings: Ratings, max_iterations: int = 100, tolerance: float = 
         posteriors=_per_unit(posteriors, patterns, ratings.n_units),
         priors=priors,
         confusion=confusion,
-        accuracy=_coder_accuracy(priors, confusion, ratings),
+        accuracy=_coder_accuracy(priors, confusion, estimable),
         iterations=iterations,
         converged=converged,
     )
+
+
+def estimable_coders(ratings: Ratings) -> np.ndarray:
+    """Per coder: whether they gave a value to a unit that another coder also rated. Only
+    other coders' values on the same units tell how reliable a coder is; a coder who shares
+    no unit with anyone has a confusion matrix the data do not determine (EM only drifts along
+    equally likely ones, so it would be whatever the iteration count left it at), and their
+    values say nothing about anyone else's."""
+    shared = np.bincount(ratings.unit, minlength=ratings.n_units)[ratings.unit] >= 2
+    return np.bincount(ratings.coder[shared], minlength=ratings.n_coders) > 0
 
 
 def _response_patterns(ratings: Ratings) -> _Patterns:
@@ -170,9 +183,9 @@ def _per_unit(posteriors: np.ndarray, patterns: _Patterns, n_units: int) -> np.n
     return per_unit
 
 
-def _coder_accuracy(priors: np.ndarray, confusion: np.ndarray, ratings: Ratings) -> np.ndarray:
+def _coder_accuracy(priors: np.ndarray, confusion: np.ndarray, estimable: np.ndarray) -> np.ndarray:
     """Chance of a coder giving the true category on a unit drawn from the priors; NaN for a coder
-    who gave no values, whose confusion matrix is pure smoothing."""
+    who is not estimable, whose confusion matrix is pure smoothing."""
     accuracy = np.einsum("j,cjj->c", priors, confusion)
-    accuracy[np.bincount(ratings.coder, minlength=ratings.n_coders) == 0] = np.nan
+    accuracy[~estimable] = np.nan
     return accuracy

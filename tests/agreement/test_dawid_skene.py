@@ -146,13 +146,42 @@ def test_order_of_values_does_not_matter():
     assert np.allclose(dawid_skene(ratings).posteriors, dawid_skene(shuffled).posteriors, equal_nan=True)
 
 
-def test_single_coder_keeps_their_values():
+def with_a_loner(rng):
+    """Three coders rate units 0-299 together; a fourth rates units 300-399, alone."""
+    confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.9, 0.7, 0.6, 0.8]]
+    together, _ = simulate(rng, 300, [0.5, 0.3, 0.2], confusions[:3])
+    alone, _ = simulate(rng, 100, [0.5, 0.3, 0.2], confusions[3:])
+    ratings = Ratings(np.concatenate([together.unit, alone.unit + 300]), np.concatenate([together.coder, alone.coder + 3]),
+                      np.concatenate([together.value, alone.value]), 400, 4, 3)
+    return ratings, together
+
+
+@pytest.mark.parametrize("iterations", [1, 100, 1000])
+def test_a_coder_who_shares_no_unit_has_no_accuracy_whatever_the_iterations(iterations):
+    ratings, _ = with_a_loner(np.random.default_rng(19))
+
+    result = dawid_skene(ratings, max_iterations=iterations, tolerance=0.0)
+
+    assert np.isnan(result.accuracy[3]) and np.isfinite(result.accuracy[:3]).all()
+    assert np.allclose(result.confusion[3], 1 / 3)
+
+
+def test_a_coder_who_shares_no_unit_changes_nothing_for_the_others():
+    ratings, together = with_a_loner(np.random.default_rng(23))
+
+    result, without = dawid_skene(ratings), dawid_skene(together)
+
+    assert np.isnan(result.posteriors[300:]).all()  # nobody else to weigh their values against
+    assert np.allclose(result.posteriors[:300], without.posteriors)
+    assert np.allclose(result.priors, without.priors) and np.allclose(result.accuracy[:3], without.accuracy)
+
+
+def test_a_single_coder_is_not_estimable():
     ratings = Ratings.from_matrix([[0, 1, 2, 2, 1, 0]], n_categories=3)
 
     result = dawid_skene(ratings)
 
-    assert_rows_are_distributions(result.posteriors)
-    assert (result.posteriors.argmax(axis=1) == [0, 1, 2, 2, 1, 0]).all()
+    assert np.isnan(result.accuracy).all() and np.isnan(result.posteriors).all()
 
 
 def test_coders_agreeing_everywhere_are_judged_reliable():
