@@ -265,6 +265,7 @@ def _agreement_text(figures: dict) -> str:
         percent = "-" if field["percent_agreement"] is None else f"{100 * field['percent_agreement']:.1f}"
         lines.append(f"{name:30} {field['level']:8} {number(field['alpha']):>7} {interval:>16} {field['units']:>7} "
                      f"{field['pairable_values']:>9} {percent:>8} {number(field['fleiss_kappa']):>7}")
+    lines += _unconverged_warnings(figures)
     lines += ["", f"{'annotator':20} {'label sets':>10}  agreement with the others per field"]
     for annotator in figures["annotators"]:
         shares = "  ".join(f"{name}={number(values['agreement'], 2)}" for name, values in annotator["fields"].items())
@@ -277,6 +278,15 @@ def _agreement_text(figures: dict) -> str:
     if any(values["estimated_accuracy_note"] for annotator in figures["annotators"] for values in annotator["fields"].values()):
         lines.append("(not estimable: the annotator shares no passage with another, so nothing tells how reliable they are)")
     return "\n".join(lines)
+
+
+def _unconverged_warnings(figures: dict) -> list[str]:
+    """A warning per field whose Dawid-Skene fit reached its iteration cap before converging."""
+    warnings = [f"warning: Dawid-Skene stopped at its cap of {field['dawid_skene']['iterations']:,} iterations on {name} "
+                f"before converging: its estimates, and the gold labels they decide, may still change"
+                for name, field in figures["fields"].items()
+                if field["dawid_skene"] is not None and not field["dawid_skene"]["converged"]]
+    return ["", *warnings] if warnings else []
 
 
 @click.command("create-user")

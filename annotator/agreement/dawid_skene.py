@@ -18,6 +18,11 @@ import numpy as np
 
 from annotator.agreement.ratings import Ratings
 
+# EM converges linearly, slowly where annotators are hard to tell apart: with three annotators
+# near chance, 1,000 units took up to 4,300 iterations to converge (docs/benchmarks.md). The cap
+# only guards against a fit that never settles, and a fit that reaches it says so.
+MAX_ITERATIONS = 10_000
+
 # Collapsing identical patterns pads every unit to the longest one; beyond this many cells per
 # value, the padding would cost more than the collapsing saves, so every unit stays its own pattern.
 _MAX_PADDING_PER_VALUE = 4
@@ -60,7 +65,7 @@ class _Patterns:
         return len(self.multiplicity)
 
 
-def dawid_skene(ratings: Ratings, max_iterations: int = 100, tolerance: float = 1e-6,
+def dawid_skene(ratings: Ratings, max_iterations: int = MAX_ITERATIONS, tolerance: float = 1e-6,
                 smoothing: float = 0.01) -> DawidSkeneResult:
     """Fit the model by EM, starting from majority vote (each unit's vote proportions), and stop
     once no posterior moves by `tolerance` or more. `smoothing` pseudo-counts keep every

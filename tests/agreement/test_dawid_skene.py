@@ -236,6 +236,19 @@ def test_no_values_at_all():
     assert np.isnan(result.accuracy).all()
 
 
+def test_runs_until_converged_where_a_hundred_iterations_were_not_enough():
+    rng = np.random.default_rng(28)
+    confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.7, 0.6, 0.5]]
+    ratings, _ = simulate(rng, 1000, [0.5, 0.3, 0.2], confusions)
+
+    result = dawid_skene(ratings)
+    converged = dawid_skene(ratings, max_iterations=100_000, tolerance=1e-12)
+
+    assert result.converged
+    assert (result.posteriors.argmax(axis=1) == converged.posteriors.argmax(axis=1)).all()
+    assert np.abs(result.accuracy - converged.accuracy).max() < 1e-3
+
+
 def test_reports_when_iterations_run_out():
     rng = np.random.default_rng(17)
     confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.8, 0.6, 0.5]]

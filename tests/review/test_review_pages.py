@@ -75,6 +75,18 @@ def test_the_dashboard_says_who_has_no_estimable_accuracy(reviewer, labelled, lo
     assert "not estimable" not in annotator_row(html, "ada")
 
 
+def test_the_dashboard_and_the_command_warn_when_dawid_skene_stopped_before_converging(reviewer, runner, labelled,
+                                                                                       monkeypatch):
+    from annotator.agreement import figures
+    from annotator.agreement.dawid_skene import dawid_skene
+
+    monkeypatch.setattr(figures, "dawid_skene", lambda ratings: dawid_skene(ratings, max_iterations=1))
+    html = re.sub(r"\s+", " ", reviewer.get(f"/projects/{labelled.id}/agreement").get_data(as_text=True))
+    assert "Dawid-Skene stopped at its cap of 1 iterations on Claim type before converging" in html
+    text = runner.invoke(args=["agreement", "Bike lanes"]).stdout
+    assert "warning: Dawid-Skene stopped at its cap of 1 iterations on claim_type before converging" in text
+
+
 def test_annotators_cannot_see_review_pages(client, login, labelled):
     login("ada")
     for path in (f"/projects/{labelled.id}/review", f"/projects/{labelled.id}/review/{labelled.passages[0].id}",
