@@ -126,7 +126,7 @@ def test_matches_a_unit_by_unit_reference(shape):
         triples += [(unit, unit % 8, int(rng.integers(3))) for unit in range(1, 40)]
         ratings = Ratings.from_triples(triples, n_categories=3)
 
-    result = dawid_skene(ratings, max_iterations=15, tolerance=0.0)
+    result = dawid_skene(ratings, max_iterations=15, tolerance=0.0, accelerated=False)
     posteriors, priors, confusion = reference_dawid_skene(ratings, iterations=15)
 
     rated = ~np.isnan(result.posteriors).any(axis=1)
@@ -242,11 +242,26 @@ def test_runs_until_converged_where_a_hundred_iterations_were_not_enough():
     ratings, _ = simulate(rng, 1000, [0.5, 0.3, 0.2], confusions)
 
     result = dawid_skene(ratings)
-    converged = dawid_skene(ratings, max_iterations=100_000, tolerance=1e-12)
+    converged = dawid_skene(ratings, max_iterations=100_000, tolerance=1e-12, accelerated=False)
 
     assert result.converged
     assert (result.posteriors.argmax(axis=1) == converged.posteriors.argmax(axis=1)).all()
     assert np.abs(result.accuracy - converged.accuracy).max() < 1e-3
+
+
+@pytest.mark.parametrize("seed", [22, 34, 39])
+def test_acceleration_reaches_the_fixed_point_of_plain_em_in_far_fewer_steps(seed):
+    rng = np.random.default_rng(seed)
+    confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.7, 0.6, 0.5]]
+    ratings, _ = simulate(rng, 1000, [0.5, 0.3, 0.2], confusions)
+
+    accelerated = dawid_skene(ratings)
+    plain = dawid_skene(ratings, max_iterations=100_000, tolerance=1e-13, accelerated=False)
+
+    assert accelerated.converged and plain.converged
+    assert np.abs(accelerated.posteriors - plain.posteriors).max() < 1e-6
+    assert np.abs(accelerated.confusion - plain.confusion).max() < 1e-6
+    assert accelerated.iterations * 5 < plain.iterations
 
 
 def test_reports_when_iterations_run_out():
@@ -254,9 +269,10 @@ def test_reports_when_iterations_run_out():
     confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.8, 0.6, 0.5]]
     ratings, _ = simulate(rng, 500, [0.5, 0.3, 0.2], confusions)
 
-    result = dawid_skene(ratings, max_iterations=2)
+    plain, accelerated = dawid_skene(ratings, max_iterations=2, accelerated=False), dawid_skene(ratings, max_iterations=2)
 
-    assert result.iterations == 2 and not result.converged
+    assert plain.iterations == 2 and not plain.converged
+    assert accelerated.iterations >= 2 and not accelerated.converged  # its cycle of steps is finished
 
 
 def test_smoothing_must_be_positive():
