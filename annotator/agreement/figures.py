@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from annotator.agreement.dawid_skene import dawid_skene
+from annotator.agreement.dawid_skene import dawid_skene, estimable_coders
 from annotator.agreement.estimates import estimate_from_parameters, uniform_confusion
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.gold import Gold, aggregate
@@ -146,7 +146,7 @@ def _annotators(table: LabelTable, estimates: dict) -> list[dict]:
         estimate = estimates[field.name]
         accuracy = estimate.accuracy if estimate is not None else np.full(table.n_coders, np.nan)
         per_field[field.name] = (coder_agreement(ratings), agreement_with_reference(ratings, table.adjudicated[field.name]),
-                                 accuracy, _accuracy_notes(ratings, accuracy))
+                                 accuracy, _accuracy_notes(ratings))
     labels = np.bincount(table.coder, minlength=table.n_coders)
     rows = []
     for coder, name in enumerate(table.coder_names):
@@ -161,11 +161,11 @@ def _annotators(table: LabelTable, estimates: dict) -> list[dict]:
     return rows
 
 
-def _accuracy_notes(ratings, accuracy: np.ndarray) -> list[str | None]:
-    """Why an annotator who gave values has no estimated accuracy (None where they have one,
-    or gave no values)."""
+def _accuracy_notes(ratings) -> list[str | None]:
+    """Why an annotator who gave values has no estimated accuracy (None for the others)."""
     gave_values = np.bincount(ratings.coder, minlength=ratings.n_coders) > 0
-    return [NOT_ESTIMABLE if gave and np.isnan(value) else None for gave, value in zip(gave_values, accuracy)]
+    return [NOT_ESTIMABLE if gave and not estimable else None
+            for gave, estimable in zip(gave_values, estimable_coders(ratings))]
 
 
 def _weekly_alpha(table: LabelTable) -> list[dict]:
