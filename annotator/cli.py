@@ -254,30 +254,24 @@ def agreement(project_name, as_json, refresh) -> None:
 
 
 def _agreement_text(figures: dict) -> str:
-    def number(value, digits=3):
-        return "-" if value is None else f"{value:.{digits}f}"
-
     lines = [f"{figures['label_sets']} label sets on {figures['units']} passages", "",
              f"{'field':30} {'level':8} {'alpha':>7} {'95% interval':>16} {'units':>7} {'pairable':>9} {'agree %':>8} {'Fleiss':>7}"]
     for name, field in figures["fields"].items():
         low, high = field["alpha_ci"]
         interval = "-" if low is None else f"{low:.3f}..{high:.3f}"
         percent = "-" if field["percent_agreement"] is None else f"{100 * field['percent_agreement']:.1f}"
-        lines.append(f"{name:30} {field['level']:8} {number(field['alpha']):>7} {interval:>16} {field['units']:>7} "
-                     f"{field['pairable_values']:>9} {percent:>8} {number(field['fleiss_kappa']):>7}")
+        lines.append(f"{name:30} {field['level']:8} {_number(field['alpha']):>7} {interval:>16} {field['units']:>7} "
+                     f"{field['pairable_values']:>9} {percent:>8} {_number(field['fleiss_kappa']):>7}")
     lines += _unconverged_warnings(figures)
     lines += ["", f"{'annotator':20} {'label sets':>10}  agreement with the others per field"]
     for annotator in figures["annotators"]:
-        shares = "  ".join(f"{name}={number(values['agreement'], 2)}" for name, values in annotator["fields"].items())
+        shares = "  ".join(f"{name}={_number(values['agreement'], 2)}" for name, values in annotator["fields"].items())
         lines.append(f"{annotator['username']:20} {annotator['label_sets']:>10}  {shares}")
-    lines += ["", f"{'annotator':31} estimated accuracy (Dawid-Skene) per field"]
-    for annotator in figures["annotators"]:
-        accuracies = "  ".join(f"{name}={'not estimable' if values['estimated_accuracy_note'] else number(values['estimated_accuracy'], 2)}"
-                               for name, values in annotator["fields"].items())
-        lines.append(f"{annotator['username']:31} {accuracies}")
-    if any(values["estimated_accuracy_note"] for annotator in figures["annotators"] for values in annotator["fields"].values()):
-        lines.append("(not estimable: the annotator shares no passage with another, so nothing tells how reliable they are)")
-    return "\n".join(lines)
+    return "\n".join(lines + _accuracy_lines(figures))
+
+
+def _number(value, digits=3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def _unconverged_warnings(figures: dict) -> list[str]:
@@ -287,6 +281,22 @@ def _unconverged_warnings(figures: dict) -> list[str]:
                 for name, field in figures["fields"].items()
                 if field["dawid_skene"] is not None and not field["dawid_skene"]["converged"]]
     return ["", *warnings] if warnings else []
+
+
+def _accuracy_lines(figures: dict) -> list[str]:
+    """Each annotator's estimated accuracy per field, or why there is none."""
+    lines = ["", f"{'annotator':31} estimated accuracy (Dawid-Skene) per field"]
+    not_estimable = False
+    for annotator in figures["annotators"]:
+        accuracies = []
+        for name, values in annotator["fields"].items():
+            not_estimable |= values["estimated_accuracy_note"] is not None
+            shown = "not estimable" if values["estimated_accuracy_note"] else _number(values["estimated_accuracy"], 2)
+            accuracies.append(f"{name}={shown}")
+        lines.append(f"{annotator['username']:31} {'  '.join(accuracies)}")
+    if not_estimable:
+        lines.append("(not estimable: the annotator shares no passage with another, so nothing tells how reliable they are)")
+    return lines
 
 
 @click.command("create-user")
