@@ -53,6 +53,18 @@ def test_a_removed_option_makes_its_labels_unknown_values(runner, labelled):
     assert sum(after["gold"]["sources"].values()) == sum(before["gold"]["sources"].values()) - 1
 
 
+def test_an_added_field_is_measured_though_nobody_answered_it_yet(runner, labelled):
+    assert "source" not in figures_json(runner)["fields"]
+
+    def ask_the_source(fields, schema):
+        schema["fields"].append({"name": "source", "label": "Source", "level": "nominal", "required": False,
+                                 "options": [{"value": "named", "label": "Named"}, {"value": "none", "label": "None"}]})
+
+    change_schema(labelled, ask_the_source)
+    source = figures_json(runner)["fields"]["source"]
+    assert source["values"] == 0 and source["alpha"] is None and source["categories"] == ["named", "none"]
+
+
 def test_the_dashboard_shows_the_new_schemas_fields(reviewer, labelled):
     page = f"/projects/{labelled.id}/agreement"
     assert 'data-field="verifiability"' in reviewer.get(page).get_data(as_text=True)
