@@ -18,7 +18,8 @@ from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.projects.label_schema import SchemaError, load_schema
 from annotator.projects.models import MEMBER_ROLES
-from annotator.projects.services import ProjectError, add_member, create_project, find_project
+from annotator.projects.services import (ProjectChanges, ProjectError, add_member, create_project, find_project,
+                                         update_project)
 from annotator.users.models import ROLES
 from annotator.users.services import UserError, create_user
 
@@ -33,18 +34,39 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_project_command, import_docs, import_annotations_command, create_user_command,
-                    create_token_command, add_member_command, agreement, export, restore, reset_password_command,
-                    serve, setup_demo):
+    for command in (init_db, create_project_command, edit_project_command, import_docs, import_annotations_command,
+                    create_user_command, create_token_command, add_member_command, agreement, export, restore,
+                    reset_password_command, serve, setup_demo):
         app.cli.add_command(command)
+
+
+_NEVER = "never"
+
+
+class _Threshold(click.ParamType):
+    """An agreement threshold, or "never" (which is not None: None is an option not given)."""
+
+    name = "agreement"
+
+    def convert(self, value, param, ctx):
+        if value == _NEVER:
+            return _NEVER
+        try:
+            return float(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number nor {_NEVER}", param, ctx)
 
 
 @contextmanager
 def _failures_as_errors():
-    """Domain errors become a one-line message and exit status 1, with nothing committed."""
+    """Domain errors become a message (a refused schema's: one line per problem, by its path)
+    and exit status 1, with nothing committed."""
     try:
         yield
-    except (ProjectError, SchemaError, UserError) as error:
+    except SchemaError as error:
+        db.session.rollback()
+        raise click.ClickException("\n  ".join(["the label schema is refused:", *error.problems])) from None
+    except (ProjectError, UserError) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
 
@@ -74,6 +96,30 @@ def create_project_command(name, target, schema_file, guidelines_file, overlap) 
         project = create_project(db.session, name, target=target, guidelines=guidelines, overlap_k=overlap, schema=schema)
         db.session.commit()
     click.echo(f'created project "{project.name}" (id {project.id}, overlap k={project.overlap_k})')
+
+
+@click.command("edit-project")
+@click.argument("project_name")
+@click.option("--name", help="A new name.")
+@click.option("--target", help="The stance target: what annotators judge claims for or against.")
+@click.option("--schema", "schema_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A label schema JSON file: a new schema version.")
+@click.option("--guidelines", "guidelines_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Annotation guidelines, a Markdown file: a new guidelines version.")
+@click.option("--overlap", type=click.IntRange(min=1), help="Annotators per passage (k); progress is recounted.")
+@click.option("--extra-annotator-below", "threshold", metavar="AGREEMENT|never", type=_Threshold(),
+              help="A passage whose agreement is below this (above 0, at most 1) gets one more annotator before review; never: no passage does.")
+@with_appcontext
+def edit_project_command(project_name, name, target, schema_file, guidelines_file, overlap, threshold) -> None:
+    """Change a project's settings, as its edit form does; options not given stay as they are."""
+    with _failures_as_errors():
+        project = find_project(db.session, project_name)
+        changes = ProjectChanges(
+            name=name, target=target, overlap_k=overlap,
+            schema=load_schema(schema_file.read_text(encoding="utf-8")) if schema_file else None,
+            guidelines=guidelines_file.read_text(encoding="utf-8") if guidelines_file else None,
+            extra_annotator_below=None if threshold is _NEVER else threshold, set_extra_annotator=threshold is not None)
+        changed = update_project(db.session, project, changes)
+        db.session.commit()
+    click.echo(f'"{project.name}": ' + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
 
 
 @click.command("import-docs")
@@ -209,22 +255,49 @@ def agreement(project_name, as_json, refresh) -> None:
 
 
 def _agreement_text(figures: dict) -> str:
-    def number(value, digits=3):
-        return "-" if value is None else f"{value:.{digits}f}"
-
     lines = [f"{figures['label_sets']} label sets on {figures['units']} passages", "",
              f"{'field':30} {'level':8} {'alpha':>7} {'95% interval':>16} {'units':>7} {'pairable':>9} {'agree %':>8} {'Fleiss':>7}"]
     for name, field in figures["fields"].items():
         low, high = field["alpha_ci"]
         interval = "-" if low is None else f"{low:.3f}..{high:.3f}"
         percent = "-" if field["percent_agreement"] is None else f"{100 * field['percent_agreement']:.1f}"
-        lines.append(f"{name:30} {field['level']:8} {number(field['alpha']):>7} {interval:>16} {field['units']:>7} "
-                     f"{field['pairable_values']:>9} {percent:>8} {number(field['fleiss_kappa']):>7}")
+        lines.append(f"{name:30} {field['level']:8} {_number(field['alpha']):>7} {interval:>16} {field['units']:>7} "
+                     f"{field['pairable_values']:>9} {percent:>8} {_number(field['fleiss_kappa']):>7}")
+    lines += _unconverged_warnings(figures)
     lines += ["", f"{'annotator':20} {'label sets':>10}  agreement with the others per field"]
     for annotator in figures["annotators"]:
-        shares = "  ".join(f"{name}={number(values['agreement'], 2)}" for name, values in annotator["fields"].items())
+        shares = "  ".join(f"{name}={_number(values['agreement'], 2)}" for name, values in annotator["fields"].items())
         lines.append(f"{annotator['username']:20} {annotator['label_sets']:>10}  {shares}")
-    return "\n".join(lines)
+    return "\n".join(lines + _accuracy_lines(figures))
+
+
+def _number(value, digits=3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _unconverged_warnings(figures: dict) -> list[str]:
+    """A warning per field whose Dawid-Skene fit reached its iteration cap before converging."""
+    warnings = [f"warning: Dawid-Skene stopped at its cap of {field['dawid_skene']['iterations']:,} iterations on {name} "
+                f"before converging: its estimates, and the gold labels they decide, may still change"
+                for name, field in figures["fields"].items()
+                if field["dawid_skene"] is not None and not field["dawid_skene"]["converged"]]
+    return ["", *warnings] if warnings else []
+
+
+def _accuracy_lines(figures: dict) -> list[str]:
+    """Each annotator's estimated accuracy per field, or why there is none."""
+    lines = ["", f"{'annotator':31} estimated accuracy (Dawid-Skene) per field"]
+    not_estimable = False
+    for annotator in figures["annotators"]:
+        accuracies = []
+        for name, values in annotator["fields"].items():
+            not_estimable |= values["estimated_accuracy_note"] is not None
+            shown = "not estimable" if values["estimated_accuracy_note"] else _number(values["estimated_accuracy"], 2)
+            accuracies.append(f"{name}={shown}")
+        lines.append(f"{annotator['username']:31} {'  '.join(accuracies)}")
+    if not_estimable:
+        lines.append("(not estimable: the annotator shares no passage with another, so nothing tells how reliable they are)")
+    return lines
 
 
 @click.command("create-user")

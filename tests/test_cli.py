@@ -42,6 +42,57 @@ def test_project_names_are_unique(runner):
     assert 'a project named "P" already exists' in result.stderr
 
 
+def claim_schema(*options: str) -> dict:
+    return {"fields": [{"name": "claim", "label": "Claim", "level": "nominal",
+                        "options": [{"value": value, "label": value.title()} for value in options]}]}
+
+
+def test_edit_project_changes_what_is_given_as_the_form_does_and_says_what(runner, write_file):
+    runner.invoke(args=["create-project", "P", "--target", "Bike lanes"])
+    schema = write_file("schema.json", json.dumps(claim_schema("no", "yes")))
+    guidelines = write_file("guidelines.md", "# Label every sentence\n")
+    result = runner.invoke(args=["edit-project", "P", "--name", "Bike lanes", "--schema", str(schema),
+                                 "--guidelines", str(guidelines), "--overlap", "3", "--extra-annotator-below", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == '"Bike lanes": changed name, guidelines, schema, one more annotator below, overlap k'
+    project = db.session.scalar(sa.select(Project))
+    assert (project.name, project.target, project.overlap_k, project.extra_annotator_below) == ("Bike lanes", "Bike lanes", 3, 0.5)
+    assert (project.schema_version, project.guidelines_version, project.guidelines) == (2, 2, "# Label every sentence\n")
+    assert db.session.scalar(sa.select(ProjectSchema.definition).where(ProjectSchema.version == 2)) == claim_schema("no", "yes")
+    never = runner.invoke(args=["edit-project", "Bike lanes", "--extra-annotator-below", "never"])
+    assert never.output.strip() == '"Bike lanes": changed one more annotator below'
+    db.session.refresh(project)
+    assert project.extra_annotator_below is None
+
+
+def test_edit_project_with_nothing_new_says_so(runner, write_file):
+    runner.invoke(args=["create-project", "P", "--target", "Bike lanes", "--overlap", "3"])
+    result = runner.invoke(args=["edit-project", "P", "--target", "Bike lanes", "--overlap", "3"])
+    assert result.exit_code == 0 and result.output.strip() == '"P": nothing changed'
+    assert db.session.scalar(sa.select(Project.schema_version)) == 1
+
+
+def test_edit_project_refuses_a_broken_schema_with_every_problem_and_changes_nothing(runner, write_file):
+    runner.invoke(args=["create-project", "P"])
+    broken = claim_schema("no")
+    broken["fields"][0]["level"] = "interval"
+    result = runner.invoke(args=["edit-project", "P", "--name", "Q", "--schema", str(write_file("schema.json", json.dumps(broken)))])
+    assert result.exit_code == 1
+    assert "fields[0].level: must be one of nominal, ordinal, got 'interval'" in result.stderr
+    assert "fields[0].options: a list of at least two options is required" in result.stderr
+    assert tuple(db.session.execute(sa.select(Project.name, Project.schema_version)).one()) == ("P", 1)
+
+
+def test_edit_project_refuses_what_the_form_refuses(runner):
+    runner.invoke(args=["create-project", "P"])
+    runner.invoke(args=["create-project", "Q"])
+    taken = runner.invoke(args=["edit-project", "P", "--name", "Q", "--overlap", "4"])
+    assert taken.exit_code == 1 and 'a project named "Q" already exists' in taken.stderr
+    threshold = runner.invoke(args=["edit-project", "P", "--extra-annotator-below", "1.5"])
+    assert threshold.exit_code == 1 and "between 0 and 1" in threshold.stderr
+    assert tuple(db.session.execute(sa.select(Project.name, Project.overlap_k).where(Project.name == "P")).one()) == ("P", 2)
+
+
 def test_create_user_hashes_the_password(runner):
     result = runner.invoke(args=["create-user", "ada", "--role", "annotator", "--password-stdin"], input="correct horse battery\n")
     assert result.exit_code == 0, result.output

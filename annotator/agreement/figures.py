@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from annotator.agreement.dawid_skene import dawid_skene
+from annotator.agreement.dawid_skene import dawid_skene, estimable_coders
 from annotator.agreement.estimates import estimate_from_parameters, uniform_confusion
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.gold import Gold, aggregate
@@ -19,6 +19,7 @@ from annotator.agreement.reliability import (alpha_confidence_interval, krippend
 from annotator.agreement.table import NONE, LabelTable
 
 GOLD_SOURCES = ("adjudicated", "unanimous", "majority", "estimated", "single")
+NOT_ESTIMABLE = "not estimable: shares no passage with another annotator"
 
 
 def compute_figures(table: LabelTable, resamples: int = 1000, seed: int = 0) -> dict:
@@ -68,13 +69,16 @@ def fit_gold(table: LabelTable, parameters: dict | None = None) -> tuple[dict, d
 
 
 def _estimate(table: LabelTable, field: MeasuredField, ratings, fitted: dict | None):
+    """The fit's posteriors for these units; as in the fit, the values of annotators it has no
+    confusion matrix for (not estimable) are not used."""
     if fitted is None or not len(ratings.unit):
         return None
     categories = len(field.categories)
-    known = {int(coder): np.asarray(matrix) for coder, matrix in fitted["confusion"].items()}
+    known = {int(coder): np.asarray(matrix) for coder, matrix in fitted["confusion"].items() if matrix is not None}
     confusion = np.stack([known.get(coder, uniform_confusion(categories)) for coder in table.coder_ids]) if table.coder_ids \
         else np.zeros((0, categories, categories))
-    return estimate_from_parameters(ratings, np.asarray(fitted["priors"]), confusion)
+    used = np.asarray([coder in known for coder in table.coder_ids], dtype=bool)
+    return estimate_from_parameters(ratings.of_coders(used), np.asarray(fitted["priors"]), confusion)
 
 
 def _only_where_asked(gold: Gold, golds: dict[str, Gold], by_name: dict[str, MeasuredField], asked_when) -> Gold:
@@ -88,11 +92,14 @@ def _only_where_asked(gold: Gold, golds: dict[str, Gold], by_name: dict[str, Mea
 
 def _parameters(table: LabelTable, estimate) -> dict | None:
     """The fit, as JSON: what an export needs to give a passage its posterior without fitting
-    again (confusion matrices by annotator id)."""
+    again (confusion matrices by annotator id; null for an annotator the fit could not
+    estimate, whose values it did not use)."""
     if estimate is None:
         return None
+    estimated = ~np.isnan(estimate.accuracy)
     return {"iterations": estimate.iterations, "converged": estimate.converged, "priors": estimate.priors.tolist(),
-            "confusion": {str(coder): estimate.confusion[index].tolist() for index, coder in enumerate(table.coder_ids)}}
+            "confusion": {str(coder): estimate.confusion[index].tolist() if estimated[index] else None
+                          for index, coder in enumerate(table.coder_ids)}}
 
 
 def _field_figures(table: LabelTable, field: MeasuredField, gold: Gold, resamples: int, seed: int) -> dict:
@@ -137,8 +144,9 @@ def _annotators(table: LabelTable, estimates: dict) -> list[dict]:
     for field in table.fields:
         ratings = table.ratings(field)
         estimate = estimates[field.name]
+        accuracy = estimate.accuracy if estimate is not None else np.full(table.n_coders, np.nan)
         per_field[field.name] = (coder_agreement(ratings), agreement_with_reference(ratings, table.adjudicated[field.name]),
-                                 estimate.accuracy if estimate is not None else np.full(table.n_coders, np.nan))
+                                 accuracy, _accuracy_notes(ratings))
     labels = np.bincount(table.coder, minlength=table.n_coders)
     rows = []
     for coder, name in enumerate(table.coder_names):
@@ -147,10 +155,17 @@ def _annotators(table: LabelTable, estimates: dict) -> list[dict]:
             "username": name, "label_sets": int(labels[coder]),
             "median_seconds": float(np.median(spent)) if len(spent) else None,
             "fields": {field: {"agreement": others[coder], "agreement_with_adjudicated": adjudicated[coder],
-                               "estimated_accuracy": accuracy[coder]}
-                       for field, (others, adjudicated, accuracy) in per_field.items()},
+                               "estimated_accuracy": accuracy[coder], "estimated_accuracy_note": notes[coder]}
+                       for field, (others, adjudicated, accuracy, notes) in per_field.items()},
         })
     return rows
+
+
+def _accuracy_notes(ratings) -> list[str | None]:
+    """Why an annotator who gave values has no estimated accuracy (None for the others)."""
+    gave_values = np.bincount(ratings.coder, minlength=ratings.n_coders) > 0
+    return [NOT_ESTIMABLE if gave and not estimable else None
+            for gave, estimable in zip(gave_values, estimable_coders(ratings))]
 
 
 def _weekly_alpha(table: LabelTable) -> list[dict]:

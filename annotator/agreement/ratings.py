@@ -45,6 +45,15 @@ class Ratings:
         categories = n_categories if n_categories is not None else int(value.max(initial=-1)) + 1
         return cls(unit.astype(np.int64), coder.astype(np.int64), value, data.shape[1], data.shape[0], categories)
 
+    def of_coders(self, coders: np.ndarray) -> "Ratings":
+        """Only the values of the coders where the mask `coders` (one entry per coder) is True
+        (these very ratings when it is True for every coder)."""
+        coders = np.asarray(coders, dtype=bool)
+        if coders.all():
+            return self
+        kept = coders[self.coder]
+        return Ratings(self.unit[kept], self.coder[kept], self.value[kept], self.n_units, self.n_coders, self.n_categories)
+
     def value_counts(self) -> np.ndarray:
         """units x categories: how many coders gave each unit each value."""
         flat = np.bincount(self.unit * self.n_categories + self.value, minlength=self.n_units * self.n_categories)

@@ -62,8 +62,9 @@ class ProjectChanges:
 
 def update_project(session: so.Session, project: Project, changes: ProjectChanges) -> list[str]:
     """Apply the changes; a new schema or new guidelines become a new version (labels keep
-    the version they were given under), a new k recounts which passages are complete.
-    Returns the names of the settings that changed."""
+    the version they were given under), a new k recounts which passages are complete, and
+    either rebuilds the per-passage agreement the review queue reads (the fields measured, or
+    which passages are complete, have changed). Returns the names of the settings that changed."""
     changed = []
     if changes.name is not None and changes.name.strip() != project.name:
         _check_name(session, changes.name.strip())
@@ -92,9 +93,10 @@ def update_project(session: so.Session, project: Project, changes: ProjectChange
         project.overlap_k = changes.overlap_k
         session.flush()
         recount_progress(session, project)
-        rebuild_agreement(session, project)  # which passages are complete, so awaiting review
         changed.append("overlap k")
     session.flush()
+    if {"schema", "overlap k"} & set(changed):
+        rebuild_agreement(session, project)
     return changed
 
 

@@ -126,7 +126,7 @@ def test_matches_a_unit_by_unit_reference(shape):
         triples += [(unit, unit % 8, int(rng.integers(3))) for unit in range(1, 40)]
         ratings = Ratings.from_triples(triples, n_categories=3)
 
-    result = dawid_skene(ratings, max_iterations=15, tolerance=0.0)
+    result = dawid_skene(ratings, max_iterations=15, tolerance=0.0, accelerated=False)
     posteriors, priors, confusion = reference_dawid_skene(ratings, iterations=15)
 
     rated = ~np.isnan(result.posteriors).any(axis=1)
@@ -146,13 +146,42 @@ def test_order_of_values_does_not_matter():
     assert np.allclose(dawid_skene(ratings).posteriors, dawid_skene(shuffled).posteriors, equal_nan=True)
 
 
-def test_single_coder_keeps_their_values():
+def with_a_loner(rng):
+    """Three coders rate units 0-299 together; a fourth rates units 300-399, alone."""
+    confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.9, 0.7, 0.6, 0.8]]
+    together, _ = simulate(rng, 300, [0.5, 0.3, 0.2], confusions[:3])
+    alone, _ = simulate(rng, 100, [0.5, 0.3, 0.2], confusions[3:])
+    ratings = Ratings(np.concatenate([together.unit, alone.unit + 300]), np.concatenate([together.coder, alone.coder + 3]),
+                      np.concatenate([together.value, alone.value]), 400, 4, 3)
+    return ratings, together
+
+
+@pytest.mark.parametrize("iterations", [1, 100, 1000])
+def test_a_coder_who_shares_no_unit_has_no_accuracy_whatever_the_iterations(iterations):
+    ratings, _ = with_a_loner(np.random.default_rng(19))
+
+    result = dawid_skene(ratings, max_iterations=iterations, tolerance=0.0)
+
+    assert np.isnan(result.accuracy[3]) and np.isfinite(result.accuracy[:3]).all()
+    assert np.allclose(result.confusion[3], 1 / 3)
+
+
+def test_a_coder_who_shares_no_unit_changes_nothing_for_the_others():
+    ratings, together = with_a_loner(np.random.default_rng(23))
+
+    result, without = dawid_skene(ratings), dawid_skene(together)
+
+    assert np.isnan(result.posteriors[300:]).all()  # nobody else to weigh their values against
+    assert np.allclose(result.posteriors[:300], without.posteriors)
+    assert np.allclose(result.priors, without.priors) and np.allclose(result.accuracy[:3], without.accuracy)
+
+
+def test_a_single_coder_is_not_estimable():
     ratings = Ratings.from_matrix([[0, 1, 2, 2, 1, 0]], n_categories=3)
 
     result = dawid_skene(ratings)
 
-    assert_rows_are_distributions(result.posteriors)
-    assert (result.posteriors.argmax(axis=1) == [0, 1, 2, 2, 1, 0]).all()
+    assert np.isnan(result.accuracy).all() and np.isnan(result.posteriors).all()
 
 
 def test_coders_agreeing_everywhere_are_judged_reliable():
@@ -207,14 +236,43 @@ def test_no_values_at_all():
     assert np.isnan(result.accuracy).all()
 
 
+def test_runs_until_converged_where_a_hundred_iterations_were_not_enough():
+    rng = np.random.default_rng(28)
+    confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.7, 0.6, 0.5]]
+    ratings, _ = simulate(rng, 1000, [0.5, 0.3, 0.2], confusions)
+
+    result = dawid_skene(ratings)
+    converged = dawid_skene(ratings, max_iterations=100_000, tolerance=1e-12, accelerated=False)
+
+    assert result.converged
+    assert (result.posteriors.argmax(axis=1) == converged.posteriors.argmax(axis=1)).all()
+    assert np.abs(result.accuracy - converged.accuracy).max() < 1e-3
+
+
+@pytest.mark.parametrize("seed", [22, 34, 39])
+def test_acceleration_reaches_the_fixed_point_of_plain_em_in_far_fewer_steps(seed):
+    rng = np.random.default_rng(seed)
+    confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.7, 0.6, 0.5]]
+    ratings, _ = simulate(rng, 1000, [0.5, 0.3, 0.2], confusions)
+
+    accelerated = dawid_skene(ratings)
+    plain = dawid_skene(ratings, max_iterations=100_000, tolerance=1e-13, accelerated=False)
+
+    assert accelerated.converged and plain.converged
+    assert np.abs(accelerated.posteriors - plain.posteriors).max() < 1e-6
+    assert np.abs(accelerated.confusion - plain.confusion).max() < 1e-6
+    assert accelerated.iterations * 5 < plain.iterations
+
+
 def test_reports_when_iterations_run_out():
     rng = np.random.default_rng(17)
     confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.8, 0.6, 0.5]]
     ratings, _ = simulate(rng, 500, [0.5, 0.3, 0.2], confusions)
 
-    result = dawid_skene(ratings, max_iterations=2)
+    plain, accelerated = dawid_skene(ratings, max_iterations=2, accelerated=False), dawid_skene(ratings, max_iterations=2)
 
-    assert result.iterations == 2 and not result.converged
+    assert plain.iterations == 2 and not plain.converged
+    assert accelerated.iterations >= 2 and not accelerated.converged  # its cycle of steps is finished
 
 
 def test_smoothing_must_be_positive():

@@ -11,7 +11,7 @@ from annotator.documents.models import Passage
 from annotator.review.adjudicating import adjudicate
 from annotator.users.models import User
 from tests.conftest import paragraph_text
-from tests.review.conftest import labelled, reviewer  # noqa: F401  (the project with three annotators' labels, a reviewer's client)
+from tests.review.conftest import labelled, loner, reviewer  # noqa: F401  (the project with three annotators' labels, one more who shares no passage, a reviewer's client)
 
 
 @pytest.fixture

@@ -96,6 +96,17 @@ def test_training_is_the_same_whether_or_not_the_figures_were_kept(runner, decid
     assert {line["gold"]["claim_type"]["source"] for line in cold} >= {"adjudicated", "unanimous", "majority"}
 
 
+def test_an_annotator_who_shares_no_passage_gives_single_gold_without_a_probability(runner, decided, loner):
+    cold = export(runner, "--kind", "training")
+    agreement_figures(db.session, decided)
+    db.session.commit()
+    assert export(runner, "--kind", "training") == cold
+    by_id = {line["passage_id"]: line for line in cold}
+    assert by_id[loner[0]]["labels"] == {"claim_type": "opinion", "stance": "favor", "verifiability": "verifiable"}
+    assert by_id[loner[0]]["gold"]["claim_type"] == {"source": "single", "probability": None, "agreement": None}
+    assert by_id[decided.passages[0].id]["gold"]["claim_type"]["probability"] is not None
+
+
 def test_training_filters_fields_names_context_and_split(runner, decided):
     p = decided.passages
     assert [line["passage_id"] for line in export(runner, "--kind", "training", "--adjudicated-only")] == [p[2].id]

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import sqlalchemy as sa
 
 from annotator.db import db
 
@@ -46,3 +47,23 @@ def reviewer(runner, labelled, make_user, login, client):
     runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
     login("rev")
     return client
+
+
+@pytest.fixture
+def loner(runner, labelled, make_user, write_file):
+    """The labelled project, and dan, who alone labelled the three passages of one more
+    document; returns dan's passages' ids."""
+    from annotator.documents.models import Document, Passage
+    from tests.conftest import paragraph_text
+
+    document = write_file("loner.txt", "\n\n".join(paragraph_text(9, p) for p in range(3)) + "\n")
+    assert runner.invoke(args=["import-docs", "Bike lanes", str(document)]).exit_code == 0
+    make_user("dan")
+    runner.invoke(args=["add-member", "Bike lanes", "dan", "--role", "annotator"])
+    ids = list(db.session.scalars(sa.select(Passage.id).join(Document).where(Document.external_id == "loner")
+                                  .order_by(Passage.index)))
+    lines = [json.dumps({"passage_id": passage_id, "annotator": "dan", "labels": label_set(code)})
+             for passage_id, code in zip(ids, ["opinion/favor", "-", "event/against"])]
+    result = runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("dan.jsonl", "\n".join(lines)))])
+    assert result.exit_code == 0, result.stderr
+    return ids

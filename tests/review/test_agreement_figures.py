@@ -2,6 +2,7 @@
 by the reference package on the same labels; conditional fields count where they were asked."""
 
 import json
+import re
 
 import krippendorff
 import numpy as np
@@ -87,3 +88,16 @@ def test_each_pair_has_its_confusion_matrix(labelled):
     matrix = np.array(pair["confusion"])
     assert matrix.sum() == 6 and matrix[CLAIM_TYPES.index("opinion"), CLAIM_TYPES.index("no_claim")] == 1  # passage 3
     assert np.trace(matrix) == 5
+
+
+def test_an_annotator_who_shares_no_passage_has_no_estimated_accuracy(runner, labelled, loner):
+    figures = json.loads(runner.invoke(args=["agreement", "Bike lanes", "--json"]).stdout)
+    by_name = {annotator["username"]: annotator["fields"] for annotator in figures["annotators"]}
+    for field in ("claim_type", "stance", "claim_type:no_claim"):
+        assert by_name["dan"][field]["estimated_accuracy"] is None, field
+        assert by_name["dan"][field]["estimated_accuracy_note"] == "not estimable: shares no passage with another annotator"
+        assert by_name["ada"][field]["estimated_accuracy"] is not None and by_name["ada"][field]["estimated_accuracy_note"] is None
+    assert figures["fields"]["claim_type"]["gold"]["sources"]["single"] == 3  # dan's labels still count, as single
+    text = runner.invoke(args=["agreement", "Bike lanes"]).stdout
+    assert re.search(r"^dan .*claim_type=not estimable", text, re.MULTILINE)
+    assert re.search(r"^ada .*claim_type=0\.\d\d", text, re.MULTILINE)

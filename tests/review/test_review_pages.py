@@ -83,6 +83,28 @@ def test_the_dashboard_shows_every_figure_and_refreshes_through_htmx(reviewer, l
     assert 'id="figures"' in fragment.get_data(as_text=True)
 
 
+def annotator_row(html: str, username: str) -> str:
+    return re.sub(r"\s+", " ", re.search(rf'<tr><th scope="row">{username}</th>.*?</tr>', html, re.DOTALL).group(0))
+
+
+def test_the_dashboard_says_who_has_no_estimable_accuracy(reviewer, labelled, loner):
+    html = reviewer.get(f"/projects/{labelled.id}/agreement").get_data(as_text=True)
+    assert annotator_row(html, "dan").count(">not estimable</span>") == 3  # claim type, stance, verifiability
+    assert "not estimable" not in annotator_row(html, "ada")
+
+
+def test_the_dashboard_and_the_command_warn_when_dawid_skene_stopped_before_converging(reviewer, runner, labelled,
+                                                                                       monkeypatch):
+    from annotator.agreement import figures
+    from annotator.agreement.dawid_skene import dawid_skene
+
+    monkeypatch.setattr(figures, "dawid_skene", lambda ratings: dawid_skene(ratings, max_iterations=1))
+    html = re.sub(r"\s+", " ", reviewer.get(f"/projects/{labelled.id}/agreement").get_data(as_text=True))
+    assert "Dawid-Skene stopped at its cap of 1 iterations on Claim type before converging" in html
+    text = runner.invoke(args=["agreement", "Bike lanes"]).stdout
+    assert "warning: Dawid-Skene stopped at its cap of 1 iterations on claim_type before converging" in text
+
+
 def test_annotators_cannot_see_review_pages(client, login, labelled):
     login("ada")
     for path in (f"/projects/{labelled.id}/review", f"/projects/{labelled.id}/review/{labelled.passages[0].id}",

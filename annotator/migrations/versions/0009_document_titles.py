@@ -8,7 +8,7 @@ keep their titles: theirs may be the file's own ("title", <title>), and one that
 the first line cannot be told from a derived one.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01 16:40:00
 
 """
@@ -21,7 +21,7 @@ from annotator.splitting import titles
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
