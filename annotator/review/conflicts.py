@@ -18,6 +18,7 @@ class Conflict:
     """One field the annotators answered differently: each answer with who gave it, in the
     order of the schema's options (NOT_ASKED last)."""
 
+    name: str  # the field's name
     field: str  # the field's label
     answers: list[tuple[str | None, list[str]]]  # (option label or NOT_ASKED, usernames)
 
@@ -41,7 +42,7 @@ def field_conflicts(schema: dict, label_sets: list[tuple[str, dict]]) -> list[Co
         for username, labels in label_sets:
             by_value[labels.get(field["name"], NOT_ASKED)].append(username)
         if len(by_value) > 1:
-            conflicts.append(Conflict(field["label"], _in_option_order(field, by_value)))
+            conflicts.append(Conflict(field["name"], field["label"], _in_option_order(field, by_value)))
     return conflicts
 
 

@@ -102,8 +102,7 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
 
 def _disputed(schema: dict, given) -> set[str]:
     """The names of the fields the annotators answered differently."""
-    labels = {conflict.field for conflict in field_conflicts(schema, [(o.username, o.labels) for o in given])}
-    return {field["name"] for field in schema["fields"] if field["label"] in labels}
+    return {conflict.name for conflict in field_conflicts(schema, [(o.username, o.labels) for o in given])}
 
 
 def _decided(project) -> Decision | None:

@@ -43,6 +43,15 @@ def sign_in(page, username="ada", password=PASSWORD):
     page.click(".login button[type=submit]")
 
 
+def sign_in_in_another_tab(page, username="ada", address="/auth/login", landing="**/"):
+    """Sign in in a new tab of the same browser (so: a new session for the page's cookies too)."""
+    other_tab = page.context.new_page()
+    other_tab.goto(address)
+    sign_in(other_tab, username)
+    other_tab.wait_for_url(landing)
+    other_tab.close()
+
+
 def wait_for_next_passage(page, passage_id):
     page.wait_for_function("before => document.querySelector('#workspace').dataset.passageId != before", arg=passage_id)
 
@@ -66,11 +75,8 @@ def test_cookies_cleared_then_signing_in_in_another_tab_and_enter_stores_the_cho
     expect_choices_on_screen(page)
     assert stored("ada") == []
 
-    other_tab = page.context.new_page()
-    other_tab.goto(page.locator("#status a[target=_blank]").get_attribute("href"))
-    sign_in(other_tab)
-    other_tab.wait_for_url("**/annotate")
-    other_tab.close()
+    sign_in_in_another_tab(page, address=page.locator("#status a[target=_blank]").get_attribute("href"),
+                           landing="**/annotate")
     page.bring_to_front()
     press(page, "Enter")
     wait_for_next_passage(page, first)
@@ -109,11 +115,7 @@ def test_signing_in_again_elsewhere_renews_the_page_and_enter_sends_at_once(open
     page.goto(f"/projects/{project.id}/annotate")
     first = shown_passage(page)
     choose_event_with_note(page)
-    other_tab = page.context.new_page()  # a new session in the same browser: the page's token is stale
-    other_tab.goto("/auth/login")
-    sign_in(other_tab)
-    other_tab.wait_for_url("**/")
-    other_tab.close()
+    sign_in_in_another_tab(page)  # a new session in the same browser: the page's token is stale
     press(page, "Enter")
     wait_for_next_passage(page, first)
     assert page.locator("#status").is_hidden()
@@ -144,11 +146,7 @@ def test_another_user_signed_in_on_the_same_browser_never_gets_the_page_s_choice
     page = open_browser("ada")
     page.goto(f"/projects/{project.id}/annotate")
     choose_event_with_note(page)
-    other_tab = page.context.new_page()
-    other_tab.goto("/auth/login")
-    sign_in(other_tab, "bob")
-    other_tab.wait_for_url("**/")
-    other_tab.close()
+    sign_in_in_another_tab(page, "bob")
     press(page, "Enter")
     message = status_of(page)
     assert "signed in as bob" in message
