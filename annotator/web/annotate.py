@@ -14,7 +14,7 @@ from annotator.assignment.service import NotAssigned, next_passage, skip_passage
 from annotator.clock import utcnow
 from annotator.config import hold_time
 from annotator.db import db
-from annotator.documents.context import document_heading, document_passages, neighbours
+from annotator.documents.context import document_heading, document_window, neighbours, passages_before, passages_from
 from annotator.documents.models import Passage
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.label_schema import LabelError
@@ -93,13 +93,29 @@ def skip(project_id: int, passage_id: int):
 @bp.get("/<int:project_id>/documents/<int:document_id>")
 @login_required
 def document(project_id: int, document_id: int):
-    """The whole document (key D), the passage being labelled marked."""
+    """The whole document (key D): a window around the passage being labelled, marked; the
+    passages before or after a given index when the reader asks for more."""
     project = project_or_abort(project_id, VIEW)
     heading = document_heading(db.session, document_id)
     if heading is None or heading.project_id != project.id:
         abort(404)
-    return render_template("annotate/_document.html", document=heading, marked=request.args.get("passage", type=int),
-                           passages=document_passages(db.session, document_id))
+    marked, more = request.args.get("passage", type=int), _more_asked()
+    if more is None:
+        return render_template("annotate/_document.html", document=heading, marked=marked, project=project,
+                               window=document_window(db.session, document_id, marked))
+    direction, index = more
+    window = passages_before(db.session, document_id, index) if direction == "before" \
+        else passages_from(db.session, document_id, index + 1)
+    return render_template("annotate/_document_passages.html", document=heading, marked=marked, project=project, window=window)
+
+
+def _more_asked() -> tuple[str, int] | None:
+    """("before" or "after", passage index) when the reader asked for more passages."""
+    for direction in ("before", "after"):
+        index = request.args.get(direction, type=int)
+        if index is not None:
+            return direction, max(index, 0)
+    return None
 
 
 def _continue(project):

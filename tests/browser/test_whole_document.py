@@ -61,3 +61,30 @@ def test_the_document_key_follows_the_current_passage_across_documents(open_brow
     page.wait_for_selector("text=changing your earlier labels")
     assert shown_passage(page) != before_skip
     expect_document_of(page, shown_passage(page))
+
+
+def test_a_long_document_opens_around_the_passage_and_loads_more_on_demand(open_browser, runner, make_project, make_user,
+                                                                              write_file):
+    from annotator.documents.context import CHUNK, WINDOW
+    from tests.conftest import paragraph_text
+
+    make_project("Long", overlap_k=1)
+    make_user("ada")
+    runner.invoke(args=["add-member", "Long", "ada", "--role", "annotator"])
+    text = "\n\n".join(paragraph_text(3, number) for number in range(500))
+    assert runner.invoke(args=["import-docs", "Long", str(write_file("long.txt", text))]).exit_code == 0
+    passages = list(db.session.scalars(sa.select(Passage).order_by(Passage.index)))
+    page = open_browser("ada")
+    page.goto(f"/projects/{passages[0].project_id}/annotate")
+    for _ in range(WINDOW + CHUNK + 10):  # far enough in for a full chunk before the window
+        submit_and_wait(page, "0")
+    current = db.session.get(Passage, shown_passage(page))
+    dialog = open_document(page)
+    shown = dialog.locator(".whole-document p")
+    assert shown.count() == 2 * WINDOW + 1 and dialog.locator(".marked").inner_text() == current.text
+    dialog.locator("button.more", has_text="Later passages").click()
+    page.wait_for_function(f"() => document.querySelectorAll('#document-dialog .whole-document p').length > {2 * WINDOW + 1}")
+    dialog.locator("button.more", has_text="Earlier passages").click()
+    page.wait_for_function(f"() => document.querySelectorAll('#document-dialog .whole-document p').length > {2 * WINDOW + 1 + CHUNK}")
+    texts = shown.all_inner_texts()
+    assert texts == [passage.text for passage in passages[current.index - WINDOW - CHUNK:current.index + WINDOW + 1 + CHUNK]]

@@ -221,3 +221,45 @@ def test_the_caption_names_the_document_by_its_title(client, login, project):
     html = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
     caption = re.search(r'<p class="reading-caption">(.*?)</p>', html, re.S).group(1)
     assert "Council votes on Mill Street" in caption and "· passage 1" in caption
+
+
+def test_the_whole_document_sends_a_window_and_more_on_demand_whatever_its_size(client, login, make_project, make_user,
+                                                                                 runner, write_file):
+    """A 1,200-passage document: one request never carries more than the window, whichever
+    passage is marked, and "earlier"/"later" bring the rest a chunk at a time, in order."""
+    from annotator.documents.context import CHUNK, WINDOW
+    from annotator.documents.models import Passage
+    from tests.conftest import paragraph_text
+
+    long_text = "\n\n".join(paragraph_text(7, number) for number in range(1200))
+    make_project("Long")
+    make_user("ada")
+    runner.invoke(args=["add-member", "Long", "ada", "--role", "annotator"])
+    assert runner.invoke(args=["import-docs", "Long", str(write_file("long.txt", long_text))]).exit_code == 0
+    passages = list(db.session.scalars(sa.select(Passage).order_by(Passage.index)))
+    assert len(passages) == 1200
+    login("ada")
+    base = f"/projects/{passages[0].project_id}/documents/{passages[0].document_id}"
+    middle = passages[600]
+
+    def shown(html):
+        return re.findall(r"<p dir=\"auto\" class=\"[^\"]*\"\s*>(In report 7, section (\d+),)", html)
+
+    html = client.get(f"{base}?passage={middle.id}").get_data(as_text=True)
+    sections = [int(number) for _, number in shown(html)]
+    assert sections == list(range(600 - WINDOW, 600 + WINDOW + 1))
+    assert re.search(r'class="marked"\s*>' + re.escape(middle.text), html) and "1,200 passages in all" in html
+    earlier = re.search(r'hx-get="([^"]*before=\d+)"', html).group(1).replace("&amp;", "&")
+    later = re.search(r'hx-get="([^"]*after=\d+)"', html).group(1).replace("&amp;", "&")
+
+    before = client.get(earlier).get_data(as_text=True)
+    assert [int(number) for _, number in shown(before)] == list(range(600 - WINDOW - CHUNK, 600 - WINDOW))
+    assert "Earlier passages" in before and "Later passages" not in before and "<h2" not in before
+    after = client.get(later).get_data(as_text=True)
+    assert [int(number) for _, number in shown(after)] == list(range(601 + WINDOW, 601 + WINDOW + CHUNK))
+
+    start = client.get(f"{base}?passage={passages[0].id}").get_data(as_text=True)
+    assert [int(number) for _, number in shown(start)] == list(range(0, WINDOW + 1)) and "Earlier passages" not in start
+    end = client.get(f"{base}?passage={passages[-1].id}").get_data(as_text=True)
+    assert [int(number) for _, number in shown(end)] == list(range(1199 - WINDOW, 1200)) and "Later passages" not in end
+    assert len(shown(client.get(base).get_data(as_text=True))) == 2 * WINDOW + 1  # no passage given: the start
