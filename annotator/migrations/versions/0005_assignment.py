@@ -124,6 +124,8 @@ def downgrade():
 
     with op.batch_alter_table('passage', schema=None) as batch_op:
         batch_op.drop_index('ix_passage_queue', sqlite_where=sa.text('queue IS NOT NULL'), postgresql_where=sa.text('queue IS NOT NULL'))
+        # The check names the columns going away: SQLite's table rebuild would copy it otherwise.
+        batch_op.drop_constraint(op.f('ck_passage_queue_annotatable'), type_='check')
         batch_op.drop_column('queue')
         batch_op.drop_column('assigned_count')
         batch_op.drop_column('label_count')
