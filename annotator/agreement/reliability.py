@@ -11,9 +11,11 @@ Reference: Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability".
 
 import numpy as np
 
+from annotator.agreement.distances import masi_distances
 from annotator.agreement.ratings import Ratings
 
-LEVELS = ("nominal", "ordinal", "interval")
+LEVELS = ("nominal", "ordinal", "interval")  # of fields whose answer is one option
+MASI = "masi"  # of fields whose answer is a set of options
 
 # Bootstrap draws are made this many (resample, pattern) cells at a time, to bound memory
 # when almost every unit has its own count pattern.
@@ -45,9 +47,11 @@ def krippendorff_alpha(ratings: Ratings, level: str = "nominal", category_values
 
     `level` chooses the distance between categories: "nominal" (equal or not), "ordinal"
     (Krippendorff's rank metric from the coincidence marginals, the category indices giving
-    the order) or "interval" (squared difference of `category_values[c]`, the numeric value of
-    each category, by default its index). `category_values` is ignored for the other levels,
-    which do not depend on the categories' numbers.
+    the order), "interval" (squared difference of `category_values[c]`, the numeric value of
+    each category, by default its index) or "masi" (for answers that are sets of options:
+    `category_values[c]` is category c's set, and the distance is MASI's, see
+    agreement/distances.py). `category_values` is ignored for nominal and ordinal, which do
+    not depend on what the categories are.
 
     Returns NaN when alpha is undefined: no unit has two values, or expected disagreement is 0
     because all pairable values fall in one category (or in categories of equal value).
@@ -124,8 +128,12 @@ def _pair_weights(values_per_unit: np.ndarray) -> np.ndarray:
 
 
 def _category_values(level: str, n_categories: int, category_values) -> np.ndarray | None:
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    if level not in (*LEVELS, MASI):
+        raise ValueError(f"level must be one of {', '.join((*LEVELS, MASI))}, not {level!r}")
+    if level == MASI:
+        if category_values is None or len(category_values) != n_categories:
+            raise ValueError(f"masi needs each category's set of options ({n_categories})")
+        return masi_distances([frozenset(value) for value in category_values])
     if level != "interval":
         return None
     if category_values is None:
@@ -151,8 +159,11 @@ def _alpha_from_coincidences(coincidences: np.ndarray, level: str,
 
 
 def _distances(level: str, marginals: np.ndarray, category_values: np.ndarray | None) -> np.ndarray:
-    """Squared distances between categories, broadcastable against the coincidence matrices."""
+    """Squared distances between categories, broadcastable against the coincidence matrices
+    (for masi, the distance matrix itself, as `category_values`)."""
     n_categories = marginals.shape[-1]
+    if level == MASI:
+        return category_values
     if level == "nominal":
         return 1.0 - np.eye(n_categories)
     if level == "ordinal":
