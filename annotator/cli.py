@@ -16,7 +16,7 @@ from annotator.db import db
 from annotator.exporting.kinds import KINDS
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_paths
-from annotator.projects.label_schema import SchemaError, load_schema
+from annotator.schema import Schema, SchemaError
 from annotator.projects.models import MEMBER_ROLES
 from annotator.projects.services import (ProjectChanges, ProjectError, add_member, create_project, find_project,
                                          update_project)
@@ -91,7 +91,7 @@ def init_db() -> None:
 def create_project_command(name, target, schema_file, guidelines_file, overlap) -> None:
     """Create a project."""
     with _failures_as_errors():
-        schema = load_schema(schema_file.read_text(encoding="utf-8")) if schema_file else None
+        schema = Schema.load(schema_file.read_text(encoding="utf-8")).definition if schema_file else None
         guidelines = guidelines_file.read_text(encoding="utf-8") if guidelines_file else ""
         project = create_project(db.session, name, target=target, guidelines=guidelines, overlap_k=overlap, schema=schema)
         db.session.commit()
@@ -114,7 +114,7 @@ def edit_project_command(project_name, name, target, schema_file, guidelines_fil
         project = find_project(db.session, project_name)
         changes = ProjectChanges(
             name=name, target=target, overlap_k=overlap,
-            schema=load_schema(schema_file.read_text(encoding="utf-8")) if schema_file else None,
+            schema=Schema.load(schema_file.read_text(encoding="utf-8")).definition if schema_file else None,
             guidelines=guidelines_file.read_text(encoding="utf-8") if guidelines_file else None,
             extra_annotator_below=None if threshold is _NEVER else threshold, set_extra_annotator=threshold is not None)
         changed = update_project(db.session, project, changes)

@@ -8,7 +8,7 @@ from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.annotations.recording import Submission, record_labels
 from annotator.db import db
 from annotator.documents.models import Passage
-from annotator.projects.label_schema import LabelError
+from annotator.schema import LabelError
 from tests.conftest import FIXTURES
 
 CLAIM = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}

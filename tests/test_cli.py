@@ -28,10 +28,10 @@ def test_create_project_with_defaults(runner):
 
 
 def test_create_project_with_a_broken_schema_says_why_and_creates_nothing(runner, write_file):
-    schema = write_file("schema.json", json.dumps({"fields": [{"name": "x", "label": "X", "level": "interval", "options": []}]}))
+    schema = write_file("schema.json", json.dumps({"fields": [{"name": "x", "label": "X", "level": "categorical", "options": []}]}))
     result = runner.invoke(args=["create-project", "P", "--schema", str(schema)])
     assert result.exit_code == 1
-    assert "fields[0].level: must be one of nominal, ordinal, got 'interval'" in result.stderr
+    assert "fields[0].level: must be one of nominal, ordinal, interval, got 'categorical'" in result.stderr
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
 
 
@@ -75,10 +75,10 @@ def test_edit_project_with_nothing_new_says_so(runner, write_file):
 def test_edit_project_refuses_a_broken_schema_with_every_problem_and_changes_nothing(runner, write_file):
     runner.invoke(args=["create-project", "P"])
     broken = claim_schema("no")
-    broken["fields"][0]["level"] = "interval"
+    broken["fields"][0]["level"] = "categorical"
     result = runner.invoke(args=["edit-project", "P", "--name", "Q", "--schema", str(write_file("schema.json", json.dumps(broken)))])
     assert result.exit_code == 1
-    assert "fields[0].level: must be one of nominal, ordinal, got 'interval'" in result.stderr
+    assert "fields[0].level: must be one of nominal, ordinal, interval, got 'categorical'" in result.stderr
     assert "fields[0].options: a list of at least two options is required" in result.stderr
     assert tuple(db.session.execute(sa.select(Project.name, Project.schema_version)).one()) == ("P", 1)
 

@@ -25,7 +25,7 @@ NOT_ESTIMABLE = "not estimable: shares no passage with another annotator"
 def compute_figures(table: LabelTable, resamples: int = 1000, seed: int = 0) -> dict:
     """All figures, JSON-ready (NaN becomes None)."""
     estimates, golds = fit_gold(table)
-    fields = {field.name: _field_figures(table, field, golds[field.name], resamples, seed) for field in table.fields}
+    fields = {field.name: _field_figures(table, field, golds.get(field.name), resamples, seed) for field in table.fields}
     for name, estimate in estimates.items():
         fields[name]["dawid_skene"] = _parameters(table, estimate)
     return _json_ready({
@@ -42,7 +42,7 @@ def fitted_parameters(table: LabelTable) -> dict:
     """Per field, the Dawid-Skene parameters of a fit on the whole table (as in the figures),
     one field at a time and without gold labels: an export wants only the parameters."""
     parameters = {}
-    for field in table.fields:
+    for field in _with_gold(table):
         ratings = table.ratings(field)
         parameters[field.name] = _parameters(table, dawid_skene(ratings)) if len(ratings.unit) else None
     return parameters
@@ -54,7 +54,7 @@ def fit_gold(table: LabelTable, parameters: dict | None = None) -> tuple[dict, d
     figures' "dawid_skene" per field) the model is not fitted again: the units get the
     posteriors of the earlier whole-project fit (an export streaming a chunk at a time)."""
     estimates, golds = {}, {}
-    for field in table.fields:
+    for field in _with_gold(table):
         ratings = table.ratings(field)
         if parameters is not None:
             estimates[field.name] = _estimate(table, field, ratings, parameters.get(field.name))
@@ -62,10 +62,15 @@ def fit_gold(table: LabelTable, parameters: dict | None = None) -> tuple[dict, d
             estimates[field.name] = dawid_skene(ratings) if len(ratings.unit) else None
         golds[field.name] = aggregate(ratings, table.adjudicated[field.name], estimates[field.name])
     by_name = {field.name: field for field in table.fields}
-    for field in table.fields:
+    for field in _with_gold(table):
         if field.asked_when is not None:
             golds[field.name] = _only_where_asked(golds[field.name], golds, by_name, field.asked_when)
     return estimates, golds
+
+
+def _with_gold(table: LabelTable) -> list[MeasuredField]:
+    """The fields gold is estimated on (a multi field's set gets its gold option by option)."""
+    return [field for field in table.fields if field.has_gold]
 
 
 def _estimate(table: LabelTable, field: MeasuredField, ratings, fitted: dict | None):
@@ -102,24 +107,29 @@ def _parameters(table: LabelTable, estimate) -> dict | None:
                           for index, coder in enumerate(table.coder_ids)}}
 
 
-def _field_figures(table: LabelTable, field: MeasuredField, gold: Gold, resamples: int, seed: int) -> dict:
+def _field_figures(table: LabelTable, field: MeasuredField, gold: Gold | None, resamples: int, seed: int) -> dict:
     ratings = table.ratings(field)
     fleiss = fleiss_kappa(ratings)
-    low, high = alpha_confidence_interval(ratings, field.level, resamples=resamples, seed=seed)
+    low, high = alpha_confidence_interval(ratings, field.level, field.category_values, resamples=resamples, seed=seed)
     return {
-        "label": field.label, "level": field.level, "categories": list(field.categories),
-        "decision": field.is_decision,
-        "alpha": krippendorff_alpha(ratings, field.level), "alpha_ci": [low, high],
+        "label": field.label, "level": field.level, "categories": [_category_name(category) for category in field.categories],
+        "decision": field.is_decision, "kind": field.kind,
+        "alpha": krippendorff_alpha(ratings, field.level, field.category_values), "alpha_ci": [low, high],
         "units": pairable_units(ratings), "pairable_values": pairable_values(ratings), "values": int(len(ratings.value)),
         "percent_agreement": percent_agreement(ratings),
         "fleiss_kappa": fleiss.kappa, "fleiss_kappa_note": fleiss.reason,
         "distribution": np.bincount(ratings.value, minlength=len(field.categories)).tolist(),
-        "gold": {
+        "gold": None if gold is None else {
             "sources": {source: int((gold.source == source).sum()) for source in GOLD_SOURCES},
             "distribution": np.bincount(gold.label[gold.label != NONE], minlength=len(field.categories)).tolist(),
             "confusion": confusion_with_reference(ratings, gold.label).tolist(),  # rows: gold, columns: annotators
         },
     }
+
+
+def _category_name(category) -> str:
+    """A category as the dashboard names it (a set of options: its options joined by +)."""
+    return " + ".join(category) if isinstance(category, tuple) else category
 
 
 def _pairs(table: LabelTable, field: MeasuredField) -> list[dict]:
@@ -143,7 +153,7 @@ def _annotators(table: LabelTable, estimates: dict) -> list[dict]:
     per_field = {}
     for field in table.fields:
         ratings = table.ratings(field)
-        estimate = estimates[field.name]
+        estimate = estimates.get(field.name)
         accuracy = estimate.accuracy if estimate is not None else np.full(table.n_coders, np.nan)
         per_field[field.name] = (coder_agreement(ratings), agreement_with_reference(ratings, table.adjudicated[field.name]),
                                  accuracy, _accuracy_notes(ratings))
@@ -176,7 +186,8 @@ def _weekly_alpha(table: LabelTable) -> list[dict]:
         fields = {}
         for field in table.fields:
             ratings = table.ratings(field, rows)
-            fields[field.name] = {"alpha": krippendorff_alpha(ratings, field.level), "units": pairable_units(ratings)}
+            fields[field.name] = {"alpha": krippendorff_alpha(ratings, field.level, field.category_values),
+                                  "units": pairable_units(ratings)}
         weeks.append({"week": week, "label_sets": int(rows.sum()), "fields": fields})
     return weeks
 

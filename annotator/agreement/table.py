@@ -8,8 +8,7 @@ import numpy as np
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.ratings import Ratings
 
-NONE = -1  # no value (the field was not asked, or no adjudication)
-UNKNOWN = -2  # a stored value that is not an option of the current schema
+NONE = -1  # no value (the field was not asked, no adjudication, or a value the schema no longer has)
 
 
 @dataclass(frozen=True)
@@ -47,14 +46,3 @@ class LabelTable:
             present &= rows
         return Ratings(self.unit[present], self.coder[present], self.values[field.name][present],
                        self.n_units, self.n_coders, len(field.categories))
-
-
-def categories_from_codes(field: MeasuredField, options: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
-    """The field's category indices from its source field's option indices (NONE: no value;
-    UNKNOWN: a value of an older schema version, no category). A decision field says whether
-    the source's value is one of its condition's values (0) or not (1)."""
-    if not field.is_decision:
-        return np.where(codes == UNKNOWN, NONE, codes)
-    excluded = np.isin(np.arange(len(options)), [options.index(value) for value in field.condition if value in options])
-    decided = np.where(excluded[np.clip(codes, 0, None)], 0, 1)
-    return np.where(codes == NONE, NONE, np.where(codes == UNKNOWN, 1, decided))

@@ -26,9 +26,9 @@ from annotator.assignment.models import AnnotatorState
 from annotator.clock import utcnow
 from annotator.db import insert_ignoring_conflicts
 from annotator.documents.models import FRESH, STARTED, Document, Passage
-from annotator.projects.label_schema import LabelError, validate_labels
+from annotator.schema import LabelError
 from annotator.projects.models import Project, ProjectMember
-from annotator.projects.schemas import current_schema
+from annotator.schema.store import schema_of
 from annotator.review.disagreement import rebuild_agreement
 from annotator.users.models import User
 from annotator.users.services import create_user
@@ -88,7 +88,7 @@ class _Importer:
 
     def __init__(self, session, project: Project, name: str, create_users: bool, counts: ImportCounts):
         self.session, self.project, self.name, self.create_users, self.counts = session, project, name, create_users, counts
-        self.schema = current_schema(session, project)
+        self.schema = schema_of(session, project)
         self.users: dict[str, int] = {}
 
     def chunk(self, lines: list[tuple[int, bytes]]) -> Iterator[str]:
@@ -107,7 +107,7 @@ class _Importer:
             try:
                 record = orjson.loads(raw)
                 _check_shape(record)
-                record["labels"] = validate_labels(self.schema, record["labels"])
+                record["labels"] = self.schema.check_labels(record["labels"])
             except orjson.JSONDecodeError as error:
                 rejections.append((number, f"not valid JSON: {error}"))
             except LabelError as error:

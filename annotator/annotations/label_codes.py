@@ -1,4 +1,4 @@
-"""A label set's values as numbers: the index of each value among its field's options.
+"""A label set's values as numbers: each measured field's category index (agreement.fields).
 
 Label sets are read as their stored JSON text and each distinct text is decoded once: a project
 holds few distinct label sets, so a row costs one dictionary lookup, where asking the database
@@ -6,38 +6,42 @@ for the values would parse the JSON once per field and row (SQLite before 3.45 k
 
 import orjson
 
-from annotator.agreement.table import NONE, UNKNOWN
+from annotator.agreement.fields import MeasuredField
+from annotator.agreement.table import NONE
 
 
 class CodesOfText:
-    """Stored label-set JSON text -> a tuple of option codes, one per field (None for None)."""
+    """Stored label-set JSON text -> (a tuple of category codes, one per measured field, NONE
+    where it has none; the answers of the `kept` schema fields as given, one shared dict per
+    distinct text). None for None."""
 
     MAX_KEPT = 100_000  # distinct texts remembered; a project with more starts afresh
 
-    def __init__(self, fields: list[tuple[str, tuple[str, ...]]]):
-        self._fields = [(name, {value: index for index, value in enumerate(options)}) for name, options in fields]
-        self._known: dict[str, tuple[int, ...]] = {}
+    def __init__(self, fields: list[MeasuredField], kept: list[str] = ()):
+        self.fields, self.kept = list(fields), list(kept)
+        self._known: dict[str, tuple[tuple[int, ...], dict]] = {}
 
     @property
     def width(self) -> int:
-        return len(self._fields)
+        return len(self.fields)
 
     def __call__(self, text: str | None) -> tuple[int, ...] | None:
+        decoded = self.decode(text)
+        return None if decoded is None else decoded[0]
+
+    def decode(self, text: str | None) -> tuple[tuple[int, ...], dict] | None:
         if text is None:
             return None
-        codes = self._known.get(text)
-        if codes is None:
+        found = self._known.get(text)
+        if found is None:
             if len(self._known) >= self.MAX_KEPT:
                 self._known.clear()
-            codes = self._known[text] = self._decode(text)
-        return codes
+            found = self._known[text] = self._decode(text)
+        return found
 
-    def _decode(self, text: str) -> tuple[int, ...]:
+    def _decode(self, text: str) -> tuple[tuple[int, ...], dict]:
         labels = orjson.loads(text)
-        return tuple(_code(labels.get(name), index) for name, index in self._fields)
-
-
-def _code(value, index: dict[str, int]) -> int:
-    if value is None:
-        return NONE
-    return index.get(value, UNKNOWN) if isinstance(value, str) else UNKNOWN
+        if not isinstance(labels, dict):
+            labels = {}
+        codes = tuple(NONE if (category := field.category_of(labels)) is None else category for field in self.fields)
+        return codes, {name: labels.get(name) for name in self.kept}

@@ -9,9 +9,9 @@ import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.clock import utcnow
-from annotator.projects.label_schema import LabelError, validate_labels
 from annotator.projects.models import Project
-from annotator.projects.schemas import current_schema
+from annotator.schema import LabelError
+from annotator.schema.store import schema_of
 
 MAX_NOTE = 5000
 
@@ -81,7 +81,7 @@ def record_labels(session: so.Session, project: Project, passage_id: int, user_i
 
     Callers serialise one annotator's submits (assignment locks their state first); the unique
     (passage, annotator) constraint stands behind that."""
-    labels = validate_labels(current_schema(session, project), submission.labels)
+    labels = schema_of(session, project).check_labels(submission.labels)
     state = {"labels": labels, "note": submission.note.strip()[:MAX_NOTE], "unsure": bool(submission.unsure)}
     connection = session.connection()
     current = connection.execute(_CURRENT, {"passage_id": passage_id, "user_id": user_id}).first()

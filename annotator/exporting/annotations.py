@@ -11,13 +11,13 @@ from annotator.annotations.models import Annotation
 from annotator.documents.models import Document, Passage
 from annotator.exporting.common import read_consistently, stream
 from annotator.projects.models import Project
-from annotator.projects.schemas import current_schema
+from annotator.schema.store import schema_of
 from annotator.users.models import User
 
 
 def annotation_records(session: so.Session, project: Project) -> Iterator[dict]:
     read_consistently(session)
-    names = [field["name"] for field in current_schema(session, project)["fields"]]
+    names = schema_of(session, project).names
     query = (
         sa.select(Annotation.passage_id, Document.external_id, Passage.index, Passage.start, Passage.end, User.username,
                   Annotation.labels, Annotation.note, Annotation.unsure, Annotation.schema_version, Annotation.seconds,

@@ -93,7 +93,12 @@ def _csv_row(record: dict, header: list[str]) -> list:
         flat["context_before"], flat["context_after"] = record["context"]["before"], record["context"]["after"]
     for field, label in record["labels"].items():
         gold = record["gold"][field]
-        flat.update({field: label, f"{field}_source": gold["source"], f"{field}_probability": gold["probability"],
+        flat.update({field: _cell(label), f"{field}_source": gold["source"], f"{field}_probability": gold["probability"],
                      f"{field}_agreement": gold["agreement"]})
     flat["annotations"] = orjson.dumps(record["annotations"]).decode()
     return ["" if flat.get(column) is None else flat[column] for column in header]
+
+
+def _cell(answer):
+    """A field's answer in one cell: several options joined by "|" (as MultiField.flat has it)."""
+    return "|".join(answer) if isinstance(answer, list) else answer

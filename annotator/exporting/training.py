@@ -19,17 +19,20 @@ import sqlalchemy.orm as so
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.figures import fit_gold
 from annotator.agreement.reliability import item_agreement
-from annotator.agreement.table import NONE, UNKNOWN, LabelTable
+from annotator.agreement.table import NONE, LabelTable
 from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
 from annotator.exporting.common import anonymous_names, read_consistently, usernames
 from annotator.exporting.splits import split_of
-from annotator.exporting.training_options import TrainingOptions, check_fields, exported_fields, schema_fields
+from annotator.exporting.training_options import (TrainingOptions, agreement_fields, check_fields, exported_fields,
+                                                  gold_fields)
 from annotator.exporting.training_selection import lowest_agreement, training_lines_by_document
 from annotator.projects.models import Project
-from annotator.projects.schemas import current_schema
+from annotator.schema import Schema
+from annotator.schema.store import schema_of
+from annotator.schema.types.base import Field
 from annotator.review.models import Adjudication
 from annotator.review.snapshot import gold_parameters
 
@@ -45,8 +48,8 @@ class _Passage:
     end: int
     text: str
     annotatable: bool
-    label_sets: list[tuple[int, tuple[int, ...], bool]]  # (user id, option code per field, unsure)
-    adjudicated: tuple[int, ...] | None  # option code per field, None when not adjudicated
+    label_sets: list[tuple[int, tuple[int, ...], bool, dict]]  # (user id, code per gold field, unsure, answers as given)
+    adjudicated: tuple[tuple[int, ...], dict] | None  # (code per gold field, answers), None when not adjudicated
     before: str | None = None
     after: str | None = None
 
@@ -59,32 +62,44 @@ def training_records(session: so.Session, project: Project, options: TrainingOpt
     if options.split is not None:
         training_lines_by_document(session, project, options)  # the documents the split is made of
     else:
-        check_fields(options.fields, current_schema(session, project))
+        check_fields(options.fields, schema_of(session, project))
     return _training_records(session, project, options)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """What a chunk's records are made of: the schema, the fields written, the measured fields
+    gold is estimated on (the chunk table's columns), those a line's agreement is the lowest
+    of, and the whole project's Dawid-Skene parameters."""
+
+    schema: Schema
+    exported: list[Field]
+    gold: list[MeasuredField]
+    agreement: list[MeasuredField]
+    parameters: dict
 
 
 def _training_records(session: so.Session, project: Project, options: TrainingOptions) -> Iterator[dict]:
     read_consistently(session)
-    schema = current_schema(session, project)
-    all_fields = schema_fields(schema)
-    fields = exported_fields(options, schema)
-    parameters = gold_parameters(session, project)
+    schema = schema_of(session, project)
+    columns = _Columns(schema, exported_fields(options, schema), gold_fields(schema), agreement_fields(options, schema),
+                       gold_parameters(session, project))
     names = usernames(session) if options.names else anonymous_names(_annotators(session, project))
-    passages = (passage for passage in _with_context(_passages(session, project, all_fields))
+    codes_of = CodesOfText(columns.gold, kept=[field.name for field in columns.exported])
+    passages = (passage for passage in _with_context(_passages(session, project, codes_of))
                 if passage.annotatable and (options.all_passages or _labelled(passage)))
     for chunk in _chunks(passages):
-        yield from _records(chunk, fields, all_fields, parameters, names, options)
+        yield from _records(chunk, columns, names, options)
 
 
 def _annotators(session, project: Project) -> list[int]:
     return list(session.scalars(sa.select(Annotation.user_id).where(Annotation.project_id == project.id).distinct()))
 
 
-def _passages(session, project: Project, fields: list[MeasuredField]) -> Iterator[_Passage]:
+def _passages(session, project: Project, codes_of: CodesOfText) -> Iterator[_Passage]:
     """All passages of the project in reading order (excluded ones too, for the context), each
-    with its label sets and adjudication as option codes (read as plain rows: see db.raw_rows;
-    the stored JSON as text, decoded once per distinct label set)."""
-    codes_of = CodesOfText([(field.name, field.categories) for field in fields])
+    with its label sets and adjudication as codes and answers (read as plain rows: see
+    db.raw_rows; the stored JSON as text, decoded once per distinct label set)."""
     query = (
         sa.select(Passage.id, Document.external_id, Passage.index, Passage.start, Passage.end, Passage.text,
                   Passage.annotatable, Annotation.user_id, Annotation.unsure, sa.cast(Annotation.labels, sa.Text),
@@ -100,9 +115,10 @@ def _passages(session, project: Project, fields: list[MeasuredField]) -> Iterato
         if passage is None or row[0] != passage.id:
             if passage is not None:
                 yield passage
-            passage = _Passage(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), [], codes_of(row[10]))
+            passage = _Passage(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), [], codes_of.decode(row[10]))
         if row[7] is not None:
-            passage.label_sets.append((row[7], codes_of(row[9]), bool(row[8])))
+            codes, answers = codes_of.decode(row[9])
+            passage.label_sets.append((row[7], codes, bool(row[8]), answers))
     if passage is not None:
         yield passage
 
@@ -137,31 +153,36 @@ def _chunks(passages: Iterator[_Passage]) -> Iterator[list[_Passage]]:
         yield chunk
 
 
-def _records(chunk: list[_Passage], fields: list[MeasuredField], all_fields: list[MeasuredField], parameters: dict,
-             names: dict[int, str], options: TrainingOptions) -> Iterator[dict]:
-    table = _table(chunk, all_fields)
-    _, golds = fit_gold(table, parameters)
-    agreements = {field.name: item_agreement(table.ratings(field)) for field in fields}
-    columns = {field.name: _gold_columns(field, golds[field.name], agreements[field.name]) for field in fields}
+def _records(chunk: list[_Passage], columns: _Columns, names: dict[int, str], options: TrainingOptions) -> Iterator[dict]:
+    table = _table(chunk, columns.gold)
+    _, golds = fit_gold(table, columns.parameters)
+    agreements = {field.name: item_agreement(table.ratings(field)) for field in columns.agreement}
+    measured = {field.name: _gold_columns(field, golds[field.name], agreements.get(field.name)) for field in columns.gold}
+    answers = {field.name: _answers(field, chunk, measured) for field in columns.exported}
     lowest = lowest_agreement(list(agreements.values()), len(chunk))
     shown = _none_for_nan(np.round(lowest, 6))
-    positions = [all_fields.index(field) for field in fields]
-    label_sets: dict[tuple, dict] = {}  # one dict per distinct combination of values, shared
     for unit, passage in enumerate(chunk):
         if _wanted(passage, lowest[unit], options):
-            yield _record(passage, unit, fields, columns, shown[unit], positions, label_sets, names, options)
+            yield _record(passage, unit, columns.exported, answers, shown[unit], names, options)
 
 
-def _gold_columns(field: MeasuredField, gold, agreement: np.ndarray) -> tuple[list, list[dict], list]:
-    """Per unit of the chunk: the label, its gold dict (source, probability, agreement) and the
-    agreement, as plain lists (NumPy turns whole columns into Python values far faster than one
-    value at a time)."""
+def _gold_columns(field: MeasuredField, gold, agreement: np.ndarray | None) -> tuple[list, list, list, list]:
+    """Per unit of the chunk: the label, its source, probability and the agreement, as plain
+    lists (NumPy turns whole columns into Python values far faster than one value at a time)."""
     labels = np.asarray((*field.categories, None), dtype=object)[gold.label].tolist()  # NONE (-1): the None at the end
     probability = _none_for_nan(np.where(gold.label == NONE, np.nan, np.round(gold.probability, 6)))
-    agreements = _none_for_nan(np.round(agreement, 6))
-    golds = [{"source": source or None, "probability": p, "agreement": a}
-             for source, p, a in zip(gold.source.tolist(), probability, agreements, strict=True)]
-    return labels, golds, agreements
+    agreements = _none_for_nan(np.round(agreement, 6)) if agreement is not None else [None] * len(labels)
+    return labels, [source or None for source in gold.source.tolist()], probability, agreements
+
+
+def _answers(field: Field, chunk: list[_Passage], measured: dict) -> tuple[list, list]:
+    """Per unit, the field's final answer and its gold, as its type derives them."""
+    settled = field.gold_columns(measured)
+    if settled is not None:
+        return settled
+    pairs = [field.settle([answers.get(field.name) for _, _, _, answers in passage.label_sets],
+                          passage.adjudicated[1].get(field.name) if passage.adjudicated else None) for passage in chunk]
+    return [answer for answer, _ in pairs], [gold for _, gold in pairs]
 
 
 def _none_for_nan(values: np.ndarray) -> list:
@@ -170,31 +191,29 @@ def _none_for_nan(values: np.ndarray) -> list:
 
 def _table(chunk: list[_Passage], fields: list[MeasuredField]) -> LabelTable:
     """The chunk's label sets as a LabelTable (units: the chunk's passages in order)."""
-    coder_ids = sorted({user for passage in chunk for user, _, _ in passage.label_sets})
+    coder_ids = sorted({user for passage in chunk for user, *_ in passage.label_sets})
     coder_of = {user: index for index, user in enumerate(coder_ids)}
     units, coders, codes = [], [], []
     for unit, passage in enumerate(chunk):
-        for user, label_codes, _ in passage.label_sets:
+        for user, label_codes, _, _ in passage.label_sets:
             units.append(unit)
             coders.append(coder_of[user])
             codes.append(label_codes)
     codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(fields))
-    decided = np.asarray([passage.adjudicated or (NONE,) * len(fields) for passage in chunk], dtype=np.int64).reshape(-1, len(fields))
-    known = lambda column: np.where(column == UNKNOWN, NONE, column)  # noqa: E731  (older schema values)
+    decided = np.asarray([passage.adjudicated[0] if passage.adjudicated else (NONE,) * len(fields) for passage in chunk],
+                         dtype=np.int64).reshape(-1, len(fields))
     return LabelTable(
         fields=fields, unit=np.asarray(units, dtype=np.int64), coder=np.asarray(coders, dtype=np.int64),
-        values={field.name: known(codes[:, position]) for position, field in enumerate(fields)},
+        values={field.name: codes[:, position] for position, field in enumerate(fields)},
         week=np.zeros(len(units), dtype=np.int64), weeks=[], seconds=np.full(len(units), np.nan),
         unit_ids=np.asarray([passage.id for passage in chunk], dtype=np.int64), coder_ids=coder_ids,
         coder_names=[str(user) for user in coder_ids],
-        adjudicated={field.name: known(decided[:, position]) for position, field in enumerate(fields)},
+        adjudicated={field.name: decided[:, position] for position, field in enumerate(fields)},
     )
 
 
-def _record(passage: _Passage, unit: int, fields, columns, lowest, positions, label_sets: dict, names,
+def _record(passage: _Passage, unit: int, fields: list[Field], answers: dict, lowest, names,
             options: TrainingOptions) -> dict:
-    labels = {field.name: columns[field.name][0][unit] for field in fields}
-    gold = {field.name: columns[field.name][1][unit] for field in fields}
     record = {
         "passage_id": passage.id, "document_id": passage.document_id, "index": passage.index,
         "start": passage.start, "end": passage.end, "text": passage.text,
@@ -206,21 +225,11 @@ def _record(passage: _Passage, unit: int, fields, columns, lowest, positions, la
     record["annotators"] = len(passage.label_sets)
     record["agreement"] = lowest
     record["adjudicated"] = passage.adjudicated is not None
-    record["labels"] = labels
-    record["gold"] = gold
-    record["annotations"] = [{"annotator": names.get(user, f"user-{user}"), "unsure": unsure,
-                              "labels": _labels(fields, codes, positions, label_sets)}
-                             for user, codes, unsure in passage.label_sets]
+    record["labels"] = {field.name: answers[field.name][0][unit] for field in fields}
+    record["gold"] = {field.name: answers[field.name][1][unit] for field in fields}
+    record["annotations"] = [{"annotator": names.get(user, f"user-{user}"), "unsure": unsure, "labels": given}
+                             for user, _, unsure, given in passage.label_sets]
     return record
-
-
-def _labels(fields: list[MeasuredField], codes: tuple, positions: list[int], cache: dict) -> dict:
-    """An annotator's values of the exported fields (the same dict for the same values)."""
-    found = cache.get(codes)
-    if found is None:
-        found = cache[codes] = {field.name: field.categories[codes[position]] if codes[position] >= 0 else None
-                                for field, position in zip(fields, positions)}
-    return found
 
 
 def _wanted(passage: _Passage, lowest: float, options: TrainingOptions) -> bool:

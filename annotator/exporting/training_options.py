@@ -3,7 +3,9 @@ command line and the exports page build the options, the export and its line cou
 
 from dataclasses import dataclass
 
-from annotator.agreement.fields import MeasuredField, measured_fields
+from annotator.agreement.fields import DECISION, MeasuredField
+from annotator.schema import Schema
+from annotator.schema.types.base import Field
 
 
 @dataclass(frozen=True)
@@ -18,21 +20,26 @@ class TrainingOptions:
     all_passages: bool = False  # the annotatable passages nobody labelled too (every label null, no gold)
 
 
-def check_fields(wanted: tuple[str, ...] | None, schema: dict) -> None:
+def check_fields(wanted: tuple[str, ...] | None, schema: Schema) -> None:
     """Refuse (ValueError) field names the schema does not have, naming the ones it has."""
-    known = [field["name"] for field in schema["fields"]]
-    unknown = [name for name in wanted or () if name not in known]
+    unknown = [name for name in wanted or () if name not in schema.by_name]
     if unknown:
-        raise ValueError(f"no field {', '.join(map(repr, unknown))} in the schema: its fields are {', '.join(known)}")
+        raise ValueError(f"no field {', '.join(map(repr, unknown))} in the schema: its fields are {', '.join(schema.names)}")
 
 
-def schema_fields(schema: dict) -> list[MeasuredField]:
-    """Every field of the schema, as the export measures it (the decisions behind conditional
-    fields are the dashboard's, not a column of the export)."""
-    return [field for field in measured_fields(schema) if not field.is_decision]
+def exported_fields(options: TrainingOptions, schema: Schema) -> list[Field]:
+    """The schema fields the export writes, in the schema's order."""
+    return [field for field in schema.fields if options.fields is None or field.name in options.fields]
 
 
-def exported_fields(options: TrainingOptions, schema: dict) -> list[MeasuredField]:
-    """The fields the export writes, in the schema's order; a passage's agreement is the lowest
-    of theirs."""
-    return [field for field in schema_fields(schema) if options.fields is None or field.name in options.fields]
+def gold_fields(schema: Schema) -> list[MeasuredField]:
+    """The measured fields gold is estimated on, decisions included (a condition's decision says
+    whether a field that depends on a multi field is asked): the columns of an export's tables."""
+    return [field for field in schema.measured_fields if field.has_gold]
+
+
+def agreement_fields(options: TrainingOptions, schema: Schema) -> list[MeasuredField]:
+    """The measured fields whose agreement a line's agreement is the lowest of: those of the
+    exported fields (a multi field's options; a text field has none), not the decisions."""
+    exported = {field.name for field in exported_fields(options, schema)}
+    return [field for field in gold_fields(schema) if field.kind != DECISION and field.source in exported]

@@ -24,9 +24,9 @@ from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
 from annotator.exporting.splits import check_split
-from annotator.exporting.training_options import TrainingOptions, check_fields, exported_fields
+from annotator.exporting.training_options import TrainingOptions, agreement_fields, check_fields
 from annotator.projects.models import Project
-from annotator.projects.schemas import current_schema
+from annotator.schema.store import schema_of
 from annotator.review.models import Adjudication
 
 
@@ -47,7 +47,7 @@ def training_lines_by_document(session: so.Session, project: Project, options: T
 
 
 def _lines_by_document(session: so.Session, project: Project, options: TrainingOptions) -> dict[str, int]:
-    check_fields(options.fields, current_schema(session, project))
+    check_fields(options.fields, schema_of(session, project))
     if options.min_agreement is None:
         selected = _filtered(project, options).subquery()
         lines = dict(session.execute(sa.select(selected.c.document_id, sa.func.count()).group_by(selected.c.document_id)).all())
@@ -84,7 +84,7 @@ def _agreeing(session: so.Session, project: Project, options: TrainingOptions) -
     """The document id of each passage the filters keep whose lowest agreement reaches the
     minimum. A passage needs two values of a field to have an agreement, so only labelled
     passages can: the label sets are all it takes."""
-    fields = exported_fields(options, current_schema(session, project))
+    fields = agreement_fields(options, schema_of(session, project))
     query = (sa.select(Annotation.passage_id, Passage.document_id, sa.cast(Annotation.labels, sa.Text))
              .join(Passage, Passage.id == Annotation.passage_id)
              .where(Annotation.project_id == project.id, Passage.annotatable))
@@ -102,7 +102,7 @@ def _agreeing(session: so.Session, project: Project, options: TrainingOptions) -
 def _label_sets(session: so.Session, query: sa.Select, fields: list[MeasuredField]) -> tuple[np.ndarray, ...]:
     """Per label set: its passage, the passage's document and its option code per field, read
     a batch at a time into compact arrays (a project's label sets share a few distinct codes)."""
-    codes_of = CodesOfText([(field.name, field.categories) for field in fields])
+    codes_of = CodesOfText(fields)
     passage_of, document_of, codes = array("q"), array("q"), []
     for passage_id, document_id, text in raw_rows(session, query, stream=True):
         passage_of.append(passage_id)
@@ -113,8 +113,8 @@ def _label_sets(session: so.Session, query: sa.Select, fields: list[MeasuredFiel
 
 
 def _field_agreement(unit: np.ndarray, values: np.ndarray, units: int, categories: int) -> np.ndarray:
-    """Per passage, the field's agreement; values that are none (-1) or not options of the
-    current schema (an older version's, -2) do not count, as in the export."""
+    """Per passage, the field's agreement; values that are none (-1: not given, or not an
+    option of the current schema) do not count, as in the export."""
     present = values >= 0
     ratings = Ratings(unit[present], np.zeros(int(present.sum()), dtype=np.int64), values[present], units, 1, categories)
     return item_agreement(ratings)

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.assignment.recount import recount_progress
-from annotator.projects.schemas import current_schema
 from annotator.review.disagreement import rebuild_agreement
-from annotator.projects.label_schema import default_schema, validate_schema
+from annotator.schema import Schema, default_definition
+from annotator.schema.store import schema_of
 from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.users.models import User
 
@@ -28,8 +28,8 @@ def create_project(session: so.Session, name: str, target: str = "", guidelines:
     _check_name(session, name)
     if overlap_k < 1:
         raise ProjectError("overlap k must be at least 1")
-    definition = default_schema() if schema is None else schema
-    validate_schema(definition)
+    definition = default_definition() if schema is None else schema
+    Schema.parse(definition)  # SchemaError naming every problem
     if extra_annotator_below is not None and not 0 < extra_annotator_below <= 1:
         raise ProjectError("the agreement below which a passage gets one more annotator is between 0 and 1")
     project = Project(name=name, target=target, guidelines=guidelines, overlap_k=overlap_k, schema_version=1,
@@ -77,8 +77,8 @@ def update_project(session: so.Session, project: Project, changes: ProjectChange
         project.guidelines, project.guidelines_version = changes.guidelines, project.guidelines_version + 1
         session.add(_guidelines_version(project.id, project.guidelines_version, changes.guidelines))
         changed.append("guidelines")
-    if changes.schema is not None and changes.schema != current_schema(session, project):
-        validate_schema(changes.schema)
+    if changes.schema is not None and changes.schema != schema_of(session, project).definition:
+        Schema.parse(changes.schema)  # SchemaError naming every problem
         project.schema_version += 1
         session.add(ProjectSchema(project_id=project.id, version=project.schema_version, definition=changes.schema))
         changed.append("schema")

@@ -9,16 +9,16 @@ import numpy as np
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.agreement.fields import MeasuredField, measured_fields
+from annotator.agreement.fields import MeasuredField
 from annotator.agreement.gold import ADJUDICATED, aggregate
 from annotator.agreement.ratings import Ratings
 from annotator.annotations.models import Annotation
 from annotator.annotations.recording import MAX_NOTE
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
-from annotator.projects.label_schema import RESERVED_KEYS, validate_labels
 from annotator.projects.models import Project
-from annotator.projects.schemas import current_schema
+from annotator.schema import RESERVED_KEYS, Schema
+from annotator.schema.store import schema_of
 from annotator.review.disagreement import settle
 from annotator.review.models import Adjudication, AdjudicationEvent
 from annotator.users.models import User
@@ -70,9 +70,9 @@ def equal_answers(found: list[Opinion], labels: dict) -> list[int]:
 ANSWER_KEYS = "qwertyzhjklmcio"
 
 
-def answer_keys(schema: dict, count: int) -> list[str | None]:
+def answer_keys(schema: Schema, count: int) -> list[str | None]:
     """A key for each of `count` annotators' answers (None once the free keys run out)."""
-    taken = RESERVED_KEYS | {option.get("key", "").lower() for field in schema["fields"] for option in field["options"]}
+    taken = RESERVED_KEYS | schema.keys()
     free = [key for key in ANSWER_KEYS if key not in taken]
     return [free[index] if index < len(free) else None for index in range(count)]
 
@@ -100,17 +100,8 @@ def decision_summary(session: so.Session, project: Project, passage_id: int) -> 
     latest = session.scalar(sa.select(AdjudicationEvent.equal_to).where(AdjudicationEvent.passage_id == passage_id)
                             .order_by(AdjudicationEvent.id.desc()).limit(1)) or []
     names = dict(session.execute(sa.select(User.id, User.username).where(User.id.in_(latest))).all())
-    return Decision(passage_id, row.title or row.external_id, row.index, _in_words(current_schema(session, project), row.labels),
+    return Decision(passage_id, row.title or row.external_id, row.index, schema_of(session, project).in_words(row.labels),
                     row.note, [names[user_id] for user_id in latest if user_id in names])
-
-
-def _in_words(schema: dict, labels: dict) -> list[tuple[str, str]]:
-    words = []
-    for field in schema["fields"]:
-        if field["name"] in labels:
-            options = {option["value"]: option["label"] for option in field["options"]}
-            words.append((field["label"], options.get(labels[field["name"]], labels[field["name"]])))
-    return words
 
 
 def current_adjudication(session: so.Session, passage_id: int) -> Adjudication | None:
@@ -122,7 +113,7 @@ def adjudicate(session: so.Session, project: Project, passage_id: int, reviewer:
     """Store the reviewer's final labels for the passage (a complete label set under the
     current schema; LabelError otherwise); the passage leaves the queue. Returns whether
     anything changed (the same decision again is one decision)."""
-    state = {"labels": validate_labels(current_schema(session, project), labels), "note": note.strip()[:MAX_NOTE]}
+    state = {"labels": schema_of(session, project).check_labels(labels), "note": note.strip()[:MAX_NOTE]}
     existing = current_adjudication(session, passage_id)
     before = {"labels": existing.labels, "note": existing.note} if existing else None
     if before == state:
@@ -143,18 +134,36 @@ def adjudicate(session: so.Session, project: Project, passage_id: int, reviewer:
     return True
 
 
-def passage_gold(schema: dict, found: list[Opinion], adjudication: Adjudication | None) -> dict[str, FieldGold]:
-    """Per schema field, the gold label this passage's labels give now (the rules of the
+def passage_gold(schema: Schema, found: list[Opinion], adjudication: Adjudication | None) -> dict[str, FieldGold]:
+    """Per schema field, the gold answer this passage's labels give now (the rules of the
     export: adjudicated, unanimous, majority, estimated, single), a conditional field only
-    where the gold of the field it depends on asks it."""
+    where the gold that decides whether it is asked says so."""
+    measured = _measured_golds(schema, found, adjudication)
+    golds = {}
+    for field in schema.fields:
+        if field.TYPE == "text":
+            decided = adjudication.labels.get(field.name) if adjudication is not None else None
+            value, gold = field.settle([opinion.labels.get(field.name) for opinion in found], decided)
+            golds[field.name] = FieldGold(value, gold["source"] or "", Counter())
+        else:
+            answers, gold = field.gold_columns({name: ([one.value], [one.source], [None], [None])
+                                                for name, one in measured.items()})
+            golds[field.name] = FieldGold(answers[0], gold[0]["source"] or "", Counter())
+    return golds
+
+
+def _measured_golds(schema: Schema, found: list[Opinion], adjudication: Adjudication | None) -> dict[str, FieldGold]:
+    """The gold of every measured field that has one, each after the gold that gates it."""
+    pending = [field for field in schema.measured_fields if field.has_gold]
     golds: dict[str, FieldGold] = {}
-    for field in measured_fields(schema):
-        if field.is_decision:
-            continue
-        if field.asked_when is not None and not _asked(golds.get(field.asked_when[0]), field.asked_when[1]):
-            golds[field.name] = FieldGold(None, "not asked", Counter())
-            continue
-        golds[field.name] = _field_gold(field, found, adjudication)
+    while pending:
+        ready = [field for field in pending if field.asked_when is None or field.asked_when[0] in golds]
+        for field in ready:
+            if field.asked_when is not None and not _asked(golds[field.asked_when[0]], field.asked_when[1]):
+                golds[field.name] = FieldGold(None, "not asked", Counter())
+            else:
+                golds[field.name] = _field_gold(field, found, adjudication)
+        pending = [field for field in pending if field not in ready] if ready else []
     return golds
 
 

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation
+from annotator.schema import Schema
+from annotator.schema.types.base import Field
 from annotator.users.models import User
 
 NOT_ASKED = None  # an annotator's answer left the field out (its condition was not met)
@@ -23,7 +25,7 @@ class Conflict:
     answers: list[tuple[str | None, list[str]]]  # (option label or NOT_ASKED, usernames)
 
 
-def conflicts_of(session: so.Session, schema: dict, passage_ids: list[int]) -> dict[int, list[Conflict]]:
+def conflicts_of(session: so.Session, schema: Schema, passage_ids: list[int]) -> dict[int, list[Conflict]]:
     """Per passage, the fields its annotators disagree on (one query for all the passages)."""
     given: dict[int, list[tuple[str, dict]]] = defaultdict(list)
     rows = session.execute(sa.select(Annotation.passage_id, User.username, Annotation.labels)
@@ -34,20 +36,30 @@ def conflicts_of(session: so.Session, schema: dict, passage_ids: list[int]) -> d
     return {passage_id: field_conflicts(schema, given[passage_id]) for passage_id in passage_ids}
 
 
-def field_conflicts(schema: dict, label_sets: list[tuple[str, dict]]) -> list[Conflict]:
-    """The conflicts among (username, labels) pairs, in the schema's order of fields."""
+def field_conflicts(schema: Schema, label_sets: list[tuple[str, dict]]) -> list[Conflict]:
+    """The conflicts among (username, labels) pairs, in the schema's order of fields; answers
+    in the order of the field's options (free texts as written, in the order given)."""
     conflicts = []
-    for field in schema["fields"]:
-        by_value: dict[str | None, list[str]] = defaultdict(list)
+    for field in schema.fields:
+        by_value: dict = defaultdict(list)
         for username, labels in label_sets:
-            by_value[labels.get(field["name"], NOT_ASKED)].append(username)
+            by_value[_hashable(labels.get(field.name, NOT_ASKED))].append(username)
         if len(by_value) > 1:
-            conflicts.append(Conflict(field["name"], field["label"], _in_option_order(field, by_value)))
+            conflicts.append(Conflict(field.name, field.label, _in_option_order(field, by_value)))
     return conflicts
 
 
-def _in_option_order(field: dict, by_value: dict) -> list[tuple[str | None, list[str]]]:
-    labels = {option["value"]: option["label"] for option in field["options"]}
-    order = [option["value"] for option in field["options"]]
-    ranked = sorted(by_value, key=lambda value: order.index(value) if value in order else len(order))
-    return [(labels.get(value, value) if value is not NOT_ASKED else NOT_ASKED, by_value[value]) for value in ranked]
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _in_option_order(field: Field, by_value: dict) -> list[tuple[str | None, list[str]]]:
+    order = field.option_values or []
+
+    def rank(value) -> tuple:
+        first = value[0] if isinstance(value, tuple) and value else value
+        return (value is NOT_ASKED, order.index(first) if first in order else len(order))
+
+    ranked = sorted(by_value, key=rank)
+    return [(field.words(list(value) if isinstance(value, tuple) else value) if value is not NOT_ASKED else NOT_ASKED,
+             by_value[value]) for value in ranked]

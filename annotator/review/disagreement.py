@@ -10,11 +10,11 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.agreement.fields import measured_fields, passage_agreements
+from annotator.agreement.fields import passage_agreements
 from annotator.annotations.models import Annotation
 from annotator.documents.models import Passage
 from annotator.projects.models import Project
-from annotator.projects.schemas import current_schema
+from annotator.schema.store import schema_of
 from annotator.review.models import ANY_FIELD, Adjudication, PassageAgreement
 
 CHUNK = 500
@@ -37,7 +37,7 @@ def lowest_agreement(found: dict[str, tuple[float, int]]) -> float:
 def label_agreement(session: so.Session, project: Project, passage_id: int) -> dict[str, tuple[float, int]]:
     """Per field: (agreement, values) among the passage's current label sets."""
     label_sets = [labels for _, labels in session.connection().execute(_LABEL_SETS, {"ids": [passage_id]})]
-    return passage_agreements(measured_fields(current_schema(session, project)), label_sets)
+    return passage_agreements(schema_of(session, project).measured_fields, label_sets)
 
 
 def store_agreement(session: so.Session, project: Project, passage_id: int, found: dict[str, tuple[float, int]],
@@ -61,7 +61,7 @@ def rebuild_agreement(session: so.Session, project: Project, passage_ids: Iterab
     """Recompute the rows of these passages (all the project's when None), a chunk at a
     time: after labels are imported in bulk or k changes. Returns the passages done."""
     connection = session.connection()
-    fields = measured_fields(current_schema(session, project))
+    fields = schema_of(session, project).measured_fields
     ids = list(passage_ids) if passage_ids is not None else list(connection.execute(
         sa.select(Passage.id).where(Passage.project_id == project.id, Passage.label_count >= 2)).scalars())
     for start in range(0, len(ids), CHUNK):

@@ -1,17 +1,19 @@
 """Reading a project's labels from the database into a LabelTable, in one pass.
 
-The JSON fields are picked out by the database (SQLite's json_extract, PostgreSQL's ->>), and
-times are read as stored, so that 300,000 label sets cost one query and a few array passes."""
+Label sets are read as their stored text and each distinct text is decoded once (a project
+holds few distinct label sets), and times are read as stored, so that 300,000 label sets cost
+one query and a few array passes."""
 
 from datetime import date, timedelta
 from itertools import chain
 
 import numpy as np
+import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.agreement.fields import MeasuredField
-from annotator.agreement.table import NONE, LabelTable, categories_from_codes
+from annotator.agreement.fields import SET, MeasuredField
+from annotator.agreement.table import NONE, LabelTable
 from annotator.annotations.label_codes import CodesOfText
 from annotator.db import raw_rows
 from annotator.annotations.models import Annotation
@@ -23,40 +25,52 @@ EPOCH = date(1970, 1, 1)
 
 
 def load_label_table(session: so.Session, project: Project, fields: list[MeasuredField]) -> LabelTable:
-    """Every current label set of the project, and its adjudications, as arrays."""
-    sources = sorted({field.source for field in fields}, key=[f.source for f in fields].index)
-    options = {field.source: field.categories for field in fields if not field.is_decision}
+    """Every current label set of the project, and its adjudications, as arrays. A SET field's
+    categories are the sets of options that occur."""
     dialect = session.connection().dialect.name
     query = (
         sa.select(Annotation.passage_id, Annotation.user_id, _day_number(dialect),
                   sa.func.coalesce(Annotation.seconds, -1.0), sa.cast(Annotation.labels, sa.Text))
         .where(Annotation.project_id == project.id)
     )
-    rows, label_codes = _as_arrays(raw_rows(session, query, stream=True), CodesOfText([(name, options[name]) for name in sources]))
-    codes = {name: label_codes[:, position] for position, name in enumerate(sources)}
-    unit_ids, unit = np.unique(rows[:, 0].astype(np.int64), return_inverse=True)
-    coder_ids, coder = np.unique(rows[:, 1].astype(np.int64), return_inverse=True)
-    weeks, week = _weeks(rows[:, 2].astype(np.int64))
-    spent = rows[:, 3].copy()
+    rows, texts = _as_arrays(raw_rows(session, query, stream=True))
+    fields = _with_observed_sets(fields, texts)
+    codes_of = CodesOfText(fields)
+    distinct_codes = np.asarray([codes_of(text) for text in texts], dtype=np.int64).reshape(len(texts), len(fields))
+    codes, numbers = distinct_codes[rows[:, 4].astype(np.int64)], rows[:, :4]
+    unit_ids, unit = np.unique(numbers[:, 0].astype(np.int64), return_inverse=True)
+    coder_ids, coder = np.unique(numbers[:, 1].astype(np.int64), return_inverse=True)
+    weeks, week = _weeks(numbers[:, 2].astype(np.int64))
+    spent = numbers[:, 3].copy()
     spent[spent < 0] = np.nan
     return LabelTable(
         fields=fields, unit=unit.astype(np.int64), coder=coder.astype(np.int64),
-        values={field.name: categories_from_codes(field, options[field.source], codes[field.source]) for field in fields},
+        values={field.name: codes[:, position] for position, field in enumerate(fields)},
         week=week, weeks=weeks, seconds=spent,
         unit_ids=unit_ids, coder_ids=[int(i) for i in coder_ids], coder_names=_names(session, coder_ids),
         adjudicated=_adjudicated(session, project, fields, unit_ids),
     )
 
 
-def _as_arrays(rows, codes_of: CodesOfText) -> tuple[np.ndarray, np.ndarray]:
-    """The rows' four numbers as one float array, filled as they come (a list of every row as
-    Python tuples would take several times the array's memory), and their label sets' option
-    codes: each row's JSON text becomes the number of its distinct text, decoded once."""
+def _as_arrays(rows) -> tuple[np.ndarray, list[str]]:
+    """The rows' four numbers and the number of their label set's distinct text, as one array
+    filled as they come (a list of every row as Python tuples would take several times the
+    array's memory), and the distinct texts."""
     distinct: dict[str, int] = {}
     numbers = np.fromiter(chain.from_iterable((row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct)))
                                               for row in rows), dtype=np.float64).reshape(-1, 5)
-    decoded = np.asarray([codes_of(text) for text in distinct], dtype=np.int64).reshape(len(distinct), codes_of.width)
-    return numbers[:, :4], decoded[numbers[:, 4].astype(np.int64)]
+    return numbers, list(distinct)
+
+
+def _with_observed_sets(fields: list[MeasuredField], texts: list[str]) -> list[MeasuredField]:
+    """The fields, each SET field given the sets of options the label sets hold as categories."""
+    sets = [field for field in fields if field.kind == SET]
+    if not sets:
+        return fields
+    decoded = [orjson.loads(text) for text in texts]
+    observed = {field.name: sorted({value for labels in decoded if (value := field.value_of(labels)) is not None},
+                                   key=lambda chosen: (len(chosen), chosen)) for field in sets}
+    return [field.with_categories(observed[field.name]) if field.kind == SET else field for field in fields]
 
 
 def _day_number(dialect: str):

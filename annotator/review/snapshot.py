@@ -11,13 +11,12 @@ from typing import NamedTuple
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.agreement.fields import measured_fields
 from annotator.agreement.figures import compute_figures, fitted_parameters
 from annotator.annotations.models import AnnotationEvent
 from annotator.clock import utcnow
 from annotator.db import insert_ignoring_conflicts
 from annotator.projects.models import Project
-from annotator.projects.schemas import current_schema
+from annotator.schema.store import schema_of
 from annotator.review.label_table import load_label_table
 from annotator.review.models import AdjudicationEvent, AgreementSnapshot
 
@@ -80,7 +79,7 @@ def _current_snapshot(session, project: Project, basis: Basis) -> AgreementSnaps
 
 
 def _label_table(session, project: Project):
-    return load_label_table(session, project, measured_fields(current_schema(session, project)))
+    return load_label_table(session, project, schema_of(session, project).measured_fields)
 
 
 def _basis(session, project: Project) -> Basis:

@@ -7,9 +7,9 @@ from annotator.db import db
 from annotator.importing.readers import FORMATS, ReadOptions
 from annotator.importing.service import ImportSettings
 from annotator.importing.uploads import import_uploads
-from annotator.projects.label_schema import SchemaError
+from annotator.schema import SchemaError
 from annotator.projects.models import MEMBER_ROLES, Project
-from annotator.projects.schemas import current_schema
+from annotator.schema.store import schema_of
 from annotator.projects.services import (
     ProjectError, add_member, create_project, members_of, remove_member, update_project,
 )
@@ -153,7 +153,7 @@ def _members_page(project: Project, chosen: dict | None = None, member_error: st
 
 def _project_form(project: Project | None, form: ProjectForm):
     """The new-project or edit form; shown again with what is wrong (422) when it has errors."""
-    schema = current_schema(db.session, project) if project is not None else None
+    schema = schema_of(db.session, project) if project is not None else None
     page = render_template("admin/project_form.html", project=project, form=form, schema=schema)
     return page, 422 if form.invalid else 200
 

@@ -17,10 +17,9 @@ from annotator.db import db
 from annotator.documents.context import document_heading, document_window, neighbours, passages_before, passages_from
 from annotator.documents.models import Passage
 from annotator.projects.access import ANNOTATE, VIEW
-from annotator.projects.label_schema import LabelError
-from annotator.projects.schemas import current_schema
+from annotator.schema import LabelError
+from annotator.schema.store import schema_of
 from annotator.security import project_or_abort
-from annotator.web.label_form import labels_from_form
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
 WORKSPACE = "workspace"  # the id htmx swaps
@@ -35,8 +34,8 @@ class Choices:
     unsure: bool = False
 
     @classmethod
-    def from_form(cls, form) -> "Choices":
-        return cls(labels_from_form(form), form.get("note", ""), form.get("unsure") == "on")
+    def from_form(cls, form, schema) -> "Choices":
+        return cls(schema.from_form(form), form.get("note", ""), form.get("unsure") == "on")
 
     def as_body(self, client_time: str | None) -> dict:
         return {"labels": self.labels, "note": self.note, "unsure": self.unsure, "client_time": client_time}
@@ -66,7 +65,7 @@ def edit(project_id: int, passage_id: int):
 def submit(project_id: int, passage_id: int):
     _check_page_owner()
     project, passage = _passage_in(project_id, passage_id, ANNOTATE)
-    choices = Choices.from_form(request.form)
+    choices = Choices.from_form(request.form, schema_of(db.session, project))
     try:
         submission = parse_submission(choices.as_body(request.form.get("client_time")))
         submit_labels(db.session, project, passage, current_user, submission, utcnow())
@@ -143,7 +142,7 @@ def _workspace(project, passage, choices: Choices, error, editing) -> dict:
     labels, skips = own_progress(db.session, project, current_user)
     return {
         "project": project, "passage": passage, "before": before, "after": after, "choices": choices,
-        "error": error, "editing": editing, "schema": current_schema(db.session, project),
+        "error": error, "editing": editing, "schema": schema_of(db.session, project),
         "document": document_heading(db.session, passage.document_id) if passage else None,
         "previous_id": previous_labelled(db.session, project.id, current_user.id, editing),
         "mine": {"labels": labels, "skips": skips}, "progress": project_progress(db.session, project),

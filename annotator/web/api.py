@@ -12,8 +12,8 @@ from annotator.config import hold_time
 from annotator.db import db
 from annotator.documents.context import document_heading, neighbours
 from annotator.projects.access import ANNOTATE, VIEW
-from annotator.projects.label_schema import LabelError
-from annotator.projects.schemas import current_schema
+from annotator.schema import LabelError
+from annotator.schema.store import schema_of
 from annotator.projects.services import projects_of
 from annotator.security import passage_or_abort, project_or_abort
 
@@ -93,7 +93,7 @@ def passage_json(passage, project) -> dict:
         "passage_id": passage.id, "text": passage.text, "document_id": document.external_id,
         "document_title": document.title, "index": passage.index, "start": passage.start, "end": passage.end,
         "context": {"before": [_neighbour(p) for p in before], "after": [_neighbour(p) for p in after]},
-        "target": project.target, "schema": current_schema(db.session, project), "schema_version": project.schema_version,
+        "target": project.target, "schema": schema_of(db.session, project).definition, "schema_version": project.schema_version,
     }
 
 

@@ -15,7 +15,7 @@ from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, export_l
 from annotator.exporting.training_options import TrainingOptions
 from annotator.exporting.training_selection import training_line_count
 from annotator.projects.access import REVIEW
-from annotator.projects.schemas import current_schema
+from annotator.schema.store import schema_of
 from annotator.security import project_or_abort
 from annotator.web.export_form import FORMATS, TrainingForm, read_training_form
 
@@ -91,4 +91,4 @@ def _chosen_lines(project, form: TrainingForm) -> int | None:
 
 
 def _field_names(project) -> list[str]:
-    return [field["name"] for field in current_schema(db.session, project)["fields"]]
+    return schema_of(db.session, project).names

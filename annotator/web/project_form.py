@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import FileStorage
 
-from annotator.projects.label_schema import SchemaError, load_schema
+from annotator.schema import Schema, SchemaError
 from annotator.projects.models import Project
 from annotator.projects.services import ProjectChanges, ProjectError
 
@@ -92,7 +92,7 @@ def _is_threshold(text: str) -> bool:
 
 def _read_schema(values: ProjectForm, content: bytes) -> None:
     try:
-        values.schema = load_schema(content.decode("utf-8-sig"))
+        values.schema = Schema.load(content.decode("utf-8-sig")).definition
     except UnicodeDecodeError:
         values.schema_problems.append("the file is not UTF-8 text: save it as UTF-8 and upload it again")
     except SchemaError as error:

@@ -4,15 +4,14 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from annotator.agreement.fields import measured_fields
 from annotator.annotations.recording import parse_client_time
 from annotator.app import htmx
 from annotator.db import db
 from annotator.documents.context import document_heading, neighbours
 from annotator.documents.models import Passage
 from annotator.projects.access import REVIEW
-from annotator.projects.label_schema import LabelError
-from annotator.projects.schemas import current_schema
+from annotator.schema import LabelError
+from annotator.schema.store import schema_of
 from annotator.review import charts
 from annotator.review.adjudicating import (Decision, adjudicate, agreed_values, answer_keys, current_adjudication,
                                            decision_summary, opinions, passage_gold)
@@ -21,7 +20,6 @@ from annotator.review.models import ANY_FIELD, PassageAgreement
 from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
 from annotator.review.snapshot import agreement_figures
 from annotator.security import project_or_abort
-from annotator.web.label_form import labels_from_form
 
 bp = Blueprint("review", __name__, url_prefix="/projects")
 
@@ -31,11 +29,11 @@ bp = Blueprint("review", __name__, url_prefix="/projects")
 def queue(project_id: int):
     project = project_or_abort(project_id, REVIEW)
     field = _field(project)
-    schema = current_schema(db.session, project)
+    schema = schema_of(db.session, project)
     entries, next_cursor = review_queue(db.session, project, field, request.args.get("after"))
     return render_template("review/queue.html", project=project, field=field, entries=entries, next_cursor=next_cursor,
                            waiting=queue_length(db.session, project, field), count_up_to=COUNT_UP_TO,
-                           fields=measured_fields(schema), any_field=ANY_FIELD, decided=_decided(project),
+                           fields=schema.measured_fields, any_field=ANY_FIELD, decided=_decided(project),
                            conflicts=conflicts_of(db.session, schema, [entry.passage_id for entry in entries]))
 
 
@@ -50,7 +48,7 @@ def passage(project_id: int, passage_id: int):
 @login_required
 def decide(project_id: int, passage_id: int):
     project, found = _passage_in(project_id, passage_id)
-    labels, note = labels_from_form(request.form), request.form.get("note", "")
+    labels, note = schema_of(db.session, project).from_form(request.form), request.form.get("note", "")
     try:
         adjudicate(db.session, project, found.id, current_user, labels, note, parse_client_time(request.form.get("client_time")))
     except LabelError as error:
@@ -84,7 +82,7 @@ def _figures_response(project, refresh: bool):
 
 
 def _decision_page(project, found, chosen: dict | None = None, error: str | None = None):
-    schema = current_schema(db.session, project)
+    schema = schema_of(db.session, project)
     decided = current_adjudication(db.session, found.id)
     given = opinions(db.session, found.id)
     before, after = neighbours(db.session, found)
@@ -127,7 +125,7 @@ def _after(project, passage_id: int, decided: bool = False) -> str:
 def _field(project) -> str:
     """The field the queue is filtered on (ANY_FIELD: the lowest agreement of all)."""
     field = request.args.get("field") or ANY_FIELD
-    known = {measured.name for measured in measured_fields(current_schema(db.session, project))}
+    known = {measured.name for measured in schema_of(db.session, project).measured_fields}
     return field if field in known else ANY_FIELD
 
 

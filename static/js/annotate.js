@@ -46,23 +46,32 @@
 
   // --- conditional fields ------------------------------------------------------------------
 
-  // A fieldset with data-show-if-field is shown (and submitted) only while the field it
-  // depends on has a value outside data-show-if-not-in.
+  // The schema's one rule for `show_if` (annotator/schema/condition.py), given as data on each
+  // conditional fieldset: asked while the controlling field's chosen values include one
+  // outside not_in.
+  function conditionHolds(rule, chosenValues) {
+    return chosenValues.some((value) => !rule.not_in.includes(value));
+  }
+
+  function chosenValues(fieldset) {
+    if (!fieldset || fieldset.disabled) return [];
+    return Array.from(fieldset.querySelectorAll("input:checked")).map((input) => input.value);
+  }
+
+  // A conditional fieldset is shown (and submitted) only while its condition holds.
   function applyConditions() {
     const form = labelForm();
     if (!form) return;
     for (let pass = 0; pass < 3; pass++) {  // dependencies of dependencies settle in a few passes
-      form.querySelectorAll("fieldset[data-show-if-field]").forEach((fieldset) => {
-        const controlling = form.querySelector(`fieldset[data-field="${fieldset.dataset.showIfField}"]`);
-        const chosen = controlling && !controlling.disabled
-          ? controlling.querySelector("input[type=radio]:checked") : null;
-        const excluded = JSON.parse(fieldset.dataset.showIfNotIn || "[]");
-        const shown = chosen !== null && !excluded.includes(chosen.value);
+      form.querySelectorAll("fieldset[data-show-if]").forEach((fieldset) => {
+        const rule = JSON.parse(fieldset.dataset.showIf);
+        const shown = conditionHolds(rule, chosenValues(form.querySelector(`fieldset[data-field="${rule.field}"]`)));
         fieldset.hidden = !shown;
         fieldset.disabled = !shown;
       });
     }
   }
+  window.annotatorConditionHolds = conditionHolds;  // the browser tests hold it to the server's rule
 
   // The reading pane scrolls on its own beside the decision: it starts with the passage to
   // label in view, below a little of the text before it.
@@ -79,9 +88,15 @@
     try { return window.localStorage; } catch (error) { return null; }
   }
 
+  // Every field's answer as the form holds it: a radio's value, a list for check boxes, a
+  // field's text (name -> value; lists and texts as they are).
   function choicesOf(form) {
     const labels = {};
     form.querySelectorAll("input[type=radio]:checked").forEach((radio) => { labels[radio.name] = radio.value; });
+    form.querySelectorAll("fieldset[data-type=multi]").forEach((fieldset) => {
+      labels[`label-${fieldset.dataset.field}`] = chosenValues(fieldset);
+    });
+    form.querySelectorAll("fieldset[data-type=text] textarea").forEach((text) => { labels[text.name] = text.value; });
     const note = form.querySelector("textarea[name=note]");
     const unsure = form.querySelector("input[name=unsure]");
     return { labels, note: note ? note.value : "", unsure: unsure ? unsure.checked : false };
@@ -118,15 +133,22 @@
   function restoreDraft(form) {
     const draft = readDraft(form.dataset.draftKey);
     if (!draft || sameChoices(draft, choicesOf(form))) return;
-    form.querySelectorAll("input[type=radio]").forEach((radio) => {
-      radio.checked = draft.labels[radio.name] === radio.value;
-    });
+    setAnswers(form, draft.labels);
     const note = form.querySelector("textarea[name=note]");
     if (note) note.value = draft.note || "";
     const unsure = form.querySelector("input[name=unsure]");
     if (unsure) unsure.checked = Boolean(draft.unsure);
     applyConditions();
     notice("Your unsent choices for this passage are back: they were kept in this browser. Press Enter to send them.");
+  }
+
+  // Put answers (form name -> value, list or text) into the form's fields.
+  function setAnswers(form, labels) {
+    form.querySelectorAll("input[name^='label-']").forEach((input) => {
+      const value = labels[input.name];
+      input.checked = Array.isArray(value) ? value.includes(input.value) : value === input.value;
+    });
+    form.querySelectorAll("fieldset[data-type=text] textarea").forEach((text) => { text.value = labels[text.name] || ""; });
   }
 
   function forgetOldDrafts() {
@@ -230,8 +252,9 @@
   function controlFor(key) {
     const candidates = Array.from(document.querySelectorAll("[data-key]"))
       .filter((element) => element.dataset.key.toLowerCase() === key.toLowerCase() && usable(element));
-    const unanswered = candidates.find((element) => element.type === "radio"
-      && !element.closest("fieldset").querySelector("input[type=radio]:checked"));
+    const unanswered = candidates.find((element) => element.closest("fieldset[data-field]")
+      && (element.type === "radio" || element.type === "checkbox")
+      && !element.closest("fieldset[data-field]").querySelector("input:checked"));
     return unanswered || candidates[0] || null;
   }
 
@@ -302,9 +325,7 @@
   // The review screen: one annotator's whole answer as the starting point of the decision.
   function takeAnswer(labels) {
     const form = labelForm();
-    form.querySelectorAll("input[type=radio]").forEach((radio) => {
-      radio.checked = labels[radio.name.slice("label-".length)] === radio.value;
-    });
+    setAnswers(form, Object.fromEntries(Object.entries(labels).map(([name, value]) => [`label-${name}`, value])));
     applyConditions();
     saveDraft(form);
   }

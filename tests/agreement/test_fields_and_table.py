@@ -1,15 +1,17 @@
 """Which fields are measured, and how stored values become categories."""
 
-import numpy as np
-
-from annotator.agreement.fields import measured_fields, pair_agreement, passage_agreements
-from annotator.agreement.table import NONE, UNKNOWN, categories_from_codes
+from annotator.agreement.fields import pair_agreement, passage_agreements
+from annotator.agreement.table import NONE
 from annotator.annotations.label_codes import CodesOfText
-from annotator.projects.label_schema import default_schema
+from annotator.schema import Schema, default_definition
+
+
+def measured():
+    return {field.name: field for field in Schema.parse(default_definition()).measured_fields}
 
 
 def test_every_schema_field_and_the_claim_decision_are_measured():
-    fields = {field.name: field for field in measured_fields(default_schema())}
+    fields = measured()
     assert list(fields) == ["claim_type", "stance", "verifiability", "claim_type:no_claim"]
     decision = fields["claim_type:no_claim"]
     assert decision.is_decision and decision.categories == ("no_claim", "other") and decision.level == "nominal"
@@ -18,17 +20,17 @@ def test_every_schema_field_and_the_claim_decision_are_measured():
     assert fields["stance"].category_of({"claim_type": "no_claim"}) is None
 
 
-def test_stored_codes_become_categories_old_values_included():
-    fields = {field.name: field for field in measured_fields(default_schema())}
-    options = fields["claim_type"].categories
-    codes = np.array([0, 3, NONE, UNKNOWN])
-    assert categories_from_codes(fields["claim_type"], options, codes).tolist() == [0, 3, NONE, NONE]
-    assert categories_from_codes(fields["claim_type:no_claim"], options, codes).tolist() == [0, 1, NONE, 1]
+def test_stored_values_become_categories_old_values_included():
+    fields = measured()
+    assert [fields["claim_type"].category_of({"claim_type": value}) for value in ("no_claim", "event", None, "rumour")] \
+        == [0, 3, None, None]  # "rumour": an older schema version's value, no category
+    assert [fields["claim_type:no_claim"].category_of({"claim_type": value}) for value in ("no_claim", "event", None, "rumour")] \
+        == [0, 1, None, 1]  # an old value is still a claim
 
 
 def test_a_passages_agreement_is_the_share_of_agreeing_pairs():
     assert pair_agreement([1, 1, 1]) == 1.0 and pair_agreement([1, 1, 2]) == 1 / 3 and pair_agreement([4]) is None
-    found = passage_agreements(measured_fields(default_schema()), [
+    found = passage_agreements(list(measured().values()), [
         {"claim_type": "opinion", "stance": "favor", "verifiability": "unverifiable"},
         {"claim_type": "opinion", "stance": "against", "verifiability": "unverifiable"},
         {"claim_type": "no_claim"},
@@ -37,12 +39,14 @@ def test_a_passages_agreement_is_the_share_of_agreeing_pairs():
     assert found["claim_type:no_claim"] == (1 / 3, 3)
 
 
-def test_stored_label_texts_become_option_codes_each_decoded_once():
-    codes_of = CodesOfText([("claim_type", ("no_claim", "opinion")), ("stance", ("favor", "against"))])
+def test_stored_label_texts_become_codes_each_decoded_once():
+    fields = measured()
+    codes_of = CodesOfText([fields["claim_type"], fields["stance"]], kept=["claim_type"])
     assert codes_of('{"claim_type": "opinion", "stance": "against"}') == (1, 1)
     assert codes_of('{"claim_type": "no_claim"}') == (0, NONE)
-    assert codes_of('{"claim_type": "rumour", "stance": null}') == (UNKNOWN, NONE)  # an older schema's value
-    assert codes_of('{"claim_type": ["opinion"], "stance": 3}') == (UNKNOWN, UNKNOWN)
+    assert codes_of('{"claim_type": "rumour", "stance": null}') == (NONE, NONE)  # an older schema's value
+    assert codes_of('{"claim_type": ["opinion"], "stance": 3}') == (NONE, NONE)
     assert codes_of(None) is None
     text = '{"stance": "favor", "claim_type": "opinion"}'
-    assert codes_of(text) is codes_of(text) == (1, 0)
+    assert codes_of.decode(text) is codes_of.decode(text) and codes_of(text) == (1, 0)
+    assert codes_of.decode('{"claim_type": "rumour"}')[1] == {"claim_type": "rumour"}  # answers kept as given

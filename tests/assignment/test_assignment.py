@@ -14,7 +14,7 @@ from annotator.assignment.recount import recount_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.db import db
 from annotator.documents.models import Passage
-from annotator.projects.label_schema import LabelError
+from annotator.schema import LabelError
 from annotator.projects.models import Project
 from annotator.users.models import User
 

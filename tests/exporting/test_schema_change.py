@@ -8,7 +8,7 @@ import random
 import pytest
 
 from annotator.db import db
-from annotator.projects.schemas import current_schema
+from annotator.schema.store import schema_of
 from annotator.projects.services import ProjectChanges, update_project
 from tests.exporting.test_exports import export
 
@@ -17,7 +17,7 @@ SKILL = {"ada": 0.85, "bob": 0.6, "cy": 0.45}  # chance of giving the true topic
 
 
 def change_schema(project, edit) -> None:
-    schema = copy.deepcopy(current_schema(db.session, project))
+    schema = copy.deepcopy(schema_of(db.session, project).definition)
     edit(schema["fields"][0]["options"])
     assert update_project(db.session, project, ProjectChanges(schema=schema)) == ["schema"]
     db.session.commit()
@@ -66,5 +66,5 @@ def test_training_exports_after_options_are_added_or_removed(runner, topics, edi
     change_schema(topics, edit)
     lines = export(runner, "--kind", "training")
     assert len(lines) == 40
-    options = [option["value"] for option in current_schema(db.session, topics)["fields"][0]["options"]]
+    options = [option["value"] for option in schema_of(db.session, topics).definition["fields"][0]["options"]]
     assert {line["labels"]["topic"] for line in lines} <= set(options) | {None}

@@ -55,7 +55,7 @@ def test_on_a_tie_nothing_is_pre_chosen_and_enter_alone_stores_nothing(client, t
     first = tie.passages[0].id
     page = client.get(f"/projects/{tie.id}/review/{first}").get_data(as_text=True)
     assert checked_values(page) == {}
-    estimate = re.search(r'<tr data-field="claim_type" class="disputed">.*?<td class="gold-now">(.*?)</td>', page, re.S)
+    estimate = re.search(r'<tr data-field="claim_type" class="disputed">.*?<td class="gold-now"[^>]*>(.*?)</td>', page, re.S)
     assert estimate and "(estimated)" in estimate.group(1)  # shown beside the answers, as information
     response = decide(client, tie, first, {}, page)
     assert response.status_code == 422

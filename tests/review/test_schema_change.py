@@ -7,14 +7,14 @@ import json
 import re
 
 from annotator.db import db
-from annotator.projects.schemas import current_schema
+from annotator.schema.store import schema_of
 from annotator.projects.services import ProjectChanges, update_project
 from tests.review.test_review_pages import queue_ids
 
 
 def change_schema(project, edit) -> None:
     """Give the project a new schema version: its current schema as `edit` leaves it."""
-    schema = copy.deepcopy(current_schema(db.session, project))
+    schema = copy.deepcopy(schema_of(db.session, project).definition)
     edit({field["name"]: field for field in schema["fields"]}, schema)
     assert update_project(db.session, project, ProjectChanges(schema=schema)) == ["schema"]
     db.session.commit()

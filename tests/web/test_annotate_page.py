@@ -44,7 +44,7 @@ def test_the_page_shows_the_passage_in_its_document_with_the_target_and_keys(cli
     assert f'<p class="context" dir="auto">{second}</p>' in html and third in html  # the passages after it
     assert "Cities should build protected bike lanes" in html
     assert 'data-key="2"' in html and "<kbd>2</kbd> Quantity" in html
-    assert "data-show-if-field=\"claim_type\" data-show-if-not-in='[\"no_claim\"]'" in html
+    assert """data-show-if='{"field": "claim_type", "not_in": ["no_claim"]}'""" in html
     assert 'src="/static/js/annotate.js"' in html and "htmx.min.js" in html
 
 

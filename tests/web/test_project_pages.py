@@ -13,9 +13,10 @@ from markupsafe import escape
 from annotator import create_app
 from annotator.db import db
 from annotator.documents.models import Document
-from annotator.projects.label_schema import SchemaError, default_schema, load_schema
+from annotator.schema import Schema, SchemaError
+from annotator.schema import default_definition as default_schema
 from annotator.projects.models import Project, ProjectGuidelines
-from annotator.projects.services import current_schema
+from annotator.schema.store import schema_of
 from tests.conftest import FIXTURES, csrf_token_in, paragraph_text
 
 CLAIM = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}
@@ -58,7 +59,7 @@ def test_admin_creates_a_project_with_the_default_schema(as_admin):
     project = project_named("Bike lanes")
     assert response.status_code == 303 and response.location.endswith(f"/projects/{project.id}")
     assert (project.target, project.overlap_k, project.guidelines) == ("Cities should build bike lanes", 3, "Label **every** claim.")
-    assert current_schema(db.session, project) == default_schema()
+    assert schema_of(db.session, project).definition == default_schema()
     page = as_admin.get(response.location).get_data(as_text=True)
     assert "Project Bike lanes created." in page and "Label <strong>every</strong> claim." in page
 
@@ -67,12 +68,12 @@ def test_an_uploaded_schema_becomes_the_projects_schema(as_admin):
     response = submit(as_admin, "/admin/projects/new", "/admin/projects", name="Stance only", overlap_k="2",
                       schema=a_file(json.dumps(STANCE_ONLY), "stance.json"))
     assert response.status_code == 303
-    assert current_schema(db.session, project_named("Stance only")) == STANCE_ONLY
+    assert schema_of(db.session, project_named("Stance only")).definition == STANCE_ONLY
 
 
 def test_a_broken_schema_shows_every_problem_and_creates_nothing(as_admin):
     with pytest.raises(SchemaError) as raised:
-        load_schema(json.dumps(BROKEN_SCHEMA))
+        Schema.load(json.dumps(BROKEN_SCHEMA))
     assert len(raised.value.problems) >= 4
     response = submit(as_admin, "/admin/projects/new", "/admin/projects", name="Kept name", target="Kept target",
                       overlap_k="2", schema=a_file(json.dumps(BROKEN_SCHEMA), "broken.json"))
@@ -138,7 +139,7 @@ def test_a_new_schema_file_on_edit_becomes_version_2(as_admin, make_project):
     assert "Saved: schema." in as_admin.get(response.location).get_data(as_text=True)
     db.session.expire_all()
     project = db.session.get(Project, project.id)
-    assert project.schema_version == 2 and current_schema(db.session, project) == STANCE_ONLY
+    assert project.schema_version == 2 and schema_of(db.session, project).definition == STANCE_ONLY
 
 
 def test_an_invalid_k_on_edit_is_refused_and_nothing_changes(as_admin, make_project):

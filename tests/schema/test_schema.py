@@ -1,18 +1,28 @@
-"""Label schemas: the default claim schema, and clear errors for a broken one."""
+"""Label schemas: the default claim schema, clear errors for a broken one, and label sets
+checked against one."""
 
 import json
 
 import pytest
 
-from annotator.projects.label_schema import (
-    LabelError,
-    SchemaError,
-    asked_fields,
-    default_schema,
-    load_schema,
-    validate_labels,
-    validate_schema,
-)
+from annotator.schema import LabelError, Schema, SchemaError
+from annotator.schema import default_definition as default_schema
+
+
+def validate_schema(definition) -> None:
+    Schema.parse(definition)
+
+
+def load_schema(text: str) -> dict:
+    return Schema.load(text).definition
+
+
+def validate_labels(definition: dict, labels) -> dict:
+    return Schema.parse(definition).check_labels(labels)
+
+
+def asked_fields(definition: dict, labels: dict) -> list[dict]:
+    return [{"name": field.name} for field in Schema.parse(definition).asked(labels)]
 
 
 def test_default_schema_is_the_claim_schema():
@@ -50,7 +60,7 @@ def test_every_problem_is_named_by_its_path():
     assert problems_of(schema) == [
         "fields[0].name: must be lower-case letters, digits and \"_\", got 'Claim Type'",
         "fields[0].label: a non-empty text is required",
-        "fields[0].level: must be one of nominal, ordinal, got 'categorical'",
+        "fields[0].level: must be one of nominal, ordinal, interval, got 'categorical'",
         "fields[0].options: a list of at least two options is required",
         'fields[1].options[1].value: "f" is used twice',
         'fields[1].options[1].key: "F" is used twice in this field',
