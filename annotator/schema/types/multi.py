@@ -98,15 +98,18 @@ class MultiField(Field):
 
     def _unit_gold(self, options: list[tuple]) -> tuple[list[str] | None, dict]:
         """One passage's gold set from its options' (value, label, source, probability,
-        agreement): the options whose own gold is "chosen"."""
+        agreement): the options whose own gold is "chosen". Every option is named in "options",
+        null where it has no gold, so that every line has the same keys."""
         decided = [option for option in options if option[1] is not None]
+        per_option = {value: {"chosen": label == PRESENT if label is not None else None, "source": source or None,
+                              "probability": probability}
+                      for value, label, source, probability, _ in options}
         if not decided:
-            return None, {"source": None, "probability": None, "agreement": None, "options": None}
+            return None, {"source": None, "probability": None, "agreement": None, "options": per_option}
         chosen = [value for value, label, *_ in decided if label == PRESENT]
         sources = [source for _, _, source, _, _ in decided if source in SOURCE_STRENGTH]
         probabilities = [probability for *_, probability, _ in decided if probability is not None]
         agreements = [agreement for *_, agreement in decided if agreement is not None]
         return chosen, {"source": min(sources, key=SOURCE_STRENGTH.index, default=None),
                         "probability": min(probabilities, default=None), "agreement": min(agreements, default=None),
-                        "options": {value: {"chosen": label == PRESENT, "source": source, "probability": probability}
-                                    for value, label, source, probability, _ in decided}}
+                        "options": per_option}
