@@ -33,7 +33,7 @@ def queue(project_id: int):
     entries, next_cursor = review_queue(db.session, project, field, request.args.get("after"))
     return render_template("review/queue.html", project=project, field=field, entries=entries, next_cursor=next_cursor,
                            waiting=queue_length(db.session, project, field), count_up_to=COUNT_UP_TO,
-                           fields=schema.measured_fields, any_field=ANY_FIELD, decided=_decided(project),
+                           fields=schema.measured_fields, any_field=ANY_FIELD, confirmation=_decided(project),
                            conflicts=conflicts_of(db.session, schema, [entry.passage_id for entry in entries]))
 
 

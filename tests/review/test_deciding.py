@@ -113,3 +113,12 @@ def test_the_decision_screen_says_its_place_and_the_next_confirms_the_decision(c
     assert "(the same as bob's answer)" in confirmation and f'/review/{first}">Change it</a>' in confirmation
     decided_again = client.get(f"/projects/{tie.id}/review/{first}").get_data(as_text=True)
     assert "Decided: no longer in the queue" in decided_again and checked_values(decided_again) == BOB
+
+
+def test_the_last_decision_is_confirmed_on_the_queue(client, tie):
+    first, third = tie.passages[0].id, tie.passages[2].id
+    decide(client, tie, first, BOB)
+    response = decide(client, tie, third, ADA)
+    assert "/review?" in response.headers["Location"] and f"decided={third}" in response.headers["Location"]
+    queue = re.sub(r"\s+", " ", client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Nothing waits for review." in queue and "(the same as ada's answer)" in queue
