@@ -22,23 +22,20 @@ import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.annotations.recording import MAX_NOTE, parse_client_time
-from annotator.assignment.models import AnnotatorState
+from annotator.assignment.lifecycle import NewLabel, labels_imported
 from annotator.clock import utcnow
-from annotator.db import insert_ignoring_conflicts
-from annotator.documents.models import FRESH, STARTED, Document, Passage
+from annotator.documents.models import Document, Passage
 from annotator.schema import LabelError
 from annotator.projects.models import Project, ProjectMember
 from annotator.schema.store import schema_of
-from annotator.review.disagreement import rebuild_agreement
 from annotator.users.models import User
 from annotator.users.services import create_user
 from annotator.write_lock import begin_write
 
 CHUNK_LINES = 5000
-_annotation, _event, _passage = Annotation.__table__, AnnotationEvent.__table__, Passage.__table__
+_annotation, _event = Annotation.__table__, AnnotationEvent.__table__
 _UPDATE_ANNOTATION = _annotation.update().where(
     _annotation.c.passage_id == sa.bindparam("where_passage"), _annotation.c.user_id == sa.bindparam("where_user"))
-_UPDATE_PASSAGE = _passage.update().where(_passage.c.id == sa.bindparam("where_id"))
 
 
 class LineRejected(ValueError):
@@ -177,10 +174,8 @@ class _Importer:
                 connection.execute(table.insert(), rows)
         if updates:
             connection.execute(_UPDATE_ANNOTATION, updates)
-        _count_new_labels(self.session, self.project, added)
-        touched = sorted({event["passage_id"] for event in events})
-        if touched:
-            rebuild_agreement(self.session, self.project, touched)
+        labels_imported(self.session, self.project, [NewLabel(line.passage_id, line.user_id) for line in added],
+                        sorted({event["passage_id"] for event in events}))
 
     def _event(self, line: _Line, before: dict | None, now: datetime) -> dict:
         return {"project_id": self.project.id, "passage_id": line.passage_id, "user_id": line.user_id,
@@ -262,47 +257,3 @@ def _current_states(connection, lines: list[_Line]) -> dict[tuple[int, int], dic
                   _annotation.c.unsure)
         .where(_annotation.c.passage_id.in_(passages), _annotation.c.user_id.in_(users)))
     return {(p, u): {"labels": labels, "note": note, "unsure": unsure} for p, u, labels, note, unsure in rows}
-
-
-def _count_new_labels(session, project: Project, added: list[_Line]) -> None:
-    """The assignment counters follow the new label sets: per passage its label count and
-    queue, per annotator their totals (first and completing labels credited in file order)."""
-    if not added:
-        return
-    connection = session.connection()
-    ids = sorted({line.passage_id for line in added})
-    passages = {row.id: row for row in connection.execute(
-        sa.select(_passage.c.id, _passage.c.label_count, _passage.c.assigned_count, _passage.c.extra_labels)
-        .where(_passage.c.id.in_(ids)).with_for_update())}
-    credits: dict[int, dict[str, int]] = {}
-    counts = {passage_id: passages[passage_id].label_count for passage_id in ids}
-    for line in added:
-        counts[line.passage_id] += 1
-        needed = project.overlap_k + passages[line.passage_id].extra_labels
-        credit = credits.setdefault(line.user_id, {"labels": 0, "started": 0, "completed": 0})
-        credit["labels"] += 1
-        credit["started"] += counts[line.passage_id] == 1
-        credit["completed"] += counts[line.passage_id] == needed
-    connection.execute(_UPDATE_PASSAGE, [
-        {"where_id": passage_id, "label_count": count,
-         "queue": _queue(count + passages[passage_id].assigned_count, project.overlap_k + passages[passage_id].extra_labels)}
-        for passage_id, count in counts.items()])
-    _credit_annotators(session, project, credits)
-
-
-def _queue(taken: int, needed: int) -> int | None:
-    """As assignment's SQL puts it (these passages are all annotatable)."""
-    if taken >= needed:
-        return None
-    return FRESH if taken == 0 else STARTED
-
-
-def _credit_annotators(session, project: Project, credits: dict[int, dict[str, int]]) -> None:
-    state = AnnotatorState.__table__
-    for user_id, credit in credits.items():
-        insert_ignoring_conflicts(session, state, {"project_id": project.id, "user_id": user_id, "holds_slot": False,
-                                                   "labels": 0, "skips": 0, "started": 0, "completed": 0},
-                                  ["project_id", "user_id"])
-        session.connection().execute(
-            state.update().where(state.c.project_id == project.id, state.c.user_id == user_id)
-            .values(**{name: getattr(state.c, name) + amount for name, amount in credit.items()}))

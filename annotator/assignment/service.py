@@ -1,8 +1,9 @@
 """Handing passages to annotators: each annotatable passage gets k labels from k distinct
 annotators, and no passage is ever handed to more annotators than it still needs.
 
-The counters on Passage (label_count, assigned_count, queue) change only through the guarded
-UPDATEs below, whose WHERE clause re-checks the room left: the database settles races between
+The counters on Passage (label_count, assigned_count, queue) change, on this path, only through
+the guarded UPDATEs below (built from the lifecycle's rules: assignment.lifecycle), whose WHERE
+clause re-checks the room left: the database settles races between
 annotators (PostgreSQL re-evaluates the condition on the newest row version; SQLite runs one
 writer at a time). A request first locks the annotator's own state row, so two requests of
 one annotator (a double click, two tabs) run one after the other.
@@ -21,11 +22,11 @@ import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.annotations.recording import Recorded, Submission, record_labels
+from annotator.assignment.lifecycle import HAS_ROOM, NEEDED, label_added, label_replaced, queue_after
 from annotator.assignment.models import AnnotatorState
 from annotator.db import insert_ignoring_conflicts
 from annotator.documents.models import FRESH, STARTED, Passage
 from annotator.projects.models import Project
-from annotator.review.disagreement import label_agreement, lowest_agreement, store_agreement
 from annotator.users.models import User
 from annotator.write_lock import begin_write
 
@@ -49,20 +50,6 @@ _passage, _state = Passage.__table__, AnnotatorState.__table__
 _annotation, _skip = Annotation.__table__, Skip.__table__
 _param = sa.bindparam
 
-# How many labels the passage being updated needs: the project's k, plus one when its
-# annotators disagreed too much and the project asks for another opinion.
-_NEEDED = (sa.select(Project.overlap_k).where(Project.id == _passage.c.project_id).scalar_subquery()
-           + _passage.c.extra_labels)
-
-
-def _queue_after(label_delta: int, assigned_delta: int):
-    """The queue a passage belongs in once its counts change by these amounts (SQL, on the
-    row's values before the UPDATE): none when full or excluded, else fresh or started."""
-    taken = _passage.c.label_count + label_delta + _passage.c.assigned_count + assigned_delta
-    return sa.case((sa.not_(_passage.c.annotatable), sa.null()), (taken >= _NEEDED, sa.null()), (taken == 0, FRESH),
-                   else_=STARTED)
-
-
 def _not_skipped():
     return ~sa.exists().where(_skip.c.passage_id == _passage.c.id, _skip.c.user_id == _param("user_id"))
 
@@ -73,7 +60,6 @@ def _not_labelled():
 
 PASSAGE_COLUMNS = (_passage.c.id, _passage.c.project_id, _passage.c.document_id, _passage.c.index,
                    _passage.c.start, _passage.c.end, _passage.c.text)
-_HAS_ROOM = sa.and_(_passage.c.queue.is_not(None), _passage.c.label_count + _passage.c.assigned_count < _NEEDED)
 
 _STATE = (sa.select(_state).where(_state.c.project_id == _param("project_id"), _state.c.user_id == _param("user_id"))
           .with_for_update())
@@ -81,19 +67,17 @@ _SAVE_STATE = _state.update().where(_state.c.id == _param("state_id"))
 _HELD_PASSAGE = sa.select(*PASSAGE_COLUMNS).where(_passage.c.id == _param("passage_id"), _not_skipped(), _not_labelled())
 _LABELLED = sa.select(sa.exists().where(_annotation.c.passage_id == _param("passage_id"),
                                         _annotation.c.user_id == _param("user_id")))
-_TAKE_SLOT = (_passage.update().where(_passage.c.id == _param("passage_id"), _HAS_ROOM)
-              .values(assigned_count=_passage.c.assigned_count + 1, queue=_queue_after(0, 1)))
+_TAKE_SLOT = (_passage.update().where(_passage.c.id == _param("passage_id"), HAS_ROOM)
+              .values(assigned_count=_passage.c.assigned_count + 1, queue=queue_after(0, 1)))
 _GIVE_BACK_SLOT = (_passage.update().where(_passage.c.id == _param("passage_id"), _passage.c.assigned_count > 0)
-                   .values(assigned_count=_passage.c.assigned_count - 1, queue=_queue_after(0, -1)))
+                   .values(assigned_count=_passage.c.assigned_count - 1, queue=queue_after(0, -1)))
 _LABEL_FROM_HOLD = (_passage.update().where(_passage.c.id == _param("passage_id"))
                     .values(label_count=_passage.c.label_count + 1, assigned_count=_passage.c.assigned_count - 1,
-                            queue=_queue_after(1, -1)).returning(_passage.c.label_count, _NEEDED))
-_LABEL_FROM_ROOM = (_passage.update().where(_passage.c.id == _param("passage_id"), _HAS_ROOM)
-                    .values(label_count=_passage.c.label_count + 1, queue=_queue_after(1, 0))
-                    .returning(_passage.c.label_count, _NEEDED))
-_COUNTS = sa.select(_passage.c.label_count, _NEEDED).where(_passage.c.id == _param("passage_id"))
-_ONE_MORE = (_passage.update().where(_passage.c.id == _param("passage_id"), _passage.c.extra_labels == 0, _passage.c.annotatable)
-             .values(extra_labels=1, queue=STARTED))
+                            queue=queue_after(1, -1)).returning(_passage.c.label_count, NEEDED))
+_LABEL_FROM_ROOM = (_passage.update().where(_passage.c.id == _param("passage_id"), HAS_ROOM)
+                    .values(label_count=_passage.c.label_count + 1, queue=queue_after(1, 0))
+                    .returning(_passage.c.label_count, NEEDED))
+_COUNTS = sa.select(_passage.c.label_count, NEEDED).where(_passage.c.id == _param("passage_id"))
 _EXPIRED = (sa.select(_state.c.id, _state.c.passage_id)
             .where(_state.c.holds_slot, _state.c.expires_at < _param("now"))
             .order_by(_state.c.expires_at).limit(_param("limit")).with_for_update(skip_locked=True))
@@ -194,9 +178,8 @@ def submit_labels(session: so.Session, project: Project, passage: Passage, user:
     connection = session.connection()
     if connection.execute(_LABELLED, {"passage_id": passage.id, "user_id": user.id}).scalar():
         recorded = record_labels(session, project, passage.id, user.id, submission)
-        label_count, needed = connection.execute(_COUNTS, {"passage_id": passage.id}).one()
-        if recorded.changed and label_count >= needed:
-            store_agreement(session, project, passage.id, label_agreement(session, project, passage.id), complete=True)
+        if recorded.changed:
+            label_replaced(session, project, passage.id, *connection.execute(_COUNTS, {"passage_id": passage.id}).one())
         return recorded
     if state.passage_id != passage.id:
         raise NotAssigned("this passage was not handed to you: ask for the next passage")
@@ -206,7 +189,7 @@ def submit_labels(session: so.Session, project: Project, passage: Passage, user:
     seconds = round((now - state.assigned_at).total_seconds(), 3) if state.assigned_at else None
     recorded = record_labels(session, project, passage.id, user.id, _timed(submission, seconds))
     label_count, needed = counted
-    complete = _note_agreement(session, project, passage.id, label_count, needed)
+    complete = label_added(session, project, passage.id, label_count, needed)
     state.labels += 1
     state.started += label_count == 1
     state.completed += complete
@@ -295,21 +278,6 @@ def _find_open_passage(connection, project: Project, state: _State) -> sa.Row | 
     if found is None and not window_is_whole:
         found = connection.execute(_FIRST_STARTED, key).first()
     return found
-
-
-def _note_agreement(session, project: Project, passage_id: int, label_count: int, needed: int) -> bool:
-    """Once the passage has the labels it needs: its agreement per field goes where the review
-    queue reads it, and, when the project asks for it, a passage whose annotators agree less
-    than the threshold goes back to the pool for one more annotator (once). Returns whether
-    this label completed the passage."""
-    if label_count < needed:
-        return False
-    found = label_agreement(session, project, passage_id)
-    threshold = project.extra_annotator_below
-    one_more = (label_count == needed and threshold is not None and lowest_agreement(found) < threshold
-                and session.connection().execute(_ONE_MORE, {"passage_id": passage_id}).rowcount == 1)
-    store_agreement(session, project, passage_id, found, complete=not one_more)
-    return label_count == needed and not one_more
 
 
 def _take_slot(connection, passage_id: int) -> bool:

@@ -14,10 +14,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from werkzeug.security import generate_password_hash
 
-from annotator.assignment.recount import recount_progress
+from annotator.assignment.lifecycle import labels_changed
 from annotator.exporting.backup import FORMAT, PROJECT_TABLES
 from annotator.projects.models import Project
-from annotator.review.disagreement import rebuild_agreement
 from annotator.users.models import User, new_session_token
 from annotator.write_lock import begin_write
 
@@ -106,8 +105,7 @@ def _after_restore(session, project: Project) -> None:
     """What the backup leaves out is worked out again; PostgreSQL's id sequences continue
     after the restored ids."""
     session.flush()
-    recount_progress(session, project)
-    rebuild_agreement(session, project)
+    labels_changed(session, project)
     if session.get_bind().dialect.name == "postgresql":
         for table in TABLES.values():
             session.execute(sa.text(

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.assignment.recount import recount_progress
-from annotator.review.disagreement import rebuild_agreement
+from annotator.assignment.lifecycle import labels_changed
 from annotator.schema import Schema, default_definition
 from annotator.schema.store import schema_of
 from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, ProjectMember, ProjectSchema
@@ -91,12 +90,10 @@ def update_project(session: so.Session, project: Project, changes: ProjectChange
         if changes.overlap_k < 1:
             raise ProjectError("overlap k must be at least 1")
         project.overlap_k = changes.overlap_k
-        session.flush()
-        recount_progress(session, project)
         changed.append("overlap k")
     session.flush()
     if {"schema", "overlap k"} & set(changed):
-        rebuild_agreement(session, project)
+        labels_changed(session, project)
     return changed
 
 

@@ -14,12 +14,12 @@ from annotator.agreement.gold import ADJUDICATED, aggregate
 from annotator.agreement.ratings import Ratings
 from annotator.annotations.models import Annotation
 from annotator.annotations.recording import MAX_NOTE
+from annotator.assignment.lifecycle import passage_decided
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
 from annotator.projects.models import Project
 from annotator.schema import RESERVED_KEYS, Schema
 from annotator.schema.store import schema_of
-from annotator.review.disagreement import settle
 from annotator.review.models import Adjudication, AdjudicationEvent
 from annotator.users.models import User
 
@@ -130,7 +130,7 @@ def adjudicate(session: so.Session, project: Project, passage_id: int, reviewer:
     existing.labels, existing.note, existing.reviewer_id = state["labels"], state["note"], reviewer.id
     existing.schema_version, existing.updated_at = project.schema_version, now
     session.flush()
-    settle(session, passage_id)
+    passage_decided(session, passage_id)
     return True
 
 

@@ -10,7 +10,7 @@ from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.annotations.recording import Submission
 from annotator.assignment import service
 from annotator.assignment.models import AnnotatorState
-from annotator.assignment.recount import recount_progress
+from annotator.assignment.lifecycle import recount_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.db import db
 from annotator.documents.models import Passage
