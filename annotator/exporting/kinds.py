@@ -3,6 +3,7 @@ each turns into lines (JSON Lines; CSV for `training` too)."""
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -52,8 +53,19 @@ def records(session: so.Session, project: Project, request: ExportRequest) -> It
     raise ValueError(f"no export kind {request.kind!r}: one of {', '.join(KINDS)}")
 
 
-def file_name(project: Project, request: ExportRequest) -> str:
-    safe = "".join(character if character.isalnum() or character in "-_" else "-" for character in project.name).strip("-")
+MAX_NAME_CHARACTERS = 80  # of the project's name in a file name: far below any file system's limit
+
+
+def file_name(project: Project, request: ExportRequest, ascii_only: bool = False) -> str:
+    """The export's file name: the project's name (its letters and digits in any script, every
+    other character a hyphen: no separator, quote or control character), the kind and the
+    extension. With `ascii_only`, the name's letters without their accents, and only ASCII ones
+    (a name in another script gives "project")."""
+    name = unicodedata.normalize("NFKD" if ascii_only else "NFC", project.name)
+    if ascii_only:
+        name = name.encode("ascii", "ignore").decode("ascii")
+    safe = "".join(character if character.isalnum() or character in "-_" else "-" for character in name)
+    safe = safe[:MAX_NAME_CHARACTERS].strip("-")
     return f"{safe or 'project'}-{request.kind}.{'csv' if request.csv else 'jsonl'}"
 
 
