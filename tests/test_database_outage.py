@@ -131,6 +131,21 @@ def test_people_get_a_page_and_the_annotate_screen_a_fragment_saying_so(bike_lan
     assert "Nothing of this request was saved" in html
 
 
+def test_a_refusal_during_an_outage_is_still_its_own_page(bike_lanes, client, login, outage, caplog):
+    from annotator.users.models import User
+    from annotator.users.services import reset_password
+
+    reset_password(db.session.scalar(sa.select(User).where(User.username == "ada")), "correct horse battery")
+    db.session.commit()
+    login("ada")
+    outage.start("unreachable")
+    missing = client.get("/projects/nowhere")
+    assert missing.status_code == 404 and "<h1>Nothing here</h1>" in missing.get_data(as_text=True)
+    expired = client.post("/auth/logout", data={"csrf_token": "from an old page"})
+    assert expired.status_code == 400 and "The form has expired" in expired.get_data(as_text=True)
+    assert [record for record in caplog.records if record.levelname == "ERROR"] == []
+
+
 def test_an_outage_is_logged_once_when_it_begins_and_once_when_it_is_over(app, bike_lanes, outage, caplog):
     from annotator.database_outage import QUIET_SECONDS, OutageLog
     from annotator.web.errors import OUTAGES

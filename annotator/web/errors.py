@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from annotator.app import htmx
-from annotator.database_outage import OutageLog, outage_reason
+from annotator.database_outage import DATABASE_ERRORS, OutageLog, outage_reason
 from annotator.db import db
 
 bp = Blueprint("errors", __name__)
@@ -91,7 +91,7 @@ def database_failure(error: Exception):
     if reason is None:
         raise error
     current_app.extensions[OUTAGES].failed(reason)
-    g._login_user = current_app.login_manager.anonymous_user()  # the layout must not ask the database who is signed in
+    _without_the_user()
     return error_answer(DatabaseUnavailable(retry_after=current_app.config["DATABASE_RETRY_AFTER_SECONDS"]))
 
 
@@ -138,11 +138,23 @@ def _page(context: dict) -> str:
     way_back = {"back": _page_before(), "home": url_for("main.index")}
     try:
         return render_template("errors/page.html", **context, **way_back)
+    except DATABASE_ERRORS as error:  # the layout asks the database who is signed in
+        if outage_reason(error) is None:
+            raise
+        db.session.rollback()
+        _without_the_user()
+        return render_template("errors/page.html", **context, **way_back)
     except Exception:  # the layout reads the database (the signed-in user), which may be what failed
         if context["code"] < 500:
             raise
         current_app.logger.exception("the error page could not be drawn")
         return f"{context['heading']}. {context['explanation']}"
+
+
+def _without_the_user() -> None:
+    """While the database is out, a page is drawn as for nobody signed in: its header shows who
+    is, which only the database can tell."""
+    g._login_user = current_app.login_manager.anonymous_user()
 
 
 def _page_before() -> str | None:
