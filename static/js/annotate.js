@@ -217,6 +217,7 @@
   const RETRY_LONGEST_SECONDS = 60;
   let retries = 0;  // sends answered 503 in a row
   let retryTimer = null;
+  let waitingForm = null;  // the form that retryTimer sends
 
   // Wait as the server asks (Retry-After), and longer after each refusal (1, 2, 4 ... up to a
   // minute), with a little jitter so that a team's screens do not all come back at once.
@@ -230,17 +231,20 @@
     stopWaiting();
     retries += 1;
     const seconds = retryDelaySeconds(xhr);
+    waitingForm = form;
     retryTimer = setTimeout(() => {
-      retryTimer = null;
+      retryTimer = waitingForm = null;
       if (document.contains(form)) send(form);
     }, seconds * 1000);
-    say(`Not saved yet: the server cannot store anything right now (its database is unavailable). Your choices are `
-        + `kept and are sent again by themselves in ${Math.round(seconds)} s; Enter sends them now.`);
+    const when = `in ${Math.round(seconds)} s; Enter sends ${form === skipForm() ? "it" : "them"} now.`;
+    say("The server cannot store anything right now (its database is unavailable). ", form === skipForm()
+      ? `Not skipped yet: the skip is sent again by itself ${when}`
+      : `Not saved yet: your choices are kept and are sent again by themselves ${when}`);
   }
 
   function stopWaiting() {
     if (retryTimer !== null) clearTimeout(retryTimer);
-    retryTimer = null;
+    retryTimer = waitingForm = null;
   }
 
   // Back in this tab after signing in elsewhere: ready to send at once.
@@ -284,6 +288,10 @@
     if (!form) return;
     form.hidden = !open;
     if (open) form.querySelector("input[name=reason]").focus();
+    if (!open && waitingForm === form) {  // a skip waiting to be sent again is called off
+      stopWaiting();
+      say();
+    }
   }
 
   // Where a key lands: focus left behind in a dialog that has just closed (its Close button)

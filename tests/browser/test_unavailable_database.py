@@ -1,10 +1,12 @@
-"""An annotator submits while the server's database cannot write (its disk full, or restarting):
-the screen says so, keeps the choices (on screen and in the browser), sends them again by itself
-as the server asks, and they are stored once the database is back, without a key pressed."""
+"""An annotator submits, then skips, while the server's database cannot write (its disk full, or
+restarting): the screen says so, keeps the choices (on screen and in the browser), sends them
+again by itself as the server asks, and they are stored once the database is back, without a key
+pressed."""
 
 import pytest
 import sqlalchemy as sa
 
+from annotator.annotations.models import Skip
 from annotator.db import db
 from annotator.users.models import User
 from tests.browser.test_annotation_journeys import press, project, shown_passage  # noqa: F401
@@ -47,3 +49,14 @@ def test_choices_sent_while_the_database_cannot_write_are_sent_again_by_themselv
     assert stored("ada") == [(first, EVENT_NEUTRAL_VERIFIABLE, NOTE, True)]
     page.wait_for_function(f"() => {DRAFTS}.length === 0")  # acknowledged: the browser's copy goes
     assert page.locator("#status").is_hidden()
+
+    second = shown_passage(page)
+    outage.start("disk full")
+    press(page, "s")
+    page.keyboard.type("Not a complete passage")
+    with page.expect_response(lambda response: response.status == 503 and response.url.endswith("/skip")):
+        press(page, "Enter")
+    assert "Not skipped yet: the skip is sent again by itself" in status_of(page)
+    outage.stop()
+    wait_for_next_passage(page, second)
+    assert db.session.scalar(sa.select(Skip.passage_id).where(Skip.user_id == ada_id())) == second
