@@ -1,17 +1,20 @@
 """The `annotator` command line. Each command is one transaction: services flush, the command
 commits (the import commits in batches so that a long import does not hold one lock)."""
 
+import copy
 import errno
+import functools
 import gzip
 import os
 import sys
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from annotator.database_outage import DATABASE_ERRORS, outage_reason
 from annotator.db import db
 from annotator.exporting.kinds import KINDS
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
@@ -37,7 +40,37 @@ def init_app(app: Flask) -> None:
     for command in (init_db, create_project_command, edit_project_command, import_docs, import_annotations_command,
                     create_user_command, create_token_command, add_member_command, agreement, export, restore,
                     reset_password_command, serve, setup_demo):
-        app.cli.add_command(command)
+        app.cli.add_command(_reporting_outages(command))
+
+
+def _reporting_outages(command: click.Command) -> click.Command:
+    """The command (a copy: each app wraps its own), reporting a database that is unavailable or
+    cannot write in one line, with exit status 1, after rolling back what it had not committed."""
+    reporting = copy.copy(command)
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except DATABASE_ERRORS as error:
+            reason = outage_reason(error)
+            if reason is None:
+                raise
+            _roll_back()
+            raise click.ClickException(
+                f"the database is unavailable or cannot write ({reason}): {command.name} stopped and what it had not "
+                f"stored yet was rolled back; run it again once the database is back") from None
+
+    reporting.callback = run
+    return reporting
+
+
+def _roll_back() -> None:
+    try:
+        db.session.rollback()
+    except DATABASE_ERRORS:  # the connection is gone: nothing of the transaction is left to undo
+        db.session.close()
 
 
 _NEVER = "never"
@@ -431,19 +464,27 @@ def reset_password_command(username, password_stdin) -> None:
 
 
 def _write_lines(lines, output: Path | None) -> int:
-    """Write lines to the file (gzipped for `.gz`) or standard output; return their number."""
-    count = 0
-    with _output_stream(output) as stream:
-        for line in lines:
-            stream.write(line)
-            count += 1
+    """Write lines to the file (gzipped for `.gz`) or standard output; return their number. A
+    file is written beside its place and put there once complete: an export that fails half-way
+    leaves no half file, nor replaces an earlier one."""
+    if output is None:
+        return _write_to(sys.stdout.buffer, lines)
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with gzip.open(partial, "wb") if output.suffix == ".gz" else open(partial, "wb") as stream:
+            count = _write_to(stream, lines)
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
     return count
 
 
-def _output_stream(output: Path | None):
-    if output is None:
-        return nullcontext(sys.stdout.buffer)
-    return gzip.open(output, "wb") if output.suffix == ".gz" else open(output, "wb")
+def _write_to(stream, lines) -> int:
+    count = 0
+    for line in lines:
+        stream.write(line)
+        count += 1
+    return count
 
 
 @click.command("serve")

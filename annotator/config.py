@@ -30,6 +30,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         MAX_UPLOAD_BYTES=DEFAULT_MAX_UPLOAD_BYTES,  # the largest request, so the largest upload in one go
         MAX_PASSAGE_CHARS=600,
         HOLD_MINUTES=30,  # how long a passage handed to an annotator is kept for them
+        DATABASE_RETRY_AFTER_SECONDS=5,  # Retry-After of a 503 while the database is unavailable
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -24,11 +24,17 @@ db = SQLAlchemy(model_class=Base)
 _cursor_numbers = count(1)  # names of PostgreSQL server-side cursors
 
 
+POSTGRESQL_CONNECT_TIMEOUT_SECONDS = 10
+
+
 def engine_options(database_url: str) -> dict:
-    """Engine options: SQLite waits for locks instead of failing at once."""
+    """Engine options: SQLite waits for locks instead of failing at once. PostgreSQL's pooled
+    connections are tried before use, so that a restarted server or killed connections cost
+    only the requests that were using them; a server that does not answer is given up after
+    a few seconds (the request is then answered 503) instead of holding the request."""
     if database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": POSTGRESQL_CONNECT_TIMEOUT_SECONDS}}
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

@@ -3,6 +3,7 @@ each turns into lines (JSON Lines; CSV for `training` too)."""
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -52,27 +53,56 @@ def records(session: so.Session, project: Project, request: ExportRequest) -> It
     raise ValueError(f"no export kind {request.kind!r}: one of {', '.join(KINDS)}")
 
 
-def file_name(project: Project, request: ExportRequest) -> str:
-    safe = "".join(character if character.isalnum() or character in "-_" else "-" for character in project.name).strip("-")
+MAX_NAME_CHARACTERS = 80  # of the project's name in a file name: far below any file system's limit
+
+
+def file_name(project: Project, request: ExportRequest, ascii_only: bool = False) -> str:
+    """The export's file name: the project's name (its letters and digits in any script, every
+    other character a hyphen: no separator, quote or control character), the kind and the
+    extension. With `ascii_only`, the name's letters without their accents, and only ASCII ones
+    (a name in another script gives "project")."""
+    name = unicodedata.normalize("NFKD" if ascii_only else "NFC", project.name)
+    if ascii_only:
+        name = name.encode("ascii", "ignore").decode("ascii")
+    safe = "".join(character if character.isalnum() or character in "-_" else "-" for character in name)
+    safe = safe[:MAX_NAME_CHARACTERS].strip("-")
     return f"{safe or 'project'}-{request.kind}.{'csv' if request.csv else 'jsonl'}"
 
 
 def csv_lines(rows: Iterable[dict], options: TrainingOptions) -> Iterator[bytes]:
     """Training records flattened: one column per field for the label, its source, probability
-    and agreement; the individual label sets as one JSON column."""
+    and agreement; the individual label sets as one JSON column. Lines end in CRLF (RFC 4180),
+    so that a cell holding a line break of either kind is quoted and the row stays one row;
+    every cell goes through `spreadsheet_safe`."""
     writer_buffer = io.StringIO()
-    writer = csv.writer(writer_buffer, lineterminator="\n")
+    writer = csv.writer(writer_buffer, lineterminator="\r\n")
     header = None
     for record in rows:
         if header is None:
             header = _csv_header(record)
-            writer.writerow(header)
-        writer.writerow(_csv_row(record, header))
+            writer.writerow(map(spreadsheet_safe, header))
+        writer.writerow(map(spreadsheet_safe, _csv_row(record, header)))
         yield writer_buffer.getvalue().encode("utf-8")
         writer_buffer.seek(0)
         writer_buffer.truncate()
     if header is None:  # no rows: still a header
-        yield b"passage_id,document_id,index,start,end,text\n"
+        yield b"passage_id,document_id,index,start,end,text\r\n"
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection), with the full-width
+# forms that some spreadsheets take for the same characters.
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+CONTROL_STARTS = ("\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """The cell as a spreadsheet shows it as text, never runs it: a text that begins, after any
+    leading whitespace, with = + - or @, or that begins with a tab or carriage return, gets a
+    single quote in front (OWASP's advice). Numbers, including negative ones, stay numbers; the
+    JSON Lines exports keep every text exactly as it is."""
+    if isinstance(cell, str) and (cell.startswith(CONTROL_STARTS) or cell.lstrip().startswith(FORMULA_STARTS)):
+        return "'" + cell
+    return cell
 
 
 def _csv_header(record: dict) -> list[str]:

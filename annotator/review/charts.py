@@ -63,11 +63,17 @@ def week_lines(figures: dict) -> dict:
             "ticks": ticks, **PLOT, "bottom": PLOT["top"] + PLOT["height"]}
 
 
+# Confusion cells are shaded by a class (.shade-0 lightest to .shade-8 = DARKEST, in
+# annotator.css), not a style attribute: the Content-Security-Policy allows no inline style.
+SHADE_STEPS = 8
+
+
 def confusion_shades(matrix: list[list[int]]) -> list[list[dict]]:
-    """Each count with a grey level relative to its row (the share of that gold value)."""
+    """Each count with a grey level relative to its row (the share of that gold value), as a
+    step from 0 (none of the row) to SHADE_STEPS (all of it)."""
     shaded = []
     for row in matrix:
         total = sum(row) or 1
-        shaded.append([{"count": count, "share": count / total, "shade": round(97 - (97 - DARKEST) * count / total)}
+        shaded.append([{"count": count, "share": count / total, "shade_step": round(SHADE_STEPS * count / total)}
                        for count in row])
     return shaded

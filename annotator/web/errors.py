@@ -3,18 +3,24 @@ in plain words, and a way back), a short fragment for htmx (never a whole page s
 workspace), JSON `{"error": ...}` for the API and for requests that ask for JSON.
 
 Every error answer rolls the session back first: no half-made change outlives a refusal, and a
-failed transaction (PostgreSQL refuses every statement after an error) does not break the page."""
+failed transaction (PostgreSQL refuses every statement after an error) does not break the page.
+
+A database that is unavailable or cannot write (annotator.database_outage) is answered 503 with
+Retry-After, saying so, and logged once per outage rather than once per request."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from annotator.app import htmx
+from annotator.database_outage import DATABASE_ERRORS, OutageLog, outage_reason
 from annotator.db import db
 
 bp = Blueprint("errors", __name__)
+OUTAGES = "annotator.outages"  # the app's OutageLog, in app.extensions
 
 API_BLUEPRINT = "api"
 
@@ -33,16 +39,39 @@ EXPLANATIONS = {
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: ("Something went wrong on the server", "Nothing of this request was saved. Try again; if it happens again, "
                                                 "tell an admin, who finds the details in the server's log."),
+    503: ("The server cannot store anything right now", "Its database is unavailable or cannot write (it may be "
+          "restarting, or its disk full). Nothing of this request was saved. Try again in a minute; the annotate "
+          "screen tries again by itself and keeps your choices."),
 }
 CSRF_EXPLANATION = ("The form has expired", "The form was open too long, or you signed in again elsewhere: reload the "
                                             "page and try again. What you typed in it was not saved.")
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    description = ("The database is unavailable or cannot write (restarting, or its disk full): nothing of this "
+                   "request was saved. Try again after the time in Retry-After.")
+
+
+@bp.record_once
+def _keep_an_outage_log(state) -> None:
+    state.app.extensions[OUTAGES] = OutageLog(state.app.logger)
 
 
 @bp.app_errorhandler(HTTPException)
 def error_answer(error: HTTPException):
     db.session.rollback()
     if wants_json():
-        return jsonify(error=error.description), error.code
+        response = jsonify(error=error.description)
+        response.status_code = error.code
+    else:
+        response = _for_people(error)
+    for name, value in error.get_headers():  # Allow on a 405, Retry-After on a 503
+        if name != "Content-Type":
+            response.headers[name] = value
+    return response
+
+
+def _for_people(error: HTTPException):
     heading, explanation = _explained(error)
     context = {"code": error.code, "heading": heading, "explanation": explanation, "detail": _detail(error)}
     if htmx and not htmx.boosted:
@@ -50,6 +79,26 @@ def error_answer(error: HTTPException):
     else:
         response = current_app.make_response((_page(context), error.code))
     response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.app_errorhandler(sa.exc.DBAPIError)
+@bp.app_errorhandler(sa.exc.TimeoutError)
+def database_failure(error: Exception):
+    """503 when the database is unavailable or cannot write; any other database error is a
+    fault of the server (500, logged with its traceback)."""
+    reason = outage_reason(error)
+    if reason is None:
+        raise error
+    current_app.extensions[OUTAGES].failed(reason)
+    _without_the_user()
+    return error_answer(DatabaseUnavailable(retry_after=current_app.config["DATABASE_RETRY_AFTER_SECONDS"]))
+
+
+@bp.after_app_request
+def _outage_over(response):
+    if response.status_code != DatabaseUnavailable.code:
+        current_app.extensions[OUTAGES].succeeded()
     return response
 
 
@@ -89,11 +138,23 @@ def _page(context: dict) -> str:
     way_back = {"back": _page_before(), "home": url_for("main.index")}
     try:
         return render_template("errors/page.html", **context, **way_back)
+    except DATABASE_ERRORS as error:  # the layout asks the database who is signed in
+        if outage_reason(error) is None:
+            raise
+        db.session.rollback()
+        _without_the_user()
+        return render_template("errors/page.html", **context, **way_back)
     except Exception:  # the layout reads the database (the signed-in user), which may be what failed
         if context["code"] < 500:
             raise
         current_app.logger.exception("the error page could not be drawn")
         return f"{context['heading']}. {context['explanation']}"
+
+
+def _without_the_user() -> None:
+    """While the database is out, a page is drawn as for nobody signed in: its header shows who
+    is, which only the database can tell."""
+    g._login_user = current_app.login_manager.anonymous_user()
 
 
 def _page_before() -> str | None:

@@ -5,6 +5,8 @@ The page says how many lines each download gives before it starts; the training 
 for the count of its current choices as they change (htmx swaps #training-count). A choice the
 export refuses shows the form again, with what was typed and why."""
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, make_response, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
@@ -48,9 +50,16 @@ def download(project_id: int, kind: str):
         db.session.rollback()
         return _page(project, form.refused(error)), 422
     response = Response(stream_with_context(_ending_the_read(lines)), mimetype="text/csv" if wanted.csv else "application/x-ndjson")
-    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(project, wanted)}"'
+    response.headers["Content-Disposition"] = attachment(file_name(project, wanted), file_name(project, wanted, ascii_only=True))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def attachment(name: str, ascii_name: str) -> str:
+    """Content-Disposition of a download (RFC 6266): the name in any script as UTF-8 in
+    `filename*`, which browsers use, and an ASCII stand-in in `filename` for clients that
+    predate it (a header is Latin-1: a name in Cyrillic or Chinese cannot go there)."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _ending_the_read(lines):

@@ -7,6 +7,9 @@
 // - A send refused because the session ended (signed out, signed in again elsewhere, cookies
 //   cleared, password reset) asks the server who this browser is now; signed in as the page's
 //   user, it sends again with the new session's token; otherwise it says how to sign in.
+// - A send answered 503 (the server's database restarting, or its disk full: nothing was
+//   stored) is sent again by itself, after the server's Retry-After and then longer waits,
+//   until the server acknowledges it; the choices stay on screen and in this browser.
 (function () {
   "use strict";
 
@@ -203,6 +206,7 @@
   // Send the form; first renew the session if the last send was refused for it.
   async function send(form) {
     delete form.dataset.resent;
+    stopWaiting();
     if (sessionEnded) {
       let state;
       try { state = await renewSession(); } catch (error) { say(unreachable()); return; }
@@ -227,6 +231,42 @@
       return;
     }
     say(`Not saved: the server answered ${status}. Your choices are still here; press Enter to try again.`);
+  }
+
+  // --- a server that cannot store anything right now ---------------------------------------
+
+  const RETRY_AFTER_DEFAULT_SECONDS = 5;
+  const RETRY_LONGEST_SECONDS = 60;
+  let retries = 0;  // sends answered 503 in a row
+  let retryTimer = null;
+  let waitingForm = null;  // the form that retryTimer sends
+
+  // Wait as the server asks (Retry-After), and longer after each refusal (1, 2, 4 ... up to a
+  // minute), with a little jitter so that a team's screens do not all come back at once.
+  function retryDelaySeconds(xhr) {
+    const asked = Number(xhr.getResponseHeader("Retry-After"));
+    const wait = Math.max(asked > 0 ? asked : RETRY_AFTER_DEFAULT_SECONDS, 2 ** Math.min(retries - 1, 6));
+    return Math.min(wait, RETRY_LONGEST_SECONDS) * (1 + Math.random() / 5);
+  }
+
+  function sendAgainLater(form, xhr) {
+    stopWaiting();
+    retries += 1;
+    const seconds = retryDelaySeconds(xhr);
+    waitingForm = form;
+    retryTimer = setTimeout(() => {
+      retryTimer = waitingForm = null;
+      if (document.contains(form)) send(form);
+    }, seconds * 1000);
+    const when = `in ${Math.round(seconds)} s; Enter sends ${form === skipForm() ? "it" : "them"} now.`;
+    say("The server cannot store anything right now (its database is unavailable). ", form === skipForm()
+      ? `Not skipped yet: the skip is sent again by itself ${when}`
+      : `Not saved yet: your choices are kept and are sent again by themselves ${when}`);
+  }
+
+  function stopWaiting() {
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    retryTimer = waitingForm = null;
   }
 
   // Back in this tab after signing in elsewhere: ready to send at once.
@@ -271,6 +311,10 @@
     if (!form) return;
     form.hidden = !open;
     if (open) form.querySelector("input[name=reason]").focus();
+    if (!open && waitingForm === form) {  // a skip waiting to be sent again is called off
+      stopWaiting();
+      say();
+    }
   }
 
   // Where a key lands: focus left behind in a dialog that has just closed (its Close button)
@@ -380,11 +424,14 @@
     }
   });
 
-  // The server has the choices once it answers 2xx: the draft can go.
+  // The server has the choices once it answers 2xx: the draft can go. The form that sent them
+  // is the request's element: once the answer has replaced it, htmx tells its old ancestors
+  // (event.detail.elt is then <main>).
   document.addEventListener("htmx:afterRequest", (event) => {
-    const form = event.detail.elt;
+    const form = event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt;
     const status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (status >= 200 && status < 300 && form.dataset) forgetDraft(form.dataset.draftKey || form.dataset.clearsDraft);
+    if (status >= 200 && status < 300) retries = 0;
   });
 
   // A submit that fails leaves the workspace as it is, choices included, and says so.
@@ -394,6 +441,10 @@
     const form = event.detail.elt.closest ? event.detail.elt.closest("form") : null;
     if (status === 400 || status === 401 || status === 403) {
       refused(form, status);
+    } else if (status === 503 && event.detail.elt === form) {  // a submit or skip, not a link inside the form
+      sendAgainLater(form, event.detail.xhr);
+    } else if (status === 503) {
+      say("The server cannot answer right now (its database is unavailable). Try again in a minute.");
     } else {
       say(`Not saved: the server answered ${status}. Your choices are still here; press Enter to try again.`);
     }

@@ -37,24 +37,63 @@ def server_url(app):
     thread.join(timeout=5)
 
 
+# Every Content-Security-Policy violation on a page of the application is reported to the test
+# (an inline style or script, an eval, an image or a request to another host), from the first
+# script a page runs: the listener is installed before the page's own scripts.
+_REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation({page: event.documentURI, directive: event.effectiveDirective,
+                             blocked: event.blockedURI, source: event.sourceFile, line: event.lineNumber,
+                             sample: event.sample});
+}, true);"""
+
+
+class CspViolations:
+    """The Content-Security-Policy violations the application's pages reported in a journey."""
+
+    def __init__(self):
+        self.reported: list[dict] = []
+        self.on_purpose: set[str] = set()
+
+    def blocking(self, address: str) -> list[dict]:
+        """The violations that blocked `address`, which a test provokes on purpose: from now on
+        they are expected (also when the page is opened again), not failures."""
+        self.on_purpose.add(address)
+        return [violation for violation in self.reported if violation["blocked"] == address]
+
+    def unexpected(self) -> list[dict]:
+        return [violation for violation in self.reported if violation["blocked"] not in self.on_purpose]
+
+
 @pytest.fixture
-def open_browser(browser, server_url):
+def csp_violations():
+    return CspViolations()
+
+
+@pytest.fixture
+def open_browser(browser, server_url, csp_violations):
     """A fresh browser (own cookies) signed in as `username`; returns its page. Every page a
     journey opened is checked with axe-core afterwards: each page as the journey left it, and
-    every address it went to, opened again (see tests/browser/accessibility.py)."""
+    every address it went to, opened again (see tests/browser/accessibility.py). No page may
+    break the Content-Security-Policy, during the journey or when opened again."""
     from tests.browser.accessibility import axe_violations
 
     contexts, visited = [], {}
+
+    def report(source, violation):
+        if violation["page"].startswith(server_url):
+            csp_violations.reported.append(violation)
 
     def open_as(username, password=None):
         from tests.conftest import PASSWORD
 
         context = browser.new_context(base_url=server_url, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
+        context.expose_binding("reportCspViolation", report)
+        context.add_init_script(_REPORT_CSP_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
         page.on("framenavigated", lambda frame: visited.setdefault(context, set()).add(frame.url.split("#")[0])
-                if frame.parent_frame is None else None)
+                if frame.parent_frame is None and frame.url.startswith(server_url) else None)
         page.goto("/auth/login")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password or PASSWORD)
@@ -73,6 +112,8 @@ def open_browser(browser, server_url):
                 problems += [f"{url}: {line}" for line in _violations_if_html(again, axe_violations)]
         context.close()
     assert not problems, "axe-core found accessibility violations:\n" + "\n".join(problems)
+    unexpected = csp_violations.unexpected()
+    assert not unexpected, "pages broke the Content-Security-Policy:\n" + "\n".join(map(str, unexpected))
 
 
 def _violations_if_html(page, axe_violations) -> list[str]:

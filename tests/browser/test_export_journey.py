@@ -69,3 +69,14 @@ def test_a_reviewer_downloads_the_training_file_the_command_writes(open_browser,
     response = annotator.goto(f"/projects/{project.id}/exports")
     assert response.status == 403
     assert annotator.locator("h1").inner_text() == "Not open to your account"
+
+
+@pytest.mark.parametrize("name", ["Велодорожки", "自行车道"])
+def test_a_project_named_in_cyrillic_or_chinese_downloads_under_its_name(open_browser, make_project, make_user, name):
+    project = make_project(name)
+    make_user("root", "admin")
+    page = open_browser("root")
+    page.goto(f"/projects/{project.id}/exports")
+    with page.expect_download() as download:
+        page.click("a[href$='/exports/passages']")
+    assert download.value.failure() is None and download.value.suggested_filename == f"{name}-passages.jsonl"

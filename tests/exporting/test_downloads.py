@@ -16,7 +16,8 @@ HTMX_COUNT = {"HX-Request": "true", "HX-Target": "training-count"}
 def test_a_download_streams_the_same_lines_as_the_command(reviewer, runner, five_documents):
     response = reviewer.get(f"/projects/{five_documents.id}/exports/training?split=80/10/10&seed=11&context=1")
     assert response.status_code == 200 and response.is_streamed
-    assert response.headers["Content-Disposition"] == 'attachment; filename="Bike-lanes-training.jsonl"'
+    assert response.headers["Content-Disposition"] == ("attachment; filename=\"Bike-lanes-training.jsonl\"; "
+                                                       "filename*=UTF-8''Bike-lanes-training.jsonl")
     downloaded = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     assert downloaded == export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "11", "--context")
     assert len(downloaded) == 14
@@ -104,3 +105,33 @@ def test_a_refused_choice_shows_the_form_again_with_what_was_typed(reviewer, lab
     assert 'name="context" value="1" checked' in page  # the other choices stay as they were
     count = reviewer.get(f"/projects/{labelled.id}/exports", query_string=sent, headers=HTMX_COUNT)
     assert count.status_code == 200 and reason in count.get_data(as_text=True)  # the count says it before a download
+
+
+NAMES = [
+    ("Велодорожки 2026", "Велодорожки-2026", "2026"),
+    ("自行车道", "自行车道", "project"),
+    ("Café Zürich ﬁles", "Café-Zürich-ﬁles", "Cafe-Zurich-files"),
+    ('Пути "2026"; filename=evil.exe\r\nX-Injected: 1 ../..\\x', "Пути--2026---filename-evil-exe--X-Injected--1-------x",
+     "2026---filename-evil-exe--X-Injected--1-------x"),  # quotes, separators, CR and LF: a hyphen each
+    ("a\u202egpj.exe", "a-gpj-exe", "agpj-exe"),  # a right-to-left override would show "exe.jpg"
+]
+
+
+@pytest.mark.parametrize("name, saved_as, ascii_name", NAMES)
+def test_a_project_named_in_any_script_downloads_under_its_name(app, runner, make_user, login, client, make_project,
+                                                                name, saved_as, ascii_name):
+    from werkzeug.http import parse_options_header
+
+    project = make_project(name)
+    make_user("root", "admin")
+    login("root")
+    for kind, query in (("training", "format=csv"), ("passages", ""), ("backup", "")):
+        response = client.get(f"/projects/{project.id}/exports/{kind}?{query}")
+        response.get_data()
+        assert response.status_code == 200
+        header = response.headers["Content-Disposition"]
+        header.encode("latin-1")  # what a WSGI server must send, or answer 500
+        assert "\r" not in header and "\n" not in header
+        extension = "csv" if query else "jsonl"
+        assert parse_options_header(header)[1]["filename"] == f"{saved_as}-{kind}.{extension}"  # from filename*
+        assert header.split("; ")[1] == f'filename="{ascii_name}-{kind}.{extension}"'  # for older clients

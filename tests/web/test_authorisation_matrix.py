@@ -87,10 +87,31 @@ def test_every_endpoint_answers_each_role_as_it_should(client, login, world, rol
         response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
         response.get_data()  # a streamed download keeps its request open until read
         assert response.status_code == expected[role_index], f"{role} {method} {url}"
+        assert_protected(response, f"{role} {method} {url}")
         if template == "/auth/logout":  # the session, and with it the CSRF token, is new
             if role != "anonymous":
                 login({"annotator": "ada", "reviewer": "rev", "admin": "root"}[role])
             token = csrf_token_in(client.get("/auth/login").get_data(as_text=True))
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    policy = response.headers.get("Content-Security-Policy", "")
+    return {name: values for name, *values in (part.split() for part in policy.split(";") if part.strip())}
+
+
+def assert_protected(response, where: str) -> None:
+    """The header rules, on every answer whatever its status: a strict Content-Security-Policy
+    (nothing inline, no eval, images from the site only, never in a frame), no framing for older
+    browsers, no sniffing, no Referer to other sites and no copy in any cache."""
+    csp = csp_directives(response)
+    assert csp.get("default-src") == ["'none'"], where
+    assert csp.get("script-src") == ["'self'"] and csp.get("style-src") == ["'self'"], where
+    assert csp.get("img-src") == ["'self'", "data:"] and csp.get("frame-ancestors") == ["'none'"], where
+    assert not {"'unsafe-inline'", "'unsafe-eval'", "*"} & {value for values in csp.values() for value in values}, where
+    assert response.headers.get("X-Frame-Options") == "DENY", where
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", where
+    assert response.headers.get("Referrer-Policy") in ("no-referrer", "same-origin"), where
+    assert "no-store" in response.headers.get("Cache-Control", ""), where
 
 
 def test_the_matrix_covers_every_endpoint(app):
