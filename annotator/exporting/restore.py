@@ -5,19 +5,18 @@ a line that cannot be restored is named (`FILE:LINE: message`) and nothing is ke
 Accounts come back without passwords (a backup holds no password hashes): an admin sets them
 (`annotator reset-password USERNAME`) before anyone signs in."""
 
-import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from werkzeug.security import generate_password_hash
 
 from annotator.assignment.recount import recount_progress
 from annotator.exporting.backup import FORMAT, PROJECT_TABLES
 from annotator.projects.models import Project
 from annotator.review.disagreement import rebuild_agreement
+from annotator.users.authentication import unusable_password_hash
 from annotator.users.models import User, new_session_token
 from annotator.write_lock import begin_write
 
@@ -38,7 +37,7 @@ def restore_backup(session: so.Session, lines: Iterable[bytes], source: str) -> 
     _check_header(next(lines, (1, b"")), source)
     pending: list[dict] = []
     table = None
-    unusable = generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
+    unusable = unusable_password_hash()
     for number, raw in lines:
         if not raw.strip():
             continue

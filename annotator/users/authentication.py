@@ -1,5 +1,6 @@
 """Checking passwords, with failed attempts limited per account and per network address."""
 
+import secrets
 from dataclasses import dataclass
 from functools import cache
 from datetime import timedelta
@@ -57,6 +58,11 @@ def _too_many_failures(session: so.Session, username: str, address: str) -> bool
     by_account = session.scalar(failures.where(LoginAttempt.username == username))
     by_address = session.scalar(failures.where(LoginAttempt.address == address))
     return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
+
+
+def unusable_password_hash() -> str:
+    """The hash of a random password nobody knows: the account has no password until one is set."""
+    return generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
 
 
 def set_password(user: User, password: str) -> None:

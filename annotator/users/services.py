@@ -4,40 +4,44 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from werkzeug.security import check_password_hash
 
-from annotator.users.authentication import deactivate, set_password
+from annotator.users.authentication import deactivate, set_password, unusable_password_hash
 from annotator.users.models import ROLES, User
-
-MIN_PASSWORD_LENGTH = 8
+from annotator.users.passwords import password_problem
 
 
 class UserError(ValueError):
     pass
 
 
-def create_user(session: so.Session, username: str, password: str, role: str) -> User:
+def create_user(session: so.Session, username: str, password: str | None, role: str) -> User:
+    """A new account; with no password (None), nobody can sign in to it until an admin sets one."""
     username = username.strip()
     if not username or len(username) > 80:
         raise UserError("a username of 1 to 80 characters is required")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
-    _check_password(password)
+    if password is not None:
+        _check_password(password, username)
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise UserError(f'a user named "{username}" already exists')
     user = User(username=username, role=role)
-    set_password(user, password)
+    if password is None:
+        user.password_hash = unusable_password_hash()
+    else:
+        set_password(user, password)
     session.add(user)
     session.flush()
     return user
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+def _check_password(password: str, username: str) -> None:
+    if (problem := password_problem(password, username)) is not None:
+        raise UserError(problem)
 
 
 def reset_password(user: User, password: str) -> None:
     """A new password; the user's sessions end."""
-    _check_password(password)
+    _check_password(password, user.username)
     set_password(user, password)
 
 
