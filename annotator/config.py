@@ -17,6 +17,8 @@ ENVIRONMENT_SETTINGS = {
     "ANNOTATOR_MAX_PASSAGE_CHARS": ("MAX_PASSAGE_CHARS", int),
     "ANNOTATOR_HOLD_MINUTES": ("HOLD_MINUTES", float),
     "ANNOTATOR_SECURE_COOKIES": ("SECURE_COOKIES", lambda value: value.lower() in ("1", "true", "yes")),
+    "ANNOTATOR_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", float),
+    "ANNOTATOR_SESSION_LIFETIME_HOURS": ("SESSION_LIFETIME_HOURS", float),
 }
 
 
@@ -30,6 +32,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         MAX_UPLOAD_BYTES=DEFAULT_MAX_UPLOAD_BYTES,  # the largest request, so the largest upload in one go
         MAX_PASSAGE_CHARS=600,
         HOLD_MINUTES=30,  # how long a passage handed to an annotator is kept for them
+        SESSION_IDLE_MINUTES=480,  # a signed-in session unused this long ends: a working day
+        SESSION_LIFETIME_HOURS=12,  # and every session ends this long after signing in
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -39,6 +43,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
     else:
         app.config.from_mapping(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"]  # Flask answers 413 above it
+    # The session cookie's signature is refused past the lifetime too (the server-side session
+    # ends then anyway; see annotator/users/sessions.py).
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
     if not app.config.get("SECRET_KEY"):
         # Kept, so that sessions survive restarts.
         app.config["SECRET_KEY"] = kept_secret(instance / "secret_key", lambda: secrets.token_hex(32))

@@ -17,7 +17,7 @@ from annotator.exporting.backup import FORMAT, PROJECT_TABLES
 from annotator.projects.models import Project
 from annotator.review.disagreement import rebuild_agreement
 from annotator.users.authentication import unusable_password_hash
-from annotator.users.models import User, new_session_token
+from annotator.users.models import User
 from annotator.write_lock import begin_write
 
 BATCH = 2000
@@ -83,7 +83,7 @@ def _row(raw: bytes, number: int, source: str, unusable_hash: str) -> tuple[sa.T
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
         raise RestoreError(f"{source}:{number}: not a row of a known table ({error})") from None
     if table.name == "user_account":
-        row.update(password_hash=unusable_hash, session_token=new_session_token())
+        row.update(password_hash=unusable_hash)
     return table, row
 
 

@@ -10,7 +10,9 @@ import sqlalchemy.orm as so
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from annotator.clock import utcnow
-from annotator.users.models import LoginAttempt, User, new_session_token
+from annotator.users.models import LoginAttempt, User
+from annotator.users.sessions import end_sessions_of
+from annotator.users.tokens import revoke_tokens_of
 
 WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
@@ -19,7 +21,7 @@ MAX_FAILURES_PER_ADDRESS = 20
 def _unknown_user_hash() -> str:
     """Checked against when the username is unknown, so that a miss takes as long as a wrong
     password (made on first use: scrypt costs a tenth of a second at every start otherwise)."""
-    return generate_password_hash("no such user", method="scrypt")
+    return hash_password("no such user")
 
 
 class LoginRefused(Exception):
@@ -62,15 +64,27 @@ def _too_many_failures(session: so.Session, username: str, address: str) -> bool
 
 def unusable_password_hash() -> str:
     """The hash of a random password nobody knows: the account has no password until one is set."""
-    return generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
+    return hash_password(secrets.token_urlsafe(32))
 
 
-def set_password(user: User, password: str) -> None:
-    """A new password, and every existing session of the user ends."""
-    user.password_hash = generate_password_hash(password, method="scrypt")
-    user.session_token = new_session_token()
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
 
 
-def deactivate(user: User) -> None:
+def set_password(session: so.Session, user: User, password: str) -> None:
+    """A new password; whoever had the old one loses every way in it gave (see `end_access`)."""
+    user.password_hash = hash_password(password)
+    end_access(session, user)
+
+
+def deactivate(session: so.Session, user: User) -> None:
     user.active = False
-    user.session_token = new_session_token()
+    end_access(session, user)
+
+
+def end_access(session: so.Session, user: User) -> None:
+    """Every way into the account but the password ends: each signed-in session, in every
+    browser, and each API token (revoked for good, so that reactivating the account does not
+    bring them back)."""
+    end_sessions_of(session, user)
+    revoke_tokens_of(session, user)

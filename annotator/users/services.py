@@ -4,7 +4,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from werkzeug.security import check_password_hash
 
-from annotator.users.authentication import deactivate, set_password, unusable_password_hash
+from annotator.users.authentication import deactivate, hash_password, set_password, unusable_password_hash
 from annotator.users.models import ROLES, User
 from annotator.users.passwords import password_problem
 
@@ -24,11 +24,8 @@ def create_user(session: so.Session, username: str, password: str | None, role: 
         _check_password(password, username)
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise UserError(f'a user named "{username}" already exists')
-    user = User(username=username, role=role)
-    if password is None:
-        user.password_hash = unusable_password_hash()
-    else:
-        set_password(user, password)
+    user = User(username=username, role=role,
+                password_hash=unusable_password_hash() if password is None else hash_password(password))
     session.add(user)
     session.flush()
     return user
@@ -39,25 +36,27 @@ def _check_password(password: str, username: str) -> None:
         raise UserError(problem)
 
 
-def reset_password(user: User, password: str) -> None:
-    """A new password; the user's sessions end."""
+def reset_password(session: so.Session, user: User, password: str) -> None:
+    """A new password; the user's sessions end and their API tokens are revoked."""
     _check_password(password, user.username)
-    set_password(user, password)
+    set_password(session, user, password)
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """The user's own change: the current password first; every session of theirs ends."""
+def change_password(session: so.Session, user: User, current: str, new: str) -> None:
+    """The user's own change: the current password first; every session of theirs ends (the
+    caller starts a new one for the browser that made the change) and their tokens are revoked."""
     if not check_password_hash(user.password_hash, current):
         raise UserError("the current password is not right")
-    reset_password(user, new)
+    reset_password(session, user, new)
 
 
-def set_active(user: User, active: bool) -> None:
-    """Deactivate (sessions and tokens stop working at once) or reactivate an account."""
+def set_active(session: so.Session, user: User, active: bool) -> None:
+    """Deactivate (sessions end and tokens are revoked at once) or reactivate an account (with
+    no session or token: the user signs in again and makes new tokens)."""
     if active:
         user.active = True
     else:
-        deactivate(user)
+        deactivate(session, user)
 
 
 def all_users(session: so.Session) -> list[User]:

@@ -1,9 +1,10 @@
 """The signed-in user's own settings: API tokens (created, shown once, revoked) and password."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from annotator.db import db
+from annotator.security import sign_in
 from annotator.users.models import ApiToken
 from annotator.users.services import UserError, change_password
 from annotator.users.tokens import create_token, revoke_token, tokens_of
@@ -44,13 +45,13 @@ def revoke_token_view(token_id: int):
 @bp.post("/password")
 def change_password_view():
     try:
-        change_password(current_user, request.form.get("current", ""), request.form.get("new", ""))
+        change_password(db.session, current_user, request.form.get("current", ""), request.form.get("new", ""))
     except UserError as error:
         db.session.rollback()
         return _page(password_error=str(error)), 422
+    sign_in(current_user._get_current_object())  # this browser goes on, in a new session
     db.session.commit()
-    login_user(current_user)  # this session goes on; every other one has ended
-    flash("Password changed; your other sessions have ended.", "success")
+    flash("Password changed; your other sessions have ended and your API tokens are revoked.", "success")
     return redirect(url_for(".settings"), code=303)
 
 

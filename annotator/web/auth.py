@@ -3,13 +3,14 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from annotator.db import db
+from annotator.security import sign_in, sign_out
 from annotator.users.authentication import Credentials, LoginRefused, authenticate
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -30,15 +31,16 @@ def login():
     except LoginRefused as refusal:
         db.session.commit()  # the failed attempt counts
         return render_template("auth/login.html", form=form, error=str(refusal)), 429 if refusal.throttled else 401
-    db.session.commit()
     session.clear()  # no session fixation: a fresh session for the signed-in user
-    login_user(user)
+    sign_in(user)
+    db.session.commit()
     return redirect(_safe_next(request.args.get("next")), code=303)
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sign_out()
+    db.session.commit()
     session.clear()
     return redirect(url_for("auth.login"), code=303)
 

@@ -55,7 +55,7 @@ def test_a_refused_member_keeps_the_choices(client, make_user, make_project, log
     login("root")
     members_page = f"/admin/projects/{project.id}/members"
     token = csrf_token_in(client.get(members_page).get_data(as_text=True))
-    deactivate(ada)  # between showing the form and sending it
+    deactivate(db.session, ada)  # between showing the form and sending it
     db.session.commit()
     response = client.post(members_page, data={"csrf_token": token, "username": "ada", "role": "reviewer"})
     html = response.get_data(as_text=True)

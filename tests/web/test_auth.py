@@ -62,7 +62,7 @@ def test_a_deactivated_user_is_out_at_once(client, make_user, login):
     user = make_user("ada")
     login("ada")
     assert client.get("/").status_code == 200
-    deactivate(user)
+    deactivate(db.session, user)
     db.session.commit()
     assert client.get("/").status_code == 302
     assert login("ada").status_code == 401
@@ -71,7 +71,7 @@ def test_a_deactivated_user_is_out_at_once(client, make_user, login):
 def test_a_password_reset_ends_existing_sessions(client, make_user, login):
     user = make_user("ada")
     login("ada")
-    set_password(user, "a brand new password")
+    set_password(db.session, user, "a brand new password")
     db.session.commit()
     assert client.get("/").status_code == 302
     assert login("ada", "a brand new password").status_code == 303
