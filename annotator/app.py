@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from flask_htmx import HTMX
 
-from annotator.config import configure
+from annotator.config import configure, trust_proxies
 from annotator.db import db, engine_options
 
 htmx = HTMX()
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(static),
     )
     configure(app, test_config)
+    trust_proxies(app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     db.init_app(app)
     htmx.init_app(app)

@@ -1,4 +1,4 @@
-"""Accounts, their signed-in sessions and API tokens, and login attempts. Roles decide what a
+"""Accounts, their signed-in sessions and API tokens, and sign-in throttling. Roles decide what a
 user may see and do across the application."""
 
 from datetime import datetime
@@ -62,19 +62,20 @@ class UserSession(db.Model):
     last_seen_at: so.Mapped[datetime]
 
 
-class LoginAttempt(db.Model):
-    """Every login attempt, to slow down password guessing per account and per address."""
+class LoginThrottle(db.Model):
+    """How sign-in attempts under one key are slowed down (see annotator/users/throttling.py): a
+    username at one network address, or a username from every address it has not signed in
+    from (`address` is then ANY_ADDRESS)."""
 
-    __table_args__ = (
-        sa.Index("ix_login_attempt_username_at", "username", "at"),
-        sa.Index("ix_login_attempt_address_at", "address", "at"),
-    )
+    __table_args__ = (sa.UniqueConstraint("username", "address"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(80))
     address: so.Mapped[str] = so.mapped_column(sa.String(64))
-    succeeded: so.Mapped[bool]
-    at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    failures: so.Mapped[int] = so.mapped_column(default=0)  # attempts since the last success
+    next_attempt_at: so.Mapped[datetime]  # no attempt under this key is checked before then
+    last_success_at: so.Mapped[datetime | None]  # at this address: the address is known for the account
+    updated_at: so.Mapped[datetime] = so.mapped_column(index=True)  # the last attempt; rows long unused are purged
 
 
 class ApiToken(db.Model):

@@ -1,5 +1,7 @@
 """Signing in and out."""
 
+import math
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
@@ -9,9 +11,11 @@ from flask_wtf.csrf import generate_csrf
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from annotator import clock
 from annotator.db import db
 from annotator.security import sign_in, sign_out
 from annotator.users.authentication import Credentials, LoginRefused, authenticate
+from annotator.users.throttling import claim_attempt, network_of
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -26,15 +30,29 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
+    credentials = Credentials(form.username.data.strip(), form.password.data, network_of(request.remote_addr or ""))
+    # Counted before the password is checked, and committed at once: simultaneous guesses
+    # cannot all pass the count while the first is being checked.
+    wait = claim_attempt(db.session, credentials.username, credentials.address, clock.utcnow())
+    db.session.commit()
+    if wait is not None:
+        return _too_soon(form, wait)
     try:
-        user = authenticate(db.session, Credentials(form.username.data, form.password.data, request.remote_addr or ""))
+        user = authenticate(db.session, credentials, clock.utcnow())
     except LoginRefused as refusal:
-        db.session.commit()  # the failed attempt counts
-        return render_template("auth/login.html", form=form, error=str(refusal)), 429 if refusal.throttled else 401
+        return render_template("auth/login.html", form=form, error=str(refusal)), 401
     session.clear()  # no session fixation: a fresh session for the signed-in user
     sign_in(user)
     db.session.commit()
     return redirect(_safe_next(request.args.get("next")), code=303)
+
+
+def _too_soon(form: LoginForm, wait: timedelta):
+    seconds = math.ceil(wait.total_seconds())
+    when = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+    page = render_template("auth/login.html", form=form,
+                           error=f"Too many failed attempts. Wait {when}, then try again.")
+    return page, 429, {"Retry-After": str(seconds)}
 
 
 @bp.post("/logout")

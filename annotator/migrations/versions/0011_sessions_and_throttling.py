@@ -1,10 +1,15 @@
 """sessions and throttling: signed-in sessions kept on the server (the user's session token goes);
-tokens of deactivated users revoked
+tokens of deactivated users revoked; sign-in throttled per (username, address) with growing delays
+(the log of login attempts goes)
 
 A session was a token on the user, replaced to end all of them at once; a copied cookie kept
 working after sign-out. Now each signed-in browser has a row, deleted at sign-out, password
 change or reset and deactivation. Deactivated users' API tokens are revoked, as deactivating
-now does, so that reactivating them does not bring the tokens back.
+now does, so that reactivating them does not bring the tokens back. Sign-in attempts were
+counted in a log, 5 failures per account or 20 per address locking everyone out for 15
+minutes, and counted after the password check (so simultaneous guesses all passed): now one
+row per key holds the failures in a row and when the next attempt may come, moved on by one
+UPDATE (annotator/users/throttling.py).
 
 Revision ID: 0011
 Revises: 0010
@@ -45,6 +50,24 @@ def upgrade():
         batch_op.drop_constraint(batch_op.f('uq_user_account_session_token'), type_='unique')
         batch_op.drop_column('session_token')
 
+    op.create_table('login_throttle',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('username', sa.String(length=80), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('last_success_at', sa.DateTime(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_throttle')),
+    sa.UniqueConstraint('username', 'address', name=op.f('uq_login_throttle_username_address'))
+    )
+    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_throttle_updated_at'), ['updated_at'], unique=False)
+    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_attempt_username_at')
+        batch_op.drop_index('ix_login_attempt_address_at')
+    op.drop_table('login_attempt')
+
     tokens = sa.table('api_token', sa.column('user_id', sa.Integer), sa.column('revoked_at', sa.DateTime))
     users = sa.table('user_account', sa.column('id', sa.Integer), sa.column('active', sa.Boolean))
     op.get_bind().execute(
@@ -54,6 +77,21 @@ def upgrade():
 
 
 def downgrade():
+    op.create_table('login_attempt',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('username', sa.String(length=80), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('succeeded', sa.Boolean(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempt'))
+    )
+    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
+        batch_op.create_index('ix_login_attempt_address_at', ['address', 'at'], unique=False)
+        batch_op.create_index('ix_login_attempt_username_at', ['username', 'at'], unique=False)
+    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_throttle_updated_at'))
+    op.drop_table('login_throttle')
+
     # Every account gets a fresh token: sessions begun before the downgrade end.
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
