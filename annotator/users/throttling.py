@@ -20,6 +20,7 @@ failures after a day without attempts. An IPv6 client is counted by its /64 netw
 one subscriber usually holds whole."""
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,8 +61,8 @@ def network_of(address: str) -> str:
     """The address attempts are counted under: an IPv4 address, or an IPv6 address's /64."""
     try:
         ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:64]
+    except ValueError:  # not from a socket: written by a proxy (only printable ASCII is kept)
+        return re.sub(r"[^!-~]", "?", address)[:64]
     if ip.version == 6 and ip.ipv4_mapped is None:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(getattr(ip, "ipv4_mapped", None) or ip)

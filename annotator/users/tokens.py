@@ -19,7 +19,7 @@ def _digest(token: str) -> str:
 def create_token(session: so.Session, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token for the user; returns the record and the plain token (not stored)."""
     plain = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name[:80], token_hash=_digest(plain))
+    token = ApiToken(user_id=user.id, name=name.replace("\x00", "")[:80], token_hash=_digest(plain))
     session.add(token)
     session.flush()
     return token, plain

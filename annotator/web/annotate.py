@@ -21,6 +21,7 @@ from annotator.projects.label_schema import LabelError
 from annotator.projects.schemas import current_schema
 from annotator.security import project_or_abort
 from annotator.web.label_form import labels_from_form
+from annotator.web.ids import id_arg
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
 WORKSPACE = "workspace"  # the id htmx swaps
@@ -98,7 +99,7 @@ def document(project_id: int, document_id: int):
     heading = document_heading(db.session, document_id)
     if heading is None or heading.project_id != project.id:
         abort(404)
-    return render_template("annotate/_document.html", document=heading, marked=request.args.get("passage", type=int),
+    return render_template("annotate/_document.html", document=heading, marked=request.args.get("passage", type=id_arg),
                            passages=document_passages(db.session, document_id))
 
 
@@ -137,7 +138,7 @@ def _workspace(project, passage, choices: Choices, error, editing) -> dict:
 def _check_page_owner() -> None:
     """A page opened by one user and sent after another signed in on the same browser is
     refused: the choices on it are not the new user's."""
-    owner = request.form.get("page_user", type=int)
+    owner = request.form.get("page_user", type=id_arg)
     if owner is not None and owner != current_user.id:
         abort(make_response(f"This page was opened by another user; this browser is now signed in as "
                             f"{current_user.username}.", 403))

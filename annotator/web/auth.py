@@ -1,6 +1,7 @@
 """Signing in and out."""
 
 import math
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -9,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 from annotator import clock
 from annotator.db import db
@@ -21,7 +22,8 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    # No control characters: no account has them, and PostgreSQL refuses NUL in text.
+    username = StringField("Username", validators=[DataRequired(), Length(max=80), Regexp(r"^[^\x00-\x1f\x7f]*\Z")])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 
@@ -77,9 +79,14 @@ def current_session():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site, never another host."""
-    if target:
+    r"""Only a path on this site: never another host (`//host`, or `/\host`, which browsers read
+    as `//host`), and nothing with a control character (a line break would split the redirect's
+    header; browsers drop tabs and line breaks, so `/\t/host` would lead to `//host`)."""
+    if target and target.startswith("/") and not _NOT_IN_A_PATH.search(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
             return target
     return url_for("main.index")
+
+
+_NOT_IN_A_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
