@@ -20,6 +20,7 @@ failures after a day without attempts. An IPv6 client is counted by its /64 netw
 one subscriber usually holds whole."""
 
 import ipaddress
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -79,6 +80,12 @@ def claim_attempt(session: so.Session, username: str, address: str, now: datetim
         if (wait := _claim(session, username[:80], key_address, back_off, now)) is not None:
             return wait
     return None
+
+
+def wait_in_words(wait: timedelta) -> str:
+    """'40 seconds' or '15 minutes', rounded up."""
+    seconds = math.ceil(wait.total_seconds())
+    return f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
 
 
 def record_success(session: so.Session, username: str, address: str, now: datetime) -> None:

@@ -16,7 +16,7 @@ from annotator import clock
 from annotator.db import db
 from annotator.security import sign_in, sign_out
 from annotator.users.authentication import Credentials, LoginRefused, authenticate
-from annotator.users.throttling import claim_attempt, network_of
+from annotator.users.throttling import claim_attempt, network_of, wait_in_words
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -50,11 +50,9 @@ def login():
 
 
 def _too_soon(form: LoginForm, wait: timedelta):
-    seconds = math.ceil(wait.total_seconds())
-    when = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
     page = render_template("auth/login.html", form=form,
-                           error=f"Too many failed attempts. Wait {when}, then try again.")
-    return page, 429, {"Retry-After": str(seconds)}
+                           error=f"Too many failed attempts. Wait {wait_in_words(wait)}, then try again.")
+    return page, 429, {"Retry-After": str(math.ceil(wait.total_seconds()))}
 
 
 @bp.post("/logout")

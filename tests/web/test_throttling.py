@@ -137,3 +137,19 @@ def test_the_client_address_is_taken_from_the_proxy_only_when_one_is_configured(
 def test_an_ipv6_client_is_counted_by_its_network():
     assert network_of("2001:db8:1:2:aaaa::1") == network_of("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
     assert network_of("::ffff:10.0.0.1") == "10.0.0.1" and network_of("10.0.0.1") == "10.0.0.1"
+
+
+def test_the_current_password_on_the_settings_page_is_guessed_no_faster_than_at_sign_in(client, make_user, login, clock):
+    make_user("ada")
+    login("ada")
+
+    def change(current):
+        token = csrf_token_in(client.get("/account").get_data(as_text=True))
+        return client.post("/account/password", data={"csrf_token": token, "current": current,
+                                                       "new": "tangerine submarine lighthouse"})
+
+    assert statuses(change("guess") for _ in range(PER_ADDRESS.free + 1)) == [422] * (PER_ADDRESS.free + 1)
+    refused = change(PASSWORD)
+    assert refused.status_code == 429 and "Wait 2 seconds" in refused.get_data(as_text=True)
+    clock.advance(seconds=2)
+    assert change(PASSWORD).status_code == 303
