@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from flask_htmx import HTMX
 
-from annotator.config import configure
+from annotator.config import configure, trust_proxies
 from annotator.db import db, engine_options
 
 htmx = HTMX()
@@ -21,6 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(static),
     )
     configure(app, test_config)
+    trust_proxies(app)
+    _route_only_what_is_served(app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     db.init_app(app)
     htmx.init_app(app)
@@ -36,6 +38,16 @@ def _asset_folders() -> tuple[Path, Path]:
         if (root / "templates").is_dir() and (root / "static").is_dir():
             return root / "templates", root / "static"
     raise RuntimeError(f"templates/ and static/ not found beside {package}")
+
+
+def _route_only_what_is_served(app: Flask) -> None:
+    """Before any route is added: `<int:...>` takes only ids a row can have (annotator.web.ids),
+    and no route answers OPTIONS by itself (nothing here is for other sites' scripts; an OPTIONS
+    request gets 405 like any other method a route does not take)."""
+    from annotator.web.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
 
 
 def _register(app: Flask) -> None:

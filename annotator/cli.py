@@ -447,7 +447,7 @@ def restore(path) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 @with_appcontext
 def reset_password_command(username, password_stdin) -> None:
-    """Set a user's password (their sessions end)."""
+    """Set a user's password (their sessions end and their API tokens are revoked)."""
     import sqlalchemy as sa
 
     from annotator.users.models import User
@@ -458,9 +458,9 @@ def reset_password_command(username, password_stdin) -> None:
         raise click.ClickException(f'no user named "{username}"')
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with _failures_as_errors():
-        reset_password(user, password)
+        reset_password(db.session, user, password)
         db.session.commit()
-    click.echo(f'new password set for "{username}"')
+    click.echo(f'new password set for "{username}"; their sessions have ended and their API tokens are revoked')
 
 
 def _write_lines(lines, output: Path | None) -> int:

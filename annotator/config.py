@@ -6,9 +6,23 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 DEFAULT_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+
+def _proxies(value: str) -> int:
+    """How many proxies in front of the server to trust: a number, or yes/true (one)."""
+    if value.strip().lower() in ("yes", "true", "on"):
+        return 1
+    if value.strip().lower() in ("no", "false", "off", ""):
+        return 0
+    if not value.strip().isdigit():
+        raise ValueError(f"ANNOTATOR_PROXY_FIX={value!r}: give the number of proxies in front of the server (0 for none)")
+    return int(value)
+
+
 ENVIRONMENT_SETTINGS = {
     "ANNOTATOR_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "ANNOTATOR_SECRET_KEY": ("SECRET_KEY", str),
@@ -17,6 +31,9 @@ ENVIRONMENT_SETTINGS = {
     "ANNOTATOR_MAX_PASSAGE_CHARS": ("MAX_PASSAGE_CHARS", int),
     "ANNOTATOR_HOLD_MINUTES": ("HOLD_MINUTES", float),
     "ANNOTATOR_SECURE_COOKIES": ("SECURE_COOKIES", lambda value: value.lower() in ("1", "true", "yes")),
+    "ANNOTATOR_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", float),
+    "ANNOTATOR_SESSION_LIFETIME_HOURS": ("SESSION_LIFETIME_HOURS", float),
+    "ANNOTATOR_PROXY_FIX": ("PROXY_FIX", _proxies),
 }
 
 
@@ -31,6 +48,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         MAX_PASSAGE_CHARS=600,
         HOLD_MINUTES=30,  # how long a passage handed to an annotator is kept for them
         DATABASE_RETRY_AFTER_SECONDS=5,  # Retry-After of a 503 while the database is unavailable
+        SESSION_IDLE_MINUTES=480,  # a signed-in session unused this long ends: a working day
+        SESSION_LIFETIME_HOURS=12,  # and every session ends this long after signing in
+        PROXY_FIX=0,  # reverse proxies in front of the server whose X-Forwarded-For/-Proto to trust
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -40,9 +60,21 @@ def configure(app: Flask, test_config: dict | None) -> None:
     else:
         app.config.from_mapping(test_config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"]  # Flask answers 413 above it
+    # The session cookie's signature is refused past the lifetime too (the server-side session
+    # ends then anyway; see annotator/users/sessions.py).
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
     if not app.config.get("SECRET_KEY"):
         # Kept, so that sessions survive restarts.
         app.config["SECRET_KEY"] = kept_secret(instance / "secret_key", lambda: secrets.token_hex(32))
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies (PROXY_FIX=N), take the client's address and scheme from the
+    X-Forwarded-For and X-Forwarded-Proto headers the last N proxies set. Off by default: without
+    a proxy that sets them, anyone could write those headers and choose their own address."""
+    proxies = int(app.config.get("PROXY_FIX") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def kept_secret(path: Path, generate) -> str:

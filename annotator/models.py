@@ -5,6 +5,6 @@ from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.documents.models import Document, Passage
 from annotator.review.models import Adjudication, AdjudicationEvent, AgreementSnapshot, PassageAgreement
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
-from annotator.users.models import ApiToken, LoginAttempt, User
+from annotator.users.models import ApiToken, LoginThrottle, User, UserSession
 
-__all__ = ["Adjudication", "AdjudicationEvent", "AgreementSnapshot", "PassageAgreement", "AnnotatorState", "Annotation", "AnnotationEvent", "ApiToken", "Document", "Skip", "LoginAttempt", "Passage", "Project", "ProjectGuidelines", "ProjectMember", "ProjectSchema", "User"]
+__all__ = ["Adjudication", "AdjudicationEvent", "AgreementSnapshot", "PassageAgreement", "AnnotatorState", "Annotation", "AnnotationEvent", "ApiToken", "Document", "Skip", "LoginThrottle", "Passage", "Project", "ProjectGuidelines", "ProjectMember", "ProjectSchema", "User", "UserSession"]

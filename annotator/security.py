@@ -3,16 +3,18 @@
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, abort, g, jsonify, redirect, request, url_for
-from flask_login import LoginManager, current_user, login_required
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
+from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import CSRFProtect
 
+from annotator import clock
 from annotator.db import db
 from annotator.assignment.service import PASSAGE_COLUMNS
 from annotator.documents.models import Passage
 from annotator.projects.access import may
 from annotator.projects.models import Project
 from annotator.users.models import User
+from annotator.users.sessions import SessionLimits, end_session, find_session, note_activity, start_session
 from annotator.users.tokens import user_for_token
 from annotator.web.errors import wants_json
 
@@ -37,6 +39,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     app.before_request(_check_csrf)
+    app.before_request(_note_session_activity)
 
 
 def _check_csrf() -> None:
@@ -69,14 +72,43 @@ def _unauthorized():
 
 
 @login_manager.user_loader
-def _load_user(session_token: str) -> User | None:
-    """The user a session belongs to; none (so: signed out) once deactivated or the password
-    was reset, as both replace the token. A request that carries an API token is that token's
-    user's, whatever browser session it also carries."""
+def _load_user(session_key: str) -> User | None:
+    """The user whose server-side session the cookie names; none (so: signed out) once it has
+    ended (signed out, idle, too old, password changed or reset, account deactivated). A request
+    that carries an API token is that token's user's, whatever browser session it also carries."""
     if request.headers.get("Authorization"):
         return None
-    user = db.session.scalar(sa.select(User).where(User.session_token == session_token))
-    return user if user is not None and user.active else None
+    found = find_session(db.session, session_key, SessionLimits.of(current_app.config), clock.utcnow())
+    if found is None:
+        return None
+    user, g.user_session = found
+    return user
+
+
+def _note_session_activity() -> None:
+    """Keep the signed-in session's last-seen time (for the idle limit) up to date, in a short
+    transaction of its own before the view's, at most once a minute per session."""
+    if request.endpoint == "static" or not current_user.is_authenticated or "user_session" not in g:
+        return
+    try:
+        if note_activity(db.session, g.user_session, clock.utcnow()):
+            db.session.commit()
+    except sa.exc.OperationalError:  # a busy database: a later request brings it up to date
+        db.session.rollback()
+
+
+def sign_in(user: User) -> None:
+    """Start a server-side session for the user in this browser; the caller commits."""
+    start_session(db.session, user, SessionLimits.of(current_app.config), clock.utcnow())
+    login_user(user)
+
+
+def sign_out() -> None:
+    """End this browser's session on the server (a copy of its cookie opens nothing); the caller
+    commits."""
+    if current_user.is_authenticated and current_user.session_key:
+        end_session(db.session, current_user.session_key)
+    logout_user()
 
 
 def project_or_abort(project_id: int, purpose: str) -> Project:
@@ -102,8 +134,9 @@ def roles_required(*roles: str):
 
     def decorate(view):
         @wraps(view)
-        @login_required
         def checked(*args, **kwargs):
+            if not current_user.is_authenticated:  # whatever the method (login_required lets OPTIONS through)
+                return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)

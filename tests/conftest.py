@@ -2,6 +2,7 @@
 ANNOTATOR_TEST_DATABASE_URL is set (CI sets it to PostgreSQL), on that database too."""
 
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,28 @@ def write_file(tmp_path):
 
 
 PASSWORD = "correct horse battery"
+
+
+class Clock:
+    """A clock that moves only when the test moves it."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The time as sessions and sign-in throttling read it (`annotator.clock.utcnow`), moved on by
+    the test: `clock.advance(minutes=5)`."""
+    fake = Clock(datetime(2026, 12, 1, 9, 0))
+    monkeypatch.setattr("annotator.clock.utcnow", fake)
+    return fake
 
 
 @pytest.fixture

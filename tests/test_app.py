@@ -43,10 +43,21 @@ def test_environment_settings_are_read(monkeypatch, tmp_path):
     monkeypatch.setenv("ANNOTATOR_DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
     monkeypatch.setenv("ANNOTATOR_SECRET_KEY", "from-the-environment")
     monkeypatch.setenv("ANNOTATOR_MAX_DOCUMENT_BYTES", "1234")
+    monkeypatch.setenv("ANNOTATOR_SESSION_IDLE_MINUTES", "60")
+    monkeypatch.setenv("ANNOTATOR_SESSION_LIFETIME_HOURS", "8")
+    monkeypatch.setenv("ANNOTATOR_PROXY_FIX", "2")
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'x.sqlite3'}"
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["MAX_DOCUMENT_BYTES"] == 1234
+    assert (app.config["SESSION_IDLE_MINUTES"], app.config["SESSION_LIFETIME_HOURS"], app.config["PROXY_FIX"]) == (60, 8, 2)
+    assert app.wsgi_app.x_for == 2 and app.wsgi_app.x_proto == 2
+
+
+def test_sessions_and_proxies_have_safe_defaults(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.sqlite3'}", "SECRET_KEY": "x"})
+    assert (app.config["SESSION_IDLE_MINUTES"], app.config["SESSION_LIFETIME_HOURS"]) == (480, 12)
+    assert not hasattr(app.wsgi_app, "x_for")  # no proxy trusted: X-Forwarded-For is nobody's word
 
 
 def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):

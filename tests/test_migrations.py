@@ -87,3 +87,31 @@ def test_every_migration_goes_down_to_base_and_up_again(app):
         assert set(sa.inspect(connection).get_table_names()) <= {"alembic_version"}
     upgrade(directory=migrations)
     test_migrations_match_the_models(app)
+
+
+def test_moving_sessions_off_the_account_table_keeps_every_row_that_refers_to_accounts(app, make_user, make_project,
+                                                                                      runner):
+    """SQLite rebuilds the account table to drop its session token column: rows that refer to
+    accounts (members, tokens, on ON DELETE CASCADE) stay; deactivated users' tokens are revoked."""
+    from pathlib import Path
+
+    from flask_migrate import downgrade, upgrade
+
+    from annotator.projects.models import ProjectMember
+    from annotator.users.models import ApiToken, User
+
+    make_project("P")
+    make_user("ada")
+    bob_id = make_user("bob").id
+    for name in ("ada", "bob"):
+        runner.invoke(args=["add-member", "P", name, "--role", "annotator"])
+        runner.invoke(args=["create-token", name])
+    migrations = str(Path(app.root_path) / "migrations")
+    db.session.close()
+    downgrade(directory=migrations, revision="0010")
+    with db.engine.begin() as connection:  # deactivated before tokens were revoked with the account
+        connection.execute(sa.update(User).where(User.id == bob_id).values(active=False))
+    upgrade(directory=migrations)
+    assert db.session.scalar(sa.select(sa.func.count(ProjectMember.id))) == 2
+    revoked = dict(db.session.execute(sa.select(User.username, ApiToken.revoked_at.is_not(None)).join(ApiToken)).all())
+    assert revoked == {"ada": False, "bob": True}

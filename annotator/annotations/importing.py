@@ -10,7 +10,6 @@ Each label set goes through the same event log as labels given in annotator (ori
 Lines are read and written a chunk at a time; the caller commits after each chunk.
 """
 
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -141,7 +140,7 @@ class _Importer:
     def _new_annotator(self, name: str) -> int:
         """An annotator account for an imported name, with a random password nobody knows (an
         admin sets one before they can sign in), and a member of the project."""
-        user = create_user(self.session, name, secrets.token_urlsafe(24), "annotator")
+        user = create_user(self.session, name, None, "annotator")
         self.session.add(ProjectMember(project_id=self.project.id, user_id=user.id, role="annotator"))
         self.session.flush()
         self.counts.users_created.append(name)

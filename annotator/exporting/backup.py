@@ -1,5 +1,5 @@
 """The `backup` export: everything needed to rebuild the project, table by table, row by row,
-ids included: its accounts (without password hashes or session tokens), the project with every
+ids included: its accounts (without password hashes; sessions and API tokens are not exported), the project with every
 version of its schema and guidelines, its members, documents with their raw text, passages,
 the current labels with their whole event log, skips, reviewers' decisions with theirs.
 
@@ -21,7 +21,7 @@ from annotator.review.models import Adjudication, AdjudicationEvent
 from annotator.users.models import User
 
 FORMAT = 1
-SECRET_COLUMNS = {"user_account": {"password_hash", "session_token"}}
+SECRET_COLUMNS = {"user_account": {"password_hash"}}
 # In the order a restore inserts them: every row's references come before it.
 PROJECT_TABLES = [ProjectSchema, ProjectGuidelines, ProjectMember, Document, Passage, Annotation, AnnotationEvent, Skip,
                   Adjudication, AdjudicationEvent]

@@ -5,19 +5,18 @@ a line that cannot be restored is named (`FILE:LINE: message`) and nothing is ke
 Accounts come back without passwords (a backup holds no password hashes): an admin sets them
 (`annotator reset-password USERNAME`) before anyone signs in."""
 
-import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from werkzeug.security import generate_password_hash
 
 from annotator.assignment.lifecycle import labels_changed
 from annotator.exporting.backup import FORMAT, PROJECT_TABLES
 from annotator.projects.models import Project
-from annotator.users.models import User, new_session_token
+from annotator.users.authentication import unusable_password_hash
+from annotator.users.models import User
 from annotator.write_lock import begin_write
 
 BATCH = 2000
@@ -37,7 +36,7 @@ def restore_backup(session: so.Session, lines: Iterable[bytes], source: str) -> 
     _check_header(next(lines, (1, b"")), source)
     pending: list[dict] = []
     table = None
-    unusable = generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
+    unusable = unusable_password_hash()
     for number, raw in lines:
         if not raw.strip():
             continue
@@ -83,7 +82,7 @@ def _row(raw: bytes, number: int, source: str, unusable_hash: str) -> tuple[sa.T
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
         raise RestoreError(f"{source}:{number}: not a row of a known table ({error})") from None
     if table.name == "user_account":
-        row.update(password_hash=unusable_hash, session_token=new_session_token())
+        row.update(password_hash=unusable_hash)
     return table, row
 
 

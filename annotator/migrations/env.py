@@ -1,6 +1,7 @@
 """Alembic environment: runs against the application's own engine and metadata."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -28,10 +29,31 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     options = current_app.extensions["migrate"].configure_args
-    with _database().engine.connect() as connection:
+    with _database().engine.connect() as connection, _sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=_database().metadata, **options)
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """SQLite changes a table's columns or constraints by rebuilding it (batch mode: copy, drop,
+    rename); with foreign keys on, dropping the old table would delete, through ON DELETE
+    CASCADE, every row that refers to it. So they are off while migrating (SQLite ignores the
+    switch inside a transaction: it is set before one begins), and checked afterwards."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+    if problems := connection.exec_driver_sql("PRAGMA foreign_key_check").all():
+        raise RuntimeError(f"the migration left rows whose references are broken: {problems[:10]}")
 
 
 if context.is_offline_mode():

@@ -1,6 +1,7 @@
 """The review queue: complete passages whose annotators disagree and that no reviewer has
 decided yet, lowest agreement first, optionally on one field; pages by keyset."""
 
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -69,9 +70,10 @@ def parse_cursor(cursor: str | None) -> tuple[float, int] | None:
         return None
     agreement, _, passage_id = cursor.partition(":")
     try:
-        return float(agreement), int(passage_id)
+        position = float(agreement), int(passage_id)
     except ValueError:
         return None
+    return position if math.isfinite(position[0]) and 0 <= position[1] < 2**31 else None  # ids are 32-bit on PostgreSQL
 
 
 def queue_position(session: so.Session, project: Project, field: str, passage_id: int) -> int | None:

@@ -1,6 +1,6 @@
-"""Accounts and login attempts. Roles decide what a user may see and do across the application."""
+"""Accounts, their signed-in sessions and API tokens, and sign-in throttling. Roles decide what a
+user may see and do across the application."""
 
-import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,10 +12,6 @@ from annotator.db import db
 ROLES = ("admin", "reviewer", "annotator")
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 class User(db.Model):
     __tablename__ = "user_account"
     __table_args__ = (sa.CheckConstraint(f"role IN {ROLES!r}", name="role"),)
@@ -25,10 +21,12 @@ class User(db.Model):
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     role: so.Mapped[str] = so.mapped_column(sa.String(16))
     active: so.Mapped[bool] = so.mapped_column(default=True)
-    # What a login session remembers instead of the id: replaced when the password is reset
-    # or the account deactivated, which ends every session of the user at once.
-    session_token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, default=new_session_token)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    # The key of the browser session this object was loaded for or signed in with (never
+    # stored: the database keeps only its hash, in UserSession); what Flask-Login keeps in
+    # the session cookie.
+    session_key = None
 
     # Flask-Login's user protocol
     is_anonymous = False
@@ -41,8 +39,8 @@ class User(db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        return self.session_token
+    def get_id(self) -> str | None:
+        return self.session_key
 
     @property
     def is_admin(self) -> bool:
@@ -52,19 +50,32 @@ class User(db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class LoginAttempt(db.Model):
-    """Every login attempt, to slow down password guessing per account and per address."""
+class UserSession(db.Model):
+    """A signed-in browser. Its cookie carries a random key; only the key's hash is stored, so
+    that a copy of the database opens no session. Signing out, a password change or reset and
+    deactivation delete the row, which ends the session wherever its cookie was copied to."""
 
-    __table_args__ = (
-        sa.Index("ix_login_attempt_username_at", "username", "at"),
-        sa.Index("ix_login_attempt_address_at", "address", "at"),
-    )
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(index=True)  # the absolute lifetime, and the purge, count from it
+    last_seen_at: so.Mapped[datetime]
+
+
+class LoginThrottle(db.Model):
+    """How sign-in attempts under one key are slowed down (see annotator/users/throttling.py): a
+    username at one network address, or a username from every address it has not signed in
+    from (`address` is then ANY_ADDRESS)."""
+
+    __table_args__ = (sa.UniqueConstraint("username", "address"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(80))
     address: so.Mapped[str] = so.mapped_column(sa.String(64))
-    succeeded: so.Mapped[bool]
-    at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    failures: so.Mapped[int] = so.mapped_column(default=0)  # attempts since the last success
+    next_attempt_at: so.Mapped[datetime]  # no attempt under this key is checked before then
+    last_success_at: so.Mapped[datetime | None]  # at this address: the address is known for the account
+    updated_at: so.Mapped[datetime] = so.mapped_column(index=True)  # the last attempt; rows long unused are purged
 
 
 class ApiToken(db.Model):

@@ -4,56 +4,59 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from werkzeug.security import check_password_hash
 
-from annotator.users.authentication import deactivate, set_password
+from annotator.users.authentication import deactivate, hash_password, set_password, unusable_password_hash
 from annotator.users.models import ROLES, User
-
-MIN_PASSWORD_LENGTH = 8
+from annotator.users.passwords import password_problem
 
 
 class UserError(ValueError):
     pass
 
 
-def create_user(session: so.Session, username: str, password: str, role: str) -> User:
+def create_user(session: so.Session, username: str, password: str | None, role: str) -> User:
+    """A new account; with no password (None), nobody can sign in to it until an admin sets one."""
     username = username.strip()
     if not username or len(username) > 80:
         raise UserError("a username of 1 to 80 characters is required")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
-    _check_password(password)
+    if password is not None:
+        _check_password(password, username)
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise UserError(f'a user named "{username}" already exists')
-    user = User(username=username, role=role)
-    set_password(user, password)
+    user = User(username=username, role=role,
+                password_hash=unusable_password_hash() if password is None else hash_password(password))
     session.add(user)
     session.flush()
     return user
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+def _check_password(password: str, username: str) -> None:
+    if (problem := password_problem(password, username)) is not None:
+        raise UserError(problem)
 
 
-def reset_password(user: User, password: str) -> None:
-    """A new password; the user's sessions end."""
-    _check_password(password)
-    set_password(user, password)
+def reset_password(session: so.Session, user: User, password: str) -> None:
+    """A new password; the user's sessions end and their API tokens are revoked."""
+    _check_password(password, user.username)
+    set_password(session, user, password)
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """The user's own change: the current password first; every session of theirs ends."""
+def change_password(session: so.Session, user: User, current: str, new: str) -> None:
+    """The user's own change: the current password first; every session of theirs ends (the
+    caller starts a new one for the browser that made the change) and their tokens are revoked."""
     if not check_password_hash(user.password_hash, current):
         raise UserError("the current password is not right")
-    reset_password(user, new)
+    reset_password(session, user, new)
 
 
-def set_active(user: User, active: bool) -> None:
-    """Deactivate (sessions and tokens stop working at once) or reactivate an account."""
+def set_active(session: so.Session, user: User, active: bool) -> None:
+    """Deactivate (sessions end and tokens are revoked at once) or reactivate an account (with
+    no session or token: the user signs in again and makes new tokens)."""
     if active:
         user.active = True
     else:
-        deactivate(user)
+        deactivate(session, user)
 
 
 def all_users(session: so.Session) -> list[User]:

@@ -19,7 +19,7 @@ def _digest(token: str) -> str:
 def create_token(session: so.Session, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token for the user; returns the record and the plain token (not stored)."""
     plain = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name[:80], token_hash=_digest(plain))
+    token = ApiToken(user_id=user.id, name=name.replace("\x00", "")[:80], token_hash=_digest(plain))
     session.add(token)
     session.flush()
     return token, plain
@@ -27,6 +27,13 @@ def create_token(session: so.Session, user: User, name: str = "") -> tuple[ApiTo
 
 def revoke_token(token: ApiToken) -> None:
     token.revoked_at = token.revoked_at or utcnow()
+
+
+def revoke_tokens_of(session: so.Session, user: User) -> None:
+    """Every live token of the user is revoked, for good: reactivating the user later does not
+    bring them back."""
+    session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
 
 
 _USER_FOR_DIGEST = (

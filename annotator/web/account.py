@@ -1,11 +1,16 @@
 """The signed-in user's own settings: API tokens (created, shown once, revoked) and password."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+import math
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from annotator import clock
 from annotator.db import db
+from annotator.security import sign_in
 from annotator.users.models import ApiToken
 from annotator.users.services import UserError, change_password
+from annotator.users.throttling import claim_attempt, network_of, record_success, wait_in_words
 from annotator.users.tokens import create_token, revoke_token, tokens_of
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -43,14 +48,23 @@ def revoke_token_view(token_id: int):
 
 @bp.post("/password")
 def change_password_view():
+    # The current password is guessed no faster here than at sign-in (whoever holds a session
+    # must not learn the password from this form): the same throttle, counted first.
+    address, now = network_of(request.remote_addr or ""), clock.utcnow()
+    wait = claim_attempt(db.session, current_user.username, address, now)
+    db.session.commit()
+    if wait is not None:
+        error = f"Too many attempts. Wait {wait_in_words(wait)}, then try again."
+        return _page(password_error=error), 429, {"Retry-After": str(math.ceil(wait.total_seconds()))}
     try:
-        change_password(current_user, request.form.get("current", ""), request.form.get("new", ""))
+        change_password(db.session, current_user, request.form.get("current", ""), request.form.get("new", ""))
     except UserError as error:
         db.session.rollback()
         return _page(password_error=str(error)), 422
+    record_success(db.session, current_user.username, address, now)
+    sign_in(current_user._get_current_object())  # this browser goes on, in a new session
     db.session.commit()
-    login_user(current_user)  # this session goes on; every other one has ended
-    flash("Password changed; your other sessions have ended.", "success")
+    flash("Password changed; your other sessions have ended and your API tokens are revoked.", "success")
     return redirect(url_for(".settings"), code=303)
 
 

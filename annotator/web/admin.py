@@ -43,8 +43,9 @@ def create_user_view():
 @bp.post("/users/<int:user_id>/password")
 def reset_password_view(user_id: int):
     user = _user(user_id)
-    return _act(lambda: reset_password(user, request.form.get("password", "")),
-                f"New password set for {user.username}; their sessions have ended.", url_for("admin.users"))
+    return _act(lambda: reset_password(db.session, user, request.form.get("password", "")),
+                f"New password set for {user.username}; their sessions have ended and their API tokens are revoked.",
+                url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -53,7 +54,8 @@ def set_active_view(user_id: int):
     active = request.form.get("active") == "1"
     if user.id == current_user.id and not active:
         return _refuse("You cannot deactivate your own account.", url_for("admin.users"))
-    return _act(lambda: set_active(user, active), f"{user.username} {'reactivated' if active else 'deactivated'}.", url_for("admin.users"))
+    done = "reactivated" if active else "deactivated; their sessions have ended and their API tokens are revoked"
+    return _act(lambda: set_active(db.session, user, active), f"{user.username} {done}.", url_for("admin.users"))
 
 
 @bp.get("/projects/new")

@@ -20,6 +20,7 @@ from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
 from annotator.schema.store import schema_of
 from annotator.security import project_or_abort
+from annotator.web.ids import id_arg
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
 WORKSPACE = "workspace"  # the id htmx swaps
@@ -98,7 +99,7 @@ def document(project_id: int, document_id: int):
     heading = document_heading(db.session, document_id)
     if heading is None or heading.project_id != project.id:
         abort(404)
-    marked, more = request.args.get("passage", type=int), _more_asked()
+    marked, more = request.args.get("passage", type=id_arg), _more_asked()
     if more is None:
         return render_template("annotate/_document.html", document=heading, marked=marked, project=project,
                                window=document_window(db.session, document_id, marked))
@@ -111,7 +112,7 @@ def document(project_id: int, document_id: int):
 def _more_asked() -> tuple[str, int] | None:
     """("before" or "after", passage index) when the reader asked for more passages."""
     for direction in ("before", "after"):
-        index = request.args.get(direction, type=int)
+        index = request.args.get(direction, type=id_arg)
         if index is not None:
             return direction, max(index, 0)
     return None
@@ -152,7 +153,7 @@ def _workspace(project, passage, choices: Choices, error, editing) -> dict:
 def _check_page_owner() -> None:
     """A page opened by one user and sent after another signed in on the same browser is
     refused: the choices on it are not the new user's."""
-    owner = request.form.get("page_user", type=int)
+    owner = request.form.get("page_user", type=id_arg)
     if owner is not None and owner != current_user.id:
         abort(make_response(f"This page was opened by another user; this browser is now signed in as "
                             f"{current_user.username}.", 403))

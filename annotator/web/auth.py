@@ -1,22 +1,29 @@
 """Signing in and out."""
 
+import math
+import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
+from annotator import clock
 from annotator.db import db
+from annotator.security import sign_in, sign_out
 from annotator.users.authentication import Credentials, LoginRefused, authenticate
+from annotator.users.throttling import claim_attempt, network_of, wait_in_words
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    # No control characters: no account has them, and PostgreSQL refuses NUL in text.
+    username = StringField("Username", validators=[DataRequired(), Length(max=80), Regexp(r"^[^\x00-\x1f\x7f]*\Z")])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 
@@ -25,20 +32,33 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
-    try:
-        user = authenticate(db.session, Credentials(form.username.data, form.password.data, request.remote_addr or ""))
-    except LoginRefused as refusal:
-        db.session.commit()  # the failed attempt counts
-        return render_template("auth/login.html", form=form, error=str(refusal)), 429 if refusal.throttled else 401
+    credentials = Credentials(form.username.data.strip(), form.password.data, network_of(request.remote_addr or ""))
+    # Counted before the password is checked, and committed at once: simultaneous guesses
+    # cannot all pass the count while the first is being checked.
+    wait = claim_attempt(db.session, credentials.username, credentials.address, clock.utcnow())
     db.session.commit()
+    if wait is not None:
+        return _too_soon(form, wait)
+    try:
+        user = authenticate(db.session, credentials, clock.utcnow())
+    except LoginRefused as refusal:
+        return render_template("auth/login.html", form=form, error=str(refusal)), 401
     session.clear()  # no session fixation: a fresh session for the signed-in user
-    login_user(user)
+    sign_in(user)
+    db.session.commit()
     return redirect(_safe_next(request.args.get("next")), code=303)
+
+
+def _too_soon(form: LoginForm, wait: timedelta):
+    page = render_template("auth/login.html", form=form,
+                           error=f"Too many failed attempts. Wait {wait_in_words(wait)}, then try again.")
+    return page, 429, {"Retry-After": str(math.ceil(wait.total_seconds()))}
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sign_out()
+    db.session.commit()
     session.clear()
     return redirect(url_for("auth.login"), code=303)
 
@@ -57,9 +77,14 @@ def current_session():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site, never another host."""
-    if target:
+    r"""Only a path on this site: never another host (`//host`, or `/\host`, which browsers read
+    as `//host`), and nothing with a control character (a line break would split the redirect's
+    header; browsers drop tabs and line breaks, so `/\t/host` would lead to `//host`)."""
+    if target and target.startswith("/") and not _NOT_IN_A_PATH.search(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
             return target
     return url_for("main.index")
+
+
+_NOT_IN_A_PATH = re.compile(r"[\x00-\x1f\x7f\\]")

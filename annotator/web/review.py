@@ -20,6 +20,7 @@ from annotator.review.models import ANY_FIELD, PassageAgreement
 from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
 from annotator.review.snapshot import agreement_figures
 from annotator.security import project_or_abort
+from annotator.web.ids import id_arg
 
 bp = Blueprint("review", __name__, url_prefix="/projects")
 
@@ -105,7 +106,7 @@ def _disputed(schema: dict, given) -> set[str]:
 
 def _decided(project) -> Decision | None:
     """The decision just saved (`decided` in the query string), to confirm it on the next page."""
-    passage_id = request.args.get("decided", type=int)
+    passage_id = request.args.get("decided", type=id_arg)
     return decision_summary(db.session, project, passage_id) if passage_id else None
 
 

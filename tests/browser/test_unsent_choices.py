@@ -89,7 +89,7 @@ def test_a_password_reset_then_signing_in_again_in_the_same_tab_keeps_and_stores
     first = shown_passage(page)
     choose_event_with_note(page)
     ada = db.session.scalar(sa.select(User).where(User.username == "ada"))
-    reset_password(ada, "a brand new password")  # what the admin's accounts page does
+    reset_password(db.session, ada, "a brand new password")  # what the admin's accounts page does
     db.session.commit()
     press(page, "Enter")
     assert "signed out" in status_of(page)

@@ -43,7 +43,7 @@ def test_revoked_tokens_and_deactivated_users_are_refused(client, runner, make_u
     db.session.commit()
     assert client.get("/api/projects", headers=bearer(first)).status_code == 401
     assert client.get("/api/projects", headers=bearer(second)).status_code == 200
-    deactivate(user)
+    deactivate(db.session, user)
     db.session.commit()
     assert client.get("/api/projects", headers=bearer(second)).status_code == 401
 

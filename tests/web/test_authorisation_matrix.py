@@ -77,21 +77,56 @@ def world(runner, make_user, make_project, make_documents):
     return ids
 
 
-@pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
-def test_every_endpoint_answers_each_role_as_it_should(client, login, world, role_index, role):
-    if role != "anonymous":
-        login({"annotator": "ada", "reviewer": "rev", "admin": "root"}[role])
+USERNAMES = {"annotator": "ada", "reviewer": "rev", "admin": "root"}
+
+
+def expect_matrix_column(client, world, column, sign_in_again=None):
+    """Every endpoint of the matrix answers `client` as the column says; after signing out, the
+    browser signs in again with `sign_in_again` (if given), as the next rows need."""
     token = csrf_token_in(client.get("/auth/login").get_data(as_text=True))
     for method, template, expected in MATRIX:
         url = template.format(**world)
         response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
         response.get_data()  # a streamed download keeps its request open until read
-        assert response.status_code == expected[role_index], f"{role} {method} {url}"
-        assert_protected(response, f"{role} {method} {url}")
+        assert response.status_code == expected[column], f"{ROLES[column]} {method} {url}"
+        assert_protected(response, f"{ROLES[column]} {method} {url}")
         if template == "/auth/logout":  # the session, and with it the CSRF token, is new
-            if role != "anonymous":
-                login({"annotator": "ada", "reviewer": "rev", "admin": "root"}[role])
+            if sign_in_again is not None:
+                sign_in_again()
             token = csrf_token_in(client.get("/auth/login").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
+def test_every_endpoint_answers_each_role_as_it_should(client, login, world, role_index, role):
+    sign_in = None if role == "anonymous" else lambda: login(USERNAMES[role])
+    if sign_in:
+        sign_in()
+    expect_matrix_column(client, world, role_index, sign_in)
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_cookie_replayed_after_signing_out_is_answered_as_nobodys(app, client, login, world, role):
+    login(USERNAMES[role])
+    replayed = app.test_client()
+    replayed.set_cookie("session", client.get_cookie("session").value)
+    client.post("/auth/logout", data={"csrf_token": csrf_token_in(client.get("/auth/login").get_data(as_text=True))})
+    expect_matrix_column(replayed, world, ROLES.index("anonymous"))
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_guessing_a_password_elsewhere_locks_out_the_guesser_not_the_user(app, client, login, world, role):
+    from tests.conftest import PASSWORD
+
+    assert login(USERNAMES[role]).status_code == 303  # where they work (127.0.0.1)
+    guesser = app.test_client()
+    token = csrf_token_in(guesser.get("/auth/login").get_data(as_text=True))
+    guesses = [guesser.post("/auth/login", data={"csrf_token": token, "username": USERNAMES[role], "password": password},
+                            environ_base={"REMOTE_ADDR": "10.6.6.6"}).status_code
+               for password in ["guess"] * 10 + [PASSWORD]]
+    assert guesses[-1] == 429 and set(guesses) == {401, 429}
+    client.post("/auth/logout", data={"csrf_token": csrf_token_in(client.get("/auth/login").get_data(as_text=True))})
+    login(USERNAMES[role])
+    expect_matrix_column(client, world, ROLES.index(role), lambda: login(USERNAMES[role]))
 
 
 def csp_directives(response) -> dict[str, list[str]]:
