@@ -1,5 +1,6 @@
 """Cutting a long paragraph into passages of whole sentences under a length limit."""
 
+import re
 from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
 
 import blingfire
@@ -7,10 +8,47 @@ import blingfire
 # BlingFire's own Python wrapper maps byte offsets to characters in a loop over every byte;
 # calling the library directly and converting only the offsets we need is ~20x faster.
 _library = blingfire.blingfire
+_WORD_CHARACTER = re.compile(r"\w")
+# BlingFire and the buffers it fills take about 40 bytes per byte of the text it is given at
+# once (a paragraph of 6,000,000 Chinese characters took 680 MB to split), so a longer text
+# goes to it a window at a time. Its decisions look a few hundred characters ahead at most
+# (its longest token is 300), so the sentences ending in a window's last WINDOW_MARGIN
+# characters are left to the next window, which starts where the first of them does.
+SEGMENT_WINDOW = 1 << 16
+WINDOW_MARGIN = 2_000
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of `text`, by a statistical segmenter (BlingFire)."""
+    if len(text) <= SEGMENT_WINDOW:
+        return _segment(text)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + SEGMENT_WINDOW, len(text))
+        found = [(start + first, start + last) for first, last in _segment(text[start:end])]
+        if end == len(text):
+            return spans + found
+        settled = [span for span in found if span[1] <= end - WINDOW_MARGIN] or found[:1]
+        spans += settled
+        start = _next_window_start(found, settled, end)
+    return spans
+
+
+def _next_window_start(found: list[tuple[int, int]], settled: list[tuple[int, int]], end: int) -> int:
+    """The start of the first sentence left unsettled; a sentence longer than a whole window
+    is cut where the window ends."""
+    if len(found) > len(settled):
+        return found[len(settled)][0]
+    return settled[-1][1] if settled else end
+
+
+def _segment(text: str) -> list[tuple[int, int]]:
+    if not _WORD_CHARACTER.search(text):
+        # Punctuation and symbols only: no sentence to find, and BlingFire spends about 50
+        # times longer per character on runs of them (a page of dots) than on prose.
+        end = len(text.rstrip())
+        return [(len(text) - len(text.lstrip()), end)] if end else []
     encoded = text.encode("utf-8")
     capacity = 2 * len(encoded) + 16
     output = create_string_buffer(capacity)
@@ -21,18 +59,36 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if count <= 0 or count > capacity:
         return [(0, len(text))] if text.strip() else []
     sentences = output.value.count(b"\n") + 1
-    spans = [(starts[i], ends[i] + 1) for i in range(sentences)]
-    if text.isascii():
-        return spans
-    return [(_char_offset(encoded, start), _char_offset(encoded, end)) for start, end in spans]
+    offsets = [offset for start, end in zip(starts[:sentences], ends[:sentences], strict=True) for offset in (start, end + 1)]
+    if not text.isascii():
+        offsets = _char_offsets(encoded, offsets)
+    return list(zip(offsets[::2], offsets[1::2], strict=True))
 
 
-def _char_offset(encoded: bytes, byte_offset: int) -> int:
-    """Characters before `byte_offset`, which may point inside a multi-byte character (then
-    that character counts, as the offset is an inclusive end)."""
-    head = encoded[:byte_offset]
-    complete = len(head.decode("utf-8", "ignore"))
-    return complete + (1 if byte_offset < len(encoded) and encoded[byte_offset] & 0xC0 == 0x80 else 0)
+def _char_offsets(encoded: bytes, byte_offsets: list[int]) -> list[int]:
+    """The ascending byte offsets of sentence starts and ends (BlingFire's are always on a
+    character boundary) as character offsets: one pass over the text, whatever the number of
+    offsets (decoding from the start for each offset made a long paragraph of non-ASCII text
+    take quadratic time)."""
+    chars: list[int] = []
+    count = previous = 0
+    for offset in byte_offsets:
+        if offset < previous:  # not ascending after all: count from the start
+            count = previous = 0
+        try:
+            count += len(encoded[previous:offset].decode("utf-8"))
+        except UnicodeDecodeError:  # inside a character (an inclusive end): that character counts
+            offset = _next_boundary(encoded, offset)
+            count += len(encoded[previous:offset].decode("utf-8"))
+        previous = offset
+        chars.append(count)
+    return chars
+
+
+def _next_boundary(encoded: bytes, offset: int) -> int:
+    while offset < len(encoded) and encoded[offset] & 0xC0 == 0x80:
+        offset += 1
+    return offset
 
 
 def pack_sentences(text: str, max_chars: int, min_chars: int) -> list[tuple[int, int]]:
