@@ -18,9 +18,24 @@ _TRAILING_ELLIPSIS = re.compile(r"(?:\.{2,}|…)[\"'”’)\]]*$")
 def comparison_words(text: str) -> list[str]:
     """The words of `text` as compared for repetition: case, accents' composition and
     punctuation (straight or curly quotes) do not matter."""
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _nfkc(text)
     return _WORD.findall(text.casefold())
+
+
+# Full-width forms (the commas and brackets of Chinese and Japanese text), the ideographic
+# space and the ellipsis, each replaced by its compatibility equivalent (which leaves the NFKC
+# form unchanged): CJK text is then mostly NFKC already, and NFKC-normalising a whole passage
+# costs as much as the rest of its splitting together.
+_COMPATIBLE = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000, 0x2026)}
+_HAS_COMPATIBLE = re.compile(f"[{re.escape(''.join(_COMPATIBLE))}]")
+
+
+def _nfkc(text: str) -> str:
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    text = _HAS_COMPATIBLE.sub(lambda found: _COMPATIBLE[found.group()], text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def text_hash(words: list[str]) -> int:
@@ -81,7 +96,10 @@ class _Owners:
         shared = passage_shingles & self.seen
         if not shared or len(shared) < COVERED * len(passage_shingles):
             return None
-        return Counter(self.first[shingle] for shingle in shared).most_common(1)[0][0]
+        counts = Counter(self.first[shingle] for shingle in shared)
+        # Ties go to the earliest passage: the order of a set of hashes changes from one
+        # process to the next (Python salts string hashes), and so would the answer.
+        return max(counts, key=lambda index: (counts[index], -index))
 
 
 def _mark_excerpts(shingles, excerpts, repeats) -> None:
