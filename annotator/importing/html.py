@@ -94,3 +94,8 @@ def _why_lxml_stopped() -> str | None:
                 return "has over 10 MB of text without a tag between"
             return f"could not be read to its end ({error.message.strip()})"
     return None
+
+
+# trafilatura sets itself up on its first page (0.6 s): done here, once, so that the children
+# forked from this process, or from the fork server (which imports this module), start ready.
+extract("<html><head><title>Warm</title></head><body><article><p>A first page, to warm up.</p></article></body></html>")
