@@ -41,9 +41,10 @@ def _asset_folders() -> tuple[Path, Path]:
 def _register(app: Flask) -> None:
     from annotator import cli, models, security  # noqa: F401  (models: every table known to Alembic)
     from annotator.migrations_setup import migrate
-    from annotator.web import account, admin, annotate, api, auth, errors, exports, main, projects, review
+    from annotator.web import account, admin, annotate, api, auth, errors, exports, main, projects, request_text, review
 
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    request_text.init_app(app)
     security.init_app(app)
     app.register_blueprint(errors.bp)
     app.register_blueprint(auth.bp)
