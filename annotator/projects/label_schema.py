@@ -10,6 +10,10 @@ import json
 import re
 from typing import Any
 
+from annotator.json_input import MAX_DEPTH, within_depth
+from annotator.untrusted_text import NUL_REFUSED, has_nul
+
+MAX_SCHEMA_CHARS = 1_000_000
 LEVELS = ("nominal", "ordinal")
 FIELD_KEYS = {"name", "label", "help", "level", "required", "options", "show_if"}
 OPTION_KEYS = {"value", "label", "key"}
@@ -84,10 +88,19 @@ def default_schema() -> dict[str, Any]:
 
 def load_schema(text: str) -> dict[str, Any]:
     """Parse and validate a schema file's text; raise SchemaError naming every problem."""
+    if len(text) > MAX_SCHEMA_CHARS:
+        raise SchemaError([f"the schema is {len(text):,} characters long, over the limit of {MAX_SCHEMA_CHARS:,}"])
+    too_deep = SchemaError([f"the schema is nested more than {MAX_DEPTH} levels deep"])
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as error:
         raise SchemaError([f"line {error.lineno}: not valid JSON: {error.msg}"]) from None
+    except RecursionError:
+        raise too_deep from None
+    if not within_depth(schema):
+        raise too_deep
+    if has_nul(schema):
+        raise SchemaError([f"the schema {NUL_REFUSED}"])
     validate_schema(schema)
     return schema
 
