@@ -1,11 +1,13 @@
 """Main text out of an HTML page: navigation, footers and comments dropped (trafilatura).
 
 trafilatura's time grows faster than the page (300,000 `<p>` took 385 s and 1.07 GB;
-80,000 `<span>` in one paragraph take two minutes), and lxml stops building the tree
-256 levels deep, silently dropping everything below. So a page is extracted in a child
-process that gives up after EXTRACTION_SECONDS, and a page with more than MAX_ELEMENTS
-elements or nested more than MAX_DEPTH deep is refused before extraction starts. The
-importer's process never holds the page's tree, however large.
+80,000 `<span>` in one paragraph take two minutes), and lxml stops reading a page 256 levels
+deep or at 10 MB of text without a tag, keeping what it read so far: the rest was lost
+unsaid. So a page is extracted in a child process that gives up after EXTRACTION_SECONDS,
+and a page lxml read only in part, or with more than MAX_ELEMENTS elements or nested more
+than MAX_DEPTH deep, is refused before extraction starts. The importer's process never holds
+the page's tree, however large, and a crash in the extraction is a refused file, not a
+failed import.
 """
 
 import trafilatura
@@ -18,6 +20,7 @@ from annotator.importing.worker_processes import worker_context
 MAX_ELEMENTS = 100_000
 MAX_DEPTH = 200  # below lxml's own limit of 256, where it stops reading the page
 EXTRACTION_SECONDS = 60.0
+_INSTEAD = "save its main text as .txt and import that"
 
 
 def main_text(html: str) -> tuple[str, str]:
@@ -49,6 +52,8 @@ def _extract_into(sender, html: str) -> None:
         sender.send(extract(html))
     except DecodingError as error:
         sender.send(str(error))
+    except Exception as error:  # trafilatura's or lxml's own failure: this page is refused, the import goes on
+        sender.send(f"the HTML page could not be read ({type(error).__name__}: {error})")
 
 
 def extract(html: str) -> tuple[str, str]:
@@ -77,8 +82,6 @@ def _check_limits(tree) -> None:
     if tree.xpath(f"boolean(/{'*/' * MAX_DEPTH}*)"):
         raise DecodingError(f"the HTML page nests elements more than {MAX_DEPTH} levels deep; {_INSTEAD}")
 
-
-_INSTEAD = "save its main text as .txt and import that"
 
 
 def _why_lxml_stopped() -> str | None:
