@@ -19,22 +19,25 @@ def comparison_words(text: str) -> list[str]:
     """The words of `text` as compared for repetition: case, accents' composition and
     punctuation (straight or curly quotes) do not matter."""
     if not text.isascii():
-        text = _nfkc(text)
+        text = _compatible(text)
     return _WORD.findall(text.casefold())
 
 
-# Full-width forms (the commas and brackets of Chinese and Japanese text), the ideographic
-# space and the ellipsis, each replaced by its compatibility equivalent (which leaves the NFKC
-# form unchanged): CJK text is then mostly NFKC already, and NFKC-normalising a whole passage
-# costs as much as the rest of its splitting together.
-_COMPATIBLE = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000, 0x2026)}
-_HAS_COMPATIBLE = re.compile(f"[{re.escape(''.join(_COMPATIBLE))}]")
+# Full-width punctuation (the commas and brackets of Chinese and Japanese text), the
+# ideographic space and the ellipsis are not NFKC, so a CJK passage had to be normalised
+# whole, which cost as much as the rest of its splitting. Their compatibility forms hold no
+# word character, so as far as the words go each may as well be a space: CJK text is then
+# mostly NFKC already.
+_SEPARATORS = re.compile("[{}]".format(re.escape("".join(
+    character for character in map(chr, (*range(0xFF01, 0xFF5F), 0x3000, 0x2026))
+    if not _WORD.search(unicodedata.normalize("NFKC", character))))))
 
 
-def _nfkc(text: str) -> str:
+def _compatible(text: str) -> str:
+    """`text` with the same words as its NFKC form (its NFKC form when that differs elsewhere)."""
     if unicodedata.is_normalized("NFKC", text):
         return text
-    text = _HAS_COMPATIBLE.sub(lambda found: _COMPATIBLE[found.group()], text)
+    text = _SEPARATORS.sub(" ", text)
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 

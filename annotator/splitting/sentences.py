@@ -4,6 +4,7 @@ import re
 from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
 
 import blingfire
+import numpy
 
 # BlingFire's own Python wrapper maps byte offsets to characters in a loop over every byte;
 # calling the library directly and converting only the offsets we need is ~20x faster.
@@ -26,7 +27,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     while start < len(text):
         end = min(start + SEGMENT_WINDOW, len(text))
-        found = [(start + first, start + last) for first, last in _segment(text[start:end])]
+        found = _segment(text[start:end], start)
         if end == len(text):
             return spans + found
         settled = [span for span in found if span[1] <= end - WINDOW_MARGIN] or found[:1]
@@ -43,12 +44,14 @@ def _next_window_start(found: list[tuple[int, int]], settled: list[tuple[int, in
     return settled[-1][1] if settled else end
 
 
-def _segment(text: str) -> list[tuple[int, int]]:
+def _segment(text: str, shift: int = 0) -> list[tuple[int, int]]:
+    """The sentences of `text`, their spans moved by `shift` (where the text starts in a
+    longer one)."""
     if not _WORD_CHARACTER.search(text):
         # Punctuation and symbols only: no sentence to find, and BlingFire spends about 50
         # times longer per character on runs of them (a page of dots) than on prose.
         end = len(text.rstrip())
-        return [(len(text) - len(text.lstrip()), end)] if end else []
+        return [(shift + len(text) - len(text.lstrip()), shift + end)] if end else []
     encoded = text.encode("utf-8")
     capacity = 2 * len(encoded) + 16
     output = create_string_buffer(capacity)
@@ -57,38 +60,23 @@ def _segment(text: str) -> list[tuple[int, int]]:
         c_char_p(encoded), c_int(len(encoded)), byref(output), byref(starts), byref(ends), c_int(capacity)
     )
     if count <= 0 or count > capacity:
-        return [(0, len(text))] if text.strip() else []
+        return [(shift, shift + len(text))] if text.strip() else []
     sentences = output.value.count(b"\n") + 1
-    offsets = [offset for start, end in zip(starts[:sentences], ends[:sentences], strict=True) for offset in (start, end + 1)]
-    if not text.isascii():
-        offsets = _char_offsets(encoded, offsets)
-    return list(zip(offsets[::2], offsets[1::2], strict=True))
+    byte_starts = numpy.frombuffer(starts, dtype=numpy.int32, count=sentences)
+    byte_ends = numpy.frombuffer(ends, dtype=numpy.int32, count=sentences) + 1
+    if text.isascii():
+        return list(zip((byte_starts + shift).tolist(), (byte_ends + shift).tolist(), strict=True))
+    chars_before = _chars_before(encoded) + shift
+    return list(zip(chars_before[byte_starts].tolist(), chars_before[byte_ends].tolist(), strict=True))
 
 
-def _char_offsets(encoded: bytes, byte_offsets: list[int]) -> list[int]:
-    """The ascending byte offsets of sentence starts and ends (BlingFire's are always on a
-    character boundary) as character offsets: one pass over the text, whatever the number of
-    offsets (decoding from the start for each offset made a long paragraph of non-ASCII text
-    take quadratic time)."""
-    chars: list[int] = []
-    count = previous = 0
-    for offset in byte_offsets:
-        if offset < previous:  # not ascending after all: count from the start
-            count = previous = 0
-        try:
-            count += len(encoded[previous:offset].decode("utf-8"))
-        except UnicodeDecodeError:  # inside a character (an inclusive end): that character counts
-            offset = _next_boundary(encoded, offset)
-            count += len(encoded[previous:offset].decode("utf-8"))
-        previous = offset
-        chars.append(count)
-    return chars
-
-
-def _next_boundary(encoded: bytes, offset: int) -> int:
-    while offset < len(encoded) and encoded[offset] & 0xC0 == 0x80:
-        offset += 1
-    return offset
+def _chars_before(encoded: bytes):
+    """For each byte offset of the UTF-8 text (its end included), how many characters begin
+    before it: an offset inside a multi-byte character counts that character (BlingFire's
+    ends are inclusive). One pass over the text, whatever the number of sentences (decoding
+    from the start for each one made a long paragraph of non-ASCII text take quadratic time)."""
+    begins_a_character = (numpy.frombuffer(encoded, dtype=numpy.uint8) & 0xC0) != 0x80
+    return numpy.concatenate(([0], numpy.cumsum(begins_a_character, dtype=numpy.int64)))
 
 
 def pack_sentences(text: str, max_chars: int, min_chars: int) -> list[tuple[int, int]]:
@@ -97,7 +85,10 @@ def pack_sentences(text: str, max_chars: int, min_chars: int) -> list[tuple[int,
     `max_chars` is cut at whitespace."""
     pieces: list[tuple[int, int]] = []
     for start, end in sentence_spans(text):
-        pieces += _cut_long(text, start, end, max_chars)
+        if end - start <= max_chars:
+            pieces.append((start, end))
+        else:
+            pieces += _cut_long(text, start, end, max_chars)
     chunks: list[list[int]] = []
     for start, end in pieces:
         if chunks and end - chunks[-1][0] <= max_chars:
