@@ -53,9 +53,10 @@ def _route_only_what_is_served(app: Flask) -> None:
 def _register(app: Flask) -> None:
     from annotator import cli, models, security  # noqa: F401  (models: every table known to Alembic)
     from annotator.migrations_setup import migrate
-    from annotator.web import account, admin, annotate, api, auth, errors, exports, headers, main, projects, review
+    from annotator.web import account, admin, annotate, api, auth, errors, exports, headers, main, projects, request_text, review
 
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    request_text.init_app(app)
     security.init_app(app)
     headers.init_app(app)
     app.register_blueprint(errors.bp)

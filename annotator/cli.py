@@ -21,6 +21,7 @@ from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.schema import Schema, SchemaError
 from annotator.projects.models import MEMBER_ROLES
+from annotator.untrusted_text import NUL, NUL_REFUSED, printable
 from annotator.projects.services import (ProjectChanges, ProjectError, add_member, create_project, find_project,
                                          update_project)
 from annotator.users.models import ROLES
@@ -76,6 +77,19 @@ def _roll_back() -> None:
 _NEVER = "never"
 
 
+def _say(message: str, err: bool = False) -> None:
+    """Print a one-line message that may quote input (a file name, a column, a username),
+    its control characters escaped so that none acts on the terminal."""
+    click.echo(printable(message), err=err)
+
+
+class _Refused(click.ClickException):
+    """A command's refusal, one escaped line per problem (see _say)."""
+
+    def __init__(self, *lines: str):
+        super().__init__("\n  ".join(printable(line) for line in lines))
+
+
 class _Threshold(click.ParamType):
     """An agreement threshold, or "never" (which is not None: None is an option not given)."""
 
@@ -98,10 +112,22 @@ def _failures_as_errors():
         yield
     except SchemaError as error:
         db.session.rollback()
-        raise click.ClickException("\n  ".join(["the label schema is refused:", *error.problems])) from None
+        raise _Refused("the label schema is refused:", *error.problems) from None
     except (ProjectError, UserError) as error:
         db.session.rollback()
-        raise click.ClickException(str(error)) from None
+        raise _Refused(str(error)) from None
+
+
+def _text_of(path: Path) -> str:
+    """A schema or guidelines file's text, refused (naming the file) unless it is UTF-8 text
+    that can be stored."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _Refused(f"{path}: not UTF-8 text (byte {error.start} cannot be read)") from None
+    if NUL in text:
+        raise _Refused(f"{path}: the file {NUL_REFUSED}")
+    return text
 
 
 @click.command("init-db")
@@ -124,11 +150,11 @@ def init_db() -> None:
 def create_project_command(name, target, schema_file, guidelines_file, overlap) -> None:
     """Create a project."""
     with _failures_as_errors():
-        schema = Schema.load(schema_file.read_text(encoding="utf-8")).definition if schema_file else None
-        guidelines = guidelines_file.read_text(encoding="utf-8") if guidelines_file else ""
+        schema = Schema.load(_text_of(schema_file)).definition if schema_file else None
+        guidelines = _text_of(guidelines_file) if guidelines_file else ""
         project = create_project(db.session, name, target=target, guidelines=guidelines, overlap_k=overlap, schema=schema)
         db.session.commit()
-    click.echo(f'created project "{project.name}" (id {project.id}, overlap k={project.overlap_k})')
+    _say(f'created project "{project.name}" (id {project.id}, overlap k={project.overlap_k})')
 
 
 @click.command("edit-project")
@@ -147,12 +173,12 @@ def edit_project_command(project_name, name, target, schema_file, guidelines_fil
         project = find_project(db.session, project_name)
         changes = ProjectChanges(
             name=name, target=target, overlap_k=overlap,
-            schema=Schema.load(schema_file.read_text(encoding="utf-8")).definition if schema_file else None,
-            guidelines=guidelines_file.read_text(encoding="utf-8") if guidelines_file else None,
+            schema=Schema.load(_text_of(schema_file)).definition if schema_file else None,
+            guidelines=_text_of(guidelines_file) if guidelines_file else None,
             extra_annotator_below=None if threshold is _NEVER else threshold, set_extra_annotator=threshold is not None)
         changed = update_project(db.session, project, changes)
         db.session.commit()
-    click.echo(f'"{project.name}": ' + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
+    _say(f'"{project.name}": ' + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
 
 
 @click.command("import-docs")
@@ -193,7 +219,7 @@ def _run_import(project, files: list[Path], settings: ImportSettings) -> dict[st
             counts[outcome.status] += 1
             counts["passages"] += outcome.passages
             if outcome.status in ("rejected", "notice"):
-                click.echo(str(outcome), err=True)
+                _say(str(outcome), err=True)
             advance(outcome)
             since_commit += 1
             if since_commit >= COMMIT_EVERY_DOCUMENTS:
@@ -257,7 +283,7 @@ def import_annotations_command(project_name, path, create_users) -> None:
         if rejection is None:
             db.session.commit()
         else:
-            click.echo(rejection, err=True)
+            _say(rejection, err=True)
     db.session.commit()
     created = f", {len(counts.users_created)} annotator accounts created" if counts.users_created else ""
     click.echo(f"{counts.added} label sets added, {counts.changed} changed, {counts.unchanged} unchanged, "
@@ -301,7 +327,7 @@ def _agreement_text(figures: dict) -> str:
     for annotator in figures["annotators"]:
         shares = "  ".join(f"{name}={_number(values['agreement'], 2)}" for name, values in annotator["fields"].items())
         lines.append(f"{annotator['username']:20} {annotator['label_sets']:>10}  {shares}")
-    return "\n".join(lines + _accuracy_lines(figures))
+    return "\n".join(printable(line) for line in lines + _accuracy_lines(figures))
 
 
 def _number(value, digits=3) -> str:
@@ -347,7 +373,7 @@ def create_user_command(username, role, password_stdin) -> None:
     with _failures_as_errors():
         user = create_user(db.session, username, password, role)
         db.session.commit()
-    click.echo(f'created {user.role} "{user.username}"')
+    _say(f'created {user.role} "{user.username}"')
 
 
 @click.command("create-token")
@@ -363,7 +389,7 @@ def create_token_command(username, name) -> None:
 
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None or not user.active:
-        raise click.ClickException(f'no active user named "{username}"')
+        raise _Refused(f'no active user named "{username}"')
     _, plain = create_token(db.session, user, name)
     db.session.commit()
     click.echo(plain)
@@ -380,7 +406,7 @@ def add_member_command(project_name, username, role) -> None:
         project = find_project(db.session, project_name)
         _, added = add_member(db.session, project, username, role)
         db.session.commit()
-    click.echo(f'{username} {"is now" if added else "already was"} {role} of "{project.name}"')
+    _say(f'{username} {"is now" if added else "already was"} {role} of "{project.name}"')
 
 
 @click.command("export")
@@ -413,7 +439,7 @@ def export(project_name, kind, output, as_csv, context, names, min_agreement, ad
                                       all_passages=all_passages)
             lines = export_lines(db.session, project, ExportRequest(kind, as_csv, options))
         except ValueError as error:
-            raise click.ClickException(str(error)) from None
+            raise _Refused(str(error)) from None
     count = _write_lines(lines, output)
     db.session.rollback()  # the export's read transaction
     click.echo(f"exported {count} {kind} lines", err=True)
@@ -436,9 +462,9 @@ def restore(path) -> None:
             project = restore_backup(db.session, lines, path.name)
         except RestoreError as error:
             db.session.rollback()
-            raise click.ClickException(str(error)) from None
+            raise _Refused(str(error)) from None
     db.session.commit()
-    click.echo(f'restored project "{project.name}" (id {project.id}); accounts have no password until an admin '
+    _say(f'restored project "{project.name}" (id {project.id}); accounts have no password until an admin '
                f"sets one (annotator reset-password USERNAME)", err=True)
 
 
@@ -455,12 +481,12 @@ def reset_password_command(username, password_stdin) -> None:
 
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None:
-        raise click.ClickException(f'no user named "{username}"')
+        raise _Refused(f'no user named "{username}"')
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with _failures_as_errors():
         reset_password(db.session, user, password)
         db.session.commit()
-    click.echo(f'new password set for "{username}"; their sessions have ended and their API tokens are revoked')
+    _say(f'new password set for "{username}"; their sessions have ended and their API tokens are revoked')
 
 
 def _write_lines(lines, output: Path | None) -> int:
@@ -502,8 +528,8 @@ def serve(host, port, threads) -> None:
     try:  # bound before anything is printed: a taken port is one line, not "serving on" and a traceback
         server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator")
     except OSError as error:
-        raise click.ClickException(_cannot_listen(host, port, error)) from None
-    click.echo(f"serving on http://{host}:{port} ({threads} threads); Ctrl+C stops it")
+        raise _Refused(_cannot_listen(host, port, error)) from None
+    _say(f"serving on http://{host}:{port} ({threads} threads); Ctrl+C stops it")
     try:
         server.run()
     except KeyboardInterrupt:

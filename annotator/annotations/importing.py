@@ -10,12 +10,14 @@ Each label set goes through the same event log as labels given in annotator (ori
 Lines are read and written a chunk at a time; the caller commits after each chunk.
 """
 
+import itertools
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
-import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -24,14 +26,17 @@ from annotator.annotations.recording import MAX_NOTE, parse_client_time
 from annotator.assignment.lifecycle import NewLabel, labels_imported
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
+from annotator.json_input import JsonRefused, megabytes, parse_json
 from annotator.schema import LabelError
 from annotator.projects.models import Project, ProjectMember
 from annotator.schema.store import schema_of
 from annotator.users.models import User
-from annotator.users.services import create_user
+from annotator.untrusted_text import NUL_REFUSED, has_nul
+from annotator.users.services import UserError, create_user
 from annotator.write_lock import begin_write
 
 CHUNK_LINES = 5000
+MAX_LINE_BYTES = 1 << 20  # a label set with its note: a few kilobytes
 _annotation, _event = Annotation.__table__, AnnotationEvent.__table__
 _UPDATE_ANNOTATION = _annotation.update().where(
     _annotation.c.passage_id == sa.bindparam("where_passage"), _annotation.c.user_id == sa.bindparam("where_user"))
@@ -66,9 +71,9 @@ def import_annotations(session: so.Session, project: Project, path: Path, counts
     chunk: a `None` marks the end of one)."""
     importer = _Importer(session, project, path.name, create_users, counts)
     with path.open("rb") as lines:
-        chunk: list[tuple[int, bytes]] = []
-        for number, raw in enumerate(lines, start=1):
-            if raw.strip():
+        chunk: list[tuple[int, bytes | None]] = []
+        for number, raw in _bounded_lines(lines):
+            if raw is None or raw.strip():
                 chunk.append((number, raw))
             if len(chunk) >= CHUNK_LINES:
                 yield from importer.chunk(chunk)
@@ -79,6 +84,19 @@ def import_annotations(session: so.Session, project: Project, path: Path, counts
             yield None
 
 
+def _bounded_lines(lines: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(number, line) for each line; a line over MAX_LINE_BYTES is skipped unread (None)."""
+    for number in itertools.count(1):
+        raw = lines.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := lines.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            raw = None
+        yield number, raw
+
+
 class _Importer:
     """What is looked up once per import: the schema, the annotators met so far."""
 
@@ -86,6 +104,7 @@ class _Importer:
         self.session, self.project, self.name, self.create_users, self.counts = session, project, name, create_users, counts
         self.schema = schema_of(session, project)
         self.users: dict[str, int] = {}
+        self.unusable_names: dict[str, str] = {}  # names no account can have, with the reason
 
     def chunk(self, lines: list[tuple[int, bytes]]) -> Iterator[str]:
         begin_write(self.session)
@@ -101,11 +120,13 @@ class _Importer:
         parsed, rejections = [], []
         for number, raw in lines:
             try:
-                record = orjson.loads(raw)
+                if raw is None:
+                    raise LineRejected(f"the line is over the limit of {megabytes(MAX_LINE_BYTES)}")
+                record = parse_json(raw, MAX_LINE_BYTES)
                 _check_shape(record)
                 record["labels"] = self.schema.check_labels(record["labels"])
-            except orjson.JSONDecodeError as error:
-                rejections.append((number, f"not valid JSON: {error}"))
+            except JsonRefused as error:
+                rejections.append((number, str(error)))
             except LabelError as error:
                 rejections.append((number, _label_problem(error)))
             except LineRejected as error:
@@ -119,7 +140,7 @@ class _Importer:
         passages = _passage_ids(self.session, self.project, [record for _, record in parsed])
         resolved = []
         for number, record in parsed:
-            problem = _problem(record, users, passages)
+            problem = self.unusable_names.get(record["annotator"]) or _problem(record, users, passages)
             if problem:
                 rejections.append((number, problem))
                 continue
@@ -133,8 +154,11 @@ class _Importer:
         unknown = names - set(self.users)
         if unknown:
             self.users.update(self.session.execute(sa.select(User.username, User.id).where(User.username.in_(unknown))).all())
-        for name in sorted(names - set(self.users)) if self.create_users else ():
-            self.users[name] = self._new_annotator(name)
+        for name in sorted(names - set(self.users) - set(self.unusable_names)) if self.create_users else ():
+            try:
+                self.users[name] = self._new_annotator(name)
+            except UserError as error:
+                self.unusable_names[name] = f"no account can be made for this annotator: {error}"
         return {name: self.users[name] for name in names if name in self.users}
 
     def _new_annotator(self, name: str) -> int:
@@ -186,6 +210,8 @@ class _Importer:
 def _check_shape(record) -> None:
     if not isinstance(record, dict):
         raise LineRejected("a line must be a JSON object")
+    if has_nul(record):
+        raise LineRejected(f"the line {NUL_REFUSED}")
     if not isinstance(record.get("annotator"), str) or not record["annotator"].strip():
         raise LineRejected('"annotator" (a username) is required')
     if not isinstance(record.get("labels"), dict):

@@ -14,7 +14,9 @@ import sqlalchemy.orm as so
 
 from annotator.assignment.lifecycle import labels_changed
 from annotator.exporting.backup import FORMAT, PROJECT_TABLES
+from annotator.json_input import MAX_DEPTH, within_depth
 from annotator.projects.models import Project
+from annotator.untrusted_text import NUL_REFUSED, has_nul
 from annotator.users.authentication import unusable_password_hash
 from annotator.users.models import User
 from annotator.write_lock import begin_write
@@ -75,15 +77,30 @@ def _check_header(first: tuple[int, bytes], source: str) -> None:
 
 
 def _row(raw: bytes, number: int, source: str, unusable_hash: str) -> tuple[sa.Table, dict]:
+    record = _record(raw, number, source)
     try:
-        record = orjson.loads(raw)
         table = TABLES[record.pop("type")]
         row = {key: _value(table.c[key], value) for key, value in record.items()}
-    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise RestoreError(f"{source}:{number}: not a row of a known table ({error})") from None
     if table.name == "user_account":
         row.update(password_hash=unusable_hash)
     return table, row
+
+
+def _record(raw: bytes, number: int, source: str) -> dict:
+    """The line's JSON object, refused when it nests too deep to be stored or holds a NUL."""
+    try:
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise RestoreError(f"{source}:{number}: not a row of a known table ({error})") from None
+    if not isinstance(record, dict):
+        raise RestoreError(f"{source}:{number}: not a row of a known table (not a JSON object)")
+    if not within_depth(record):
+        raise RestoreError(f"{source}:{number}: JSON nested more than {MAX_DEPTH} levels deep")
+    if has_nul(record):
+        raise RestoreError(f"{source}:{number}: the line {NUL_REFUSED}")
+    return record
 
 
 def _value(column: sa.Column, value):

@@ -4,6 +4,7 @@
 import codecs
 import csv
 import io
+import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,9 +13,13 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from annotator.documents.models import Document
 from annotator.importing.decoding import DecodingError, Decoded, decode_bytes, detect_legacy_encoding
+from annotator.json_input import JsonRefused, megabytes, parse_json
+from annotator.untrusted_text import NUL_REFUSED, has_nul
 
 FORMATS = ("txt", "jsonl", "csv", "html")
+MAX_ID_CHARS = Document.__table__.c.external_id.type.length
 _EXTENSIONS = {".txt": "txt", ".md": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl",
                ".csv": "csv", ".html": "html", ".htm": "html"}
 _STREAM_CHUNK = 1 << 20
@@ -65,15 +70,35 @@ def read_documents(path: Path, fmt: str, options: ReadOptions) -> Iterator[Item]
     """Every document in the file, or a Rejection naming the line and the problem."""
     readers = {"txt": _read_text_file, "html": _read_html_file, "jsonl": _read_jsonl, "csv": _read_csv}
     try:
-        yield from readers[fmt](path, options)
+        for item in readers[fmt](path, options):
+            yield _checked(item)
     except DecodingError as error:
         yield Rejection(None, str(error))
+
+
+def _checked(item: Item) -> Item:
+    """A document whose id, text, title or meta cannot be stored becomes a Rejection."""
+    if not isinstance(item, SourceDocument):
+        return item
+    if len(item.external_id) > MAX_ID_CHARS:
+        return Rejection(item.line, f"the id is {len(item.external_id):,} characters long, over the limit of {MAX_ID_CHARS}")
+    for name, value in (("id", item.external_id), ("text", item.text), ("title", item.title), ("meta", item.meta)):
+        if has_nul(value):
+            return Rejection(item.line, f"the {name} {NUL_REFUSED}")
+    return item
+
+
+def stored_size(document: SourceDocument) -> int:
+    """The bytes a document takes in the database, its title and meta included (a CSV row of
+    1,000,000 columns was 15.9 MB of meta beside a short text)."""
+    meta = len(orjson.dumps(document.meta)) if document.meta else 0
+    return len(document.text.encode()) + len(document.title.encode()) + meta
 
 
 def _whole_file(path: Path, options: ReadOptions) -> Decoded:
     size = path.stat().st_size
     if size > options.max_document_bytes:
-        raise DecodingError(f"document is {_megabytes(size)}, over the limit of {_megabytes(options.max_document_bytes)}")
+        raise DecodingError(f"document is {megabytes(size)}, over the limit of {megabytes(options.max_document_bytes)}")
     return decode_bytes(path.read_bytes())
 
 
@@ -99,27 +124,49 @@ def _read_jsonl(path: Path, options: ReadOptions) -> Iterator[Item]:
         if decoded_as:
             yield Notice(None, f"not UTF-8: decoded as {decoded_as}")
         empty = True
-        for number, line in enumerate(stream, start=1):
-            if line.strip():
+        for number, line in _bounded_lines(stream, options.max_document_bytes):
+            if line is None:
+                empty = False
+                yield _over_the_limit(number, options)
+            elif line.strip():
                 empty = False
                 yield _jsonl_document(line, number, options)
         if empty:
             raise DecodingError("empty file")
 
 
+def _bounded_lines(stream: io.TextIOBase, max_chars: int) -> Iterator[tuple[int, str | None]]:
+    """(number, line) for each line of the stream; a line longer than `max_chars` is skipped
+    unread (its line is None), so that one endless line cannot fill the memory."""
+    for number in itertools.count(1):
+        line = stream.readline(max_chars + 1)
+        if not line:
+            return
+        if len(line) > max_chars and not line.endswith("\n"):
+            while (rest := stream.readline(_STREAM_CHUNK)) and not rest.endswith("\n"):
+                pass
+            yield number, None
+        else:
+            yield number, line
+
+
 def _jsonl_document(line: str, number: int, options: ReadOptions) -> Item:
     if len(line) > options.max_document_bytes and len(line.encode()) > options.max_document_bytes:
-        return Rejection(number, f"document is over the limit of {_megabytes(options.max_document_bytes)}")
+        return _over_the_limit(number, options)
     try:
-        record = orjson.loads(line)
-    except orjson.JSONDecodeError as error:
-        return Rejection(number, f"not valid JSON: {error}")
+        record = parse_json(line, options.max_document_bytes)
+    except JsonRefused as error:
+        return Rejection(number, str(error))
     if not isinstance(record, dict):
         return Rejection(number, "a line must be a JSON object with \"id\" and \"text\"")
     problem = _record_problem(record)
     if problem:
         return Rejection(number, problem)
     return SourceDocument(str(record["id"]), record["text"], number, record.get("title") or "", record.get("meta") or {})
+
+
+def _over_the_limit(number: int, options: ReadOptions) -> Rejection:
+    return Rejection(number, f"document is over the limit of {megabytes(options.max_document_bytes)}")
 
 
 def _record_problem(record: dict) -> str | None:
@@ -147,12 +194,17 @@ def _read_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
             raise DecodingError("empty file")
         for wanted, option in ((options.text_column, "--text-column"), (options.id_column, "--id-column")):
             if wanted not in columns:
-                raise DecodingError(f'no column "{wanted}" (columns: {", ".join(columns)}; choose with {option})')
+                raise DecodingError(f'no column "{wanted}" (columns: {_listed(columns)}; choose with {option})')
         try:
             for row in reader:
                 yield _csv_document(row, reader.line_num, options)
         except csv.Error as error:
             yield Rejection(reader.line_num, f"malformed CSV: {error}")
+
+
+def _listed(columns: list[str], shown: int = 20) -> str:
+    more = f" and {len(columns) - shown:,} more" if len(columns) > shown else ""
+    return ", ".join(columns[:shown]) + more
 
 
 def _csv_document(row: dict, line: int, options: ReadOptions) -> Item:
@@ -164,7 +216,7 @@ def _csv_document(row: dict, line: int, options: ReadOptions) -> Item:
     if not text.strip():
         return Rejection(line, f'empty text in column "{options.text_column}"')
     if len(text) > options.max_document_bytes // 4 and len(text.encode()) > options.max_document_bytes:
-        return Rejection(line, f"document is over the limit of {_megabytes(options.max_document_bytes)}")
+        return _over_the_limit(line, options)
     meta = {key: value for key, value in row.items() if key not in (options.text_column, options.id_column)}
     return SourceDocument(external_id.strip(), text, line, "", meta)
 
@@ -213,10 +265,6 @@ def _valid_utf8(head: bytes, rest: BinaryIO) -> bool:
 
 def _encoding_meta(decoded: Decoded) -> dict[str, str]:
     return {} if decoded.is_utf8 else {"decoded_from": decoded.encoding}
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def file_size(path: Path) -> int:

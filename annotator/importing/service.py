@@ -20,7 +20,8 @@ from annotator.clock import utcnow
 from annotator.db import insert_many
 from annotator.documents.models import FRESH, Document, Passage
 from annotator.importing.decoding import DecodingError
-from annotator.importing.readers import Notice, ReadOptions, Rejection, SourceDocument, format_of, read_documents
+from annotator.importing.readers import (Notice, ReadOptions, Rejection, SourceDocument, format_of, read_documents,
+                                         stored_size)
 from annotator.importing.splitting_pool import SplitJob, split_batches
 from annotator.projects.models import Project
 from annotator.splitting import SPLITTER_VERSION, SplitPassage
@@ -120,11 +121,11 @@ def _checked(item, label: str, settings: ImportSettings) -> _Pending | ImportOut
         return ImportOutcome("rejected", label, item.line, item.message)
     if isinstance(item, Notice):
         return ImportOutcome("notice", label, item.line, item.message)
-    encoded = item.text.encode("utf-8")
-    if len(encoded) > settings.read.max_document_bytes:
+    size = stored_size(item)
+    if size > settings.read.max_document_bytes:
         limit = settings.read.max_document_bytes / 1e6
         return ImportOutcome("rejected", label, item.line, f"document is over the limit of {limit:.1f} MB", item.external_id)
-    return _Pending(item, label, hashlib.sha256(encoded).hexdigest(), len(encoded))
+    return _Pending(item, label, hashlib.sha256(item.text.encode("utf-8")).hexdigest(), size)
 
 
 def _batches(items: Iterator[_Pending | ImportOutcome], settings: ImportSettings) -> Iterator[SplitJob]:

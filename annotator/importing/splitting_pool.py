@@ -4,13 +4,12 @@ Splitting is pure CPU work, so on a multi-core machine it runs in other processe
 one reads input and writes to the database. At most two batches per worker are in flight, so
 memory stays bounded whatever the size of the input."""
 
-import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 
+from annotator.importing.worker_processes import worker_context
 from annotator.splitting import SplitPassage, split_document
 from annotator.splitting.titles import document_title
 
@@ -37,7 +36,7 @@ def split_batches(jobs: Iterator[SplitJob], workers: int) -> Iterator[SplitJob]:
             _split_here(job)
             yield job
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
         started = pool.submit(_ready)
         in_flight: deque = deque()
         for job in jobs:
@@ -49,20 +48,6 @@ def split_batches(jobs: Iterator[SplitJob], workers: int) -> Iterator[SplitJob]:
                 yield _finished(*in_flight.popleft())
         while in_flight:
             yield _finished(*in_flight.popleft())
-
-
-def _worker_context():
-    """Fork from this process when it runs a single thread: workers start at once, already
-    warmed, and only ever run the pure splitter (they never touch the inherited database
-    connections and leave through os._exit). With other threads about (a web server),
-    forking is unsafe: workers then come from a fork server that preloads the splitter."""
-    import annotator.importing.split_worker  # noqa: F401  (warm the splitter before forking)
-
-    if threading.active_count() == 1:
-        return get_context("fork")
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["annotator.importing.split_worker"])
-    return context
 
 
 def _ready() -> bool:

@@ -1,19 +1,37 @@
-"""Importing files uploaded in the browser, through the same importer as the command line."""
+"""Importing files uploaded in the browser, through the same importer as the command line.
 
+An upload's name is the browser's to choose, so it is written to disk under a safe version
+of it: no folder parts, letters (of any script), digits, "-", "_" and inner dots, at most
+200 bytes (a name of 256 characters could not be written: a 500, and no file imported).
+The outcomes and `Document.source` keep the name as uploaded, with control characters
+escaped and cut to MAX_SHOWN_CHARS.
+"""
+
+import hashlib
+import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import sqlalchemy.orm as so
-from werkzeug.utils import secure_filename
 
 from annotator.importing.service import ImportOutcome, ImportSettings, import_paths
 from annotator.projects.models import Project
+from annotator.splitting.titles import shorten
+from annotator.untrusted_text import printable
 
-UNUSABLE_NAME = 'no usable file name: rename the file with letters A-Z, digits, "-" or "_" and upload it again'
+UNUSABLE_NAME = 'no usable file name: rename the file with letters, digits, "-" or "_" and upload it again'
+MAX_NAME_BYTES = 200  # file systems take 255
+MAX_STEM_CHARS = 100
+MAX_SHOWN_CHARS = 255
+_UNSAFE = re.compile(r"[^\w.-]+")
+_FOLDERS = re.compile(r".*[/\\]")
+# Names Windows keeps for devices, with any extension ("CON.txt" too).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10))}
 
 
 @dataclass(frozen=True)
@@ -38,16 +56,53 @@ def import_uploads(session: so.Session, project: Project, uploads: Sequence[tupl
     under a safe version of its name, which keeps the extension that names its format; the
     outcomes and the documents' source name the file as uploaded. Flushes; the caller commits."""
     outcomes: list[ImportOutcome] = []
+    shown = [shown_name(name) for name, _ in uploads]
     with tempfile.TemporaryDirectory(prefix="annotator-upload-") as folder:
         names: dict[Path, str] = {}
         for number, (name, content) in enumerate(uploads):
-            path = _saved(Path(folder, str(number)), name, content)
-            if path is None:
-                outcomes.append(ImportOutcome("rejected", name, None, UNUSABLE_NAME))
+            safe = safe_file_name(name)
+            if safe is None:
+                outcomes.append(ImportOutcome("rejected", shown[number], None, UNUSABLE_NAME))
             else:
-                names[path] = name
+                names[_saved(Path(folder, str(number)), safe, content)] = shown[number]
         outcomes += import_paths(session, project, list(names), settings, names)
-    return ImportReport(_in_upload_order(outcomes, [name for name, _ in uploads]))
+    return ImportReport(_in_upload_order(outcomes, shown))
+
+
+def safe_file_name(name: str) -> str | None:
+    """The name to write an upload under: its last path part, NFC, with anything but letters,
+    digits, "-", "_" and inner dots made "_", its extension kept, a Windows device name
+    ("CON") prefixed with "_", and a long name cut, with a hash of the whole name so that two
+    long names stay two. None when no letter or digit is left ("...", "#.txt")."""
+    base = unicodedata.normalize("NFC", _FOLDERS.sub("", name))
+    stem, dot, extension = base.rpartition(".")
+    if not dot:
+        stem, extension = base, ""
+    extension = re.sub(r"[^0-9A-Za-z]", "", extension)[:16]
+    stem = _UNSAFE.sub("_", stem).strip("._-")
+    if not any(character.isalnum() for character in stem):
+        return None
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = f"_{stem}"
+    suffix = f".{extension}" if extension else ""
+    return _within_limits(stem, suffix, name) + suffix
+
+
+def _within_limits(stem: str, suffix: str, name: str) -> str:
+    if len(stem) <= MAX_STEM_CHARS and len((stem + suffix).encode()) <= MAX_NAME_BYTES:
+        return stem
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    room = MAX_NAME_BYTES - len(suffix.encode()) - len(digest) - 1
+    cut = stem[:MAX_STEM_CHARS - len(digest) - 1]
+    while len(cut.encode()) > room:
+        cut = cut[:-1]
+    return f"{cut.rstrip('._-')}-{digest}"
+
+
+def shown_name(name: str) -> str:
+    """The name as uploaded, as the result table and the document's source show it: control
+    characters escaped (a NUL cannot be stored), at most MAX_SHOWN_CHARS characters."""
+    return shorten(printable(unicodedata.normalize("NFC", name)), MAX_SHOWN_CHARS)
 
 
 def _in_upload_order(outcomes: list[ImportOutcome], names: list[str]) -> list[ImportOutcome]:
@@ -57,14 +112,10 @@ def _in_upload_order(outcomes: list[ImportOutcome], names: list[str]) -> list[Im
     return sorted(outcomes, key=lambda outcome: (position.get(outcome.path, len(names)), outcome.line or 0))
 
 
-def _saved(folder: Path, name: str, content: BinaryIO) -> Path | None:
-    """The upload written to `folder`, or None when its name has nothing safe left, or not
-    its extension (a name like "отчёт.txt" becomes just "txt")."""
-    safe = secure_filename(name)
-    if not safe or Path(safe).suffix.lower() != Path(name).suffix.lower():
-        return None
+def _saved(folder: Path, safe_name: str, content: BinaryIO) -> Path:
+    """The upload written to `folder` under its safe name."""
     folder.mkdir()
-    path = folder / safe
+    path = folder / safe_name
     with path.open("wb") as file:
         shutil.copyfileobj(content, file)
     return path

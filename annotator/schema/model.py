@@ -8,11 +8,15 @@ from functools import cached_property
 from typing import Any
 
 from annotator.agreement.fields import DECISION, OTHER, MeasuredField
+from annotator.json_input import MAX_DEPTH, within_depth
 from annotator.schema.condition import parse_condition
 from annotator.schema.errors import LabelError, SchemaError, quoted
 from annotator.schema.types import DEFAULT_TYPE, FIELD_TYPES
 from annotator.schema.types.base import Field
 from annotator.schema.types.options import option_words
+from annotator.untrusted_text import NUL_REFUSED, has_nul
+
+MAX_SCHEMA_CHARS = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,11 +53,21 @@ class Schema:
 
     @classmethod
     def load(cls, text: str) -> "Schema":
-        """The schema in a file's text; SchemaError naming every problem."""
+        """The schema in a file's text; SchemaError naming every problem. The text is bounded
+        in size before it is parsed and in depth after, and may hold no NUL."""
+        if len(text) > MAX_SCHEMA_CHARS:
+            raise SchemaError([f"the schema is {len(text):,} characters long, over the limit of {MAX_SCHEMA_CHARS:,}"])
+        too_deep = SchemaError([f"the schema is nested more than {MAX_DEPTH} levels deep"])
         try:
             definition = json.loads(text)
         except json.JSONDecodeError as error:
             raise SchemaError([f"line {error.lineno}: not valid JSON: {error.msg}"]) from None
+        except RecursionError:
+            raise too_deep from None
+        if not within_depth(definition):
+            raise too_deep
+        if has_nul(definition):
+            raise SchemaError([f"the schema {NUL_REFUSED}"])
         return cls.parse(definition)
 
     @cached_property

@@ -17,7 +17,7 @@ from annotator.splitting.lines import physical_lines
 from annotator.splitting.paragraphs import Unit, paragraph_units
 from annotator.splitting.sentences import pack_sentences
 
-SPLITTER_VERSION = "1.1"
+SPLITTER_VERSION = "1.2"
 DEFAULT_MAX_CHARS = 600
 DEFAULT_MIN_CHARS = 40
 

@@ -18,9 +18,27 @@ _TRAILING_ELLIPSIS = re.compile(r"(?:\.{2,}|…)[\"'”’)\]]*$")
 def comparison_words(text: str) -> list[str]:
     """The words of `text` as compared for repetition: case, accents' composition and
     punctuation (straight or curly quotes) do not matter."""
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = _compatible(text)
     return _WORD.findall(text.casefold())
+
+
+# Full-width punctuation (the commas and brackets of Chinese and Japanese text), the
+# ideographic space and the ellipsis are not NFKC, so a CJK passage had to be normalised
+# whole, which cost as much as the rest of its splitting. Their compatibility forms hold no
+# word character, so as far as the words go each may as well be a space: CJK text is then
+# mostly NFKC already.
+_SEPARATORS = re.compile("[{}]".format(re.escape("".join(
+    character for character in map(chr, (*range(0xFF01, 0xFF5F), 0x3000, 0x2026))
+    if not _WORD.search(unicodedata.normalize("NFKC", character))))))
+
+
+def _compatible(text: str) -> str:
+    """`text` with the same words as its NFKC form (its NFKC form when that differs elsewhere)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    text = _SEPARATORS.sub(" ", text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def text_hash(words: list[str]) -> int:
@@ -81,7 +99,10 @@ class _Owners:
         shared = passage_shingles & self.seen
         if not shared or len(shared) < COVERED * len(passage_shingles):
             return None
-        return Counter(self.first[shingle] for shingle in shared).most_common(1)[0][0]
+        counts = Counter(self.first[shingle] for shingle in shared)
+        # Ties go to the earliest passage: the order of a set of hashes changes from one
+        # process to the next (Python salts string hashes), and so would the answer.
+        return max(counts, key=lambda index: (counts[index], -index))
 
 
 def _mark_excerpts(shingles, excerpts, repeats) -> None:

@@ -157,20 +157,17 @@ def _flag_if_run(run: list[Unit]) -> None:
 
 def _mark_stray_lines(units: list[Unit]) -> None:
     """A few words glued (no blank line) to boilerplate belong to it: the site name above a
-    menu, the category tag under a share bar."""
-    changed = True
-    while changed:
-        changed = False
-        for this, other in _neighbours_in_block(units):
-            if other.boilerplate and not this.boilerplate and len(this.lines) == 1 and bp.is_stray_line(this.body):
-                this.boilerplate = changed = True
+    menu, the category tag under a share bar. A run of such lines joins the boilerplate it
+    touches, so one sweep each way finds them all (sweeping until nothing changed took one
+    sweep per line of the run: quadratic on a page of thousands of them)."""
+    for ordered in (units, units[::-1]):
+        for before, this in zip(ordered, ordered[1:], strict=False):
+            if before.boilerplate and before.block == this.block and _is_stray(this):
+                this.boilerplate = True
 
 
-def _neighbours_in_block(units: list[Unit]):
-    for before, after in zip(units, units[1:], strict=False):
-        if before.block == after.block:
-            yield before, after
-            yield after, before
+def _is_stray(unit: Unit) -> bool:
+    return not unit.boilerplate and len(unit.lines) == 1 and bp.is_stray_line(unit.body)
 
 
 def _join_across_breaks(units: list[Unit]) -> list[Unit]:

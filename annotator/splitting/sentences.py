@@ -1,16 +1,57 @@
 """Cutting a long paragraph into passages of whole sentences under a length limit."""
 
+import re
 from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
 
 import blingfire
+import numpy
 
 # BlingFire's own Python wrapper maps byte offsets to characters in a loop over every byte;
 # calling the library directly and converting only the offsets we need is ~20x faster.
 _library = blingfire.blingfire
+_WORD_CHARACTER = re.compile(r"\w")
+# BlingFire and the buffers it fills take about 40 bytes per byte of the text it is given at
+# once (a paragraph of 6,000,000 Chinese characters took 680 MB to split), so a longer text
+# goes to it a window at a time. Its decisions look a few hundred characters ahead at most
+# (its longest token is 300), so the sentences ending in a window's last WINDOW_MARGIN
+# characters are left to the next window, which starts where the first of them does.
+SEGMENT_WINDOW = 1 << 16
+WINDOW_MARGIN = 2_000
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of `text`, by a statistical segmenter (BlingFire)."""
+    if len(text) <= SEGMENT_WINDOW:
+        return _segment(text)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + SEGMENT_WINDOW, len(text))
+        found = _segment(text[start:end], start)
+        if end == len(text):
+            return spans + found
+        settled = [span for span in found if span[1] <= end - WINDOW_MARGIN] or found[:1]
+        spans += settled
+        start = _next_window_start(found, settled, end)
+    return spans
+
+
+def _next_window_start(found: list[tuple[int, int]], settled: list[tuple[int, int]], end: int) -> int:
+    """The start of the first sentence left unsettled; a sentence longer than a whole window
+    is cut where the window ends."""
+    if len(found) > len(settled):
+        return found[len(settled)][0]
+    return settled[-1][1] if settled else end
+
+
+def _segment(text: str, shift: int = 0) -> list[tuple[int, int]]:
+    """The sentences of `text`, their spans moved by `shift` (where the text starts in a
+    longer one)."""
+    if not _WORD_CHARACTER.search(text):
+        # Punctuation and symbols only: no sentence to find, and BlingFire spends about 50
+        # times longer per character on runs of them (a page of dots) than on prose.
+        end = len(text.rstrip())
+        return [(shift + len(text) - len(text.lstrip()), shift + end)] if end else []
     encoded = text.encode("utf-8")
     capacity = 2 * len(encoded) + 16
     output = create_string_buffer(capacity)
@@ -19,20 +60,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         c_char_p(encoded), c_int(len(encoded)), byref(output), byref(starts), byref(ends), c_int(capacity)
     )
     if count <= 0 or count > capacity:
-        return [(0, len(text))] if text.strip() else []
+        return [(shift, shift + len(text))] if text.strip() else []
     sentences = output.value.count(b"\n") + 1
-    spans = [(starts[i], ends[i] + 1) for i in range(sentences)]
+    byte_starts = numpy.frombuffer(starts, dtype=numpy.int32, count=sentences)
+    byte_ends = numpy.frombuffer(ends, dtype=numpy.int32, count=sentences) + 1
     if text.isascii():
-        return spans
-    return [(_char_offset(encoded, start), _char_offset(encoded, end)) for start, end in spans]
+        return list(zip((byte_starts + shift).tolist(), (byte_ends + shift).tolist(), strict=True))
+    chars_before = _chars_before(encoded) + shift
+    return list(zip(chars_before[byte_starts].tolist(), chars_before[byte_ends].tolist(), strict=True))
 
 
-def _char_offset(encoded: bytes, byte_offset: int) -> int:
-    """Characters before `byte_offset`, which may point inside a multi-byte character (then
-    that character counts, as the offset is an inclusive end)."""
-    head = encoded[:byte_offset]
-    complete = len(head.decode("utf-8", "ignore"))
-    return complete + (1 if byte_offset < len(encoded) and encoded[byte_offset] & 0xC0 == 0x80 else 0)
+def _chars_before(encoded: bytes):
+    """For each byte offset of the UTF-8 text (its end included), how many characters begin
+    before it: an offset inside a multi-byte character counts that character (BlingFire's
+    ends are inclusive). One pass over the text, whatever the number of sentences (decoding
+    from the start for each one made a long paragraph of non-ASCII text take quadratic time)."""
+    begins_a_character = (numpy.frombuffer(encoded, dtype=numpy.uint8) & 0xC0) != 0x80
+    return numpy.concatenate(([0], numpy.cumsum(begins_a_character, dtype=numpy.int64)))
 
 
 def pack_sentences(text: str, max_chars: int, min_chars: int) -> list[tuple[int, int]]:
@@ -41,7 +85,10 @@ def pack_sentences(text: str, max_chars: int, min_chars: int) -> list[tuple[int,
     `max_chars` is cut at whitespace."""
     pieces: list[tuple[int, int]] = []
     for start, end in sentence_spans(text):
-        pieces += _cut_long(text, start, end, max_chars)
+        if end - start <= max_chars:
+            pieces.append((start, end))
+        else:
+            pieces += _cut_long(text, start, end, max_chars)
     chunks: list[list[int]] = []
     for start, end in pieces:
         if chunks and end - chunks[-1][0] <= max_chars:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from annotator.db import db
 from annotator.review.adjudicating import adjudicate
 from annotator.review.snapshot import agreement_figures
+from annotator.splitting import SPLITTER_VERSION
 from annotator.users.models import User
 from tests.exporting.conftest import import_unlabelled
 from tests.review.conftest import LABELS
@@ -193,7 +194,7 @@ def test_the_audit_trail_lists_every_change_in_order_under_its_rules(runner, dec
     decision = events[-1]
     assert (decision["actor"], decision["annotator"], decision["after"]["note"]) == ("rev", None, "per the report")
     assert all(event["guidelines_sha256"] == header["guidelines"][0]["sha256"] for event in events)
-    assert {event["splitter_version"] for event in events} == {"1.1"}
+    assert {event["splitter_version"] for event in events} == {SPLITTER_VERSION}
     assert [e["server_time"] for e in events] == sorted(e["server_time"] for e in events)
 
 

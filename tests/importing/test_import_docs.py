@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from annotator.db import db
 from annotator.documents.models import Document, Passage
+from annotator.splitting import SPLITTER_VERSION
 from tests.conftest import FIXTURES
 
 SPLITTING = FIXTURES / "splitting"
@@ -33,7 +34,7 @@ def test_text_files_are_imported_with_passages_and_offsets(runner, make_project)
     assert passages[0].text.startswith("Attitudes are shifting")
     assert document.raw_text[passages[0].start:passages[0].start + 9] == "Attitudes"
     assert [(p.excluded_reason, p.duplicate_of_id) for p in passages[-1:]] == [("duplicate", passages[2].id)]
-    assert {p.splitter_version for p in passages} == {"1.1"}
+    assert {p.splitter_version for p in passages} == {SPLITTER_VERSION}
 
 
 def test_reimporting_identical_documents_is_a_reported_no_op(runner, make_project):
