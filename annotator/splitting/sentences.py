@@ -10,6 +10,12 @@ import numpy
 # calling the library directly and converting only the offsets we need is ~20x faster.
 _library = blingfire.blingfire
 _WORD_CHARACTER = re.compile(r"\w")
+# A full-width full stop, exclamation or question mark directly followed by the next
+# sentence (Chinese and Japanese put no space there). BlingFire reads ahead up to 300
+# characters from every position of a run without spaces, so a space is shown to it after
+# each such mark (never in the text kept): the sentences it finds are the same, in half the
+# time (Chinese on one line took 3.3x English's time before).
+_FULL_WIDTH_SENTENCE_END = re.compile(r"(?<=[。！？])(?=[^\s。！？」』）】〕”’\"'.!?])")
 # BlingFire and the buffers it fills take about 40 bytes per byte of the text it is given at
 # once (a paragraph of 6,000,000 Chinese characters took 680 MB to split), so a longer text
 # goes to it a window at a time. Its decisions look a few hundred characters ahead at most
@@ -47,6 +53,21 @@ def _next_window_start(found: list[tuple[int, int]], settled: list[tuple[int, in
 def _segment(text: str, shift: int = 0) -> list[tuple[int, int]]:
     """The sentences of `text`, their spans moved by `shift` (where the text starts in a
     longer one)."""
+    marks = [] if text.isascii() else [match.start() for match in _FULL_WIDTH_SENTENCE_END.finditer(text)]
+    if not marks:
+        return _segment_as_given(text, shift)
+    found = _segment_as_given(_FULL_WIDTH_SENTENCE_END.sub(" ", text))
+    if not found:
+        return []
+    spaces = numpy.asarray(marks, dtype=numpy.int64) + numpy.arange(len(marks))  # where they stand in the spaced text
+    spans = numpy.asarray(found, dtype=numpy.int64)
+    starts = spans[:, 0] - numpy.searchsorted(spaces, spans[:, 0], side="right") + shift
+    ends = spans[:, 1] - numpy.searchsorted(spaces, spans[:, 1], side="left") + shift
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _segment_as_given(text: str, shift: int = 0) -> list[tuple[int, int]]:
+    """BlingFire's sentences of `text` as it stands."""
     if not _WORD_CHARACTER.search(text):
         # Punctuation and symbols only: no sentence to find, and BlingFire spends about 50
         # times longer per character on runs of them (a page of dots) than on prose.

@@ -89,3 +89,18 @@ def test_a_passage_repeating_two_earlier_ones_equally_points_at_the_first_in_eve
         for seed in range(1, 9)
     }
     assert answers == {"0"}
+
+
+@pytest.mark.parametrize("text", [
+    prose(SENTENCES["Chinese"], 5_000),
+    "他说：「今天下雨。明天晴。」然后走了。真的吗？是的！好。",
+    "日本語の文です。二つ目の文！三つ目？\n最後の文。",
+    "混合 text。English after a full stop. 再来一句。。。还有？！",
+])
+def test_full_width_sentence_ends_give_the_sentences_blingfire_finds_in_the_text_as_given(text):
+    """Chinese and Japanese sentences follow one another without a space; the segmenter is
+    shown one after each full-width full stop to keep it linear and fast, which must not
+    change a single sentence it finds."""
+    spans = sentences.sentence_spans(text)
+    assert spans == sentences._segment_as_given(text)
+    assert all(text[start:end] == text[start:end].strip() for start, end in spans)
