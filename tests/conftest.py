@@ -16,6 +16,9 @@ from annotator.db import db
 FIXTURES = Path(__file__).parent / "fixtures"
 EXTRA_DATABASE = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if EXTRA_DATABASE else [])
+# Scrypt at a low cost: hashing a password at the default cost takes a tenth of a second,
+# and the suite creates thousands of accounts (tests/users/test_passwords.py checks the default).
+CHEAP_PASSWORD_HASH = "scrypt:256:8:1"  # about a millisecond (OpenSSL refuses a lower N)
 
 
 def _reset_database(url: str) -> None:
@@ -35,7 +38,8 @@ def database_url(request, tmp_path_factory):
     else:
         url = EXTRA_DATABASE
         _reset_database(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "TESTING": True,
+                      "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH})
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -52,6 +56,7 @@ def app(database_url, tmp_path):
         "TESTING": True,
         "MAX_DOCUMENT_BYTES": 20 * 1024 * 1024,
         "MAX_PASSAGE_CHARS": 600,
+        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
     })
     app.instance_path = str(tmp_path / "instance")
     Path(app.instance_path).mkdir()
