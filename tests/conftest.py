@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask.globals import _cv_app
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from annotator import create_app
@@ -69,19 +69,23 @@ def app(database_url, tmp_path):
 
 
 class FreshGlobalsClient(FlaskClient):
-    """Client requests reuse the app context the `app` fixture keeps open, and with it `g`
-    (where Flask-Login caches the user and Flask-WTF the CSRF token); in production every
-    request has a fresh `g`, so each request here gets one too."""
+    """Each request with a fresh `g`, as in production. A request pushed while the `app`
+    fixture's app context is open joins that context (Flask pushes a new one only for another
+    application), and `g` lives in the app context: without this, the user Flask-Login caches
+    in `g` and Flask-WTF's CSRF token would pass from one request to the next. The test's own
+    `g` is put back afterwards."""
 
     def open(self, *args, **kwargs):
-        context = _cv_app.get(None)
-        if context is None:
+        if not has_app_context():
             return super().open(*args, **kwargs)
-        kept, context.g = context.g, self.application.app_ctx_globals_class()
+        kept = {name: g.pop(name) for name in list(g)}
         try:
             return super().open(*args, **kwargs)
         finally:
-            context.g = kept
+            for name in list(g):
+                g.pop(name)
+            for name, value in kept.items():
+                setattr(g, name, value)
 
 
 def _empty_tables() -> None:
