@@ -233,7 +233,52 @@ def make_documents(app):
 
 
 @pytest.fixture
-def api_client(client, runner, make_user):
+def add_member(app):
+    """Make an existing account a member of the project, through the service."""
+    from annotator.projects.services import add_member as add
+
+    def make_member(project, username, role="annotator"):
+        member, _ = add(db.session, project, username, role)
+        db.session.commit()
+        return member
+
+    return make_member
+
+
+@pytest.fixture
+def import_labels(app, write_file):
+    """Import label sets (dicts, one JSON line each) into the project through the importer, as
+    another tool hands them over; every line must be taken."""
+    import json
+
+    from annotator.annotations.importing import ImportCounts, import_annotations
+
+    def import_lines(project, records, file_name="labels.jsonl"):
+        path = write_file(file_name, "\n".join(json.dumps(record) for record in records))
+        rejected = [line for line in import_annotations(db.session, project, path, ImportCounts()) if line is not None]
+        assert not rejected, rejected
+        db.session.commit()
+
+    return import_lines
+
+
+@pytest.fixture
+def import_texts(app):
+    """Import text files into the project through the importer; every file must be taken."""
+    from annotator.importing.readers import ReadOptions
+    from annotator.importing.service import ImportSettings, import_paths
+
+    def import_files(project, paths):
+        outcomes = list(import_paths(db.session, project, [Path(path) for path in paths],
+                                     ImportSettings(read=ReadOptions(20 * 1024 * 1024))))
+        assert all(outcome.status == "imported" for outcome in outcomes), outcomes
+        db.session.commit()
+
+    return import_files
+
+
+@pytest.fixture
+def api_client(client, make_user):
     """An API caller with a Bearer token of a new (or given) user: `call(method, url, json=...)`."""
 
     class Caller:
@@ -242,9 +287,12 @@ def api_client(client, runner, make_user):
 
             if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
                 make_user(username, role)
-            result = runner.invoke(args=["create-token", username])
-            assert result.exit_code == 0, result.output
-            self.headers = {"Authorization": f"Bearer {result.output.strip()}"}
+            from annotator.users.tokens import create_token
+
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            _, plain = create_token(db.session, user, "tests")
+            db.session.commit()
+            self.headers = {"Authorization": f"Bearer {plain}"}
 
         def __call__(self, method, url, **options):
             return client.open(url, method=method, headers=self.headers, **options)
