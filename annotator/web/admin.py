@@ -17,7 +17,7 @@ from annotator.security import roles_required
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
 from annotator.web.forms import ActiveForm, MemberForm, NewAccountForm, PasswordResetForm, UploadForm
-from annotator.web.project_form import ProjectForm, read_project_form
+from annotator.web.project_form import ProjectForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -68,12 +68,12 @@ def new_project():
 
 @bp.post("/projects")
 def create_project_view():
-    form = read_project_form(request.form, request.files.get("schema"))
+    form = ProjectForm.submitted()
     if form.invalid:
         return _project_form(None, form)
     try:
-        project = create_project(db.session, form.name, target=form.target, guidelines=form.guidelines,
-                                 overlap_k=form.overlap, schema=form.schema, extra_annotator_below=form.threshold)
+        project = create_project(db.session, form.name.data, target=form.target.data, guidelines=form.guidelines.data,
+                                 overlap_k=form.overlap, schema=form.definition, extra_annotator_below=form.threshold)
     except (ProjectError, SchemaError) as error:
         db.session.rollback()
         return _project_form(None, form.refused(error))
@@ -91,7 +91,7 @@ def edit_project(project_id: int):
 @bp.post("/projects/<int:project_id>")
 def update_project_view(project_id: int):
     project = _project(project_id)
-    form = read_project_form(request.form, request.files.get("schema"))
+    form = ProjectForm.submitted()
     if form.invalid:
         return _project_form(project, form)
     try:
