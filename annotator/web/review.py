@@ -21,6 +21,7 @@ from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, que
 from annotator.review.snapshot import agreement_figures
 from annotator.security import project_or_abort
 from annotator.web.ids import id_arg
+from annotator.web.label_form import label_form
 
 bp = Blueprint("review", __name__, url_prefix="/projects")
 
@@ -49,9 +50,10 @@ def passage(project_id: int, passage_id: int):
 @login_required
 def decide(project_id: int, passage_id: int):
     project, found = _passage_in(project_id, passage_id)
-    labels, note = schema_of(db.session, project).from_form(request.form), request.form.get("note", "")
+    form = label_form(schema_of(db.session, project))
+    labels, note = form.labels(), form.note.data or ""
     try:
-        adjudicate(db.session, project, found.id, current_user, labels, note, parse_client_time(request.form.get("client_time")))
+        adjudicate(db.session, project, found.id, current_user, labels, note, parse_client_time(form.client_time.data))
     except LabelError as error:
         db.session.rollback()
         return _decision_page(project, found, chosen={"labels": labels, "note": note}, error=str(error)), 422
