@@ -3,7 +3,7 @@ htmx swaps the workspace after each submit; the full page includes the same frag
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from annotator.annotations.history import own_annotation, previous_labelled
@@ -20,7 +20,7 @@ from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
 from annotator.schema.store import schema_of
 from annotator.security import project_or_abort
-from annotator.web.ids import id_arg
+from annotator.web.query import id_in_query
 from annotator.web.label_form import LabelFormBase, PageForm, SkipForm, label_form
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
@@ -102,7 +102,7 @@ def document(project_id: int, document_id: int):
     heading = document_heading(db.session, document_id)
     if heading is None or heading.project_id != project.id:
         abort(404)
-    marked, more = request.args.get("passage", type=id_arg), _more_asked()
+    marked, more = id_in_query("passage"), _more_asked()
     if more is None:
         return render_template("annotate/_document.html", document=heading, marked=marked, project=project,
                                window=document_window(db.session, document_id, marked))
@@ -115,7 +115,7 @@ def document(project_id: int, document_id: int):
 def _more_asked() -> tuple[str, int] | None:
     """("before" or "after", passage index) when the reader asked for more passages."""
     for direction in ("before", "after"):
-        index = request.args.get(direction, type=id_arg)
+        index = id_in_query(direction)
         if index is not None:
             return direction, max(index, 0)
     return None
