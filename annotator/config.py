@@ -8,6 +8,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from annotator.users.authentication import DEFAULT_PASSWORD_HASH_METHOD
+
 DEFAULT_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
@@ -34,6 +36,7 @@ ENVIRONMENT_SETTINGS = {
     "ANNOTATOR_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", float),
     "ANNOTATOR_SESSION_LIFETIME_HOURS": ("SESSION_LIFETIME_HOURS", float),
     "ANNOTATOR_PROXY_FIX": ("PROXY_FIX", _proxies),
+    "ANNOTATOR_PASSWORD_HASH": ("PASSWORD_HASH_METHOD", str),
 }
 
 
@@ -50,6 +53,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         DATABASE_RETRY_AFTER_SECONDS=5,  # Retry-After of a 503 while the database is unavailable
         SESSION_IDLE_MINUTES=480,  # a signed-in session unused this long ends: a working day
         SESSION_LIFETIME_HOURS=12,  # and every session ends this long after signing in
+        # How new password hashes are made (werkzeug's generate_password_hash method): a
+        # strong scrypt. Existing hashes of any method still verify.
+        PASSWORD_HASH_METHOD=DEFAULT_PASSWORD_HASH_METHOD,
         PROXY_FIX=0,  # reverse proxies in front of the server whose X-Forwarded-For/-Proto to trust
     )
     if test_config is None:

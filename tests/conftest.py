@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask.globals import _cv_app
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from annotator import create_app
@@ -16,6 +16,9 @@ from annotator.db import db
 FIXTURES = Path(__file__).parent / "fixtures"
 EXTRA_DATABASE = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if EXTRA_DATABASE else [])
+# Scrypt at a low cost: hashing a password at the default cost takes a tenth of a second,
+# and the suite creates thousands of accounts (tests/users/test_passwords.py checks the default).
+CHEAP_PASSWORD_HASH = "scrypt:256:8:1"  # about a millisecond (OpenSSL refuses a lower N)
 
 
 def _reset_database(url: str) -> None:
@@ -35,7 +38,8 @@ def database_url(request, tmp_path_factory):
     else:
         url = EXTRA_DATABASE
         _reset_database(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "TESTING": True,
+                      "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH})
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -52,6 +56,7 @@ def app(database_url, tmp_path):
         "TESTING": True,
         "MAX_DOCUMENT_BYTES": 20 * 1024 * 1024,
         "MAX_PASSAGE_CHARS": 600,
+        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
     })
     app.instance_path = str(tmp_path / "instance")
     Path(app.instance_path).mkdir()
@@ -64,19 +69,23 @@ def app(database_url, tmp_path):
 
 
 class FreshGlobalsClient(FlaskClient):
-    """Client requests reuse the app context the `app` fixture keeps open, and with it `g`
-    (where Flask-Login caches the user and Flask-WTF the CSRF token); in production every
-    request has a fresh `g`, so each request here gets one too."""
+    """Each request with a fresh `g`, as in production. A request pushed while the `app`
+    fixture's app context is open joins that context (Flask pushes a new one only for another
+    application), and `g` lives in the app context: without this, the user Flask-Login caches
+    in `g` and Flask-WTF's CSRF token would pass from one request to the next. The test's own
+    `g` is put back afterwards."""
 
     def open(self, *args, **kwargs):
-        context = _cv_app.get(None)
-        if context is None:
+        if not has_app_context():
             return super().open(*args, **kwargs)
-        kept, context.g = context.g, self.application.app_ctx_globals_class()
+        kept = {name: g.pop(name) for name in list(g)}
         try:
             return super().open(*args, **kwargs)
         finally:
-            context.g = kept
+            for name in list(g):
+                g.pop(name)
+            for name, value in kept.items():
+                setattr(g, name, value)
 
 
 def _empty_tables() -> None:
@@ -224,7 +233,52 @@ def make_documents(app):
 
 
 @pytest.fixture
-def api_client(client, runner, make_user):
+def add_member(app):
+    """Make an existing account a member of the project, through the service."""
+    from annotator.projects.services import add_member as add
+
+    def make_member(project, username, role="annotator"):
+        member, _ = add(db.session, project, username, role)
+        db.session.commit()
+        return member
+
+    return make_member
+
+
+@pytest.fixture
+def import_labels(app, write_file):
+    """Import label sets (dicts, one JSON line each) into the project through the importer, as
+    another tool hands them over; every line must be taken."""
+    import json
+
+    from annotator.annotations.importing import ImportCounts, import_annotations
+
+    def import_lines(project, records, file_name="labels.jsonl"):
+        path = write_file(file_name, "\n".join(json.dumps(record) for record in records))
+        rejected = [line for line in import_annotations(db.session, project, path, ImportCounts()) if line is not None]
+        assert not rejected, rejected
+        db.session.commit()
+
+    return import_lines
+
+
+@pytest.fixture
+def import_texts(app):
+    """Import text files into the project through the importer; every file must be taken."""
+    from annotator.importing.readers import ReadOptions
+    from annotator.importing.service import ImportSettings, import_paths
+
+    def import_files(project, paths):
+        outcomes = list(import_paths(db.session, project, [Path(path) for path in paths],
+                                     ImportSettings(read=ReadOptions(20 * 1024 * 1024))))
+        assert all(outcome.status == "imported" for outcome in outcomes), outcomes
+        db.session.commit()
+
+    return import_files
+
+
+@pytest.fixture
+def api_client(client, make_user):
     """An API caller with a Bearer token of a new (or given) user: `call(method, url, json=...)`."""
 
     class Caller:
@@ -233,9 +287,12 @@ def api_client(client, runner, make_user):
 
             if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
                 make_user(username, role)
-            result = runner.invoke(args=["create-token", username])
-            assert result.exit_code == 0, result.output
-            self.headers = {"Authorization": f"Bearer {result.output.strip()}"}
+            from annotator.users.tokens import create_token
+
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            _, plain = create_token(db.session, user, "tests")
+            db.session.commit()
+            self.headers = {"Authorization": f"Bearer {plain}"}
 
         def __call__(self, method, url, **options):
             return client.open(url, method=method, headers=self.headers, **options)

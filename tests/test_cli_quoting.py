@@ -3,7 +3,7 @@ names): escape sequences in that input are shown as text, never sent to the term
 
 import json
 
-from tests.test_import_annotations import CLAIM, lines_file, project  # noqa: F401  (project: a fixture)
+from tests.annotations.test_importing import CLAIM, lines_file, project  # noqa: F401  (project: a fixture)
 
 TITLE = "\x1b]0;owned\x07"  # sets the terminal window's title
 CLEAR = "\x1b[2J"  # clears the screen

@@ -117,10 +117,10 @@ class Schema:
                 raise self._not_asked(self.by_name[name], labels)
         return checked
 
-    def from_form(self, form) -> dict:
-        """The answers a submitted label form carries (conditional fields hidden on screen
-        send nothing)."""
-        answers = {field.name: field.from_form(form) for field in self.fields}
+    def answers(self, read: dict[str, object]) -> dict:
+        """The answers a submitted label form carries, from what each field's form field read,
+        by field name (conditional fields hidden on screen send nothing)."""
+        answers = {field.name: field.answer(read.get(field.name)) for field in self.fields}
         return {name: value for name, value in answers.items() if value is not None}
 
     def in_words(self, labels: dict) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from functools import cache
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from annotator.users.models import User
@@ -16,11 +17,23 @@ from annotator.users.throttling import record_success
 from annotator.users.tokens import revoke_tokens_of
 
 
+# Werkzeug's scrypt with its default cost (N=2^15, r=8, p=1: 32 MiB and a tenth of a second
+# a hash). A setting, so that tests can hash cheaply; a hash made with any method verifies,
+# as the method and its cost are part of the stored hash.
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
+
+
+def password_hash_method() -> str:
+    """The method new hashes are made with: the PASSWORD_HASH_METHOD setting, else the default."""
+    configured = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+    return configured or DEFAULT_PASSWORD_HASH_METHOD
+
+
 @cache
-def _unknown_user_hash() -> str:
+def _unknown_user_hash(method: str) -> str:
     """Checked against when the username is unknown, so that a miss takes as long as a wrong
     password (made on first use: scrypt costs a tenth of a second at every start otherwise)."""
-    return hash_password("no such user")
+    return generate_password_hash("no such user", method=method)
 
 
 class LoginRefused(Exception):
@@ -39,7 +52,7 @@ def authenticate(session: so.Session, credentials: Credentials, now: datetime) -
     claim_attempt); a success is recorded for the throttle. Raises LoginRefused."""
     username = credentials.username.strip()
     user = session.scalar(sa.select(User).where(User.username == username))
-    valid = check_password_hash(user.password_hash if user else _unknown_user_hash(), credentials.password)
+    valid = check_password_hash(user.password_hash if user else _unknown_user_hash(password_hash_method()), credentials.password)
     if not (user and valid and user.active):
         raise LoginRefused("Wrong username or password, or the account is deactivated.")
     record_success(session, username, credentials.address, now)
@@ -47,7 +60,7 @@ def authenticate(session: so.Session, credentials: Credentials, now: datetime) -
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=password_hash_method())
 
 
 def unusable_password_hash() -> str:

@@ -12,6 +12,7 @@ from annotator.users.models import ApiToken
 from annotator.users.services import UserError, change_password
 from annotator.users.throttling import claim_attempt, network_of, record_success, wait_in_words
 from annotator.users.tokens import create_token, revoke_token, tokens_of
+from annotator.web.forms import PasswordChangeForm, TokenForm, first_problem
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -29,7 +30,10 @@ def settings():
 
 @bp.post("/tokens")
 def create_token_view():
-    _, plain = create_token(db.session, current_user, request.form.get("name", "").strip() or "unnamed")
+    form = TokenForm()
+    if not form.validate():
+        return _page(token_error=first_problem(form)), 422
+    _, plain = create_token(db.session, current_user, form.name.data or "unnamed")
     db.session.commit()
     # Shown in this answer only: never flashed, as the session cookie is signed, not encrypted.
     return _page(new_token=plain), 201
@@ -50,6 +54,9 @@ def revoke_token_view(token_id: int):
 def change_password_view():
     # The current password is guessed no faster here than at sign-in (whoever holds a session
     # must not learn the password from this form): the same throttle, counted first.
+    form = PasswordChangeForm()
+    if not form.validate():
+        return _page(password_error=first_problem(form)), 422
     address, now = network_of(request.remote_addr or ""), clock.utcnow()
     wait = claim_attempt(db.session, current_user.username, address, now)
     db.session.commit()
@@ -57,7 +64,7 @@ def change_password_view():
         error = f"Too many attempts. Wait {wait_in_words(wait)}, then try again."
         return _page(password_error=error), 429, {"Retry-After": str(math.ceil(wait.total_seconds()))}
     try:
-        change_password(db.session, current_user, request.form.get("current", ""), request.form.get("new", ""))
+        change_password(db.session, current_user, form.current.data or "", form.new.data or "")
     except UserError as error:
         db.session.rollback()
         return _page(password_error=str(error)), 422

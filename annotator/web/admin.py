@@ -16,7 +16,8 @@ from annotator.projects.services import (
 from annotator.security import roles_required
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
-from annotator.web.project_form import ProjectForm, read_project_form
+from annotator.web.forms import ActiveForm, MemberForm, NewAccountForm, PasswordResetForm, UploadForm
+from annotator.web.project_form import ProjectForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,8 +35,9 @@ def users():
 
 @bp.post("/users")
 def create_user_view():
-    typed = {"username": request.form.get("username", ""), "role": request.form.get("role", "")}  # never the password
-    return _act(lambda: create_user(db.session, typed["username"], request.form.get("password", ""), typed["role"]),
+    form = NewAccountForm()
+    typed = {"username": form.username.data or "", "role": form.role.data or ""}  # never the password
+    return _act(lambda: create_user(db.session, typed["username"], form.password.data or "", typed["role"]),
                 "Account created.", url_for("admin.users"),
                 refused=lambda error: (_users_page(new_account=typed, account_error=error), 422))
 
@@ -43,7 +45,8 @@ def create_user_view():
 @bp.post("/users/<int:user_id>/password")
 def reset_password_view(user_id: int):
     user = _user(user_id)
-    return _act(lambda: reset_password(db.session, user, request.form.get("password", "")),
+    form = PasswordResetForm()
+    return _act(lambda: reset_password(db.session, user, form.password.data or ""),
                 f"New password set for {user.username}; their sessions have ended and their API tokens are revoked.",
                 url_for("admin.users"))
 
@@ -51,7 +54,7 @@ def reset_password_view(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 def set_active_view(user_id: int):
     user = _user(user_id)
-    active = request.form.get("active") == "1"
+    active = ActiveForm().reactivate
     if user.id == current_user.id and not active:
         return _refuse("You cannot deactivate your own account.", url_for("admin.users"))
     done = "reactivated" if active else "deactivated; their sessions have ended and their API tokens are revoked"
@@ -65,12 +68,12 @@ def new_project():
 
 @bp.post("/projects")
 def create_project_view():
-    form = read_project_form(request.form, request.files.get("schema"))
+    form = ProjectForm.submitted()
     if form.invalid:
         return _project_form(None, form)
     try:
-        project = create_project(db.session, form.name, target=form.target, guidelines=form.guidelines,
-                                 overlap_k=form.overlap, schema=form.schema, extra_annotator_below=form.threshold)
+        project = create_project(db.session, form.name.data, target=form.target.data, guidelines=form.guidelines.data,
+                                 overlap_k=form.overlap, schema=form.definition, extra_annotator_below=form.threshold)
     except (ProjectError, SchemaError) as error:
         db.session.rollback()
         return _project_form(None, form.refused(error))
@@ -88,7 +91,7 @@ def edit_project(project_id: int):
 @bp.post("/projects/<int:project_id>")
 def update_project_view(project_id: int):
     project = _project(project_id)
-    form = read_project_form(request.form, request.files.get("schema"))
+    form = ProjectForm.submitted()
     if form.invalid:
         return _project_form(project, form)
     try:
@@ -109,13 +112,11 @@ def upload_documents(project_id: int):
 @bp.post("/projects/<int:project_id>/documents")
 def import_documents_view(project_id: int):
     project = _project(project_id)
-    # A file input left empty still sends a part, with no file name.
-    files = [(upload.filename, upload.stream) for upload in request.files.getlist("files") if upload.filename]
-    fmt = request.form.get("format", "auto")
-    if not files or fmt not in ("auto",) + FORMATS:
-        error = "Choose one or more files to import." if not files else f'"{fmt}" is not a format the importer reads.'
+    form = UploadForm()
+    if (error := form.refusal()) is not None:
         return _upload_page(project, error=error), 422
-    report = import_uploads(db.session, project, files, _import_settings(fmt))
+    files = [(upload.filename, upload.stream) for upload in form.uploads]
+    report = import_uploads(db.session, project, files, _import_settings(form))
     db.session.commit()
     return _upload_page(project, report=report)
 
@@ -128,7 +129,8 @@ def members(project_id: int):
 @bp.post("/projects/<int:project_id>/members")
 def add_member_view(project_id: int):
     project = _project(project_id)
-    chosen = {"username": request.form.get("username", ""), "role": request.form.get("role", "")}
+    form = MemberForm()
+    chosen = {"username": form.username.data or "", "role": form.role.data or ""}
     return _act(lambda: add_member(db.session, project, chosen["username"], chosen["role"]),
                 "Member added.", url_for("admin.members", project_id=project.id),
                 refused=lambda error: (_members_page(project, chosen=chosen, member_error=error), 422))
@@ -165,13 +167,11 @@ def _upload_page(project: Project, **context) -> str:
     return render_template("admin/upload.html", project=project, formats=FORMATS, chosen=request.form, **context)
 
 
-def _import_settings(fmt: str) -> ImportSettings:
+def _import_settings(form: UploadForm) -> ImportSettings:
     """As the import-docs command builds them, splitting in this process."""
-    text_column = request.form.get("text_column", "").strip() or "text"
-    id_column = request.form.get("id_column", "").strip() or "id"
     return ImportSettings(
-        fmt=fmt,
-        read=ReadOptions(current_app.config["MAX_DOCUMENT_BYTES"], text_column, id_column),
+        fmt=form.format.data,
+        read=ReadOptions(current_app.config["MAX_DOCUMENT_BYTES"], form.text_column.data or "text", form.id_column.data or "id"),
         max_passage_chars=current_app.config["MAX_PASSAGE_CHARS"],
         workers=1,
     )

@@ -3,7 +3,7 @@ htmx swaps the workspace after each submit; the full page includes the same frag
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from annotator.annotations.history import own_annotation, previous_labelled
@@ -20,7 +20,8 @@ from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
 from annotator.schema.store import schema_of
 from annotator.security import project_or_abort
-from annotator.web.ids import id_arg
+from annotator.web.query import id_in_query
+from annotator.web.label_form import LabelFormBase, PageForm, SkipForm, label_form
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
 WORKSPACE = "workspace"  # the id htmx swaps
@@ -35,8 +36,8 @@ class Choices:
     unsure: bool = False
 
     @classmethod
-    def from_form(cls, form, schema) -> "Choices":
-        return cls(schema.from_form(form), form.get("note", ""), form.get("unsure") == "on")
+    def from_form(cls, form: LabelFormBase) -> "Choices":
+        return cls(form.labels(), form.note.data or "", form.unsure.data)
 
     def as_body(self, client_time: str | None) -> dict:
         return {"labels": self.labels, "note": self.note, "unsure": self.unsure, "client_time": client_time}
@@ -64,11 +65,12 @@ def edit(project_id: int, passage_id: int):
 @bp.post("/<int:project_id>/passages/<int:passage_id>/labels")
 @login_required
 def submit(project_id: int, passage_id: int):
-    _check_page_owner()
+    _check_page_owner(PageForm())
     project, passage = _passage_in(project_id, passage_id, ANNOTATE)
-    choices = Choices.from_form(request.form, schema_of(db.session, project))
+    form = label_form(schema_of(db.session, project))
+    choices = Choices.from_form(form)
     try:
-        submission = parse_submission(choices.as_body(request.form.get("client_time")))
+        submission = parse_submission(choices.as_body(form.client_time.data))
         submit_labels(db.session, project, passage, current_user, submission, utcnow())
     except (LabelError, NotAssigned) as error:
         db.session.rollback()
@@ -80,10 +82,11 @@ def submit(project_id: int, passage_id: int):
 @bp.post("/<int:project_id>/passages/<int:passage_id>/skip")
 @login_required
 def skip(project_id: int, passage_id: int):
-    _check_page_owner()
+    form = SkipForm()
+    _check_page_owner(form)
     project, passage = _passage_in(project_id, passage_id, ANNOTATE)
     try:
-        skip_passage(db.session, project, passage, current_user, request.form.get("reason", ""), utcnow())
+        skip_passage(db.session, project, passage, current_user, form.reason.data or "", utcnow())
     except NotAssigned as error:
         db.session.rollback()
         return _show(project, passage, error=str(error)), 409
@@ -99,7 +102,7 @@ def document(project_id: int, document_id: int):
     heading = document_heading(db.session, document_id)
     if heading is None or heading.project_id != project.id:
         abort(404)
-    marked, more = request.args.get("passage", type=id_arg), _more_asked()
+    marked, more = id_in_query("passage"), _more_asked()
     if more is None:
         return render_template("annotate/_document.html", document=heading, marked=marked, project=project,
                                window=document_window(db.session, document_id, marked))
@@ -112,7 +115,7 @@ def document(project_id: int, document_id: int):
 def _more_asked() -> tuple[str, int] | None:
     """("before" or "after", passage index) when the reader asked for more passages."""
     for direction in ("before", "after"):
-        index = request.args.get(direction, type=id_arg)
+        index = id_in_query(direction)
         if index is not None:
             return direction, max(index, 0)
     return None
@@ -150,10 +153,10 @@ def _workspace(project, passage, choices: Choices, error, editing) -> dict:
     }
 
 
-def _check_page_owner() -> None:
+def _check_page_owner(form: PageForm) -> None:
     """A page opened by one user and sent after another signed in on the same browser is
     refused: the choices on it are not the new user's."""
-    owner = request.form.get("page_user", type=id_arg)
+    owner = form.page_user.data
     if owner is not None and owner != current_user.id:
         abort(make_response(f"This page was opened by another user; this browser is now signed in as "
                             f"{current_user.username}.", 403))

@@ -17,6 +17,7 @@ from annotator.db import db
 from annotator.security import sign_in, sign_out
 from annotator.users.authentication import Credentials, LoginRefused, authenticate
 from annotator.users.throttling import claim_attempt, network_of, wait_in_words
+from annotator.web.query import text_in_query
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -46,7 +47,7 @@ def login():
     session.clear()  # no session fixation: a fresh session for the signed-in user
     sign_in(user)
     db.session.commit()
-    return redirect(_safe_next(request.args.get("next")), code=303)
+    return redirect(_safe_next(text_in_query("next")), code=303)
 
 
 def _too_soon(form: LoginForm, wait: timedelta):

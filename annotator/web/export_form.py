@@ -1,91 +1,30 @@
-"""The training form of the exports page: what was chosen and typed (shown again when something
-is wrong), checked, and turned into the options the export takes."""
+"""The training form of the exports page (a GET form: its choices are in the address, so a
+download can be linked): what was chosen and typed (shown again when something is wrong),
+checked, and turned into the options the export takes."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, Field, StringField, ValidationError
 
 from annotator.exporting.splits import parse_split
 from annotator.exporting.training_options import TrainingOptions
+from annotator.web.forms import stripped
 
 FORMATS = {"jsonl": "JSON Lines", "csv": "CSV"}
 
 
-@dataclass
-class TrainingForm:
-    """The form's values as given (all fields ticked until it is sent) and what is wrong."""
+class ValuesField(Field):
+    """Every value sent under the field's name (the ticked boxes of a group)."""
 
-    fields: tuple[str, ...]  # the ticked ones; none ticked exports them all, as a command without --fields
-    min_agreement: str = ""
-    adjudicated_only: bool = False
-    all_passages: bool = False
-    context: bool = False
-    names: bool = False
-    split: str = ""
-    seed: str = "0"
-    format: str = "jsonl"
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def invalid(self) -> bool:
-        return bool(self.errors)
-
-    @property
-    def csv(self) -> bool:
-        return self.format == "csv"
-
-    def options(self) -> TrainingOptions:
-        """The export's options (the form must be valid)."""
-        minimum = _number(self.min_agreement)
-        return TrainingOptions(context=self.context, names=self.names, min_agreement=minimum,
-                               adjudicated_only=self.adjudicated_only, all_passages=self.all_passages,
-                               fields=self.fields or None, split=parse_split(self.split) if self.split else None,
-                               seed=int(self.seed or 0))
-
-    def refused(self, error: Exception) -> "TrainingForm":
-        """The form, with the reason the export refused it."""
-        self.errors.append(str(error))
-        return self
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = tuple(valuelist)
 
 
-def read_training_form(args: MultiDict, schema_fields: list[str]) -> TrainingForm:
-    """The form as sent (the page's defaults when nothing was), checked: every bad value is
-    named, none is silently replaced."""
-    if not args:
-        return TrainingForm(fields=tuple(schema_fields))
-    form = TrainingForm(
-        fields=tuple(args.getlist("field")), min_agreement=args.get("min_agreement", "").strip(),
-        adjudicated_only=_ticked(args, "adjudicated_only"), all_passages=_ticked(args, "all_passages"),
-        context=_ticked(args, "context"), names=_ticked(args, "names"), split=args.get("split", "").strip(),
-        seed=args.get("seed", "0").strip(), format=args.get("format", "jsonl"),
-    )
-    form.errors = [problem for problem in _problems(form, schema_fields) if problem]
-    return form
+class TickField(BooleanField):
+    """A box ticked when it sends "1"."""
 
-
-def _ticked(args: Mapping[str, str], name: str) -> bool:
-    return args.get(name) == "1"
-
-
-def _problems(form: TrainingForm, schema_fields: list[str]) -> list[str | None]:
-    unknown = [name for name in form.fields if name not in schema_fields]
-    return [
-        f"no field {', '.join(map(repr, unknown))} in the schema: its fields are {', '.join(schema_fields)}" if unknown else None,
-        _agreement_problem(form.min_agreement),
-        _split_problem(form.split),
-        f'the seed is a whole number, like 7, not "{form.seed}"' if not _is_whole(form.seed) else None,
-        f'the format is {" or ".join(FORMATS.values())}, not "{form.format}"' if form.format not in FORMATS else None,
-    ]
-
-
-def _agreement_problem(text: str) -> str | None:
-    if not text:
-        return None
-    minimum = _number(text)
-    if minimum is None or not 0 <= minimum <= 1:
-        return f'the lowest agreement is a number from 0 to 1, like 0.67, not "{text}"'
-    return None
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = bool(valuelist) and valuelist[0] == "1"
 
 
 def _number(text: str) -> float | None:
@@ -96,17 +35,80 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _split_problem(text: str) -> str | None:
+def _agreement(form, field) -> None:
+    minimum = _number(field.data)
+    if field.data and (minimum is None or not 0 <= minimum <= 1):
+        raise ValidationError(f'the lowest agreement is a number from 0 to 1, like 0.67, not "{field.data}"')
+
+
+def _split(form, field) -> None:
     try:
-        parse_split(text) if text else None
+        parse_split(field.data) if field.data else None
     except ValueError as error:
-        return str(error)
-    return None
+        raise ValidationError(str(error)) from None
 
 
-def _is_whole(text: str) -> bool:
+def _whole(form, field) -> None:
     try:
-        int(text or 0)
+        int(field.data or 0)
     except ValueError:
-        return False
-    return True
+        raise ValidationError(f'the seed is a whole number, like 7, not "{field.data}"') from None
+
+
+def _format(form, field) -> None:
+    if field.data not in FORMATS:
+        raise ValidationError(f'the format is {" or ".join(FORMATS.values())}, not "{field.data}"')
+
+
+class TrainingForm(FlaskForm):
+    """The form's values as given (all fields ticked until it is sent) and what is wrong: every
+    bad value is named, none is silently replaced."""
+
+    class Meta:
+        csrf = False  # it changes nothing
+
+    field = ValuesField("Fields", default=())  # none ticked exports them all, as a command without --fields
+    min_agreement = StringField("Lowest agreement", filters=[stripped], validators=[_agreement])
+    adjudicated_only = TickField("Only passages a reviewer decided")
+    all_passages = TickField("Also the passages nobody has labelled yet")
+    context = TickField("With the passages before and after")
+    names = TickField("Annotators' usernames")
+    split = StringField("Split", filters=[stripped], validators=[_split])
+    seed = StringField("Seed", filters=[stripped], default="0", validators=[_whole])
+    format = StringField("Format", default="jsonl", validators=[_format])
+
+    def __init__(self, args: MultiDict, schema_fields: list[str]):
+        """The form as sent (the page's defaults when nothing was), checked."""
+        super().__init__(formdata=args or None, data=None if args else {"field": tuple(schema_fields)})
+        self.schema_fields = schema_fields
+        self.problems: list[str] = []
+        if args:
+            self.validate()
+            self.problems = [error for field in self for error in field.errors]
+
+    def validate_field(self, field) -> None:
+        unknown = [name for name in field.data if name not in self.schema_fields]
+        if unknown:
+            raise ValidationError(f"no field {', '.join(map(repr, unknown))} in the schema: its fields are "
+                                  f"{', '.join(self.schema_fields)}")
+
+    @property
+    def invalid(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def csv(self) -> bool:
+        return self.format.data == "csv"
+
+    def options(self) -> TrainingOptions:
+        """The export's options (the form must be valid)."""
+        return TrainingOptions(context=self.context.data, names=self.names.data,
+                               min_agreement=_number(self.min_agreement.data),
+                               adjudicated_only=self.adjudicated_only.data, all_passages=self.all_passages.data,
+                               fields=self.field.data or None, split=parse_split(self.split.data) if self.split.data else None,
+                               seed=int(self.seed.data or 0))
+
+    def refused(self, error: Exception) -> "TrainingForm":
+        """The form, with the reason the export refused it."""
+        self.problems.append(str(error))
+        return self

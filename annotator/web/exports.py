@@ -19,7 +19,7 @@ from annotator.exporting.training_selection import training_line_count
 from annotator.projects.access import REVIEW
 from annotator.schema.store import schema_of
 from annotator.security import project_or_abort
-from annotator.web.export_form import FORMATS, TrainingForm, read_training_form
+from annotator.web.export_form import FORMATS, TrainingForm
 
 bp = Blueprint("exports", __name__, url_prefix="/projects")
 TRAINING_COUNT = "training-count"  # the id htmx swaps
@@ -29,7 +29,7 @@ TRAINING_COUNT = "training-count"  # the id htmx swaps
 @login_required
 def exports(project_id: int):
     project = project_or_abort(project_id, REVIEW)
-    return _page(project, read_training_form(request.args, _field_names(project)))
+    return _page(project, TrainingForm(request.args, _field_names(project)))
 
 
 @bp.get("/<int:project_id>/exports/<kind>")
@@ -40,7 +40,7 @@ def download(project_id: int, kind: str):
         abort(404)
     if kind in ADMIN_ONLY and not current_user.is_admin:
         abort(403)
-    form = read_training_form(request.args, _field_names(project))
+    form = TrainingForm(request.args, _field_names(project))
     if form.invalid:
         return _page(project, form), 422
     try:

@@ -1,6 +1,6 @@
 """Project pages for the people who run a project (admins and its reviewers): the overview."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import login_required
 
 from annotator.assignment.progress import annotator_progress, project_progress
@@ -8,7 +8,7 @@ from annotator.db import db
 from annotator.documents.progress import document_page
 from annotator.projects.access import REVIEW
 from annotator.security import project_or_abort
-from annotator.web.ids import id_arg
+from annotator.web.query import id_in_query
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -19,7 +19,7 @@ DOCUMENTS_PER_PAGE = 50
 @login_required
 def overview(project_id: int):
     project = project_or_abort(project_id, REVIEW)
-    after = request.args.get("after", type=id_arg)
+    after = id_in_query("after")
     documents, next_after = document_page(db.session, project, after, DOCUMENTS_PER_PAGE)
     return render_template("projects/overview.html", project=project, progress=project_progress(db.session, project),
                            annotators=annotator_progress(db.session, project), documents=documents,

@@ -1,7 +1,7 @@
 """Reviewers' pages: the queue of disputed passages, the decision screen, the agreement dashboard."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from annotator.annotations.recording import parse_client_time
@@ -20,7 +20,8 @@ from annotator.review.models import ANY_FIELD, PassageAgreement
 from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
 from annotator.review.snapshot import agreement_figures
 from annotator.security import project_or_abort
-from annotator.web.ids import id_arg
+from annotator.web.query import id_in_query, text_in_query
+from annotator.web.label_form import label_form
 
 bp = Blueprint("review", __name__, url_prefix="/projects")
 
@@ -31,7 +32,7 @@ def queue(project_id: int):
     project = project_or_abort(project_id, REVIEW)
     field = _field(project)
     schema = schema_of(db.session, project)
-    entries, next_cursor = review_queue(db.session, project, field, request.args.get("after"))
+    entries, next_cursor = review_queue(db.session, project, field, text_in_query("after"))
     return render_template("review/queue.html", project=project, field=field, entries=entries, next_cursor=next_cursor,
                            waiting=queue_length(db.session, project, field), count_up_to=COUNT_UP_TO,
                            fields=schema.measured_fields, any_field=ANY_FIELD, confirmation=_decided(project),
@@ -49,9 +50,10 @@ def passage(project_id: int, passage_id: int):
 @login_required
 def decide(project_id: int, passage_id: int):
     project, found = _passage_in(project_id, passage_id)
-    labels, note = schema_of(db.session, project).from_form(request.form), request.form.get("note", "")
+    form = label_form(schema_of(db.session, project))
+    labels, note = form.labels(), form.note.data or ""
     try:
-        adjudicate(db.session, project, found.id, current_user, labels, note, parse_client_time(request.form.get("client_time")))
+        adjudicate(db.session, project, found.id, current_user, labels, note, parse_client_time(form.client_time.data))
     except LabelError as error:
         db.session.rollback()
         return _decision_page(project, found, chosen={"labels": labels, "note": note}, error=str(error)), 422
@@ -106,7 +108,7 @@ def _disputed(schema: dict, given) -> set[str]:
 
 def _decided(project) -> Decision | None:
     """The decision just saved (`decided` in the query string), to confirm it on the next page."""
-    passage_id = request.args.get("decided", type=id_arg)
+    passage_id = id_in_query("decided")
     return decision_summary(db.session, project, passage_id) if passage_id else None
 
 
@@ -125,7 +127,7 @@ def _after(project, passage_id: int, decided: bool = False) -> str:
 
 def _field(project) -> str:
     """The field the queue is filtered on (ANY_FIELD: the lowest agreement of all)."""
-    field = request.args.get("field") or ANY_FIELD
+    field = text_in_query("field") or ANY_FIELD
     known = {measured.name for measured in schema_of(db.session, project).measured_fields}
     return field if field in known else ANY_FIELD
 

@@ -1,8 +1,6 @@
 """The exports' projects: three annotators' labels (and a reviewer's decision), and more
 documents nobody labelled."""
 
-import json
-
 import pytest
 import sqlalchemy as sa
 
@@ -24,33 +22,32 @@ def decided(labelled, make_user):
     return labelled
 
 
-def import_unlabelled(runner, write_file, documents=2, paragraphs=3) -> list:
+def import_unlabelled(project, import_texts, write_file, documents=2, paragraphs=3) -> list:
     """More documents in the labelled project, which nobody labels; returns their passages."""
     paths = [str(write_file(f"later-{document}.txt", "\n\n".join(paragraph_text(50 + document, p) for p in range(paragraphs))))
              for document in range(documents)]
-    assert runner.invoke(args=["import-docs", "Bike lanes", *paths]).exit_code == 0
+    import_texts(project, paths)
     return list(db.session.scalars(sa.select(Passage).where(Passage.label_count == 0).order_by(Passage.id)))
 
 
 @pytest.fixture
-def mixed(decided, runner, write_file):
+def mixed(decided, import_texts, import_labels, write_file):
     """The decided project, plus unlabelled documents, one passage only a reviewer decided and
     one that a single annotator labelled."""
-    later = import_unlabelled(runner, write_file)
+    later = import_unlabelled(decided, import_texts, write_file)
     rev = db.session.scalar(sa.select(User).where(User.username == "rev"))
     adjudicate(db.session, decided, later[0].id, rev, {"claim_type": "no_claim"}, "")
     db.session.commit()
-    line = '{"passage_id": %d, "annotator": "ada", "labels": {"claim_type": "event", "stance": "neutral", "verifiability": "verifiable"}}'
-    assert runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("one.jsonl", line % later[1].id))]).exit_code == 0
+    labels = {"claim_type": "event", "stance": "neutral", "verifiability": "verifiable"}
+    import_labels(decided, [{"passage_id": later[1].id, "annotator": "ada", "labels": labels}], "one.jsonl")
     return decided
 
 
 @pytest.fixture
-def five_documents(labelled, runner, write_file):
+def five_documents(labelled, import_texts, import_labels, write_file):
     """The labelled project (one document) and four more documents of two passages each, which
     ada labelled alone: fourteen training lines from five documents."""
-    later = import_unlabelled(runner, write_file, documents=4, paragraphs=2)
+    later = import_unlabelled(labelled, import_texts, write_file, documents=4, paragraphs=2)
     labels = {"claim_type": "event", "stance": "neutral", "verifiability": "verifiable"}
-    lines = [json.dumps({"passage_id": passage.id, "annotator": "ada", "labels": labels}) for passage in later]
-    assert runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("ada.jsonl", "\n".join(lines)))]).exit_code == 0
+    import_labels(labelled, [{"passage_id": passage.id, "annotator": "ada", "labels": labels} for passage in later], "ada.jsonl")
     return labelled

@@ -41,8 +41,8 @@ def lines_of(response) -> int:
     return len(response.get_data(as_text=True).splitlines())
 
 
-def test_the_page_says_how_many_lines_each_download_gives(reviewer, labelled, runner, write_file, make_user, login):
-    import_unlabelled(runner, write_file)  # six passages nobody labelled
+def test_the_page_says_how_many_lines_each_download_gives(reviewer, labelled, import_texts, write_file, make_user, login):
+    import_unlabelled(labelled, import_texts, write_file)  # six passages nobody labelled
     page = reviewer.get(f"/projects/{labelled.id}/exports").get_data(as_text=True)
     downloads = {kind: lines_of(reviewer.get(f"/projects/{labelled.id}/exports/{kind}")) for kind in ("passages", "annotations", "audit")}
     assert downloads == {"passages": 12, "annotations": 18, "audit": 19}
@@ -68,8 +68,8 @@ CHOICES = [
 
 
 @pytest.mark.parametrize("choices", CHOICES)
-def test_the_count_of_the_forms_choices_is_the_number_of_lines_downloaded(reviewer, labelled, runner, write_file, choices):
-    import_unlabelled(runner, write_file)
+def test_the_count_of_the_forms_choices_is_the_number_of_lines_downloaded(reviewer, labelled, import_texts, write_file, choices):
+    import_unlabelled(labelled, import_texts, write_file)
     sent = {"split": "", "seed": "0", "format": "jsonl", **choices}
     count = reviewer.get(f"/projects/{labelled.id}/exports", query_string=sent, headers=HTMX_COUNT)
     fragment = count.get_data(as_text=True)

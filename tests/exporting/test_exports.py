@@ -61,10 +61,10 @@ def test_training_has_one_line_per_annotatable_passage_with_gold_and_its_source(
     assert "ada" not in json.dumps(lines)
 
 
-def test_training_holds_labelled_passages_unless_every_passage_is_asked_for(runner, decided, write_file):
+def test_training_holds_labelled_passages_unless_every_passage_is_asked_for(runner, decided, import_texts, write_file):
     from annotator.documents.models import Passage
 
-    unlabelled = import_unlabelled(runner, write_file)
+    unlabelled = import_unlabelled(decided, import_texts, write_file)
     assert len(unlabelled) == 6
     labelled = [passage.id for passage in decided.passages]
     assert [line["passage_id"] for line in export(runner, "--kind", "training")] == labelled

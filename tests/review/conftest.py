@@ -1,7 +1,5 @@
 """A project with three annotators' labels, imported as another tool would hand them over."""
 
-import json
-
 import pytest
 import sqlalchemy as sa
 
@@ -23,47 +21,43 @@ def label_set(code: str) -> dict:
 
 
 @pytest.fixture
-def labelled(runner, make_project, make_documents, make_user, write_file):
+def labelled(make_project, make_documents, make_user, add_member, import_labels):
     """Six passages, each labelled by ada, bob and cy (k = 3); returns the project with its
     passages in reading order."""
     project = make_project("Bike lanes", target="Cities should build bike lanes", overlap_k=3)
     passages = make_documents(project, count=1, paragraphs=6)
     for name in LABELS:
         make_user(name)
-        runner.invoke(args=["add-member", "Bike lanes", name, "--role", "annotator"])
-    lines = [json.dumps({"passage_id": passage.id, "annotator": name, "labels": label_set(codes[index])})
-             for name, codes in LABELS.items() for index, passage in enumerate(passages)]
-    result = runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("labels.jsonl", "\n".join(lines)))])
-    assert result.exit_code == 0, result.stderr
+        add_member(project, name)
+    import_labels(project, [{"passage_id": passage.id, "annotator": name, "labels": label_set(codes[index])}
+                            for name, codes in LABELS.items() for index, passage in enumerate(passages)])
     db.session.refresh(project)
     project.passages = passages
     return project
 
 
 @pytest.fixture
-def reviewer(runner, labelled, make_user, login, client):
+def reviewer(labelled, make_user, add_member, login, client):
     """A test client signed in as "rev", a reviewer of the labelled project."""
     make_user("rev", "reviewer")
-    runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
+    add_member(labelled, "rev", "reviewer")
     login("rev")
     return client
 
 
 @pytest.fixture
-def loner(runner, labelled, make_user, write_file):
+def loner(labelled, make_user, write_file, add_member, import_texts, import_labels):
     """The labelled project, and dan, who alone labelled the three passages of one more
     document; returns dan's passages' ids."""
     from annotator.documents.models import Document, Passage
     from tests.conftest import paragraph_text
 
     document = write_file("loner.txt", "\n\n".join(paragraph_text(9, p) for p in range(3)) + "\n")
-    assert runner.invoke(args=["import-docs", "Bike lanes", str(document)]).exit_code == 0
+    import_texts(labelled, [document])
     make_user("dan")
-    runner.invoke(args=["add-member", "Bike lanes", "dan", "--role", "annotator"])
+    add_member(labelled, "dan")
     ids = list(db.session.scalars(sa.select(Passage.id).join(Document).where(Document.external_id == "loner")
                                   .order_by(Passage.index)))
-    lines = [json.dumps({"passage_id": passage_id, "annotator": "dan", "labels": label_set(code)})
-             for passage_id, code in zip(ids, ["opinion/favor", "-", "event/against"])]
-    result = runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("dan.jsonl", "\n".join(lines)))])
-    assert result.exit_code == 0, result.stderr
+    import_labels(labelled, [{"passage_id": passage_id, "annotator": "dan", "labels": label_set(code)}
+                             for passage_id, code in zip(ids, ["opinion/favor", "-", "event/against"])], "dan.jsonl")
     return ids

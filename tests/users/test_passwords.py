@@ -88,3 +88,34 @@ def test_the_demo_admin_password_passes_the_rule(runner):
     assert result.exit_code == 0, result.output
     password = result.output.split("password ")[1].strip()
     assert password_problem(password, "admin") is None
+
+
+def test_passwords_are_hashed_with_strong_scrypt_unless_a_setting_says_otherwise(tmp_path, monkeypatch):
+    from annotator import create_app
+    from annotator.users.authentication import hash_password
+
+    monkeypatch.delenv("ANNOTATOR_PASSWORD_HASH", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'h.sqlite3'}", "SECRET_KEY": "x"})
+    with app.app_context():
+        assert hash_password(PASSWORD).startswith("scrypt:32768:8:1$")
+    assert hash_password(PASSWORD).startswith("scrypt:32768:8:1$")  # also outside any application
+
+
+def test_the_hash_method_is_read_from_the_environment(tmp_path, monkeypatch):
+    from annotator import create_app
+
+    monkeypatch.setenv("ANNOTATOR_PASSWORD_HASH", "pbkdf2:sha256:600000")
+    monkeypatch.setenv("ANNOTATOR_DATABASE_URL", f"sqlite:///{tmp_path / 'e.sqlite3'}")
+    monkeypatch.setenv("ANNOTATOR_SECRET_KEY", "x")
+    assert create_app().config["PASSWORD_HASH_METHOD"] == "pbkdf2:sha256:600000"
+
+
+@pytest.mark.parametrize("method", ["scrypt:32768:8:1", "scrypt:256:8:1", "pbkdf2:sha256:1000"])
+def test_a_password_hashed_with_any_method_still_signs_in(method, make_user, login):
+    from werkzeug.security import generate_password_hash
+
+    ada = make_user("ada")
+    ada.password_hash = generate_password_hash(PASSWORD, method=method)
+    db.session.commit()
+    assert login("ada").status_code == 303
+    assert login("ada", "not the password at all").status_code == 401

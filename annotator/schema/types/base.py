@@ -2,12 +2,15 @@
 package, registered in `FIELD_TYPES` (types/__init__.py), with one template fragment
 (templates/fields/_TYPE.html). It owns, for its kind of answer: the definition's checks
 (problems named by path), a value's checks and normal form, the measured fields agreement
-reads, how gold comes out of the measured fields' gold, the answer in words, and how the
-answer is read from a submitted form and flattened for a CSV cell."""
+reads, how gold comes out of the measured fields' gold, the answer in words, the form field
+its answer is read with from a submitted form, and how it is flattened for a CSV cell."""
 
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
+
+from wtforms import StringField
+from wtforms.fields.core import UnboundField
 
 from annotator.agreement.fields import MeasuredField
 from annotator.schema.condition import Condition
@@ -91,10 +94,14 @@ class Field:
         """The answer as a person reads it."""
         return "" if value is None else str(value)
 
-    def from_form(self, form) -> object:
-        """The answer as a submitted form carries it (form field `label-NAME`), None if none."""
-        value = form.get(f"label-{self.name}")
-        return value or None
+    def form_field(self) -> UnboundField:
+        """The form field the label form reads this field's answer with (sent as `label-NAME`;
+        the answer's checks are `check`'s, for every path a label set comes by)."""
+        return StringField(self.label)
+
+    def answer(self, data: object) -> object:
+        """The answer as its form field read it, None if none."""
+        return data or None
 
     def flat(self, value: object) -> str | None:
         """The answer in one CSV cell."""

@@ -7,6 +7,9 @@ such, not as a different answer."""
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from wtforms import Field as FormField
+from wtforms.fields.core import UnboundField
+
 from annotator.agreement.fields import ABSENT, OPTION, PRESENT, SET, MeasuredField
 from annotator.agreement.reliability import MASI
 from annotator.schema.errors import LabelError, quoted
@@ -16,6 +19,13 @@ from annotator.schema.types.options import Option, option_words, parse_options
 # The weakest of the options' gold sources is the field's: a set is only as settled as its
 # least settled option.
 SOURCE_STRENGTH = ("single", "estimated", "majority", "unanimous", "adjudicated")
+
+
+class TickedValues(FormField):
+    """Every value sent under the field's name: the ticked options."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = tuple(valuelist)
 
 
 @dataclass(frozen=True)
@@ -66,8 +76,11 @@ class MultiField(Field):
     def words(self, value: object) -> str:
         return ", ".join(option_words(self.options, item) for item in value) if value else ""
 
-    def from_form(self, form) -> list[str] | None:
-        return [value for value in form.getlist(f"label-{self.name}") if value] or None
+    def form_field(self) -> UnboundField:
+        return TickedValues(self.label, default=())
+
+    def answer(self, data: object) -> list[str] | None:
+        return [value for value in data or () if value] or None
 
     def flat(self, value: object) -> str | None:
         return "|".join(value) if value else None

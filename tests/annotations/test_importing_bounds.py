@@ -1,7 +1,7 @@
 """import-annotations on lines built to break it: each is refused as `FILE:LINE: message`,
 the good lines go in, on every database."""
 
-from tests.test_import_annotations import CLAIM, NO_CLAIM, lines_file, project, stored  # noqa: F401  (project: a fixture)
+from tests.annotations.test_importing import CLAIM, NO_CLAIM, lines_file, project, stored  # noqa: F401  (project: a fixture)
 
 
 def test_lines_too_long_too_deep_or_holding_a_nul_are_refused_and_the_others_go_in(runner, project, make_user, write_file):
