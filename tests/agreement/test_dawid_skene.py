@@ -259,8 +259,10 @@ def test_acceleration_reaches_the_fixed_point_of_plain_em_in_far_fewer_steps(see
     plain = dawid_skene(ratings, max_iterations=100_000, tolerance=1e-13, accelerated=False)
 
     assert accelerated.converged and plain.converged
-    assert np.abs(accelerated.posteriors - plain.posteriors).max() < 1e-6
-    assert np.abs(accelerated.confusion - plain.confusion).max() < 1e-6
+    # Stopping at a step under 1e-8 leaves a slow EM up to ~1e-6 from its fixed point (seed 34:
+    # 1.05e-6 with NumPy 2.x's summation order); 100 iterations left gold 0.55% apart.
+    assert np.abs(accelerated.posteriors - plain.posteriors).max() < 1e-5
+    assert np.abs(accelerated.confusion - plain.confusion).max() < 1e-5
     assert accelerated.iterations * 5 < plain.iterations
 
 
