@@ -3,12 +3,10 @@
 from pathlib import Path
 
 from flask import Flask
-from flask_htmx import HTMX
 
 from annotator.config import configure, trust_proxies
-from annotator.db import db, engine_options
-
-htmx = HTMX()
+from annotator.db import engine_options
+from annotator.extensions import db, htmx, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -51,9 +49,9 @@ def _route_only_what_is_served(app: Flask) -> None:
 
 
 def _register(app: Flask) -> None:
-    from annotator import cli, models, security  # noqa: F401  (models: every table known to Alembic)
-    from annotator.migrations_setup import migrate
-    from annotator.web import account, admin, annotate, api, auth, errors, exports, headers, main, projects, request_text, review
+    from annotator import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from annotator.web import (account, admin, annotate, api, auth, errors, exports, headers, main, projects,
+                               request_text, review, security)
 
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     request_text.init_app(app)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from annotator.database_outage import DATABASE_ERRORS, outage_reason
-from annotator.db import db
+from annotator.extensions import db
 from annotator.exporting.kinds import KINDS
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_paths
@@ -29,12 +29,6 @@ from annotator.users.services import UserError, create_user
 
 COMMIT_EVERY_DOCUMENTS = 500
 PARALLEL_FROM_BYTES = 2 * 1024 * 1024
-
-
-def main() -> None:
-    from annotator import create_app
-
-    FlaskGroup(create_app=lambda: create_app(), add_default_commands=False, help="annotator: annotate claims in text.")(prog_name="annotator")
 
 
 def init_app(app: Flask) -> None:

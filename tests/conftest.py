@@ -11,7 +11,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from annotator import create_app
-from annotator.db import db
+from annotator.extensions import db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXTRA_DATABASE = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")

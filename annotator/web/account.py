@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from annotator import clock
-from annotator.db import db
-from annotator.security import sign_in
+from annotator.extensions import db
+from annotator.web.security import sign_in
 from annotator.users.models import ApiToken
 from annotator.users.services import UserError, change_password
 from annotator.users.throttling import claim_attempt, network_of, record_success, wait_in_words

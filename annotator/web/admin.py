@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.importing.readers import FORMATS, ReadOptions
 from annotator.importing.service import ImportSettings
 from annotator.importing.uploads import import_uploads
@@ -13,7 +13,7 @@ from annotator.schema.store import schema_of
 from annotator.projects.services import (
     ProjectError, add_member, create_project, members_of, remove_member, update_project,
 )
-from annotator.security import roles_required
+from annotator.web.security import roles_required
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
 from annotator.web.project_form import ProjectForm, read_project_form

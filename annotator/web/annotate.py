@@ -8,18 +8,18 @@ from flask_login import current_user, login_required
 
 from annotator.annotations.history import own_annotation, previous_labelled
 from annotator.annotations.recording import parse_submission
-from annotator.app import htmx
+from annotator.extensions import htmx
 from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
 from annotator.config import hold_time
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.context import document_heading, document_window, neighbours, passages_before, passages_from
 from annotator.documents.models import Passage
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
 from annotator.schema.store import schema_of
-from annotator.security import project_or_abort
+from annotator.web.security import project_or_abort
 from annotator.web.ids import id_arg
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")

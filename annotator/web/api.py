@@ -9,13 +9,13 @@ from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
 from annotator.config import hold_time
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.context import document_heading, neighbours
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
 from annotator.schema.store import schema_of
 from annotator.projects.services import projects_of
-from annotator.security import passage_or_abort, project_or_abort
+from annotator.web.security import passage_or_abort, project_or_abort
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -13,8 +13,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from annotator import clock
-from annotator.db import db
-from annotator.security import sign_in, sign_out
+from annotator.extensions import db
+from annotator.web.security import sign_in, sign_out
 from annotator.users.authentication import Credentials, LoginRefused, authenticate
 from annotator.users.throttling import claim_attempt, network_of, wait_in_words
 

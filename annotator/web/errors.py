@@ -15,9 +15,9 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request, 
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from annotator.app import htmx
+from annotator.extensions import htmx
 from annotator.database_outage import DATABASE_ERRORS, OutageLog, outage_reason
-from annotator.db import db
+from annotator.extensions import db
 
 bp = Blueprint("errors", __name__)
 OUTAGES = "annotator.outages"  # the app's OutageLog, in app.extensions

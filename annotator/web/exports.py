@@ -10,15 +10,15 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, make_response, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
-from annotator.app import htmx
-from annotator.db import db
+from annotator.extensions import htmx
+from annotator.extensions import db
 from annotator.exporting.counts import line_counts
 from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, export_lines, file_name
 from annotator.exporting.training_options import TrainingOptions
 from annotator.exporting.training_selection import training_line_count
 from annotator.projects.access import REVIEW
 from annotator.schema.store import schema_of
-from annotator.security import project_or_abort
+from annotator.web.security import project_or_abort
 from annotator.web.export_form import FORMATS, TrainingForm, read_training_form
 
 bp = Blueprint("exports", __name__, url_prefix="/projects")

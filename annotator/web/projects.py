@@ -4,10 +4,10 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from annotator.assignment.progress import annotator_progress, project_progress
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.progress import document_page
 from annotator.projects.access import REVIEW
-from annotator.security import project_or_abort
+from annotator.web.security import project_or_abort
 from annotator.web.ids import id_arg
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")

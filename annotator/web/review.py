@@ -5,8 +5,8 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from flask_login import current_user, login_required
 
 from annotator.annotations.recording import parse_client_time
-from annotator.app import htmx
-from annotator.db import db
+from annotator.extensions import htmx
+from annotator.extensions import db
 from annotator.documents.context import document_heading, neighbours
 from annotator.documents.models import Passage
 from annotator.projects.access import REVIEW
@@ -19,7 +19,7 @@ from annotator.review.conflicts import conflicts_of, field_conflicts
 from annotator.review.models import ANY_FIELD, PassageAgreement
 from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
 from annotator.review.snapshot import agreement_figures
-from annotator.security import project_or_abort
+from annotator.web.security import project_or_abort
 from annotator.web.ids import id_arg
 
 bp = Blueprint("review", __name__, url_prefix="/projects")

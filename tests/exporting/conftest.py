@@ -6,7 +6,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Passage
 from annotator.review.adjudicating import adjudicate
 from annotator.users.models import User

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from annotator import create_app
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document
 from annotator.schema import Schema, SchemaError
 from annotator.schema import default_definition as default_schema

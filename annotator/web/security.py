@@ -4,11 +4,10 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
-from flask_login import LoginManager, current_user, login_user, logout_user
-from flask_wtf import CSRFProtect
+from flask_login import current_user, login_user, logout_user
 
 from annotator import clock
-from annotator.db import db
+from annotator.extensions import csrf, db, login_manager
 from annotator.assignment.service import PASSAGE_COLUMNS
 from annotator.documents.models import Passage
 from annotator.projects.access import may
@@ -20,11 +19,9 @@ from annotator.web.errors import wants_json
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in."
 login_manager.session_protection = "strong"
-csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
