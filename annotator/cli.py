@@ -268,7 +268,7 @@ def _expand(paths):
 @with_appcontext
 def import_annotations_command(project_name, path, create_users) -> None:
     """Import label sets from a JSON Lines file (other tools, earlier projects)."""
-    from annotator.annotations.importing import ImportCounts, import_annotations
+    from annotator.importing.labels import ImportCounts, import_annotations
 
     with _failures_as_errors():
         project = find_project(db.session, project_name)

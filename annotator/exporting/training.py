@@ -31,7 +31,7 @@ from annotator.exporting.training_options import (TrainingOptions, agreement_fie
 from annotator.exporting.training_selection import lowest_agreement, training_lines_by_document
 from annotator.projects.models import Project
 from annotator.schema import Schema
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.schema.types.base import Field
 from annotator.review.models import Adjudication
 from annotator.review.snapshot import gold_parameters

@@ -8,7 +8,7 @@ import sqlalchemy.orm as so
 
 from annotator.assignment.lifecycle import labels_changed
 from annotator.schema import Schema, default_definition
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.users.models import User
 

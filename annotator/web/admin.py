@@ -9,7 +9,7 @@ from annotator.importing.service import ImportSettings
 from annotator.importing.uploads import import_uploads
 from annotator.schema import SchemaError
 from annotator.projects.models import MEMBER_ROLES, Project
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.projects.services import (
     ProjectError, add_member, create_project, members_of, remove_member, update_project,
 )

@@ -18,7 +18,7 @@ from annotator.documents.context import document_heading, document_window, neigh
 from annotator.documents.models import Passage
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.web.security import project_or_abort
 from annotator.web.ids import id_arg
 

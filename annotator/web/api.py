@@ -13,7 +13,7 @@ from annotator.extensions import db
 from annotator.documents.context import document_heading, neighbours
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.projects.services import projects_of
 from annotator.web.security import passage_or_abort, project_or_abort
 

@@ -17,7 +17,7 @@ from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, export_l
 from annotator.exporting.training_options import TrainingOptions
 from annotator.exporting.training_selection import training_line_count
 from annotator.projects.access import REVIEW
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.web.security import project_or_abort
 from annotator.web.export_form import FORMATS, TrainingForm, read_training_form
 

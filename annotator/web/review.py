@@ -11,7 +11,7 @@ from annotator.documents.context import document_heading, neighbours
 from annotator.documents.models import Passage
 from annotator.projects.access import REVIEW
 from annotator.schema import LabelError
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.review import charts
 from annotator.review.adjudicating import (Decision, adjudicate, agreed_values, answer_keys, current_adjudication,
                                            decision_summary, opinions, passage_gold)

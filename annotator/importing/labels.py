@@ -29,7 +29,7 @@ from annotator.documents.models import Document, Passage
 from annotator.json_input import JsonRefused, megabytes, parse_json
 from annotator.schema import LabelError
 from annotator.projects.models import Project, ProjectMember
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.users.models import User
 from annotator.untrusted_text import NUL_REFUSED, has_nul
 from annotator.users.services import UserError, create_user
