@@ -13,7 +13,7 @@ import sqlalchemy.orm as so
 from annotator.exporting.annotations import annotation_records
 from annotator.exporting.audit import audit_records
 from annotator.exporting.backup import backup_records
-from annotator.exporting.common import jsonl_lines
+from annotator.exporting.jsonl import jsonl_lines
 from annotator.exporting.passages import passage_records
 from annotator.exporting.training import training_records
 from annotator.exporting.training_options import TrainingOptions

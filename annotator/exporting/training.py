@@ -24,7 +24,8 @@ from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
-from annotator.exporting.common import anonymous_names, read_consistently, usernames
+from annotator.exporting.consistent_read import read_consistently
+from annotator.exporting.people import anonymous_names, usernames
 from annotator.exporting.splits import split_of
 from annotator.exporting.training_options import (TrainingOptions, agreement_fields, check_fields, exported_fields,
                                                   gold_fields)
