@@ -7,12 +7,20 @@ from flask import Flask
 from annotator.config import configure, trust_proxies
 from annotator.db import engine_options
 from annotator.extensions import db, htmx, migrate
+from annotator.web.unit_of_work import answer_in_one_transaction
+
+
+class Annotator(Flask):
+    """Flask, with every view answered in one transaction (annotator.web.unit_of_work)."""
+
+    def dispatch_request(self):
+        return answer_in_one_transaction(super().dispatch_request)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The application factory; `test_config` replaces the instance and environment settings."""
     templates, static = _asset_folders()
-    app = Flask(
+    app = Annotator(
         __name__,
         instance_relative_config=True,
         template_folder=str(templates),

@@ -15,12 +15,14 @@ from annotator.clock import utcnow
 from annotator.config import hold_time
 from annotator.extensions import db
 from annotator.documents.context import document_heading, document_window, neighbours, passages_before, passages_from
+from annotator.documents.lookup import passage_in
 from annotator.documents.models import Passage
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
 from annotator.projects.schema_store import schema_of
-from annotator.web.security import project_or_abort
+from annotator.web.security import project_or_refuse
 from annotator.web.ids import id_arg
+from annotator.web.unit_of_work import discard_changes
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
 WORKSPACE = "workspace"  # the id htmx swaps
@@ -45,9 +47,8 @@ class Choices:
 @bp.get("/<int:project_id>/annotate")
 @login_required
 def annotate(project_id: int):
-    project = project_or_abort(project_id, ANNOTATE)
+    project = project_or_refuse(project_id, ANNOTATE)
     passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
-    db.session.commit()
     return _show(project, passage)
 
 
@@ -71,7 +72,7 @@ def submit(project_id: int, passage_id: int):
         submission = parse_submission(choices.as_body(request.form.get("client_time")))
         submit_labels(db.session, project, passage, current_user, submission, utcnow())
     except (LabelError, NotAssigned) as error:
-        db.session.rollback()
+        discard_changes()
         status = 422 if isinstance(error, LabelError) else 409
         return _show(project, passage, choices, error=str(error), editing=own_annotation(db.session, passage.id, current_user.id)), status
     return _continue(project)
@@ -85,7 +86,7 @@ def skip(project_id: int, passage_id: int):
     try:
         skip_passage(db.session, project, passage, current_user, request.form.get("reason", ""), utcnow())
     except NotAssigned as error:
-        db.session.rollback()
+        discard_changes()
         return _show(project, passage, error=str(error)), 409
     return _continue(project)
 
@@ -95,7 +96,7 @@ def skip(project_id: int, passage_id: int):
 def document(project_id: int, document_id: int):
     """The whole document (key D): a window around the passage being labelled, marked; the
     passages before or after a given index when the reader asks for more."""
-    project = project_or_abort(project_id, VIEW)
+    project = project_or_refuse(project_id, VIEW)
     heading = document_heading(db.session, document_id)
     if heading is None or heading.project_id != project.id:
         abort(404)
@@ -121,10 +122,8 @@ def _more_asked() -> tuple[str, int] | None:
 def _continue(project):
     """After a submit or skip: the next passage, in the same transaction."""
     if not htmx or htmx.target != WORKSPACE:
-        db.session.commit()
         return redirect(url_for(".annotate", project_id=project.id), code=303)
     passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
-    db.session.commit()
     return _show(project, passage)
 
 
@@ -160,8 +159,5 @@ def _check_page_owner() -> None:
 
 
 def _passage_in(project_id: int, passage_id: int, purpose: str):
-    project = project_or_abort(project_id, purpose)
-    passage = db.session.get(Passage, passage_id)
-    if passage is None or passage.project_id != project.id:
-        abort(404)
-    return project, passage
+    project = project_or_refuse(project_id, purpose)
+    return project, passage_in(db.session, project.id, passage_id)

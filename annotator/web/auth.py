@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from annotator import clock
 from annotator.extensions import db
 from annotator.web.security import sign_in, sign_out
+from annotator.web.unit_of_work import separate_unit_of_work
 from annotator.users.authentication import Credentials, LoginRefused, authenticate
 from annotator.users.throttling import claim_attempt, network_of, wait_in_words
 
@@ -33,10 +34,11 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
     credentials = Credentials(form.username.data.strip(), form.password.data, network_of(request.remote_addr or ""))
-    # Counted before the password is checked, and committed at once: simultaneous guesses
-    # cannot all pass the count while the first is being checked.
-    wait = claim_attempt(db.session, credentials.username, credentials.address, clock.utcnow())
-    db.session.commit()
+    # Counted before the password is checked, in a unit of work of its own committed at once:
+    # simultaneous guesses cannot all pass the count while the first is being checked, and the
+    # attempt stays counted when the answer is a refusal (which rolls the request back).
+    with separate_unit_of_work() as counting:
+        wait = claim_attempt(counting, credentials.username, credentials.address, clock.utcnow())
     if wait is not None:
         return _too_soon(form, wait)
     try:
@@ -45,7 +47,6 @@ def login():
         return render_template("auth/login.html", form=form, error=str(refusal)), 401
     session.clear()  # no session fixation: a fresh session for the signed-in user
     sign_in(user)
-    db.session.commit()
     return redirect(_safe_next(request.args.get("next")), code=303)
 
 
@@ -58,7 +59,6 @@ def _too_soon(form: LoginForm, wait: timedelta):
 @bp.post("/logout")
 def logout():
     sign_out()
-    db.session.commit()
     session.clear()
     return redirect(url_for("auth.login"), code=303)
 
