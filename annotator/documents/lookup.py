@@ -1,7 +1,9 @@
-"""Finding a passage within the project it was asked for under."""
+"""Finding a passage or document within the project it was asked for under: one of another
+project is not there (NotFound), whoever asks."""
 
 import sqlalchemy.orm as so
 
+from annotator.documents.context import document_heading
 from annotator.documents.models import Passage
 from annotator.domain_errors import NotFound
 
@@ -16,3 +18,15 @@ def passage_in(session: so.Session, project_id: int, passage_id: int) -> Passage
     if passage is None or passage.project_id != project_id:
         raise NoSuchPassage(f"there is no passage {passage_id} in this project")
     return passage
+
+
+class NoSuchDocument(NotFound):
+    """No document by that id in this project."""
+
+
+def document_heading_in(session: so.Session, project_id: int, document_id: int):
+    """The document's heading (documents.context.document_heading), if it belongs to the project."""
+    heading = document_heading(session, document_id)
+    if heading is None or heading.project_id != project_id:
+        raise NoSuchDocument(f"there is no document {document_id} in this project")
+    return heading

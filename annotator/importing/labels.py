@@ -24,6 +24,7 @@ import sqlalchemy.orm as so
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.annotations.recording import MAX_NOTE, parse_client_time
 from annotator.assignment.lifecycle import NewLabel, labels_imported
+from annotator.domain_errors import Invalid
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
 from annotator.json_input import JsonRefused, megabytes, parse_json
@@ -42,8 +43,8 @@ _UPDATE_ANNOTATION = _annotation.update().where(
     _annotation.c.passage_id == sa.bindparam("where_passage"), _annotation.c.user_id == sa.bindparam("where_user"))
 
 
-class LineRejected(ValueError):
-    pass
+class LineRejected(Invalid):
+    """One line of the file refused; the others go on."""
 
 
 @dataclass

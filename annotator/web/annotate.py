@@ -8,14 +8,13 @@ from flask_login import current_user, login_required
 
 from annotator.annotations.history import own_annotation, previous_labelled
 from annotator.annotations.recording import parse_submission
-from annotator.extensions import htmx
+from annotator.extensions import db, htmx
 from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
 from annotator.config import hold_time
-from annotator.extensions import db
 from annotator.documents.context import document_heading, document_window, neighbours, passages_before, passages_from
-from annotator.documents.lookup import passage_in
+from annotator.documents.lookup import document_heading_in, passage_in
 from annotator.documents.models import Passage
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
@@ -97,9 +96,7 @@ def document(project_id: int, document_id: int):
     """The whole document (key D): a window around the passage being labelled, marked; the
     passages before or after a given index when the reader asks for more."""
     project = project_or_refuse(project_id, VIEW)
-    heading = document_heading(db.session, document_id)
-    if heading is None or heading.project_id != project.id:
-        abort(404)
+    heading = document_heading_in(db.session, project.id, document_id)
     marked, more = request.args.get("passage", type=id_arg), _more_asked()
     if more is None:
         return render_template("annotate/_document.html", document=heading, marked=marked, project=project,

@@ -16,7 +16,6 @@ from annotator.schema import LabelError
 from annotator.projects.schema_store import schema_of
 from annotator.projects.services import projects_of
 from annotator.web.security import passage_or_refuse, project_or_refuse
-from annotator.web.unit_of_work import discard_changes
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -7,13 +7,12 @@ export refuses shows the form again, with what was typed and why."""
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, make_response, render_template, request, stream_with_context
+from flask import Blueprint, Response, make_response, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
-from annotator.extensions import htmx
-from annotator.extensions import db
+from annotator.extensions import db, htmx
 from annotator.exporting.counts import line_counts
-from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, export_lines, file_name
+from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, check_kind, export_lines, file_name
 from annotator.exporting.training_options import TrainingOptions
 from annotator.exporting.training_selection import training_line_count
 from annotator.projects.access import REVIEW
@@ -37,10 +36,7 @@ def exports(project_id: int):
 @login_required
 def download(project_id: int, kind: str):
     project = project_or_refuse(project_id, REVIEW)
-    if kind not in KINDS:
-        abort(404)
-    if kind in ADMIN_ONLY and not current_user.is_admin:
-        abort(403)
+    check_kind(kind, current_user.is_admin)
     form = read_training_form(request.args, _field_names(project))
     if form.invalid:
         return _page(project, form), 422

@@ -5,14 +5,13 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from flask_login import current_user, login_required
 
 from annotator.annotations.recording import parse_client_time
-from annotator.extensions import htmx
-from annotator.extensions import db
+from annotator.extensions import db, htmx
 from annotator.documents.context import document_heading, neighbours
 from annotator.documents.lookup import passage_in
 from annotator.projects.access import REVIEW
 from annotator.schema import LabelError
 from annotator.projects.schema_store import schema_of
-from annotator.review import charts
+from annotator.web import charts
 from annotator.review.adjudicating import (Decision, adjudicate, agreed_values, answer_keys, current_adjudication,
                                            decision_summary, opinions, passage_gold)
 from annotator.review.conflicts import conflicts_of, field_conflicts
