@@ -7,9 +7,10 @@ from pathlib import Path
 import annotator
 
 PACKAGE = Path(annotator.__file__).parent
-# A cycle not broken yet (issue 12): project settings recount the lifecycle, which reads
-# projects' models; the lifecycle stores agreement for review, whose decisions end a passage's
-# lifecycle. Listed so that no new cycle joins it unnoticed; remove it once broken.
+# A cycle not broken yet (issue 12): services in these packages (project settings, labelling,
+# adjudication) call the passage lifecycle (assignment.lifecycle), which reads the models of
+# all of them and stores agreement for review. Listed so that no new package joins it
+# unnoticed; remove it once broken (docs/architecture.md says what that takes).
 KNOWN_CYCLE = {"annotator.annotations", "annotator.assignment", "annotator.documents", "annotator.projects",
                "annotator.review"}
 
@@ -22,6 +23,25 @@ def test_no_import_cycle_between_packages():
 def test_the_known_cycle_is_still_there():
     """When it is broken, KNOWN_CYCLE goes (and this test with it)."""
     assert any(set(cycle) == KNOWN_CYCLE for cycle in _cycles(_package_graph()))
+
+
+def test_a_stored_schema_becomes_a_schema_in_one_place():
+    """Only the store reads stored definitions to parse them (the audit export copies them out
+    as stored); everything else asks the store (projects.schema_store.schema_of)."""
+    readers = {path.relative_to(PACKAGE).as_posix(): path for path in PACKAGE.rglob("*.py")
+               if "versions" not in path.parts and _reads_stored_definitions(path)}
+    assert set(readers) == {"projects/schema_store.py", "exporting/audit.py"}
+    assert _calls(readers["projects/schema_store.py"], "parse") and not _calls(readers["exporting/audit.py"], "parse")
+
+
+def _reads_stored_definitions(path: Path) -> bool:
+    return any(isinstance(node, ast.Attribute) and node.attr == "definition" and isinstance(node.value, ast.Name)
+               and node.value.id == "ProjectSchema" for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+
+def _calls(path: Path, method: str) -> bool:
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
 
 
 def test_a_cycle_is_found_and_named():
