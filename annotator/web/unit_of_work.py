@@ -29,15 +29,15 @@ def answer_in_one_transaction(view: Callable[[], object]) -> Response:
     """Run the view; commit what it did if it answered below 400, else roll it back."""
     try:
         response = current_app.make_response(view())
+        if response.is_streamed:  # its own read transaction, ended by read_while_streaming
+            return response
+        if response.status_code < REFUSED_FROM:
+            db.session.commit()  # a failure here is answered as an error (503 when the database is out)
+            return response
     except BaseException:
         roll_back()
         raise
-    if response.is_streamed:  # its own read transaction, ended by read_while_streaming
-        return response
-    if response.status_code >= REFUSED_FROM:
-        roll_back()
-    else:
-        db.session.commit()
+    roll_back()
     return response
 
 

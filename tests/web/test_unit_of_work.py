@@ -111,3 +111,20 @@ def test_a_refused_label_leaves_nothing(runner, make_project, make_documents, ap
     refused = ada("POST", f"/api/passages/{passage_id}/annotations", json={"labels": {"claim_type": "no such type"}})
     assert refused.status_code == 422
     assert stored_elsewhere(database_url, sa.select(sa.func.count()).select_from(Annotation)) == 0
+
+
+def test_a_commit_that_fails_answers_503_instead_of_the_views_answer(probe, monkeypatch, database_url):
+    import sqlite3
+
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = sqlite3.SQLITE_FULL
+
+    def commit():
+        raise sa.exc.OperationalError("COMMIT", {}, full)
+
+    monkeypatch.setattr(db.session, "commit", commit)
+    response = probe.get("/probe/done", headers={"Accept": "application/json"})
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert "nothing of this request was saved" in response.get_json()["error"]
+    monkeypatch.undo()
+    assert accounts_named(database_url, "flushed") == 0
