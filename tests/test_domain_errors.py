@@ -16,7 +16,7 @@ from annotator.schema import LabelError, SchemaError
 from annotator.users.services import UserError
 
 REFUSALS = {
-    "not-found": (NoSuchProject("there is no project 41"), 404),
+    "not-found": (NoSuchProject("project 41 not found"), 404),
     "forbidden": (NotAllowed("your account may not review in project Bike lanes"), 403),
     "conflict": (NotAssigned("this passage was not handed to you"), 409),
     "invalid": (ProjectError("overlap k must be at least 1"), 400),
@@ -65,7 +65,7 @@ def test_an_outsider_gets_403_and_an_unknown_project_404_in_json_from_the_api(ap
     forbidden = ada("GET", f"/api/projects/{project.id}/next")
     assert forbidden.status_code == 403 and "may not annotate" in forbidden.get_json()["error"]
     missing = ada("GET", f"/api/projects/{project.id + 1}/next")
-    assert missing.status_code == 404 and missing.get_json()["error"] == f"there is no project {project.id + 1}"
+    assert missing.status_code == 404 and missing.get_json()["error"] == f"project {project.id + 1} not found"
 
 
 def test_on_the_command_line_a_refusal_is_one_line_and_exit_status_1(runner):

@@ -16,7 +16,7 @@ def passage_in(session: so.Session, project_id: int, passage_id: int) -> Passage
     """The passage, if it belongs to the project (a passage of another project is not there)."""
     passage = session.get(Passage, passage_id)
     if passage is None or passage.project_id != project_id:
-        raise NoSuchPassage(f"there is no passage {passage_id} in this project")
+        raise NoSuchPassage(f"passage {passage_id} not found in this project")
     return passage
 
 
@@ -28,5 +28,5 @@ def document_heading_in(session: so.Session, project_id: int, document_id: int):
     """The document's heading (documents.context.document_heading), if it belongs to the project."""
     heading = document_heading(session, document_id)
     if heading is None or heading.project_id != project_id:
-        raise NoSuchDocument(f"there is no document {document_id} in this project")
+        raise NoSuchDocument(f"document {document_id} not found in this project")
     return heading

@@ -35,7 +35,7 @@ class AdminsOnly(Forbidden):
 def check_kind(kind: str, by_admin: bool) -> None:
     """Refuse an export kind that does not exist, or that the taker may not have."""
     if kind not in KINDS:
-        raise NoSuchExport(f"there is no export kind {kind!r}: one of {', '.join(KINDS)}")
+        raise NoSuchExport(f"export kind {kind!r} not found: one of {', '.join(KINDS)}")
     if kind in ADMIN_ONLY and not by_admin:
         raise AdminsOnly(f"only admins may take the {kind} export")
 

@@ -30,7 +30,7 @@ def project_for(session: so.Session, user: User, project_id: int, purpose: str) 
     """The project, if the user may use it for `purpose` (ANNOTATE, REVIEW, VIEW)."""
     project = session.get(Project, project_id)
     if project is None:
-        raise NoSuchProject(f"there is no project {project_id}")
+        raise NoSuchProject(f"project {project_id} not found")
     if not may(session, user, project.id, purpose):
         raise NotAllowed(f"your account may not {purpose} in project {project.name}")
     return project

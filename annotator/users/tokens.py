@@ -34,7 +34,7 @@ def own_token(session: so.Session, user: User, token_id: int) -> ApiToken:
     """One of the user's tokens (another user's token is not there for them)."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NoSuchToken(f"you have no token {token_id}")
+        raise NoSuchToken(f"token {token_id} not found among yours")
     return token
 
 

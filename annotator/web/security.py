@@ -129,7 +129,7 @@ def passage_or_refuse(passage_id: int, purpose: str) -> tuple[sa.Row, Project]:
     the project for `purpose`; else a refusal (404, 403)."""
     passage = db.session.connection().execute(_PASSAGE, {"id": passage_id}).first()
     if passage is None:
-        raise NoSuchPassage(f"there is no passage {passage_id}")
+        raise NoSuchPassage(f"passage {passage_id} not found")
     return passage, project_or_refuse(passage.project_id, purpose)
 
 
