@@ -3,18 +3,24 @@
 from pathlib import Path
 
 from flask import Flask
-from flask_htmx import HTMX
 
 from annotator.config import configure, trust_proxies
-from annotator.db import db, engine_options
+from annotator.db import engine_options
+from annotator.extensions import db, htmx, migrate
+from annotator.web.unit_of_work import answer_in_one_transaction
 
-htmx = HTMX()
+
+class Annotator(Flask):
+    """Flask, with every view answered in one transaction (annotator.web.unit_of_work)."""
+
+    def dispatch_request(self):
+        return answer_in_one_transaction(super().dispatch_request)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The application factory; `test_config` replaces the instance and environment settings."""
     templates, static = _asset_folders()
-    app = Flask(
+    app = Annotator(
         __name__,
         instance_relative_config=True,
         template_folder=str(templates),
@@ -51,9 +57,9 @@ def _route_only_what_is_served(app: Flask) -> None:
 
 
 def _register(app: Flask) -> None:
-    from annotator import cli, models, security  # noqa: F401  (models: every table known to Alembic)
-    from annotator.migrations_setup import migrate
-    from annotator.web import account, admin, annotate, api, auth, errors, exports, headers, main, projects, request_text, review
+    from annotator import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from annotator.web import (account, admin, annotate, api, auth, errors, exports, headers, main, projects,
+                               request_text, review, security)
 
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     request_text.init_app(app)

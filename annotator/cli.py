@@ -1,5 +1,8 @@
 """The `annotator` command line. Each command is one transaction: services flush, the command
-commits (the import commits in batches so that a long import does not hold one lock)."""
+commits once its work is done and before it says so (the imports commit in batches so that a
+long import does not hold one lock). A refusal (annotator.domain_errors) or a database outage
+rolls back what was not committed and ends the command with one line and exit status 1, in one
+place for every command (_one_unit_of_work)."""
 
 import copy
 import errno
@@ -12,41 +15,37 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from annotator.database_outage import DATABASE_ERRORS, outage_reason
-from annotator.db import db
+from annotator.domain_errors import DomainError
+from annotator.extensions import db
 from annotator.exporting.kinds import KINDS
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_paths
-from annotator.schema import Schema, SchemaError
+from annotator.schema import Schema
 from annotator.projects.models import MEMBER_ROLES
 from annotator.untrusted_text import NUL, NUL_REFUSED, printable
-from annotator.projects.services import (ProjectChanges, ProjectError, add_member, create_project, find_project,
+from annotator.projects.services import (ProjectChanges, add_member, create_project, find_project,
                                          update_project)
 from annotator.users.models import ROLES
-from annotator.users.services import UserError, create_user
+from annotator.users.services import create_user
 
 COMMIT_EVERY_DOCUMENTS = 500
 PARALLEL_FROM_BYTES = 2 * 1024 * 1024
-
-
-def main() -> None:
-    from annotator import create_app
-
-    FlaskGroup(create_app=lambda: create_app(), add_default_commands=False, help="annotator: annotate claims in text.")(prog_name="annotator")
 
 
 def init_app(app: Flask) -> None:
     for command in (init_db, create_project_command, edit_project_command, import_docs, import_annotations_command,
                     create_user_command, create_token_command, add_member_command, agreement, export, restore,
                     reset_password_command, serve, setup_demo):
-        app.cli.add_command(_reporting_outages(command))
+        app.cli.add_command(_one_unit_of_work(command))
 
 
-def _reporting_outages(command: click.Command) -> click.Command:
-    """The command (a copy: each app wraps its own), reporting a database that is unavailable or
-    cannot write in one line, with exit status 1, after rolling back what it had not committed."""
+def _one_unit_of_work(command: click.Command) -> click.Command:
+    """The command (a copy: each app wraps its own), ending on a refusal or on a database that is
+    unavailable or cannot write with one line and exit status 1, after rolling back what it had
+    not committed. A refusal with several problems (a label schema's) has a line for each."""
     reporting = copy.copy(command)
     callback = command.callback
 
@@ -54,6 +53,9 @@ def _reporting_outages(command: click.Command) -> click.Command:
     def run(*args, **kwargs):
         try:
             return callback(*args, **kwargs)
+        except DomainError as refusal:
+            _roll_back()
+            raise _Refused(*refusal.lines()) from None
         except DATABASE_ERRORS as error:
             reason = outage_reason(error)
             if reason is None:
@@ -104,20 +106,6 @@ class _Threshold(click.ParamType):
             self.fail(f"{value!r} is neither a number nor {_NEVER}", param, ctx)
 
 
-@contextmanager
-def _failures_as_errors():
-    """Domain errors become a message (a refused schema's: one line per problem, by its path)
-    and exit status 1, with nothing committed."""
-    try:
-        yield
-    except SchemaError as error:
-        db.session.rollback()
-        raise _Refused("the label schema is refused:", *error.problems) from None
-    except (ProjectError, UserError) as error:
-        db.session.rollback()
-        raise _Refused(str(error)) from None
-
-
 def _text_of(path: Path) -> str:
     """A schema or guidelines file's text, refused (naming the file) unless it is UTF-8 text
     that can be stored."""
@@ -149,11 +137,10 @@ def init_db() -> None:
 @with_appcontext
 def create_project_command(name, target, schema_file, guidelines_file, overlap) -> None:
     """Create a project."""
-    with _failures_as_errors():
-        schema = Schema.load(_text_of(schema_file)).definition if schema_file else None
-        guidelines = _text_of(guidelines_file) if guidelines_file else ""
-        project = create_project(db.session, name, target=target, guidelines=guidelines, overlap_k=overlap, schema=schema)
-        db.session.commit()
+    schema = Schema.load(_text_of(schema_file)).definition if schema_file else None
+    guidelines = _text_of(guidelines_file) if guidelines_file else ""
+    project = create_project(db.session, name, target=target, guidelines=guidelines, overlap_k=overlap, schema=schema)
+    db.session.commit()
     _say(f'created project "{project.name}" (id {project.id}, overlap k={project.overlap_k})')
 
 
@@ -169,15 +156,14 @@ def create_project_command(name, target, schema_file, guidelines_file, overlap) 
 @with_appcontext
 def edit_project_command(project_name, name, target, schema_file, guidelines_file, overlap, threshold) -> None:
     """Change a project's settings, as its edit form does; options not given stay as they are."""
-    with _failures_as_errors():
-        project = find_project(db.session, project_name)
-        changes = ProjectChanges(
-            name=name, target=target, overlap_k=overlap,
-            schema=Schema.load(_text_of(schema_file)).definition if schema_file else None,
-            guidelines=_text_of(guidelines_file) if guidelines_file else None,
-            extra_annotator_below=None if threshold is _NEVER else threshold, set_extra_annotator=threshold is not None)
-        changed = update_project(db.session, project, changes)
-        db.session.commit()
+    project = find_project(db.session, project_name)
+    changes = ProjectChanges(
+        name=name, target=target, overlap_k=overlap,
+        schema=Schema.load(_text_of(schema_file)).definition if schema_file else None,
+        guidelines=_text_of(guidelines_file) if guidelines_file else None,
+        extra_annotator_below=None if threshold is _NEVER else threshold, set_extra_annotator=threshold is not None)
+    changed = update_project(db.session, project, changes)
+    db.session.commit()
     _say(f'"{project.name}": ' + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
 
 
@@ -192,8 +178,7 @@ def edit_project_command(project_name, name, target, schema_file, guidelines_fil
 @with_appcontext
 def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, workers) -> None:
     """Import documents (txt, md, jsonl, csv, html; folders are walked) into a project."""
-    with _failures_as_errors():
-        project = find_project(db.session, project_name)
+    project = find_project(db.session, project_name)
     files = list(_expand(paths))
     settings = ImportSettings(
         fmt=fmt,
@@ -274,10 +259,9 @@ def _expand(paths):
 @with_appcontext
 def import_annotations_command(project_name, path, create_users) -> None:
     """Import label sets from a JSON Lines file (other tools, earlier projects)."""
-    from annotator.annotations.importing import ImportCounts, import_annotations
+    from annotator.importing.labels import ImportCounts, import_annotations
 
-    with _failures_as_errors():
-        project = find_project(db.session, project_name)
+    project = find_project(db.session, project_name)
     counts = ImportCounts()
     for rejection in import_annotations(db.session, project, path, counts, create_users):
         if rejection is None:
@@ -303,8 +287,7 @@ def agreement(project_name, as_json, refresh) -> None:
 
     from annotator.review.snapshot import agreement_figures
 
-    with _failures_as_errors():
-        project = find_project(db.session, project_name)
+    project = find_project(db.session, project_name)
     result = agreement_figures(db.session, project, refresh)
     db.session.commit()
     if as_json:
@@ -370,9 +353,8 @@ def create_user_command(username, role, password_stdin) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with _failures_as_errors():
-        user = create_user(db.session, username, password, role)
-        db.session.commit()
+    user = create_user(db.session, username, password, role)
+    db.session.commit()
     _say(f'created {user.role} "{user.username}"')
 
 
@@ -402,10 +384,9 @@ def create_token_command(username, name) -> None:
 @with_appcontext
 def add_member_command(project_name, username, role) -> None:
     """Make a user an annotator or reviewer of a project."""
-    with _failures_as_errors():
-        project = find_project(db.session, project_name)
-        _, added = add_member(db.session, project, username, role)
-        db.session.commit()
+    project = find_project(db.session, project_name)
+    _, added = add_member(db.session, project, username, role)
+    db.session.commit()
     _say(f'{username} {"is now" if added else "already was"} {role} of "{project.name}"')
 
 
@@ -430,16 +411,15 @@ def export(project_name, kind, output, as_csv, context, names, min_agreement, ad
     from annotator.exporting.splits import parse_split
     from annotator.exporting.training_options import TrainingOptions
 
-    with _failures_as_errors():
-        project = find_project(db.session, project_name)
-        try:
-            options = TrainingOptions(context=context, names=names, min_agreement=min_agreement,
-                                      adjudicated_only=adjudicated_only, fields=_field_names(fields),
-                                      split=parse_split(split_text) if split_text else None, seed=seed,
-                                      all_passages=all_passages)
-            lines = export_lines(db.session, project, ExportRequest(kind, as_csv, options))
-        except ValueError as error:
-            raise _Refused(str(error)) from None
+    project = find_project(db.session, project_name)
+    try:
+        options = TrainingOptions(context=context, names=names, min_agreement=min_agreement,
+                                  adjudicated_only=adjudicated_only, fields=_field_names(fields),
+                                  split=parse_split(split_text) if split_text else None, seed=seed,
+                                  all_passages=all_passages)
+        lines = export_lines(db.session, project, ExportRequest(kind, as_csv, options))
+    except ValueError as error:
+        raise _Refused(str(error)) from None
     count = _write_lines(lines, output)
     db.session.rollback()  # the export's read transaction
     click.echo(f"exported {count} {kind} lines", err=True)
@@ -454,15 +434,11 @@ def _field_names(text: str | None) -> tuple[str, ...] | None:
 @with_appcontext
 def restore(path) -> None:
     """Rebuild a project from a backup export, into an empty database."""
-    from annotator.exporting.restore import RestoreError, restore_backup
+    from annotator.exporting.restore import restore_backup
 
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as lines:
-        try:
-            project = restore_backup(db.session, lines, path.name)
-        except RestoreError as error:
-            db.session.rollback()
-            raise _Refused(str(error)) from None
+        project = restore_backup(db.session, lines, path.name)
     db.session.commit()
     _say(f'restored project "{project.name}" (id {project.id}); accounts have no password until an admin '
                f"sets one (annotator reset-password USERNAME)", err=True)
@@ -483,9 +459,8 @@ def reset_password_command(username, password_stdin) -> None:
     if user is None:
         raise _Refused(f'no user named "{username}"')
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with _failures_as_errors():
-        reset_password(db.session, user, password)
-        db.session.commit()
+    reset_password(db.session, user, password)
+    db.session.commit()
     _say(f'new password set for "{username}"; their sessions have ended and their API tokens are revoked')
 
 
@@ -552,8 +527,7 @@ def setup_demo() -> None:
     """Create the demo project and a demo admin (once), and print the admin's credentials."""
     from annotator.demo import ensure_demo
 
-    with _failures_as_errors():
-        credentials, created = ensure_demo(db.session, current_app.instance_path, current_app.config)
-        db.session.commit()
+    credentials, created = ensure_demo(db.session, current_app.instance_path, current_app.config)
+    db.session.commit()
     click.echo(("created" if created else "found") + " the demo project")
     click.echo(f"demo admin: username {credentials[0]}  password {credentials[1]}")

@@ -1,11 +1,11 @@
-"""The SQLAlchemy handle, the declarative base and connection settings per database."""
+"""The declarative base, connection settings per database and statements for bulk reads and
+writes (the SQLAlchemy handle itself is in annotator.extensions)."""
 
 from itertools import count
 from operator import itemgetter
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_sqlalchemy import SQLAlchemy
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -20,7 +20,6 @@ class Base(so.DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
 _cursor_numbers = count(1)  # names of PostgreSQL server-side cursors
 
 

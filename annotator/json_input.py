@@ -7,10 +7,12 @@ from typing import Any
 
 import orjson
 
+from annotator.domain_errors import Invalid
+
 MAX_DEPTH = 64
 
 
-class JsonRefused(ValueError):
+class JsonRefused(Invalid):
     """JSON that cannot be used; the message says why, in one line."""
 
 

@@ -112,7 +112,7 @@ def from_database(url: str, env: dict, repeat: int) -> None:
     """Database to every figure, against a bare read of the same rows."""
     from annotator.agreement.fields import measured_fields
     from annotator.agreement.figures import compute_figures
-    from annotator.db import db
+    from annotator.extensions import db
     from annotator.projects.schemas import current_schema
     from annotator.projects.services import find_project
     from annotator.review.label_table import load_label_table
@@ -167,7 +167,7 @@ def pure_alpha(url: str, env: dict, repeat: int) -> None:
     from annotator.agreement.fields import measured_fields
     from annotator.agreement.ratings import Ratings
     from annotator.agreement.reliability import alpha_confidence_interval, krippendorff_alpha
-    from annotator.db import db
+    from annotator.extensions import db
     from annotator.projects.schemas import current_schema
     from annotator.projects.services import find_project
     from annotator.review.label_table import load_label_table

@@ -55,7 +55,7 @@ def measure(url: str, repeat: int, database: str, passages: int) -> None:
     import sqlalchemy as sa
 
     from annotator import create_app
-    from annotator.db import db
+    from annotator.extensions import db
     from annotator.documents.models import Document, Passage
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": True})

@@ -96,7 +96,7 @@ def main() -> None:
 
 def _project_id(url: str, env: dict) -> int:
     app = setup._app(url, env)
-    from annotator.db import db
+    from annotator.extensions import db
     from annotator.projects.services import find_project
 
     with app.app_context():

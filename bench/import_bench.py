@@ -152,7 +152,7 @@ def run_annotator(files, text_column, id_column, database, workers) -> dict:
     from flask_migrate import upgrade
 
     from annotator import create_app
-    from annotator.db import db
+    from annotator.extensions import db
     from annotator.importing.readers import ReadOptions
     from annotator.importing.service import ImportSettings, import_paths
     from annotator.projects.services import create_project

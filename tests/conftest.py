@@ -11,7 +11,7 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from annotator import create_app
-from annotator.db import db
+from annotator.extensions import db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXTRA_DATABASE = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
@@ -251,7 +251,7 @@ def import_labels(app, write_file):
     another tool hands them over; every line must be taken."""
     import json
 
-    from annotator.annotations.importing import ImportCounts, import_annotations
+    from annotator.importing.labels import ImportCounts, import_annotations
 
     def import_lines(project, records, file_name="labels.jsonl"):
         path = write_file(file_name, "\n".join(json.dumps(record) for record in records))

@@ -61,7 +61,7 @@ def test_sessions_and_proxies_have_safe_defaults(tmp_path):
 
 
 def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
-    from annotator.db import db
+    from annotator.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}", "SECRET_KEY": "x"})
     with app.app_context(), db.engine.connect() as connection:

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.projects.models import Project, ProjectSchema
 from annotator.users.models import User
 from tests.conftest import FIXTURES
@@ -177,7 +177,7 @@ def _free_port() -> int:
 def test_serve_runs_a_multithreaded_wsgi_server(tmp_path):
     port = _free_port()
     environment = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
-    annotator = [sys.executable, "-c", "from annotator.cli import main; main()"]
+    annotator = [sys.executable, "-c", "from annotator.__main__ import main; main()"]
     subprocess.run([*annotator, "init-db"], env=environment, check=True, capture_output=True)
     with open(tmp_path / "serve.log", "wb") as log:
         server = subprocess.Popen([*annotator, "serve", "--port", str(port)], env=environment, stdout=log, stderr=subprocess.STDOUT)
@@ -214,7 +214,7 @@ def test_reset_password_sets_a_new_password_and_ends_sessions(runner, make_user,
 
 def test_serve_on_a_taken_port_says_so_in_one_line_and_exits_1(tmp_path):
     environment = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
-    annotator = [sys.executable, "-c", "from annotator.cli import main; main()"]
+    annotator = [sys.executable, "-c", "from annotator.__main__ import main; main()"]
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from annotator import create_app
 from annotator.annotations.models import Annotation, AnnotationEvent
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document, Passage
 from tests.conftest import csrf_token_in, paragraph_text
 
@@ -359,7 +359,7 @@ def test_the_installed_command_on_a_read_only_database_says_so_in_one_line(tmp_p
     import sys
 
     database = tmp_path / "annotator.sqlite3"
-    annotator = [sys.executable, "-c", "from annotator.cli import main; main()"]
+    annotator = [sys.executable, "-c", "from annotator.__main__ import main; main()"]
     environment = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{database}"}
     subprocess.run([*annotator, "init-db"], env=environment, check=True, capture_output=True)
     subprocess.run([*annotator, "create-project", "Claims"], env=environment, check=True, capture_output=True)

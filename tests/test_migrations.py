@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from annotator.db import db
+from annotator.extensions import db
 
 
 def test_migrations_match_the_models(app):

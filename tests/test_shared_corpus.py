@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document, Passage
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

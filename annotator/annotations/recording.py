@@ -11,7 +11,7 @@ from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.clock import utcnow
 from annotator.projects.models import Project
 from annotator.schema import LabelError
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 
 MAX_NOTE = 5000
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.db import db
+from annotator.extensions import db
 
 
 class AnnotatorState(db.Model):

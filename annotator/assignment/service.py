@@ -25,6 +25,7 @@ from annotator.annotations.recording import Recorded, Submission, record_labels
 from annotator.assignment.lifecycle import HAS_ROOM, NEEDED, label_added, label_replaced, queue_after
 from annotator.assignment.models import AnnotatorState
 from annotator.db import insert_ignoring_conflicts
+from annotator.domain_errors import Conflict
 from annotator.documents.models import FRESH, STARTED, Passage
 from annotator.projects.models import Project
 from annotator.users.models import User
@@ -40,7 +41,7 @@ MAX_SKIP_REASON = 500
 ATTEMPTS = 5
 
 
-class NotAssigned(Exception):
+class NotAssigned(Conflict):
     """The passage is not the caller's to label: not handed to them, or no room is left."""
 
 

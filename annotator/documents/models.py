@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.clock import utcnow
-from annotator.db import db
+from annotator.extensions import db
 
 EXCLUDED_REASONS = ("boilerplate", "duplicate")
 FRESH, STARTED = 0, 1  # Passage.queue: nobody has it yet / some but fewer than k annotators have it

@@ -9,9 +9,9 @@ import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation
 from annotator.documents.models import Document, Passage
-from annotator.exporting.common import read_consistently, stream
+from annotator.exporting.consistent_read import read_consistently, stream
 from annotator.projects.models import Project
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.users.models import User
 
 

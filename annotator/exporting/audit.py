@@ -17,7 +17,8 @@ from annotator.annotations.models import AnnotationEvent
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
 from annotator.db import raw_rows
-from annotator.exporting.common import read_consistently, usernames
+from annotator.exporting.consistent_read import read_consistently
+from annotator.exporting.people import usernames
 from annotator.projects.models import Project, ProjectGuidelines, ProjectSchema
 from annotator.review.models import AdjudicationEvent
 from annotator.review.snapshot import kept_figures

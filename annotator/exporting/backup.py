@@ -15,7 +15,7 @@ import sqlalchemy.orm as so
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
-from annotator.exporting.common import read_consistently, stream
+from annotator.exporting.consistent_read import read_consistently, stream
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.review.models import Adjudication, AdjudicationEvent
 from annotator.users.models import User

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import orjson
 import sqlalchemy.orm as so
 
+from annotator.domain_errors import Forbidden, NotFound
 from annotator.exporting.annotations import annotation_records
 from annotator.exporting.audit import audit_records
 from annotator.exporting.backup import backup_records
-from annotator.exporting.common import jsonl_lines
+from annotator.exporting.jsonl import jsonl_lines
 from annotator.exporting.passages import passage_records
 from annotator.exporting.training import training_records
 from annotator.exporting.training_options import TrainingOptions
@@ -21,6 +22,22 @@ from annotator.projects.models import Project
 
 KINDS = ("passages", "annotations", "training", "audit", "backup")
 ADMIN_ONLY = {"backup"}  # it holds every document's raw text and the project's accounts
+
+
+class NoSuchExport(NotFound):
+    """No export kind by that name."""
+
+
+class AdminsOnly(Forbidden):
+    """An export kind only admins may take."""
+
+
+def check_kind(kind: str, by_admin: bool) -> None:
+    """Refuse an export kind that does not exist, or that the taker may not have."""
+    if kind not in KINDS:
+        raise NoSuchExport(f"export kind {kind!r} not found: one of {', '.join(KINDS)}")
+    if kind in ADMIN_ONLY and not by_admin:
+        raise AdminsOnly(f"only admins may take the {kind} export")
 
 
 @dataclass(frozen=True)

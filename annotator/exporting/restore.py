@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.assignment.lifecycle import labels_changed
+from annotator.domain_errors import Invalid
 from annotator.exporting.backup import FORMAT, PROJECT_TABLES
 from annotator.json_input import MAX_DEPTH, within_depth
 from annotator.projects.models import Project
@@ -25,8 +26,8 @@ BATCH = 2000
 TABLES = {model.__table__.name: model.__table__ for model in (User, Project, *PROJECT_TABLES)}
 
 
-class RestoreError(ValueError):
-    pass
+class RestoreError(Invalid):
+    """A backup that cannot be restored (here, or at all)."""
 
 
 def restore_backup(session: so.Session, lines: Iterable[bytes], source: str) -> Project:

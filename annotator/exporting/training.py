@@ -24,14 +24,15 @@ from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
-from annotator.exporting.common import anonymous_names, read_consistently, usernames
+from annotator.exporting.consistent_read import read_consistently
+from annotator.exporting.people import anonymous_names, usernames
 from annotator.exporting.splits import split_of
 from annotator.exporting.training_options import (TrainingOptions, agreement_fields, check_fields, exported_fields,
                                                   gold_fields)
 from annotator.exporting.training_selection import lowest_agreement, training_lines_by_document
 from annotator.projects.models import Project
 from annotator.schema import Schema
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.schema.types.base import Field
 from annotator.review.models import Adjudication
 from annotator.review.snapshot import gold_parameters

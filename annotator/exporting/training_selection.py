@@ -26,7 +26,7 @@ from annotator.documents.models import Document, Passage
 from annotator.exporting.splits import check_split
 from annotator.exporting.training_options import TrainingOptions, agreement_fields, check_fields
 from annotator.projects.models import Project
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.review.models import Adjudication
 
 

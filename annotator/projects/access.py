@@ -5,7 +5,8 @@ disagreements."""
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.projects.models import ProjectMember
+from annotator.domain_errors import Forbidden, NotFound
+from annotator.projects.models import Project, ProjectMember
 from annotator.users.models import User
 
 ANNOTATE, REVIEW, VIEW = "annotate", "review", "view"
@@ -15,6 +16,24 @@ _ROLE_FOR = {ANNOTATE: {"annotator"}, REVIEW: {"reviewer"}, VIEW: {"annotator", 
 _ROLES_IN_PROJECT = sa.select(ProjectMember.__table__.c.role).where(
     ProjectMember.__table__.c.project_id == sa.bindparam("project_id"),
     ProjectMember.__table__.c.user_id == sa.bindparam("user_id"))
+
+
+class NoSuchProject(NotFound):
+    """No project by that name or id."""
+
+
+class NotAllowed(Forbidden):
+    """The project exists; the user's role in it does not allow this."""
+
+
+def project_for(session: so.Session, user: User, project_id: int, purpose: str) -> Project:
+    """The project, if the user may use it for `purpose` (ANNOTATE, REVIEW, VIEW)."""
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NoSuchProject(f"project {project_id} not found")
+    if not may(session, user, project.id, purpose):
+        raise NotAllowed(f"your account may not {purpose} in project {project.name}")
+    return project
 
 
 def may(session: so.Session, user: User, project_id: int, purpose: str) -> bool:

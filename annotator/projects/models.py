@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.clock import utcnow
-from annotator.db import db
+from annotator.extensions import db
 
 
 class Project(db.Model):

@@ -7,8 +7,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.assignment.lifecycle import labels_changed
+from annotator.domain_errors import Invalid, NotFound
+from annotator.projects.access import NoSuchProject
 from annotator.schema import Schema, default_definition
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.users.models import User
 
@@ -16,8 +18,12 @@ from annotator.users.models import User
 NAME_LENGTH = 200  # Project.name's column
 
 
-class ProjectError(ValueError):
-    pass
+class ProjectError(Invalid):
+    """A project's settings or members refused."""
+
+
+class NoSuchUser(ProjectError, NotFound):
+    meaning = NotFound.meaning
 
 
 def create_project(session: so.Session, name: str, target: str = "", guidelines: str = "",
@@ -112,7 +118,7 @@ def find_project(session: so.Session, name_or_id: str) -> Project:
     if project is None and name_or_id.isdigit():
         project = session.get(Project, int(name_or_id))
     if project is None:
-        raise ProjectError(f'no project named "{name_or_id}"')
+        raise NoSuchProject(f'no project named "{name_or_id}"')
     return project
 
 
@@ -123,7 +129,7 @@ def add_member(session: so.Session, project: Project, username: str, role: str) 
         raise ProjectError(f"a member's role is one of {', '.join(MEMBER_ROLES)}")
     user = session.scalar(sa.select(User).where(User.username == username))
     if user is None:
-        raise ProjectError(f'no user named "{username}"')
+        raise NoSuchUser(f'no user named "{username}"')
     if not user.active:
         raise ProjectError(f'user "{username}" is deactivated')
     existing = session.scalar(

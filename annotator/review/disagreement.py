@@ -14,7 +14,7 @@ from annotator.agreement.fields import passage_agreements
 from annotator.annotations.models import Annotation
 from annotator.documents.models import Passage
 from annotator.projects.models import Project
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.review.models import ANY_FIELD, Adjudication, PassageAgreement
 
 CHUNK = 500

@@ -16,7 +16,7 @@ from annotator.annotations.models import AnnotationEvent
 from annotator.clock import utcnow
 from annotator.db import insert_ignoring_conflicts
 from annotator.projects.models import Project
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.review.label_table import load_label_table
 from annotator.review.models import AdjudicationEvent, AgreementSnapshot
 

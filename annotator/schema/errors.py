@@ -1,15 +1,20 @@
 """What goes wrong with a label schema, and with a label set measured against one."""
 
+from annotator.domain_errors import Invalid
 
-class SchemaError(ValueError):
+
+class SchemaError(Invalid):
     """A schema that cannot be used; `problems` lists every problem found, path first."""
 
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
 
+    def lines(self) -> list[str]:
+        return ["the label schema is refused:", *self.problems]
 
-class LabelError(ValueError):
+
+class LabelError(Invalid):
     """A label set that does not fit the schema. The message speaks the annotator's terms: the
     field by its label, what it allows by the options' labels. `field` and `allowed` keep the
     field's name and values, for scripts (the API's 422 body, import-annotations)."""

@@ -4,13 +4,14 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from werkzeug.security import check_password_hash
 
+from annotator.domain_errors import Invalid
 from annotator.users.authentication import deactivate, hash_password, set_password, unusable_password_hash
 from annotator.users.models import ROLES, User
 from annotator.users.passwords import password_problem
 
 
-class UserError(ValueError):
-    pass
+class UserError(Invalid):
+    """An account or password refused."""
 
 
 def create_user(session: so.Session, username: str, password: str | None, role: str) -> User:

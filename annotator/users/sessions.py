@@ -63,13 +63,18 @@ def _ended(user_session: UserSession, limits: SessionLimits, now: datetime) -> b
     return now - user_session.last_seen_at > limits.idle or now - user_session.created_at > limits.lifetime
 
 
+def activity_due(user_session: UserSession, now: datetime) -> bool:
+    """Whether the session's last-seen time is SEEN_EVERY old, or more: time to write it again."""
+    return now - user_session.last_seen_at >= SEEN_EVERY
+
+
 def note_activity(session: so.Session, user_session: UserSession, now: datetime) -> bool:
     """Move the session's last-seen time to now, unless that was done less than SEEN_EVERY ago;
-    True when it was written (the caller commits)."""
-    if now - user_session.last_seen_at < SEEN_EVERY:
+    True when it was written. The row is written by its id, in `session`, which need not be the
+    one `user_session` was read in (the caller commits)."""
+    if not activity_due(user_session, now):
         return False
-    user_session.last_seen_at = now
-    session.flush()
+    session.execute(sa.update(UserSession).where(UserSession.id == user_session.id).values(last_seen_at=now))
     return True
 
 

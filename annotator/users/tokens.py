@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.clock import utcnow
+from annotator.domain_errors import NotFound
 from annotator.users.models import ApiToken, User
 
 PREFIX = "ann_"
@@ -23,6 +24,18 @@ def create_token(session: so.Session, user: User, name: str = "") -> tuple[ApiTo
     session.add(token)
     session.flush()
     return token, plain
+
+
+class NoSuchToken(NotFound):
+    """No token by that id among the user's own."""
+
+
+def own_token(session: so.Session, user: User, token_id: int) -> ApiToken:
+    """One of the user's tokens (another user's token is not there for them)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NoSuchToken(f"token {token_id} not found among yours")
+    return token
 
 
 def revoke_token(token: ApiToken) -> None:

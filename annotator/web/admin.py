@@ -3,21 +3,22 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.importing.readers import FORMATS, ReadOptions
 from annotator.importing.service import ImportSettings
 from annotator.importing.uploads import import_uploads
 from annotator.schema import SchemaError
 from annotator.projects.models import MEMBER_ROLES, Project
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.projects.services import (
     ProjectError, add_member, create_project, members_of, remove_member, update_project,
 )
-from annotator.security import roles_required
+from annotator.web.security import roles_required
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
 from annotator.web.forms import ActiveForm, MemberForm, NewAccountForm, PasswordResetForm, UploadForm
 from annotator.web.project_form import ProjectForm
+from annotator.web.unit_of_work import discard_changes
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -75,9 +76,8 @@ def create_project_view():
         project = create_project(db.session, form.name.data, target=form.target.data, guidelines=form.guidelines.data,
                                  overlap_k=form.overlap, schema=form.definition, extra_annotator_below=form.threshold)
     except (ProjectError, SchemaError) as error:
-        db.session.rollback()
+        discard_changes()
         return _project_form(None, form.refused(error))
-    db.session.commit()
     flash(f"Project {project.name} created.", "success")
     return redirect(url_for("projects.overview", project_id=project.id), code=303)
 
@@ -97,9 +97,8 @@ def update_project_view(project_id: int):
     try:
         changed = update_project(db.session, project, form.changes())
     except (ProjectError, SchemaError) as error:
-        db.session.rollback()
+        discard_changes()
         return _project_form(project, form.refused(error))
-    db.session.commit()
     flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "success")
     return redirect(url_for("projects.overview", project_id=project.id), code=303)
 
@@ -178,15 +177,14 @@ def _import_settings(form: UploadForm) -> ImportSettings:
 
 
 def _act(change, message: str, target: str, refused=None):
-    """Run a change; commit and say so, or roll back and show why (one boundary per request):
-    `refused(reason)` answers a form shown again with what was typed, else the reason is
-    flashed on the target page."""
+    """Run a change and say so, or show why it was refused (the request commits the one, rolls
+    back the other): `refused(reason)` answers a form shown again with what was typed, else the
+    reason is flashed on the target page."""
     try:
         change()
     except (UserError, ProjectError) as error:
-        db.session.rollback()
+        discard_changes()
         return refused(str(error)) if refused is not None else _refuse(str(error), target)
-    db.session.commit()
     flash(message, "success")
     return redirect(target, code=303)
 

@@ -8,20 +8,21 @@ from flask_login import current_user, login_required
 
 from annotator.annotations.history import own_annotation, previous_labelled
 from annotator.annotations.recording import parse_submission
-from annotator.app import htmx
+from annotator.extensions import db, htmx
 from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
 from annotator.config import hold_time
-from annotator.db import db
 from annotator.documents.context import document_heading, document_window, neighbours, passages_before, passages_from
+from annotator.documents.lookup import document_heading_in, passage_in
 from annotator.documents.models import Passage
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
-from annotator.schema.store import schema_of
-from annotator.security import project_or_abort
-from annotator.web.query import id_in_query
+from annotator.projects.schema_store import schema_of
 from annotator.web.label_form import LabelFormBase, PageForm, SkipForm, label_form
+from annotator.web.query import id_in_query
+from annotator.web.security import project_or_refuse
+from annotator.web.unit_of_work import discard_changes
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
 WORKSPACE = "workspace"  # the id htmx swaps
@@ -46,9 +47,8 @@ class Choices:
 @bp.get("/<int:project_id>/annotate")
 @login_required
 def annotate(project_id: int):
-    project = project_or_abort(project_id, ANNOTATE)
+    project = project_or_refuse(project_id, ANNOTATE)
     passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
-    db.session.commit()
     return _show(project, passage)
 
 
@@ -73,7 +73,7 @@ def submit(project_id: int, passage_id: int):
         submission = parse_submission(choices.as_body(form.client_time.data))
         submit_labels(db.session, project, passage, current_user, submission, utcnow())
     except (LabelError, NotAssigned) as error:
-        db.session.rollback()
+        discard_changes()
         status = 422 if isinstance(error, LabelError) else 409
         return _show(project, passage, choices, error=str(error), editing=own_annotation(db.session, passage.id, current_user.id)), status
     return _continue(project)
@@ -88,7 +88,7 @@ def skip(project_id: int, passage_id: int):
     try:
         skip_passage(db.session, project, passage, current_user, form.reason.data or "", utcnow())
     except NotAssigned as error:
-        db.session.rollback()
+        discard_changes()
         return _show(project, passage, error=str(error)), 409
     return _continue(project)
 
@@ -98,10 +98,8 @@ def skip(project_id: int, passage_id: int):
 def document(project_id: int, document_id: int):
     """The whole document (key D): a window around the passage being labelled, marked; the
     passages before or after a given index when the reader asks for more."""
-    project = project_or_abort(project_id, VIEW)
-    heading = document_heading(db.session, document_id)
-    if heading is None or heading.project_id != project.id:
-        abort(404)
+    project = project_or_refuse(project_id, VIEW)
+    heading = document_heading_in(db.session, project.id, document_id)
     marked, more = id_in_query("passage"), _more_asked()
     if more is None:
         return render_template("annotate/_document.html", document=heading, marked=marked, project=project,
@@ -124,10 +122,8 @@ def _more_asked() -> tuple[str, int] | None:
 def _continue(project):
     """After a submit or skip: the next passage, in the same transaction."""
     if not htmx or htmx.target != WORKSPACE:
-        db.session.commit()
         return redirect(url_for(".annotate", project_id=project.id), code=303)
     passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
-    db.session.commit()
     return _show(project, passage)
 
 
@@ -163,8 +159,5 @@ def _check_page_owner(form: PageForm) -> None:
 
 
 def _passage_in(project_id: int, passage_id: int, purpose: str):
-    project = project_or_abort(project_id, purpose)
-    passage = db.session.get(Passage, passage_id)
-    if passage is None or passage.project_id != project.id:
-        abort(404)
-    return project, passage
+    project = project_or_refuse(project_id, purpose)
+    return project, passage_in(db.session, project.id, passage_id)

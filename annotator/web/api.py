@@ -9,13 +9,13 @@ from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
 from annotator.config import hold_time
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.context import document_heading, neighbours
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.projects.services import projects_of
-from annotator.security import passage_or_abort, project_or_abort
+from annotator.web.security import passage_or_refuse, project_or_refuse
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -33,26 +33,22 @@ def projects():
 @bp.get("/projects/<int:project_id>/next")
 @login_required
 def next_(project_id: int):
-    project = project_or_abort(project_id, ANNOTATE)
+    project = project_or_refuse(project_id, ANNOTATE)
     passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
     answer = passage_json(passage, project) if passage is not None else None  # one transaction, one round trip less
-    db.session.commit()
     return (jsonify(answer), 200) if answer is not None else ("", 204)
 
 
 @bp.post("/passages/<int:passage_id>/annotations")
 @login_required
 def submit(passage_id: int):
-    passage, project = passage_or_abort(passage_id, ANNOTATE)
+    passage, project = passage_or_refuse(passage_id, ANNOTATE)
     try:
         recorded = submit_labels(db.session, project, passage, current_user, parse_submission(_json_body()), utcnow())
     except LabelError as error:
-        db.session.rollback()
         return jsonify(error.as_dict()), 422
     except NotAssigned as error:
-        db.session.rollback()
         return jsonify(error=str(error)), 409
-    db.session.commit()
     return jsonify(passage_id=passage.id, labels=recorded.labels, note=recorded.note, unsure=recorded.unsure,
                    updated_at=recorded.updated_at.isoformat() + "Z"), 201 if recorded.created else 200
 
@@ -60,23 +56,21 @@ def submit(passage_id: int):
 @bp.post("/passages/<int:passage_id>/skip")
 @login_required
 def skip(passage_id: int):
-    passage, project = passage_or_abort(passage_id, ANNOTATE)
+    passage, project = passage_or_refuse(passage_id, ANNOTATE)
     reason = _json_body().get("reason") or ""
     if not isinstance(reason, str):
         return jsonify(field="reason", error="Reason must be text", allowed=[]), 422
     try:
         skip_passage(db.session, project, passage, current_user, reason, utcnow())
     except NotAssigned as error:
-        db.session.rollback()
         return jsonify(error=str(error)), 409
-    db.session.commit()
     return jsonify(passage_id=passage.id, skipped=True), 201
 
 
 @bp.get("/projects/<int:project_id>/progress")
 @login_required
 def progress(project_id: int):
-    project = project_or_abort(project_id, VIEW)
+    project = project_or_refuse(project_id, VIEW)
     figures = project_progress(db.session, project)
     labels, skips = own_progress(db.session, project, current_user)
     return jsonify(

@@ -13,8 +13,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from annotator import clock
-from annotator.db import db
-from annotator.security import sign_in, sign_out
+from annotator.extensions import db
+from annotator.web.security import sign_in, sign_out
+from annotator.web.unit_of_work import separate_unit_of_work
 from annotator.users.authentication import Credentials, LoginRefused, authenticate
 from annotator.users.throttling import claim_attempt, network_of, wait_in_words
 from annotator.web.query import text_in_query
@@ -34,10 +35,11 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
     credentials = Credentials(form.username.data.strip(), form.password.data, network_of(request.remote_addr or ""))
-    # Counted before the password is checked, and committed at once: simultaneous guesses
-    # cannot all pass the count while the first is being checked.
-    wait = claim_attempt(db.session, credentials.username, credentials.address, clock.utcnow())
-    db.session.commit()
+    # Counted before the password is checked, in a unit of work of its own committed at once:
+    # simultaneous guesses cannot all pass the count while the first is being checked, and the
+    # attempt stays counted when the answer is a refusal (which rolls the request back).
+    with separate_unit_of_work() as counting:
+        wait = claim_attempt(counting, credentials.username, credentials.address, clock.utcnow())
     if wait is not None:
         return _too_soon(form, wait)
     try:
@@ -46,7 +48,6 @@ def login():
         return render_template("auth/login.html", form=form, error=str(refusal)), 401
     session.clear()  # no session fixation: a fresh session for the signed-in user
     sign_in(user)
-    db.session.commit()
     return redirect(_safe_next(text_in_query("next")), code=303)
 
 
@@ -59,7 +60,6 @@ def _too_soon(form: LoginForm, wait: timedelta):
 @bp.post("/logout")
 def logout():
     sign_out()
-    db.session.commit()
     session.clear()
     return redirect(url_for("auth.login"), code=303)
 

@@ -5,6 +5,9 @@ workspace), JSON `{"error": ...}` for the API and for requests that ask for JSON
 Every error answer rolls the session back first: no half-made change outlives a refusal, and a
 failed transaction (PostgreSQL refuses every statement after an error) does not break the page.
 
+A service's refusal (annotator.domain_errors) that its view does not answer itself (a form shown
+again) is answered here, by its meaning only: 404, 403, 409 or 400, with its message.
+
 A database that is unavailable or cannot write (annotator.database_outage) is answered 503 with
 Retry-After, saying so, and logged once per outage rather than once per request."""
 
@@ -13,11 +16,12 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, Conflict, Forbidden, HTTPException, NotFound, ServiceUnavailable
 
-from annotator.app import htmx
+from annotator.extensions import htmx
 from annotator.database_outage import DATABASE_ERRORS, OutageLog, outage_reason
-from annotator.db import db
+from annotator.domain_errors import DomainError, Meaning
+from annotator.web.unit_of_work import roll_back
 
 bp = Blueprint("errors", __name__)
 OUTAGES = "annotator.outages"  # the app's OutageLog, in app.extensions
@@ -47,6 +51,11 @@ CSRF_EXPLANATION = ("The form has expired", "The form was open too long, or you 
                                             "page and try again. What you typed in it was not saved.")
 
 
+# A refusal of the domain, answered by its meaning alone (annotator.domain_errors).
+STATUS_OF = {Meaning.NOT_FOUND: NotFound, Meaning.FORBIDDEN: Forbidden, Meaning.CONFLICT: Conflict,
+             Meaning.INVALID: BadRequest}
+
+
 class DatabaseUnavailable(ServiceUnavailable):
     description = ("The database is unavailable or cannot write (restarting, or its disk full): nothing of this "
                    "request was saved. Try again after the time in Retry-After.")
@@ -59,7 +68,7 @@ def _keep_an_outage_log(state) -> None:
 
 @bp.app_errorhandler(HTTPException)
 def error_answer(error: HTTPException):
-    db.session.rollback()
+    roll_back()
     if wants_json():
         response = jsonify(error=error.description)
         response.status_code = error.code
@@ -80,6 +89,13 @@ def _for_people(error: HTTPException):
         response = current_app.make_response((_page(context), error.code))
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+@bp.app_errorhandler(DomainError)
+def refusal_answer(refusal: DomainError):
+    """A service's refusal that its view left to this answer: its status by its meaning, its
+    message as the page's detail or the JSON's error."""
+    return error_answer(STATUS_OF[refusal.meaning](description=str(refusal)))
 
 
 @bp.app_errorhandler(sa.exc.DBAPIError)
@@ -141,7 +157,7 @@ def _page(context: dict) -> str:
     except DATABASE_ERRORS as error:  # the layout asks the database who is signed in
         if outage_reason(error) is None:
             raise
-        db.session.rollback()
+        roll_back()
         _without_the_user()
         return render_template("errors/page.html", **context, **way_back)
     except Exception:  # the layout reads the database (the signed-in user), which may be what failed

@@ -7,19 +7,19 @@ export refuses shows the form again, with what was typed and why."""
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, make_response, render_template, request, stream_with_context
+from flask import Blueprint, Response, make_response, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
-from annotator.app import htmx
-from annotator.db import db
+from annotator.extensions import db, htmx
 from annotator.exporting.counts import line_counts
-from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, export_lines, file_name
+from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, check_kind, export_lines, file_name
 from annotator.exporting.training_options import TrainingOptions
 from annotator.exporting.training_selection import training_line_count
 from annotator.projects.access import REVIEW
-from annotator.schema.store import schema_of
-from annotator.security import project_or_abort
+from annotator.projects.schema_store import schema_of
 from annotator.web.export_form import FORMATS, TrainingForm
+from annotator.web.security import project_or_refuse
+from annotator.web.unit_of_work import discard_changes, read_while_streaming
 
 bp = Blueprint("exports", __name__, url_prefix="/projects")
 TRAINING_COUNT = "training-count"  # the id htmx swaps
@@ -28,18 +28,15 @@ TRAINING_COUNT = "training-count"  # the id htmx swaps
 @bp.get("/<int:project_id>/exports")
 @login_required
 def exports(project_id: int):
-    project = project_or_abort(project_id, REVIEW)
+    project = project_or_refuse(project_id, REVIEW)
     return _page(project, TrainingForm(request.args, _field_names(project)))
 
 
 @bp.get("/<int:project_id>/exports/<kind>")
 @login_required
 def download(project_id: int, kind: str):
-    project = project_or_abort(project_id, REVIEW)
-    if kind not in KINDS:
-        abort(404)
-    if kind in ADMIN_ONLY and not current_user.is_admin:
-        abort(403)
+    project = project_or_refuse(project_id, REVIEW)
+    check_kind(kind, current_user.is_admin)
     form = TrainingForm(request.args, _field_names(project))
     if form.invalid:
         return _page(project, form), 422
@@ -47,9 +44,9 @@ def download(project_id: int, kind: str):
         wanted = ExportRequest(kind, form.csv, form.options())
         lines = export_lines(db.session, project, wanted)
     except ValueError as error:
-        db.session.rollback()
+        discard_changes()
         return _page(project, form.refused(error)), 422
-    response = Response(stream_with_context(_ending_the_read(lines)), mimetype="text/csv" if wanted.csv else "application/x-ndjson")
+    response = Response(stream_with_context(read_while_streaming(lines)), mimetype="text/csv" if wanted.csv else "application/x-ndjson")
     response.headers["Content-Disposition"] = attachment(file_name(project, wanted), file_name(project, wanted, ascii_only=True))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -60,14 +57,6 @@ def attachment(name: str, ascii_name: str) -> str:
     `filename*`, which browsers use, and an ASCII stand-in in `filename` for clients that
     predate it (a header is Latin-1: a name in Cyrillic or Chinese cannot go there)."""
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-def _ending_the_read(lines):
-    """The lines, then the end of the export's read transaction (also when the download is cut)."""
-    try:
-        yield from lines
-    finally:
-        db.session.rollback()
 
 
 def _page(project, form: TrainingForm):
@@ -94,7 +83,7 @@ def _chosen_lines(project, form: TrainingForm) -> int | None:
     try:
         return training_line_count(db.session, project, form.options())
     except ValueError as error:
-        db.session.rollback()
+        discard_changes()
         form.refused(error)
         return None
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.projects.access import ANNOTATE, REVIEW, projects_for
 from annotator.projects.services import projects_of
 

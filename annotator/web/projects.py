@@ -4,11 +4,11 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from annotator.assignment.progress import annotator_progress, project_progress
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.progress import document_page
 from annotator.projects.access import REVIEW
-from annotator.security import project_or_abort
 from annotator.web.query import id_in_query
+from annotator.web.security import project_or_refuse
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -18,7 +18,7 @@ DOCUMENTS_PER_PAGE = 50
 @bp.get("/<int:project_id>")
 @login_required
 def overview(project_id: int):
-    project = project_or_abort(project_id, REVIEW)
+    project = project_or_refuse(project_id, REVIEW)
     after = id_in_query("after")
     documents, next_after = document_page(db.session, project, after, DOCUMENTS_PER_PAGE)
     return render_template("projects/overview.html", project=project, progress=project_progress(db.session, project),

@@ -1,27 +1,27 @@
 """Reviewers' pages: the queue of disputed passages, the decision screen, the agreement dashboard."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask import Blueprint, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from annotator.annotations.recording import parse_client_time
-from annotator.app import htmx
-from annotator.db import db
+from annotator.extensions import db, htmx
 from annotator.documents.context import document_heading, neighbours
-from annotator.documents.models import Passage
+from annotator.documents.lookup import passage_in
 from annotator.projects.access import REVIEW
 from annotator.schema import LabelError
-from annotator.schema.store import schema_of
-from annotator.review import charts
+from annotator.projects.schema_store import schema_of
+from annotator.web import charts
 from annotator.review.adjudicating import (Decision, adjudicate, agreed_values, answer_keys, current_adjudication,
                                            decision_summary, opinions, passage_gold)
 from annotator.review.conflicts import conflicts_of, field_conflicts
 from annotator.review.models import ANY_FIELD, PassageAgreement
 from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
 from annotator.review.snapshot import agreement_figures
-from annotator.security import project_or_abort
-from annotator.web.query import id_in_query, text_in_query
 from annotator.web.label_form import label_form
+from annotator.web.query import id_in_query, text_in_query
+from annotator.web.security import project_or_refuse
+from annotator.web.unit_of_work import discard_changes
 
 bp = Blueprint("review", __name__, url_prefix="/projects")
 
@@ -29,7 +29,7 @@ bp = Blueprint("review", __name__, url_prefix="/projects")
 @bp.get("/<int:project_id>/review")
 @login_required
 def queue(project_id: int):
-    project = project_or_abort(project_id, REVIEW)
+    project = project_or_refuse(project_id, REVIEW)
     field = _field(project)
     schema = schema_of(db.session, project)
     entries, next_cursor = review_queue(db.session, project, field, text_in_query("after"))
@@ -55,28 +55,26 @@ def decide(project_id: int, passage_id: int):
     try:
         adjudicate(db.session, project, found.id, current_user, labels, note, parse_client_time(form.client_time.data))
     except LabelError as error:
-        db.session.rollback()
+        discard_changes()
         return _decision_page(project, found, chosen={"labels": labels, "note": note}, error=str(error)), 422
-    db.session.commit()
     return redirect(_after(project, found.id, decided=True), code=303)
 
 
 @bp.get("/<int:project_id>/agreement")
 @login_required
 def agreement(project_id: int):
-    return _figures_response(project_or_abort(project_id, REVIEW), refresh=False)
+    return _figures_response(project_or_refuse(project_id, REVIEW), refresh=False)
 
 
 @bp.post("/<int:project_id>/agreement")
 @login_required
 def refresh_agreement(project_id: int):
     """Compute the figures again now (they are recomputed anyway once labels change)."""
-    return _figures_response(project_or_abort(project_id, REVIEW), refresh=True)
+    return _figures_response(project_or_refuse(project_id, REVIEW), refresh=True)
 
 
 def _figures_response(project, refresh: bool):
     result = agreement_figures(db.session, project, refresh)
-    db.session.commit()
     fragment = htmx and htmx.target == "figures"
     response = make_response(render_template("review/_figures.html" if fragment else "review/agreement.html",
                                              project=project, result=result, charts=charts))
@@ -133,8 +131,5 @@ def _field(project) -> str:
 
 
 def _passage_in(project_id: int, passage_id: int):
-    project = project_or_abort(project_id, REVIEW)
-    found = db.session.get(Passage, passage_id)
-    if found is None or found.project_id != project.id:
-        abort(404)
-    return project, found
+    project = project_or_refuse(project_id, REVIEW)
+    return project, passage_in(db.session, project.id, passage_id)

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.annotations.models import Annotation, AnnotationEvent
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Passage
 from annotator.review.models import ANY_FIELD, PassageAgreement
 from annotator.users.models import User

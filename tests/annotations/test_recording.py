@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError
 
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.annotations.recording import Submission, record_labels
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Passage
 from annotator.schema import LabelError
 from tests.conftest import FIXTURES

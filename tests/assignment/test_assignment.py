@@ -12,7 +12,7 @@ from annotator.assignment import service
 from annotator.assignment.models import AnnotatorState
 from annotator.assignment.lifecycle import recount_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Passage
 from annotator.schema import LabelError
 from annotator.projects.models import Project

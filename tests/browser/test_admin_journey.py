@@ -4,7 +4,7 @@ annotators, and follows their progress on the overview."""
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document
 from annotator.projects.models import Project, ProjectMember
 from tests.browser.test_annotation_journeys import submit_and_wait

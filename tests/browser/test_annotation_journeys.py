@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Passage
 from annotator.users.models import User
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.annotations.models import Annotation
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import User
 from annotator.review.models import Adjudication
 from annotator.schema import Schema

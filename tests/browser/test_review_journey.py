@@ -7,7 +7,7 @@ import random
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.review.models import Adjudication
 from tests.browser.test_annotation_journeys import press, shown_passage, submit_and_wait
 

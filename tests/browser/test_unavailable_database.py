@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.annotations.models import Skip
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import User
 from tests.browser.test_annotation_journeys import press, project, shown_passage  # noqa: F401
 from tests.browser.test_unsent_choices import (EVENT_NEUTRAL_VERIFIABLE, NOTE, choose_event_with_note,

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.annotations.models import Annotation
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import User
 from annotator.users.services import reset_password
 from tests.browser.test_annotation_journeys import labels_of, press, project, shown_passage  # noqa: F401

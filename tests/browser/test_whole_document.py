@@ -4,7 +4,7 @@ passage marked and scrolled into view: after submits, skips and Back."""
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document, Passage
 from tests.browser.test_annotation_journeys import press, project, shown_passage, submit_and_wait  # noqa: F401
 

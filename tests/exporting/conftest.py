@@ -4,7 +4,7 @@ documents nobody labelled."""
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Passage
 from annotator.review.adjudicating import adjudicate
 from annotator.users.models import User

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator import create_app
-from annotator.db import db
+from annotator.extensions import db
 from annotator.review.adjudicating import adjudicate
 from tests.conftest import EXTRA_DATABASE
 

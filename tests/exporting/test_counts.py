@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.exporting.counts import line_counts
 from annotator.exporting.training_selection import training_line_count
 from annotator.exporting.training_options import TrainingOptions

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.review.adjudicating import adjudicate
 from annotator.review.snapshot import agreement_figures
 from annotator.splitting import SPLITTER_VERSION

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from annotator.db import db
-from annotator.schema.store import schema_of
+from annotator.extensions import db
+from annotator.projects.schema_store import schema_of
 from annotator.projects.services import ProjectChanges, update_project
 from tests.exporting.test_exports import export
 

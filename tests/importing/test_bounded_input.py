@@ -6,7 +6,7 @@ import tracemalloc
 
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document
 from annotator.splitting import split_document
 

@@ -6,7 +6,7 @@ import time
 
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document
 from annotator.importing import html
 

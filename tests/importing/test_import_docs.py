@@ -5,7 +5,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document, Passage
 from annotator.splitting import SPLITTER_VERSION
 from tests.conftest import FIXTURES

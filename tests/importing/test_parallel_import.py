@@ -4,7 +4,7 @@ import json
 
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Passage
 from annotator.importing import service
 from annotator.importing.readers import ReadOptions

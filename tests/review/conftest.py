@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 
 # Per passage (reading order), each annotator's claim type / stance: "-" is no claim.
 LABELS = {

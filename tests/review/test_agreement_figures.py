@@ -8,7 +8,7 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.review.snapshot import agreement_figures
 from tests.review.conftest import LABELS
 

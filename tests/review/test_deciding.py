@@ -9,7 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.exporting.kinds import ExportRequest, export_lines
 from annotator.review.models import Adjudication, AdjudicationEvent
 from annotator.users.models import User

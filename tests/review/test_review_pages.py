@@ -5,7 +5,7 @@ import re
 
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.review.models import Adjudication, AdjudicationEvent
 from tests.conftest import csrf_token_in
 

@@ -6,8 +6,8 @@ import copy
 import json
 import re
 
-from annotator.db import db
-from annotator.schema.store import schema_of
+from annotator.extensions import db
+from annotator.projects.schema_store import schema_of
 from annotator.projects.services import ProjectChanges, update_project
 from tests.review.test_review_pages import queue_ids
 

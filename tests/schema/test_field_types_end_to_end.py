@@ -131,7 +131,7 @@ def test_the_api_takes_every_type_and_names_a_wrong_answer(runner, make_project,
 
 
 def test_a_reviewer_decides_every_type(typed, make_user, runner):
-    from annotator.db import db
+    from annotator.extensions import db
     from annotator.review.adjudicating import adjudicate
 
     reviewer = make_user("rev", "reviewer")

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import User
 from annotator.users.passwords import password_problem
 from tests.conftest import PASSWORD, csrf_token_in

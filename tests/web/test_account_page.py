@@ -4,7 +4,7 @@ import re
 
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import ApiToken
 from tests.conftest import PASSWORD, csrf_token_in
 

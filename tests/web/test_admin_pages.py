@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.projects.models import ProjectMember
 from annotator.users.models import User
 from tests.conftest import PASSWORD, csrf_token_in

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.annotations.models import Annotation, Skip
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import User
 from tests.conftest import csrf_token_in
 

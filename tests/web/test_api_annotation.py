@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from annotator.annotations.models import Annotation
-from annotator.db import db
+from annotator.extensions import db
 
 CLAIM = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}
 

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.authentication import deactivate
 from annotator.users.models import ApiToken
 from annotator.users.tokens import revoke_token

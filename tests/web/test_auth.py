@@ -1,6 +1,6 @@
 """Signing in and out: passwords, CSRF, deactivation, cookies, redirects (throttling: test_throttling.py)."""
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.authentication import deactivate, set_password
 from tests.conftest import PASSWORD, csrf_token_in
 

@@ -66,7 +66,7 @@ def world(runner, make_user, make_project, make_documents):
     make_user("root", "admin")
     runner.invoke(args=["add-member", "Bike lanes", "ada", "--role", "annotator"])
     runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
-    from annotator.db import db
+    from annotator.extensions import db
     from annotator.projects.models import ProjectMember
 
     ids["member"] = db.session.query(ProjectMember.id).order_by(ProjectMember.id).first()[0]

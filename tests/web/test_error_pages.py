@@ -6,7 +6,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import User
 from annotator.users.services import create_user
 from tests.conftest import csrf_token_in

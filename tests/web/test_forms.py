@@ -4,7 +4,7 @@ token and changes nothing; fields the database bounds are refused, by their labe
 import pytest
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import ApiToken, User
 from tests.conftest import PASSWORD, csrf_token_in
 

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from annotator import create_app
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document
 from annotator.schema import Schema, SchemaError
 from annotator.schema import default_definition as default_schema
 from annotator.projects.models import Project, ProjectGuidelines
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from tests.conftest import FIXTURES, csrf_token_in, paragraph_text
 
 CLAIM = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from annotator.annotations.models import Annotation
-from annotator.db import db
+from annotator.extensions import db
 from annotator.projects.models import Project
 from annotator.users.models import ApiToken, User
 from tests.conftest import csrf_token_in

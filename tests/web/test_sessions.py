@@ -4,7 +4,7 @@ deactivation end them all and revoke the user's API tokens for good."""
 
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import UserSession
 from tests.conftest import PASSWORD, csrf_token_in
 

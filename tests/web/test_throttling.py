@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.config import trust_proxies
-from annotator.db import db
+from annotator.extensions import db
 from annotator.users.models import LoginThrottle
 from annotator.users.throttling import FROM_NEW_ADDRESSES, PER_ADDRESS, network_of
 from tests.conftest import PASSWORD, csrf_token_in

@@ -5,7 +5,7 @@ import re
 
 import sqlalchemy as sa
 
-from annotator.db import db
+from annotator.extensions import db
 from annotator.documents.models import Document
 from tests.conftest import paragraph_text
 from tests.web.test_project_pages import a_file, as_admin, submit  # noqa: F401  (as_admin: a fixture)

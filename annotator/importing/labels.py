@@ -24,12 +24,13 @@ import sqlalchemy.orm as so
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.annotations.recording import MAX_NOTE, parse_client_time
 from annotator.assignment.lifecycle import NewLabel, labels_imported
+from annotator.domain_errors import Invalid
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
 from annotator.json_input import JsonRefused, megabytes, parse_json
 from annotator.schema import LabelError
 from annotator.projects.models import Project, ProjectMember
-from annotator.schema.store import schema_of
+from annotator.projects.schema_store import schema_of
 from annotator.users.models import User
 from annotator.untrusted_text import NUL_REFUSED, has_nul
 from annotator.users.services import UserError, create_user
@@ -42,8 +43,8 @@ _UPDATE_ANNOTATION = _annotation.update().where(
     _annotation.c.passage_id == sa.bindparam("where_passage"), _annotation.c.user_id == sa.bindparam("where_user"))
 
 
-class LineRejected(ValueError):
-    pass
+class LineRejected(Invalid):
+    """One line of the file refused; the others go on."""
 
 
 @dataclass

@@ -4,27 +4,27 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
-from flask_login import LoginManager, current_user, login_user, logout_user
-from flask_wtf import CSRFProtect
+from flask_login import current_user, login_user, logout_user
 
 from annotator import clock
-from annotator.db import db
+from annotator.extensions import csrf, db, login_manager
 from annotator.assignment.service import PASSAGE_COLUMNS
 from annotator.documents.models import Passage
-from annotator.projects.access import may
+from annotator.documents.lookup import NoSuchPassage
+from annotator.projects.access import project_for
 from annotator.projects.models import Project
 from annotator.users.models import User
-from annotator.users.sessions import SessionLimits, end_session, find_session, note_activity, start_session
+from annotator.users.sessions import (SessionLimits, activity_due, end_session, find_session, note_activity,
+                                      start_session)
 from annotator.users.tokens import user_for_token
 from annotator.web.errors import wants_json
+from annotator.web.unit_of_work import separate_unit_of_work
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in."
 login_manager.session_protection = "strong"
-csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
@@ -86,47 +86,51 @@ def _load_user(session_key: str) -> User | None:
 
 
 def _note_session_activity() -> None:
-    """Keep the signed-in session's last-seen time (for the idle limit) up to date, in a short
-    transaction of its own before the view's, at most once a minute per session."""
+    """Keep the signed-in session's last-seen time (for the idle limit) up to date, at most once
+    a minute per session, in a unit of work of its own before the view's: a page that only reads
+    does not hold SQLite's one write turn for all its work, and a refused request still counts
+    as activity."""
     if request.endpoint == "static" or not current_user.is_authenticated or "user_session" not in g:
         return
+    now = clock.utcnow()
+    if not activity_due(g.user_session, now):  # most requests: nothing to write, no session opened
+        return
     try:
-        if note_activity(db.session, g.user_session, clock.utcnow()):
-            db.session.commit()
+        with separate_unit_of_work() as noting:
+            note_activity(noting, g.user_session, now)
     except sa.exc.OperationalError:  # a busy database: a later request brings it up to date
-        db.session.rollback()
+        pass
 
 
 def sign_in(user: User) -> None:
-    """Start a server-side session for the user in this browser; the caller commits."""
+    """Start a server-side session for the user in this browser (the request commits it)."""
     start_session(db.session, user, SessionLimits.of(current_app.config), clock.utcnow())
     login_user(user)
 
 
 def sign_out() -> None:
-    """End this browser's session on the server (a copy of its cookie opens nothing); the caller
-    commits."""
+    """End this browser's session on the server (a copy of its cookie opens nothing; the request
+    commits it)."""
     if current_user.is_authenticated and current_user.session_key:
         end_session(db.session, current_user.session_key)
     logout_user()
 
 
-def project_or_abort(project_id: int, purpose: str) -> Project:
-    """The project, if the signed-in user may use it for `purpose`; else 404 or 403."""
-    project = db.session.get(Project, project_id) or abort(404)
-    if not may(db.session, current_user, project.id, purpose):
-        abort(403)
-    return project
+def project_or_refuse(project_id: int, purpose: str) -> Project:
+    """The project, if the signed-in user may use it for `purpose`; else a refusal (404, 403)."""
+    return project_for(db.session, current_user, project_id, purpose)
 
 
 _PASSAGE = sa.select(*PASSAGE_COLUMNS).where(Passage.__table__.c.id == sa.bindparam("id"))
 
 
-def passage_or_abort(passage_id: int, purpose: str) -> tuple[sa.Row, Project]:
+def passage_or_refuse(passage_id: int, purpose: str) -> tuple[sa.Row, Project]:
     """The passage (a row of PASSAGE_COLUMNS) and its project, if the signed-in user may use
-    the project for `purpose`."""
-    passage = db.session.connection().execute(_PASSAGE, {"id": passage_id}).first() or abort(404)
-    return passage, project_or_abort(passage.project_id, purpose)
+    the project for `purpose`; else a refusal (404, 403)."""
+    passage = db.session.connection().execute(_PASSAGE, {"id": passage_id}).first()
+    if passage is None:
+        raise NoSuchPassage(f"passage {passage_id} not found")
+    return passage, project_or_refuse(passage.project_id, purpose)
 
 
 def roles_required(*roles: str):
