@@ -1,12 +1,16 @@
 """Admin pages: accounts, projects, their documents and who works on which project."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import shutil
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from annotator.db import db
-from annotator.importing.readers import FORMATS, ReadOptions
-from annotator.importing.service import ImportSettings
-from annotator.importing.uploads import import_uploads
+from annotator.app import htmx
+from annotator.importing.job_runner import imports_folder, start_in_background
+from annotator.importing.jobs import documents_done, job_folder, job_of, outcomes_of, start_job, state_shown
+from annotator.importing.readers import FORMATS
+from annotator.importing.uploads import ImportReport
 from annotator.schema import SchemaError
 from annotator.projects.models import MEMBER_ROLES, Project
 from annotator.schema.store import schema_of
@@ -19,6 +23,7 @@ from annotator.users.services import UserError, all_users, create_user, reset_pa
 from annotator.web.project_form import ProjectForm, read_project_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+IMPORT_JOB = "import-job"  # the id of the fragment a job's page polls
 
 
 @bp.before_request
@@ -115,9 +120,30 @@ def import_documents_view(project_id: int):
     if not files or fmt not in ("auto",) + FORMATS:
         error = "Choose one or more files to import." if not files else f'"{fmt}" is not a format the importer reads.'
         return _upload_page(project, error=error), 422
-    report = import_uploads(db.session, project, files, _import_settings(fmt))
-    db.session.commit()
-    return _upload_page(project, report=report)
+    app, folder = current_app._get_current_object(), imports_folder(current_app)
+    job = start_job(db.session, project, current_user.id, files, _import_options(fmt), folder)
+    job_id = job.id
+    try:
+        db.session.commit()
+    except BaseException:
+        shutil.rmtree(job_folder(folder, job_id), ignore_errors=True)  # no job: nobody would remove them
+        raise
+    start_in_background(app, job_id)
+    return redirect(url_for("admin.import_job_view", project_id=project.id, job_id=job_id), code=303)
+
+
+@bp.get("/projects/<int:project_id>/imports/<int:job_id>")
+def import_job_view(project_id: int, job_id: int):
+    project = _project(project_id)
+    job = job_of(db.session, project, job_id) or abort(404)
+    context = {"job": job, "state": state_shown(job), "done": documents_done(db.session, job),
+               "report": ImportReport(outcomes_of(db.session, job))}
+    if htmx and htmx.target == IMPORT_JOB:
+        response = make_response(render_template("admin/_import_job.html", project=project, **context))
+    else:
+        response = make_response(_upload_page(project, **context))
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    return response
 
 
 @bp.get("/projects/<int:project_id>/members")
@@ -165,16 +191,15 @@ def _upload_page(project: Project, **context) -> str:
     return render_template("admin/upload.html", project=project, formats=FORMATS, chosen=request.form, **context)
 
 
-def _import_settings(fmt: str) -> ImportSettings:
-    """As the import-docs command builds them, splitting in this process."""
-    text_column = request.form.get("text_column", "").strip() or "text"
-    id_column = request.form.get("id_column", "").strip() or "id"
-    return ImportSettings(
-        fmt=fmt,
-        read=ReadOptions(current_app.config["MAX_DOCUMENT_BYTES"], text_column, id_column),
-        max_passage_chars=current_app.config["MAX_PASSAGE_CHARS"],
-        workers=1,
-    )
+def _import_options(fmt: str) -> dict:
+    """What the import job needs of the form and the settings, as the import-docs command takes them."""
+    return {
+        "format": fmt,
+        "text_column": request.form.get("text_column", "").strip() or "text",
+        "id_column": request.form.get("id_column", "").strip() or "id",
+        "max_document_bytes": current_app.config["MAX_DOCUMENT_BYTES"],
+        "max_passage_chars": current_app.config["MAX_PASSAGE_CHARS"],
+    }
 
 
 def _act(change, message: str, target: str, refused=None):
