@@ -25,6 +25,8 @@ from annotator.projects.models import Project
 # server killed without the chance to say so) and is shown as interrupted.
 STALE_AFTER = timedelta(minutes=10)
 UNFINISHED = ("running",)
+SPLIT_ELSEWHERE_FROM_BYTES = 1024 * 1024
+SPLITTING_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,14 @@ def files_to_import(session: so.Session, job: ImportJob, imports_folder: Path) -
 
 
 def settings_of(job: ImportJob) -> ImportSettings:
-    """As the upload form chose them, splitting in the runner's own process."""
+    """As the upload form chose them. A large upload is split in worker processes: splitting
+    in a thread of the server would take the interpreter from the threads answering annotators."""
     options = job.options
     return ImportSettings(
         fmt=options["format"],
         read=ReadOptions(options["max_document_bytes"], options["text_column"], options["id_column"]),
         max_passage_chars=options["max_passage_chars"],
-        workers=1,
+        workers=SPLITTING_WORKERS if job.total_bytes >= SPLIT_ELSEWHERE_FROM_BYTES else 1,
     )
 
 

@@ -122,13 +122,13 @@ def import_documents_view(project_id: int):
         return _upload_page(project, error=error), 422
     app, folder = current_app._get_current_object(), imports_folder(current_app)
     job = start_job(db.session, project, current_user.id, files, _import_options(fmt), folder)
-    job_id = job.id
+    job_id, size = job.id, job.total_bytes
     try:
         db.session.commit()
     except BaseException:
         shutil.rmtree(job_folder(folder, job_id), ignore_errors=True)  # no job: nobody would remove them
         raise
-    start_in_background(app, job_id)
+    start_in_background(app, job_id, size)
     return redirect(url_for("admin.import_job_view", project_id=project.id, job_id=job_id), code=303)
 
 

@@ -2,6 +2,7 @@
 the import and then shows the result table, annotators keep working meanwhile, and a job
 whose server stopped is shown as interrupted, never as running forever."""
 
+import json
 import re
 import threading
 from datetime import timedelta
@@ -147,3 +148,16 @@ def test_only_admins_see_a_job_and_only_under_its_own_project(client, login, mak
     login("root")
     assert client.get(f"/admin/projects/{project.id}/imports/{job.id}").status_code == 200
     assert client.get(f"/admin/projects/{other.id}/imports/{job.id}").status_code == 404
+
+
+def test_a_large_upload_is_imported_in_a_process_of_its_own_with_the_same_results(app, as_admin, make_project):
+    app.config["IMPORT_PROCESS_FROM_BYTES"] = 1  # every upload counts as large
+    project = make_project("Bike lanes")
+    articles = "\n".join(json.dumps({"id": f"a{number}", "text": paragraph_text(number, 1)}) for number in range(3))
+    page = upload_files(as_admin, f"/admin/projects/{project.id}/documents",
+                        files=[a_file(articles + "\n{not json\n", "articles.jsonl"), a_file(paragraph_text(9, 9), "notes.txt")])
+    html = page.get_data(as_text=True)
+    assert "4 imported (4 passages), 0 skipped as identical, 1 rejected" in html
+    assert "<td>rejected</td><td>articles.jsonl</td><td>4</td><td>not valid JSON" in html
+    assert db.session.scalars(sa.select(Document.source).order_by(Document.id)).all() == ["articles.jsonl"] * 3 + ["notes.txt"]
+    assert not any(imports_folder(app).iterdir())
