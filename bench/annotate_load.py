@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_setup import ANNOTATOR, fresh_database, run  # noqa: E402
 from load_client import Result, run_load  # noqa: E402
 
-BENCH_DATABASE = "annotator_bench"
+BENCH_DATABASE = os.environ.get("ANNOTATOR_BENCH_DATABASE", "annotator_bench")  # several runs side by side: one each
 PARAGRAPHS_PER_DOCUMENT = 10
 
 

@@ -25,8 +25,6 @@ from annotator.projects.models import Project
 # server killed without the chance to say so) and is shown as interrupted.
 STALE_AFTER = timedelta(minutes=10)
 UNFINISHED = ("running",)
-SPLIT_ELSEWHERE_FROM_BYTES = 1024 * 1024
-SPLITTING_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -80,14 +78,15 @@ def files_to_import(session: so.Session, job: ImportJob, imports_folder: Path) -
 
 
 def settings_of(job: ImportJob) -> ImportSettings:
-    """As the upload form chose them. A large upload is split in worker processes: splitting
-    in a thread of the server would take the interpreter from the threads answering annotators."""
+    """As the upload form chose them, splitting where the job runs (a large upload's job runs in
+    a process of its own already, at a lower priority: more processes would take processor time
+    from the server's)."""
     options = job.options
     return ImportSettings(
         fmt=options["format"],
         read=ReadOptions(options["max_document_bytes"], options["text_column"], options["id_column"]),
         max_passage_chars=options["max_passage_chars"],
-        workers=SPLITTING_WORKERS if job.total_bytes >= SPLIT_ELSEWHERE_FROM_BYTES else 1,
+        workers=1,
     )
 
 

@@ -26,8 +26,10 @@ from annotator.importing.splitting_pool import SplitJob, split_batches
 from annotator.projects.models import Project
 from annotator.splitting import SPLITTER_VERSION, SplitPassage
 
-BATCH_DOCUMENTS = 200
-BATCH_BYTES = 4 * 1024 * 1024
+# A batch is written in one transaction: small enough that the write lock (SQLite's one
+# writer) is held for a fraction of a second, so a server's annotators write in between.
+BATCH_DOCUMENTS = 50
+BATCH_BYTES = 1024 * 1024
 IN_CHUNK = 500
 
 _documents = Document.__table__

@@ -136,8 +136,9 @@ def import_documents_view(project_id: int):
 def import_job_view(project_id: int, job_id: int):
     project = _project(project_id)
     job = job_of(db.session, project, job_id) or abort(404)
-    context = {"job": job, "state": state_shown(job), "done": documents_done(db.session, job),
-               "report": ImportReport(outcomes_of(db.session, job))}
+    state = state_shown(job)
+    report = ImportReport(outcomes_of(db.session, job)) if state != "running" else None  # the table comes at the end
+    context = {"job": job, "state": state, "done": documents_done(db.session, job), "report": report}
     if htmx and htmx.target == IMPORT_JOB:
         response = make_response(render_template("admin/_import_job.html", project=project, **context))
     else:
