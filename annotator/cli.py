@@ -27,6 +27,7 @@ from annotator.projects.services import (ProjectChanges, ProjectError, add_membe
                                          update_project)
 from annotator.users.models import ROLES
 from annotator.users.services import UserError, create_user
+from annotator.write_lock import give_other_writers_a_turn
 
 PARALLEL_FROM_BYTES = 2 * 1024 * 1024
 
@@ -218,6 +219,7 @@ def _run_import(project, files: list[Path], settings: ImportSettings) -> dict[st
     with _progress(files) as advance:
         for batch in import_batches(db.session, project, files, settings):
             db.session.commit()
+            give_other_writers_a_turn(db.session)
             for outcome in batch:
                 counts[outcome.status] += 1
                 counts["passages"] += outcome.passages

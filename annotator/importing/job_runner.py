@@ -24,6 +24,7 @@ from annotator.importing.models import ImportJob
 from annotator.importing.service import import_batches
 from annotator.importing.worker_processes import worker_context
 from annotator.projects.models import Project
+from annotator.write_lock import give_other_writers_a_turn
 
 log = logging.getLogger(__name__)
 IMPORT_PROCESS_FROM_BYTES = 1024 * 1024  # an upload this large is imported in a process of its own
@@ -122,6 +123,7 @@ def run_job(job_id: int, folder: Path) -> None:
         for outcomes in import_batches(session, project, [file.path for file in files], settings_of(job), names):
             record_batch(session, job, outcomes, files)
             session.commit()
+            give_other_writers_a_turn(session)
         finish_job(session, job, "done")
         session.commit()
     except Exception as error:  # noqa: BLE001  (whatever stopped it, the page must say so)
