@@ -63,7 +63,7 @@ def test_an_upload_answers_at_once_and_its_page_shows_progress_then_the_results(
     assert "Import results" not in running
     poll = as_admin.get(started.location, headers={"HX-Request": "true", "HX-Target": "import-job"})
     fragment = poll.get_data(as_text=True)
-    assert fragment.lstrip().startswith('<section id="import-job"') and "<html" not in fragment
+    assert fragment.lstrip().startswith('<div id="import-job"') and "<html" not in fragment
     assert "HX-Target" in poll.headers["Vary"]
     slow_split.opened.set()
     wait_for_jobs()
