@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     htmx.init_app(app)
     _register(app)
+    app.extensions["annotator.app_factory"] = create_app  # for work done in a process of its own (import jobs)
     return app
 
 

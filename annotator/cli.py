@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
@@ -22,7 +23,7 @@ from annotator.domain_errors import DomainError
 from annotator.extensions import db
 from annotator.exporting.kinds import KINDS
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
-from annotator.importing.service import ImportSettings, import_paths
+from annotator.importing.service import ImportSettings, import_batches
 from annotator.schema import Schema
 from annotator.projects.models import MEMBER_ROLES
 from annotator.untrusted_text import NUL, NUL_REFUSED, printable
@@ -30,8 +31,8 @@ from annotator.projects.services import (ProjectChanges, add_member, create_proj
                                          update_project)
 from annotator.users.models import ROLES
 from annotator.users.services import create_user
+from annotator.write_lock import give_other_writers_a_turn
 
-COMMIT_EVERY_DOCUMENTS = 500
 PARALLEL_FROM_BYTES = 2 * 1024 * 1024
 
 
@@ -197,20 +198,19 @@ def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, wor
 
 
 def _run_import(project, files: list[Path], settings: ImportSettings) -> dict[str, int]:
+    """Commit after every batch: the write lock is held for one batch's writes, so that the
+    server's annotators keep working during a long import."""
     counts = dict.fromkeys(("imported", "skipped", "rejected", "notice", "passages"), 0)
-    since_commit = 0
     with _progress(files) as advance:
-        for outcome in import_paths(db.session, project, files, settings):
-            counts[outcome.status] += 1
-            counts["passages"] += outcome.passages
-            if outcome.status in ("rejected", "notice"):
-                _say(str(outcome), err=True)
-            advance(outcome)
-            since_commit += 1
-            if since_commit >= COMMIT_EVERY_DOCUMENTS:
-                db.session.commit()
-                since_commit = 0
-    db.session.commit()
+        for batch in import_batches(db.session, project, files, settings):
+            db.session.commit()
+            give_other_writers_a_turn(db.session)
+            for outcome in batch:
+                counts[outcome.status] += 1
+                counts["passages"] += outcome.passages
+                if outcome.status in ("rejected", "notice"):
+                    _say(str(outcome), err=True)
+                advance(outcome)
     return counts
 
 
@@ -364,8 +364,6 @@ def create_user_command(username, role, password_stdin) -> None:
 @with_appcontext
 def create_token_command(username, name) -> None:
     """Create an API token for a user and print it (it is not shown again)."""
-    import sqlalchemy as sa
-
     from annotator.users.models import User
     from annotator.users.tokens import create_token
 
@@ -450,8 +448,6 @@ def restore(path) -> None:
 @with_appcontext
 def reset_password_command(username, password_stdin) -> None:
     """Set a user's password (their sessions end and their API tokens are revoked)."""
-    import sqlalchemy as sa
-
     from annotator.users.models import User
     from annotator.users.services import reset_password
 
@@ -491,24 +487,57 @@ def _write_to(stream, lines) -> int:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1), help="Threads per process.")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Server processes sharing the port (see docs/deployment.md; on SQLite they share one writer).")
 @with_appcontext
-def serve(host, port, threads) -> None:
-    """Serve the application with a multi-threaded WSGI server (waitress); Ctrl+C stops it."""
+def serve(host, port, threads, processes) -> None:
+    """Serve the application with a multi-threaded WSGI server (waitress), in one process or
+    several sharing the port; Ctrl+C stops it."""
     import logging
-
-    from waitress import create_server
+    import socket
 
     logging.basicConfig()  # waitress's warnings (a full task queue) reach the terminal, as waitress.serve does
     try:  # bound before anything is printed: a taken port is one line, not "serving on" and a traceback
-        server = create_server(current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator")
-    except OSError as error:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        listening = socket.create_server((host, port), family=family, backlog=1024)
+    except OSError as error:  # socket.gaierror too: a host name that does not resolve
         raise _Refused(_cannot_listen(host, port, error)) from None
-    _say(f"serving on http://{host}:{port} ({threads} threads); Ctrl+C stops it")
+    _interrupt_unfinished_imports()
+    app = current_app._get_current_object()
+    if processes == 1:
+        _say(f"serving on http://{host}:{port} ({threads} threads); Ctrl+C stops it")
+        _run_server(app, listening, threads)
+        return
+    _say(f"serving on http://{host}:{port} ({processes} processes of {threads} threads); Ctrl+C stops them all")
+    from annotator.server_processes import serve_in_processes
+
+    db.engine.dispose()  # no connection of this process may be shared with the children
+    serve_in_processes(processes, lambda: _run_server(app, listening, threads))
+    click.echo("stopped")
+
+
+def _run_server(app, listening, threads: int) -> None:
+    from waitress import create_server
+
+    server = create_server(app, sockets=[listening], threads=threads, ident="annotator")
     try:
         server.run()
     except KeyboardInterrupt:
         click.echo("stopped")
+
+
+def _interrupt_unfinished_imports() -> None:
+    """Import jobs left running by the server's last run lost their runner: say so on their pages."""
+    from annotator.importing.job_runner import imports_folder
+    from annotator.importing.jobs import interrupt_unfinished_jobs
+
+    if not sa.inspect(db.engine).has_table("import_job"):
+        return  # a database not made yet (init-db): every page will say so
+    interrupted = interrupt_unfinished_jobs(db.session, imports_folder(current_app))
+    db.session.commit()
+    if interrupted:
+        click.echo(f"{interrupted} upload imports were interrupted when the server last stopped; their pages say so", err=True)
 
 
 def _cannot_listen(host: str, port: int, error: OSError) -> str:

@@ -3,8 +3,9 @@
 from annotator.assignment.models import AnnotatorState
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.documents.models import Document, Passage
+from annotator.importing.models import ImportJob, ImportJobFile, ImportJobOutcome
 from annotator.review.models import Adjudication, AdjudicationEvent, AgreementSnapshot, PassageAgreement
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.users.models import ApiToken, LoginThrottle, User, UserSession
 
-__all__ = ["Adjudication", "AdjudicationEvent", "AgreementSnapshot", "PassageAgreement", "AnnotatorState", "Annotation", "AnnotationEvent", "ApiToken", "Document", "Skip", "LoginThrottle", "Passage", "Project", "ProjectGuidelines", "ProjectMember", "ProjectSchema", "User", "UserSession"]
+__all__ = ["Adjudication", "AdjudicationEvent", "AgreementSnapshot", "PassageAgreement", "AnnotatorState", "Annotation", "AnnotationEvent", "ApiToken", "Document", "ImportJob", "ImportJobFile", "ImportJobOutcome", "Skip", "LoginThrottle", "Passage", "Project", "ProjectGuidelines", "ProjectMember", "ProjectSchema", "User", "UserSession"]

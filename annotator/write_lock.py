@@ -11,11 +11,13 @@ import beside the server) still meet SQLite's own busy timeout. PostgreSQL is un
 import re
 import sqlite3
 import threading
+import time
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 WAIT_SECONDS = 30  # as SQLite's busy timeout
+OTHERS_TURN_SECONDS = 0.1  # SQLite's busy handler sleeps at most 100 ms between tries
 _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.IGNORECASE)
 _HELD = "annotator_write_lock"
 
@@ -78,3 +80,14 @@ def begin_write(session: so.Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def give_other_writers_a_turn(session: so.Session) -> None:
+    """Between two transactions of a long writer (an import, batch after batch): on SQLite,
+    pause long enough that writers asleep in SQLite's busy handler (another process: a server
+    beside `import-docs`, or beside an upload's import process) wake and take their turn, and
+    that this process's waiting threads get the lock, before the next batch takes it again. A
+    writer that commits and at once writes again would otherwise keep the turn for as long as
+    it has batches. PostgreSQL writers do not share one lock: no pause."""
+    if session.get_bind().dialect.name == "sqlite":
+        time.sleep(OTHERS_TURN_SECONDS)

@@ -2,7 +2,7 @@
 JSON API of a real `annotator serve`, on loopback.
 
     python bench/annotate_load.py [--database sqlite|postgresql] [--annotators 50] [--passages 20000]
-                                  [--k 3] [--think 0] [--max-seconds 600] [--scaling] [--kill]
+                                  [--k 3] [--think 0] [--max-seconds 600] [--processes 1] [--scaling] [--kill]
 
 Each annotator loops GET /api/projects/ID/next, then POST /api/passages/ID/annotations, until
 `next` answers 204 (the project is done for them) or the time is up. The run prints labels/s
@@ -19,6 +19,8 @@ stored with the labels sent.
 taking a bounded number of passages, to show no per-request cost grows with the project.
 --kill: SIGKILL the server in the middle of a run, restart it, finish, and show that every
 label acknowledged before the kill is there.
+--processes N: `annotator serve --processes N` (N server processes on one port; the baseline
+runs as many waitress processes of the bare application alike).
 --think S: each annotator reads for an exponentially distributed S seconds on average before
 submitting (a human pace); 0 is a saturation test.
 """
@@ -43,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_setup import ANNOTATOR, fresh_database, run  # noqa: E402
 from load_client import Result, run_load  # noqa: E402
 
-BENCH_DATABASE = "annotator_bench"
+BENCH_DATABASE = os.environ.get("ANNOTATOR_BENCH_DATABASE", "annotator_bench")  # several runs side by side: one each
 PARAGRAPHS_PER_DOCUMENT = 10
 
 
@@ -55,13 +57,15 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=3)
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds an annotator reads before submitting")
     parser.add_argument("--max-seconds", type=float, default=600)
-    parser.add_argument("--threads", type=int, default=8, help="server threads")
+    parser.add_argument("--threads", type=int, default=8, help="server threads (per process)")
+    parser.add_argument("--processes", type=int, default=1, help="server processes (annotator serve --processes)")
     parser.add_argument("--scaling", action="store_true", help="compare next's p99 at 2,000 and 200,000 passages")
     parser.add_argument("--per-annotator", type=int, default=40, help="labels per annotator in --scaling runs")
     parser.add_argument("--kill", action="store_true", help="SIGKILL the server mid-run and check nothing acknowledged is lost")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, "
-          f"{args.annotators} annotators, k = {args.k}, server threads {args.threads}, think {args.think} s")
+          f"{args.annotators} annotators, k = {args.k}, server {args.processes} processes of {args.threads} threads, "
+          f"think {args.think} s")
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         if args.scaling:
@@ -78,7 +82,7 @@ def full_run(args, scratch: Path) -> None:
     """Label the whole project (or until the time is up), then check every label."""
     world = prepare(args, scratch, args.passages)
     baseline = measure_baseline(args, world, scratch)
-    with Server(world, args.threads) as server:
+    with Server(world, args.threads, processes=args.processes) as server:
         result = run_load(server.port, world, args.max_seconds, args.think)
     report([("bare baseline (WSGI + 1 query)", baseline), ("annotator", result)])
     verify(world, result, expect_complete=not result.timed_out)
@@ -89,7 +93,7 @@ def scaling(args, scratch: Path) -> None:
     results = []
     for passages in (2_000, 200_000):
         world = prepare(args, scratch / str(passages), passages)
-        with Server(world, args.threads) as server:
+        with Server(world, args.threads, processes=args.processes) as server:
             result = run_load(server.port, world, args.max_seconds, args.think, per_annotator=args.per_annotator)
         verify(world, result, expect_complete=False)
         results.append((f"annotator, P = {passages:,}", result))
@@ -101,7 +105,7 @@ def scaling(args, scratch: Path) -> None:
 def kill_run(args, scratch: Path) -> None:
     """SIGKILL the server while annotators submit, restart it, and finish the run."""
     world = prepare(args, scratch, args.passages)
-    server = Server(world, args.threads).start()
+    server = Server(world, args.threads, processes=args.processes).start()
     killer = threading.Thread(target=_kill_and_restart, args=(server,), daemon=True)
     killer.start()
     result = run_load(server.port, world, args.max_seconds, args.think, tolerate_errors=True)
@@ -185,15 +189,17 @@ def _annotators(env: dict, count: int) -> tuple[int, dict]:
 class Server:
     """`annotator serve` in a child process on a free loopback port."""
 
-    def __init__(self, world: World, threads: int, command: list[str] | None = None):
+    def __init__(self, world: World, threads: int, command: list[str] | None = None, processes: int = 1):
         self.world, self.threads, self.port = world, threads, _free_port()
-        self.command = command or [ANNOTATOR, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", str(threads)]
+        self.command = command or [ANNOTATOR, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", str(threads),
+                                   "--processes", str(processes)]
         self.process = None
         self.killed_at = self.killed_after = self.restart_seconds = None
 
     def start(self) -> "Server":
         log = open(Path(tempfile.gettempdir()) / f"annotate_load_server_{self.port}.log", "ab")  # never a pipe: a full one blocks the server
-        self.process = subprocess.Popen(self.command, env=self.world.env, stdout=log, stderr=log)
+        # A session of its own: SIGKILL reaches every server process, as a machine losing power would.
+        self.process = subprocess.Popen(self.command, env=self.world.env, stdout=log, stderr=log, start_new_session=True)
         _wait_for_port(self.port)
         self.started_at = time.perf_counter()
         return self
@@ -205,7 +211,7 @@ class Server:
     def kill_and_restart(self) -> None:
         self.killed_at = time.time()
         self.killed_after = time.perf_counter() - self.started_at
-        os.kill(self.process.pid, signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         restarting = time.perf_counter()
         self.start()
@@ -215,6 +221,35 @@ class Server:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class BareServers(Server):
+    """The bare application in as many waitress processes as annotator runs, one port each
+    (a bare application has no pre-forking of its own); clients are spread over them."""
+
+    def __init__(self, world: World, threads: int, command: list[str], processes: int):
+        super().__init__(world, threads, command)
+        self.count, self.servers = processes, []
+
+    def start(self) -> "BareServers":
+        if self.count == 1:
+            return super().start()
+        for _ in range(self.count):
+            port = _free_port()
+            command = [part if not part.startswith("--listen=") else f"--listen=127.0.0.1:{port}" for part in self.command]
+            server = Server(self.world, self.threads, command)
+            server.port = port
+            self.servers.append(server.start())
+        self.port = [server.port for server in self.servers]
+        return self
+
+    def stop(self) -> None:
+        if self.count == 1:
+            return super().stop()
+        for server in self.servers:
+            server.stop()
+
+    __enter__ = start
 
 
 def _free_port() -> int:
@@ -283,12 +318,12 @@ def measure_baseline(args, world: World, scratch: Path) -> Result:
     baseline_world = World(world.url, world_env, world.project_id, world.tokens, world.passages, world.k, world.annotators)
     port = _free_port()
     command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={args.threads}", "baseline_app:application"]
-    server = Server(baseline_world, args.threads, command)
+    server = BareServers(baseline_world, args.threads, command, args.processes)
     server.port = port
     labels_needed = world.passages * min(world.k, world.annotators)
     per_annotator = max(1, min(labels_needed // world.annotators, 200))
     with server:
-        result = run_load(port, baseline_world, min(args.max_seconds, 60), args.think, per_annotator=per_annotator)
+        result = run_load(server.port, baseline_world, min(args.max_seconds, 60), args.think, per_annotator=per_annotator)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE baseline_label"))
     engine.dispose()

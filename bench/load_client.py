@@ -41,13 +41,17 @@ LABEL_CHOICES = [
 
 
 def run_load(port: int, world, max_seconds: float, think: float, per_annotator: int | None = None,
-             tolerate_errors: bool = False) -> Result:
+             tolerate_errors: bool = False, stop: threading.Event | None = None) -> Result:
+    """Run the annotators until each is done, the time is up or `stop` is set."""
     result, lock = Result(), threading.Lock()
     deadline = time.perf_counter() + max_seconds
     start = threading.Barrier(len(world.tokens) + 1)
-    threads = [threading.Thread(target=_annotate, args=(port, world, name, token, result, lock, deadline, think,
-                                                        per_annotator, tolerate_errors, start), daemon=True)
-               for name, token in world.tokens.items()]
+    stop = stop or threading.Event()
+    ports = [port] if isinstance(port, int) else port  # several: the annotators spread over them
+    threads = [threading.Thread(target=_annotate, args=(ports[number % len(ports)], world, name, token, result, lock,
+                                                        deadline, think, per_annotator, tolerate_errors, start, stop),
+                                daemon=True)
+               for number, (name, token) in enumerate(world.tokens.items())]
     for thread in threads:
         thread.start()
     start.wait()
@@ -59,7 +63,7 @@ def run_load(port: int, world, max_seconds: float, think: float, per_annotator: 
     return result
 
 
-def _annotate(port, world, name, token, result, lock, deadline, think, per_annotator, tolerate_errors, start) -> None:
+def _annotate(port, world, name, token, result, lock, deadline, think, per_annotator, tolerate_errors, start, stop) -> None:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     rng = random.Random(name)
     client = _Client(port)
@@ -67,7 +71,7 @@ def _annotate(port, world, name, token, result, lock, deadline, think, per_annot
     start.wait()
     if think:  # people do not all press a key in the same millisecond: arrivals spread over one think time
         time.sleep(rng.uniform(0, think))
-    while time.perf_counter() < deadline and (per_annotator is None or done < per_annotator):
+    while time.perf_counter() < deadline and not stop.is_set() and (per_annotator is None or done < per_annotator):
         status, body, elapsed = client.request("GET", f"/api/projects/{world.project_id}/next", headers)
         if status == 204:
             _record(result, lock, "next", elapsed)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from werkzeug.security import check_password_hash
 from annotator.extensions import db
 from annotator.projects.models import Project, ProjectSchema
 from annotator.users.models import User
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, paragraph_text
 
 
 def test_create_project_with_defaults(runner):
@@ -226,3 +227,72 @@ def test_serve_on_a_taken_port_says_so_in_one_line_and_exits_1(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"Error: port {port} on 127.0.0.1 is taken (another annotator or program is serving there): choose another "
         f"with `make run PORT={port + 1}` or `annotator serve --port {port + 1}`"]
+
+
+def _children(pid: int, count: int, seconds: float = 20.0) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        if len(children) == count:
+            return children
+        time.sleep(0.1)
+    raise AssertionError(f"serve did not start {count} processes")
+
+
+def _api(port: int, token: str, method: str, path: str, body: dict | None = None):
+    """One request on a connection of its own, so that any server process may take it."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, json.loads(response.read() or b"null")
+
+
+def test_serve_with_two_processes_answers_from_both_and_they_share_the_labels(tmp_path):
+    import signal
+    import sqlite3
+
+    port = _free_port()
+    database = tmp_path / "serve.sqlite3"
+    environment = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{database}"}
+    annotator = [sys.executable, "-c", "from annotator.cli import main; main()"]
+    run = lambda *args, given="": subprocess.run([*annotator, *args], env=environment, check=True, capture_output=True,  # noqa: E731
+                                                 text=True, input=given)
+    document = tmp_path / "report.txt"
+    document.write_text("\n\n".join(paragraph_text(1, p) for p in range(4)))
+    run("init-db")
+    run("create-project", "Bike lanes", "--overlap", "1")
+    run("import-docs", "Bike lanes", str(document))
+    run("create-user", "ada", "--role", "annotator", "--password-stdin", given="a long enough password\n")
+    run("add-member", "Bike lanes", "ada", "--role", "annotator")
+    token = run("create-token", "ada").stdout.strip()
+    with sqlite3.connect(database) as connection:  # an upload's import the last server left running
+        connection.execute("INSERT INTO import_job (project_id, state, options, total_bytes, done_bytes, failure, "
+                           "created_at, heartbeat_at) VALUES (1, 'running', '{}', 0, 0, '', '2026-12-01', '2026-12-01')")
+    with open(tmp_path / "serve.log", "wb") as log:
+        server = subprocess.Popen([*annotator, "serve", "--port", str(port), "--processes", "2"], env=environment,
+                                  stdout=log, stderr=subprocess.STDOUT)
+        try:
+            first, second = _children(server.pid, 2)
+            _get_when_up(f"http://127.0.0.1:{port}/").close()
+            os.kill(first, signal.SIGSTOP)  # only the second can answer
+            status, passage = _api(port, token, "GET", "/api/projects/1/next")
+            assert status == 200
+            assert _api(port, token, "POST", f"/api/passages/{passage['passage_id']}/annotations",
+                        {"labels": {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}})[0] == 201
+            os.kill(first, signal.SIGCONT)
+            os.kill(second, signal.SIGSTOP)  # only the first can answer
+            status, progress = _api(port, token, "GET", "/api/projects/1/progress")
+            assert status == 200 and progress["mine"]["labels"] == 1
+            os.kill(second, signal.SIGCONT)
+        finally:
+            for child in _children(server.pid, 2, seconds=0.5) if server.poll() is None else []:
+                os.kill(child, signal.SIGCONT)
+            server.send_signal(signal.SIGINT)  # Ctrl+C
+            server.wait(timeout=20)
+        children_left = [pid for pid in (first, second) if Path(f"/proc/{pid}").exists()]
+    assert children_left == []
+    output = (tmp_path / "serve.log").read_text()
+    assert "2 processes of 8 threads" in output and "1 upload imports were interrupted" in output
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT state FROM import_job").fetchall() == [("interrupted",)]

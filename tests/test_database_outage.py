@@ -309,7 +309,6 @@ def test_import_docs_into_a_sqlite_file_that_fills_up_keeps_only_whole_documents
     if not database_url.startswith("sqlite"):
         pytest.skip("a SQLite file's page limit")
     make_project("Claims")
-    monkeypatch.setattr("annotator.cli.COMMIT_EVERY_DOCUMENTS", 1)
     monkeypatch.setattr("annotator.importing.service.BATCH_DOCUMENTS", 1)
     text = lambda n: "\n\n".join(paragraph_text(n, p) * 20 for p in range(30))  # noqa: E731
     paths = [str(write_file(f"doc{n}.txt", text(n))) for n in range(12)]

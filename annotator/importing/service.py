@@ -4,7 +4,7 @@ Documents go in batches: one query finds which are already there, one finds earl
 with the same text, and one executemany writes the passages, all inside a savepoint. When a
 batch fails, each of its documents is retried in a savepoint of its own, so a document that
 fails leaves nothing behind while the others go in. The caller owns the transaction and
-commits between the outcomes this generator yields (the CLI every few hundred documents).
+commits after each batch that import_batches yields (the CLI and the upload's import job).
 """
 
 import hashlib
@@ -26,8 +26,10 @@ from annotator.importing.splitting_pool import SplitJob, split_batches
 from annotator.projects.models import Project
 from annotator.splitting import SPLITTER_VERSION, SplitPassage
 
-BATCH_DOCUMENTS = 200
-BATCH_BYTES = 4 * 1024 * 1024
+# A batch is written in one transaction: small enough that the write lock (SQLite's one
+# writer) is held for a fraction of a second, so a server's annotators write in between.
+BATCH_DOCUMENTS = 50
+BATCH_BYTES = 1024 * 1024
 IN_CHUNK = 500
 
 _documents = Document.__table__
@@ -94,11 +96,20 @@ def import_paths(session: so.Session, project: Project, paths: Iterable[Path], s
     """Import every document in `paths`, yielding one outcome per document, rejection or notice.
     `names` says what to call a file in outcomes and in `Document.source` when its path is not
     what the user knows it by (an upload saved to a temporary folder); default: the path."""
+    for outcomes in import_batches(session, project, paths, settings, names):
+        yield from outcomes
+
+
+def import_batches(session: so.Session, project: Project, paths: Iterable[Path], settings: ImportSettings,
+                   names: Mapping[Path, str] | None = None) -> Iterator[list[ImportOutcome]]:
+    """As import_paths, one batch at a time: each list is the outcomes of one batch, read,
+    decoded and split before its first write, then written (flushed) at once. A caller that
+    commits after each list holds the database's write lock for one batch's writes only,
+    never while the next batch is read or split."""
     items = _read_all(paths, settings, names or {})
     jobs = _batches(items, settings)
     for job in split_batches(jobs, settings.workers):
-        yield from job.outcomes_before
-        yield from _store_batch(session, project, job.documents)
+        yield job.outcomes_before + _store_batch(session, project, job.documents)
 
 
 def _read_all(paths: Iterable[Path], settings: ImportSettings, names: Mapping[Path, str]) -> Iterator[_Pending | ImportOutcome]:

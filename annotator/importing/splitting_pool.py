@@ -4,6 +4,7 @@ Splitting is pure CPU work, so on a multi-core machine it runs in other processe
 one reads input and writes to the database. At most two batches per worker are in flight, so
 memory stays bounded whatever the size of the input."""
 
+import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from annotator.importing.worker_processes import worker_context
 from annotator.splitting import SplitPassage, split_document
 from annotator.splitting.titles import document_title
+
+WORKER_NICENESS = 10
 
 
 @dataclass
@@ -36,7 +39,7 @@ def split_batches(jobs: Iterator[SplitJob], workers: int) -> Iterator[SplitJob]:
             _split_here(job)
             yield job
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=_lower_priority) as pool:
         started = pool.submit(_ready)
         in_flight: deque = deque()
         for job in jobs:
@@ -52,6 +55,11 @@ def split_batches(jobs: Iterator[SplitJob], workers: int) -> Iterator[SplitJob]:
 
 def _ready() -> bool:
     return True
+
+
+def _lower_priority() -> None:
+    """Splitting is background work: a server beside the import answers first."""
+    os.nice(WORKER_NICENESS)
 
 
 def _texts(job: SplitJob) -> list[tuple[str, bool]]:

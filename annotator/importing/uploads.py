@@ -1,4 +1,5 @@
-"""Importing files uploaded in the browser, through the same importer as the command line.
+"""Files uploaded in the browser: the names they are saved and shown under, and the report of
+their import (the import itself is a background job: annotator/importing/jobs.py).
 
 An upload's name is the browser's to choose, so it is written to disk under a safe version
 of it: no folder parts, letters (of any script), digits, "-", "_" and inner dots, at most
@@ -10,17 +11,11 @@ escaped and cut to MAX_SHOWN_CHARS.
 import hashlib
 import re
 import shutil
-import tempfile
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import sqlalchemy.orm as so
-
-from annotator.importing.service import ImportOutcome, ImportSettings, import_paths
-from annotator.projects.models import Project
 from annotator.splitting.titles import shorten
 from annotator.untrusted_text import printable
 
@@ -36,9 +31,9 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT
 
 @dataclass(frozen=True)
 class ImportReport:
-    """Every outcome of an upload, files named as uploaded."""
+    """Every outcome of an upload, files named as uploaded (ImportOutcome or the job's rows)."""
 
-    outcomes: list[ImportOutcome]
+    outcomes: list
 
     def count(self, status: str) -> int:
         return sum(outcome.status == status for outcome in self.outcomes)
@@ -48,25 +43,6 @@ class ImportReport:
         passages = sum(outcome.passages for outcome in self.outcomes)
         return (f"{self.count('imported')} imported ({passages} passages), "
                 f"{self.count('skipped')} skipped as identical, {self.count('rejected')} rejected")
-
-
-def import_uploads(session: so.Session, project: Project, uploads: Sequence[tuple[str, BinaryIO]],
-                   settings: ImportSettings) -> ImportReport:
-    """Import (file name, content) uploads. Each is written to a temporary folder of its own
-    under a safe version of its name, which keeps the extension that names its format; the
-    outcomes and the documents' source name the file as uploaded. Flushes; the caller commits."""
-    outcomes: list[ImportOutcome] = []
-    shown = [shown_name(name) for name, _ in uploads]
-    with tempfile.TemporaryDirectory(prefix="annotator-upload-") as folder:
-        names: dict[Path, str] = {}
-        for number, (name, content) in enumerate(uploads):
-            safe = safe_file_name(name)
-            if safe is None:
-                outcomes.append(ImportOutcome("rejected", shown[number], None, UNUSABLE_NAME))
-            else:
-                names[_saved(Path(folder, str(number)), safe, content)] = shown[number]
-        outcomes += import_paths(session, project, list(names), settings, names)
-    return ImportReport(_in_upload_order(outcomes, shown))
 
 
 def safe_file_name(name: str) -> str | None:
@@ -105,17 +81,10 @@ def shown_name(name: str) -> str:
     return shorten(printable(unicodedata.normalize("NFC", name)), MAX_SHOWN_CHARS)
 
 
-def _in_upload_order(outcomes: list[ImportOutcome], names: list[str]) -> list[ImportOutcome]:
-    """The importer reports a file's rejected lines before the documents read with them; the
-    table lists files as uploaded and, within a file, by line."""
-    position = {name: number for number, name in reversed(list(enumerate(names)))}
-    return sorted(outcomes, key=lambda outcome: (position.get(outcome.path, len(names)), outcome.line or 0))
-
-
-def _saved(folder: Path, safe_name: str, content: BinaryIO) -> Path:
-    """The upload written to `folder` under its safe name."""
-    folder.mkdir()
+def save_upload(folder: Path, safe_name: str, content: BinaryIO) -> int:
+    """The upload written to a new `folder` under its safe name; returns its size in bytes."""
+    folder.mkdir(parents=True)
     path = folder / safe_name
     with path.open("wb") as file:
         shutil.copyfileobj(content, file)
-    return path
+    return path.stat().st_size

@@ -1,12 +1,15 @@
 """Admin pages: accounts, projects, their documents and who works on which project."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import shutil
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.extensions import db
-from annotator.importing.readers import FORMATS, ReadOptions
-from annotator.importing.service import ImportSettings
-from annotator.importing.uploads import import_uploads
+from annotator.extensions import db, htmx
+from annotator.importing.job_runner import imports_folder, start_in_background
+from annotator.importing.jobs import documents_done, job_folder, job_of, outcomes_of, start_job, state_shown
+from annotator.importing.readers import FORMATS
+from annotator.importing.uploads import ImportReport
 from annotator.schema import SchemaError
 from annotator.projects.models import MEMBER_ROLES, Project
 from annotator.projects.schema_store import schema_of
@@ -18,9 +21,10 @@ from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
 from annotator.web.forms import ActiveForm, MemberForm, NewAccountForm, PasswordResetForm, UploadForm
 from annotator.web.project_form import ProjectForm
-from annotator.web.unit_of_work import discard_changes
+from annotator.web.unit_of_work import after_commit, discard_changes
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+IMPORT_JOB = "import-job"  # the id of the fragment a job's page polls
 
 
 @bp.before_request
@@ -115,9 +119,29 @@ def import_documents_view(project_id: int):
     if (error := form.refusal()) is not None:
         return _upload_page(project, error=error), 422
     files = [(upload.filename, upload.stream) for upload in form.uploads]
-    report = import_uploads(db.session, project, files, _import_settings(form))
-    db.session.commit()
-    return _upload_page(project, report=report)
+    app, folder = current_app._get_current_object(), imports_folder(current_app)
+    job = start_job(db.session, project, current_user.id, files, _import_options(form), folder)
+    job_id, size = job.id, job.total_bytes
+    # The job reads the row this request writes: it starts once the request's work is committed;
+    # if it is not, nobody else would remove the saved files.
+    after_commit(lambda: start_in_background(app, job_id, size),
+                 undo=lambda: shutil.rmtree(job_folder(folder, job_id), ignore_errors=True))
+    return redirect(url_for("admin.import_job_view", project_id=project.id, job_id=job_id), code=303)
+
+
+@bp.get("/projects/<int:project_id>/imports/<int:job_id>")
+def import_job_view(project_id: int, job_id: int):
+    project = _project(project_id)
+    job = job_of(db.session, project, job_id) or abort(404)
+    state = state_shown(job)
+    report = ImportReport(outcomes_of(db.session, job)) if state != "running" else None  # the table comes at the end
+    context = {"job": job, "state": state, "done": documents_done(db.session, job), "report": report}
+    if htmx and htmx.target == IMPORT_JOB:
+        response = make_response(render_template("admin/_import_job.html", project=project, **context))
+    else:
+        response = make_response(_upload_page(project, **context))
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    return response
 
 
 @bp.get("/projects/<int:project_id>/members")
@@ -166,14 +190,15 @@ def _upload_page(project: Project, **context) -> str:
     return render_template("admin/upload.html", project=project, formats=FORMATS, chosen=request.form, **context)
 
 
-def _import_settings(form: UploadForm) -> ImportSettings:
-    """As the import-docs command builds them, splitting in this process."""
-    return ImportSettings(
-        fmt=form.format.data,
-        read=ReadOptions(current_app.config["MAX_DOCUMENT_BYTES"], form.text_column.data or "text", form.id_column.data or "id"),
-        max_passage_chars=current_app.config["MAX_PASSAGE_CHARS"],
-        workers=1,
-    )
+def _import_options(form: UploadForm) -> dict:
+    """What the import job needs of the form and the settings, as the import-docs command takes them."""
+    return {
+        "format": form.format.data,
+        "text_column": form.text_column.data or "text",
+        "id_column": form.id_column.data or "id",
+        "max_document_bytes": current_app.config["MAX_DOCUMENT_BYTES"],
+        "max_passage_chars": current_app.config["MAX_PASSAGE_CHARS"],
+    }
 
 
 def _act(change, message: str, target: str, refused=None):

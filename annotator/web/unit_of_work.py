@@ -8,6 +8,9 @@ acknowledged label is thus stored before its acknowledgement leaves, and a commi
 Two kinds of answer keep their own transactions, each said where it is used:
 - a streamed answer (a download) reads in the export's own read transaction for as long as it
   streams; it changes nothing, and `read_while_streaming` ends that transaction when it ends;
+- what must start only once the request's work is stored (a background import job, which reads
+  the job the request wrote) is handed to `after_commit`, run once the commit has succeeded, with
+  its undo run instead when the request is rolled back;
 - what must hold whatever the request then answers (a counted sign-in attempt, which stays
   counted when the password is wrong) is written in `separate_unit_of_work`, a session of its
   own committed when its block ends.
@@ -17,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import sqlalchemy.orm as so
-from flask import Response, current_app
+from flask import Response, current_app, g
 
 from annotator.database_outage import DATABASE_ERRORS
 from annotator.extensions import db
@@ -33,12 +36,34 @@ def answer_in_one_transaction(view: Callable[[], object]) -> Response:
             return response
         if response.status_code < REFUSED_FROM:
             db.session.commit()  # a failure here is answered as an error (503 when the database is out)
+            for action, _ in g.pop("after_commit", None) or ():
+                action()
             return response
     except BaseException:
+        _undo_pending()
         roll_back()
         raise
+    _undo_pending()
     roll_back()
     return response
+
+
+def after_commit(action: Callable[[], object], undo: Callable[[], object] | None = None) -> None:
+    """Run `action` once the request's work is committed; run `undo` (if given) instead when
+    the request is rolled back."""
+    _pending().append((action, undo))
+
+
+def _pending() -> list:
+    if "after_commit" not in g:
+        g.after_commit = []
+    return g.after_commit
+
+
+def _undo_pending() -> None:
+    for _, undo in g.pop("after_commit", None) or ():
+        if undo is not None:
+            undo()
 
 
 def roll_back() -> None:

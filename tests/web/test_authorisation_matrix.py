@@ -30,6 +30,7 @@ MATRIX = [
     ("GET", "/admin/projects/new", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
     ("POST", "/admin/projects", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no name, no k
     ("GET", "/admin/projects/{project}/edit", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
+    ("GET", "/admin/projects/{project}/imports/{job}", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),  # an upload's import
     ("POST", "/admin/projects/{project}", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no name, no k
     ("GET", "/admin/projects/{project}/documents", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
     ("POST", "/admin/projects/{project}/documents", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no files
@@ -74,6 +75,12 @@ def world(runner, make_user, make_project, make_documents):
 
     runner.invoke(args=["create-token", "ada"])
     ids["token"] = db.session.query(ApiToken.id).scalar()
+    from annotator.importing.models import ImportJob
+
+    job = ImportJob(project_id=project.id, state="done", options={})
+    db.session.add(job)
+    db.session.commit()
+    ids["job"] = job.id
     return ids
 
 

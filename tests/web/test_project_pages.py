@@ -39,6 +39,17 @@ def submit(client, page: str, url: str, **fields):
     return client.post(url, data={"csrf_token": token, **fields}, content_type="multipart/form-data")
 
 
+def upload_files(client, page: str, **fields):
+    """Upload files through the form on `page`, as a browser does: the upload answers at once
+    with the way to its import job's page; that page, once the job is done."""
+    from annotator.importing.job_runner import wait_for_jobs
+
+    started = submit(client, page, page, **fields)
+    assert started.status_code == 303, started.get_data(as_text=True)
+    wait_for_jobs()
+    return client.get(started.location)
+
+
 def a_file(content: bytes | str, name: str):
     return io.BytesIO(content.encode() if isinstance(content, str) else content), name
 
@@ -166,10 +177,10 @@ def test_several_files_upload_at_once_with_a_result_per_document(as_admin, make_
     project = make_project("Bike lanes")
     report = "\n\n".join(paragraph_text(1, p) for p in range(3))
     upload = f"/admin/projects/{project.id}/documents"
-    first = submit(as_admin, upload, upload, files=[a_file(report, "report.txt")])
+    first = upload_files(as_admin, upload, files=[a_file(report, "report.txt")])
     assert "1 imported (3 passages), 0 skipped as identical, 0 rejected" in first.get_data(as_text=True)
     articles = json.dumps({"id": "a1", "text": paragraph_text(2, 0), "title": "Council spending"}) + "\n{not json\n"
-    response = submit(as_admin, upload, upload, files=[a_file(report, "report.txt"), a_file(articles, "articles.jsonl"),
+    response = upload_files(as_admin, upload, files=[a_file(report, "report.txt"), a_file(articles, "articles.jsonl"),
                                                        a_file(paragraph_text(3, 0), "notes.md")])
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -189,7 +200,7 @@ def test_uploads_without_files_or_usable_names_are_refused(as_admin, make_projec
     upload = f"/admin/projects/{project.id}/documents"
     empty = submit(as_admin, upload, upload, files=no_file())
     assert empty.status_code == 422 and "Choose one or more files to import." in empty.get_data(as_text=True)
-    response = submit(as_admin, upload, upload, files=[a_file(paragraph_text(1, 1), "#?!.txt"),
+    response = upload_files(as_admin, upload, files=[a_file(paragraph_text(1, 1), "#?!.txt"),
                                                        a_file(paragraph_text(1, 2), "Board minutes.txt")])
     page = response.get_data(as_text=True)
     assert "<td>rejected</td><td>#?!.txt</td><td></td><td>no usable file name" in page
@@ -266,7 +277,7 @@ def test_the_document_list_names_an_uploaded_web_page_by_its_headline_not_its_me
     project = make_project("Bike lanes")
     upload = f"/admin/projects/{project.id}/documents"
     web_page = (FIXTURES / "titles" / "web_dump_menus_first.txt").read_text(encoding="utf-8")
-    submit(as_admin, upload, upload, files=[a_file(web_page, "fares.txt")])
+    upload_files(as_admin, upload, files=[a_file(web_page, "fares.txt")])
     page = re.sub(r"\s+", " ", as_admin.get(f"/projects/{project.id}").get_data(as_text=True))
     assert "<td>fares</td> <td>Bus fares in Harbourton to rise by 8 percent in April</td>" in page
     assert "Skip to content" not in page
@@ -276,7 +287,7 @@ def test_names_and_titles_are_escaped(as_admin, make_project):
     project = make_project("<script>alert('name')</script>", target="<b>target</b>")
     upload = f"/admin/projects/{project.id}/documents"
     hostile = json.dumps({"id": "<i>id</i>", "text": paragraph_text(1, 1), "title": "<img src=x onerror=alert(1)>"})
-    result = submit(as_admin, upload, upload, files=[a_file(hostile, "<svg onload=alert(2)>.jsonl")]).get_data(as_text=True)
+    result = upload_files(as_admin, upload, files=[a_file(hostile, "<svg onload=alert(2)>.jsonl")]).get_data(as_text=True)
     pages = [result] + [as_admin.get(url).get_data(as_text=True)
                         for url in (f"/projects/{project.id}", f"/admin/projects/{project.id}/edit", "/")]
     for page in pages:

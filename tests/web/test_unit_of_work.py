@@ -128,3 +128,22 @@ def test_a_commit_that_fails_answers_503_instead_of_the_views_answer(probe, monk
     assert "nothing of this request was saved" in response.get_json()["error"]
     monkeypatch.undo()
     assert accounts_named(database_url, "flushed") == 0
+
+
+@pytest.mark.parametrize("status, ran", [(200, ["stored: 1", "started"]), (422, ["undone"])])
+def test_work_handed_to_after_commit_starts_only_once_the_request_is_stored(app, client, database_url, status, ran):
+    """An import job reads the row its upload request wrote: it may start only after the commit;
+    a refused request runs the undo instead (the upload's saved files removed)."""
+    from annotator.web.unit_of_work import after_commit
+
+    happened = []
+
+    @app.get("/after-commit/<int:status>")
+    def after_commit_view(status: int):
+        create_user(db.session, "queued", PASSWORD, "annotator")
+        after_commit(lambda: happened.extend([f"stored: {accounts_named(database_url, 'queued')}", "started"]),
+                     undo=lambda: happened.append("undone"))
+        return "answered", status
+
+    assert client.get(f"/after-commit/{status}").status_code == status
+    assert happened == ran

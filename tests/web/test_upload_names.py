@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from annotator.extensions import db
 from annotator.documents.models import Document
 from tests.conftest import paragraph_text
-from tests.web.test_project_pages import a_file, as_admin, submit  # noqa: F401  (as_admin: a fixture)
+from tests.web.test_project_pages import a_file, as_admin, upload_files  # noqa: F401  (as_admin: a fixture)
 
 
 def result_rows(page: str) -> list[str]:
@@ -23,7 +23,7 @@ def test_a_file_name_of_three_hundred_characters_is_kept_shortened_and_the_other
     project = make_project("Bike lanes")
     upload = f"/admin/projects/{project.id}/documents"
     long_name = "Minutes of the harbour board " * 10 + ".txt"
-    response = submit(as_admin, upload, upload, files=[a_file(paragraph_text(1, 1), long_name),
+    response = upload_files(as_admin, upload, files=[a_file(paragraph_text(1, 1), long_name),
                                                        a_file(paragraph_text(1, 2), "notes.txt")])
     assert response.status_code == 200
     assert "2 imported (2 passages), 0 skipped as identical, 0 rejected" in response.get_data(as_text=True)
@@ -37,7 +37,7 @@ def test_two_long_names_alike_in_their_first_hundred_characters_stay_two_documen
     project = make_project("Bike lanes")
     upload = f"/admin/projects/{project.id}/documents"
     stem = "Annual report of the transport committee " * 5
-    submit(as_admin, upload, upload, files=[a_file(paragraph_text(1, 1), f"{stem} 2024.txt"),
+    upload_files(as_admin, upload, files=[a_file(paragraph_text(1, 1), f"{stem} 2024.txt"),
                                             a_file(paragraph_text(1, 2), f"{stem} 2025.txt")])
     ids = [external_id for external_id, _ in documents()]
     assert len(ids) == 2 and ids[0] != ids[1]
@@ -48,7 +48,7 @@ def test_hostile_names_get_a_safe_name_or_a_clear_refusal_and_never_stop_the_upl
     upload = f"/admin/projects/{project.id}/documents"
     names = ["....txt", "отчёт за март.txt", "报告.txt", "../../etc/passwd.txt", "nul\x00byte.txt", "CON.txt",
              "title\x1b]0;owned\x07.txt"]
-    response = submit(as_admin, upload, upload,
+    response = upload_files(as_admin, upload,
                       files=[a_file(paragraph_text(2, number), name) for number, name in enumerate(names)])
     page = response.get_data(as_text=True)
     assert response.status_code == 200
