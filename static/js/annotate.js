@@ -91,15 +91,18 @@
     try { return window.localStorage; } catch (error) { return null; }
   }
 
-  // Every field's answer as the form holds it: a radio's value, a list for check boxes, a
-  // field's text (name -> value; lists and texts as they are).
+  // Every field's answer as the form holds it, read by the kind of input (never by the field's
+  // type, so a new field type drawn with these inputs needs nothing here): a radio's value, a
+  // list for a field's check boxes, a field's text (name -> value; lists and texts as they are).
+  const TEXT_INPUTS = "fieldset[data-field] textarea, fieldset[data-field] input[type=text]";
+
   function choicesOf(form) {
     const labels = {};
     form.querySelectorAll("input[type=radio]:checked").forEach((radio) => { labels[radio.name] = radio.value; });
-    form.querySelectorAll("fieldset[data-type=multi]").forEach((fieldset) => {
-      labels[`label-${fieldset.dataset.field}`] = chosenValues(fieldset);
+    form.querySelectorAll("fieldset[data-field]").forEach((fieldset) => {
+      if (fieldset.querySelector("input[type=checkbox]")) labels[`label-${fieldset.dataset.field}`] = chosenValues(fieldset);
     });
-    form.querySelectorAll("fieldset[data-type=text] textarea").forEach((text) => { labels[text.name] = text.value; });
+    form.querySelectorAll(TEXT_INPUTS).forEach((text) => { labels[text.name] = text.value; });
     const note = form.querySelector("textarea[name=note]");
     const unsure = form.querySelector("input[name=unsure]");
     return { labels, note: note ? note.value : "", unsure: unsure ? unsure.checked : false };
@@ -151,7 +154,7 @@
       const value = labels[input.name];
       input.checked = Array.isArray(value) ? value.includes(input.value) : value === input.value;
     });
-    form.querySelectorAll("fieldset[data-type=text] textarea").forEach((text) => { text.value = labels[text.name] || ""; });
+    form.querySelectorAll(TEXT_INPUTS).forEach((text) => { text.value = labels[text.name] || ""; });
   }
 
   function forgetOldDrafts() {
