@@ -90,3 +90,21 @@ def test_the_browser_evaluates_show_if_as_the_server_does(open_browser, typed):
                                [condition.as_data(), cases])
     assert in_browser == [condition.holds(chosen) for chosen in cases]
     assert in_browser.count(True) == 6  # every set but the empty one and opinion alone
+
+
+def test_unsent_choices_of_every_field_type_come_back_after_a_reload(open_browser, typed):
+    ada = open_browser("ada")
+    ada.goto(f"/projects/{typed.id}/annotate")
+    first = shown_passage(ada)
+    press(ada, "2", "3", "y", "w")  # two claim types, worth checking; then the text box
+    ada.keyboard.type("Seven of eleven voted for it.")
+    press(ada, "Escape")
+    ada.reload()
+    assert shown_passage(ada) == first
+    assert ada.locator("input[value=quantity]").is_checked() and ada.locator("input[value=event]").is_checked()
+    assert not ada.locator("input[value=opinion]").is_checked()
+    assert ada.locator("input[value=yes]").is_checked()
+    assert ada.locator("textarea[name=label-rewrite]").input_value() == "Seven of eleven voted for it."
+    submit_and_wait(ada)
+    assert stored("ada") == {first: {"claim_types": ["quantity", "event"], "checkworthy": "yes",
+                                     "rewrite": "Seven of eleven voted for it."}}
