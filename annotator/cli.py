@@ -26,7 +26,7 @@ from annotator.importing.service import ImportSettings, import_paths
 from annotator.schema import Schema
 from annotator.projects.models import MEMBER_ROLES
 from annotator.untrusted_text import NUL, NUL_REFUSED, printable
-from annotator.projects.services import (ProjectChanges, add_member, create_project, find_project,
+from annotator.administration.projects import (ProjectChanges, add_member, create_project, find_project,
                                          update_project)
 from annotator.users.models import ROLES
 from annotator.users.services import create_user

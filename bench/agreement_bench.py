@@ -114,7 +114,7 @@ def from_database(url: str, env: dict, repeat: int) -> None:
     from annotator.agreement.figures import compute_figures
     from annotator.extensions import db
     from annotator.projects.schemas import current_schema
-    from annotator.projects.services import find_project
+    from annotator.administration.projects import find_project
     from annotator.review.label_table import load_label_table
     from annotator.review.snapshot import agreement_figures
 
@@ -169,7 +169,7 @@ def pure_alpha(url: str, env: dict, repeat: int) -> None:
     from annotator.agreement.reliability import alpha_confidence_interval, krippendorff_alpha
     from annotator.extensions import db
     from annotator.projects.schemas import current_schema
-    from annotator.projects.services import find_project
+    from annotator.administration.projects import find_project
     from annotator.review.label_table import load_label_table
 
     app = _app(url, env)

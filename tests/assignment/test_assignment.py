@@ -220,7 +220,7 @@ def test_invalid_labels_change_no_counter(make_project, make_documents, team):
 
 
 def test_changing_k_reopens_or_closes_passages(make_project, make_documents, team):
-    from annotator.projects.services import ProjectChanges, update_project
+    from annotator.administration.projects import ProjectChanges, update_project
 
     project = make_project("P", overlap_k=1)
     passages = make_documents(project, count=1, paragraphs=2)
