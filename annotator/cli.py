@@ -285,7 +285,7 @@ def agreement(project_name, as_json, refresh) -> None:
     """Print the project's agreement figures: alpha per field with its interval, kappas, percent agreement."""
     import orjson
 
-    from annotator.review.snapshot import agreement_figures
+    from annotator.project_agreement.snapshot import agreement_figures
 
     project = find_project(db.session, project_name)
     result = agreement_figures(db.session, project, refresh)

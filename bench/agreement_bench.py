@@ -115,8 +115,8 @@ def from_database(url: str, env: dict, repeat: int) -> None:
     from annotator.extensions import db
     from annotator.projects.schemas import current_schema
     from annotator.administration.projects import find_project
-    from annotator.review.label_table import load_label_table
-    from annotator.review.snapshot import agreement_figures
+    from annotator.project_agreement.label_table import load_label_table
+    from annotator.project_agreement.snapshot import agreement_figures
 
     app = _app(url, env)
     with app.app_context():
@@ -170,7 +170,7 @@ def pure_alpha(url: str, env: dict, repeat: int) -> None:
     from annotator.extensions import db
     from annotator.projects.schemas import current_schema
     from annotator.administration.projects import find_project
-    from annotator.review.label_table import load_label_table
+    from annotator.project_agreement.label_table import load_label_table
 
     app = _app(url, env)
     with app.app_context():

@@ -274,7 +274,7 @@ def test_annotators_asking_at_the_same_instant_never_push_a_passage_past_k(app, 
 
 
 def test_a_disputed_passage_gets_one_more_annotator_when_the_project_asks(make_project, make_documents, team):
-    from annotator.review.models import ANY_FIELD, PassageAgreement
+    from annotator.assignment.models import ANY_FIELD, PassageAgreement
 
     project = make_project("P", overlap_k=2)
     project.extra_annotator_below = 0.9
