@@ -27,7 +27,7 @@ from annotator.importing.service import ImportSettings, import_batches
 from annotator.schema import Schema
 from annotator.projects.models import MEMBER_ROLES
 from annotator.untrusted_text import NUL, NUL_REFUSED, printable
-from annotator.projects.services import (ProjectChanges, add_member, create_project, find_project,
+from annotator.administration.projects import (ProjectChanges, add_member, create_project, find_project,
                                          update_project)
 from annotator.users.models import ROLES
 from annotator.users.services import create_user
@@ -285,7 +285,7 @@ def agreement(project_name, as_json, refresh) -> None:
     """Print the project's agreement figures: alpha per field with its interval, kappas, percent agreement."""
     import orjson
 
-    from annotator.review.snapshot import agreement_figures
+    from annotator.project_agreement.snapshot import agreement_figures
 
     project = find_project(db.session, project_name)
     result = agreement_figures(db.session, project, refresh)

@@ -1,10 +1,11 @@
 """Every model, imported in one place so that Alembic and the app see all tables."""
 
-from annotator.assignment.models import AnnotatorState
+from annotator.project_agreement.models import AgreementSnapshot
+from annotator.assignment.models import AnnotatorState, PassageAgreement
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.documents.models import Document, Passage
 from annotator.importing.models import ImportJob, ImportJobFile, ImportJobOutcome
-from annotator.review.models import Adjudication, AdjudicationEvent, AgreementSnapshot, PassageAgreement
+from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.users.models import ApiToken, LoginThrottle, User, UserSession
 

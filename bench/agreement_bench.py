@@ -110,18 +110,17 @@ def _app(url: str, env: dict):
 
 def from_database(url: str, env: dict, repeat: int) -> None:
     """Database to every figure, against a bare read of the same rows."""
-    from annotator.agreement.fields import measured_fields
     from annotator.agreement.figures import compute_figures
     from annotator.extensions import db
-    from annotator.projects.schemas import current_schema
-    from annotator.projects.services import find_project
-    from annotator.review.label_table import load_label_table
-    from annotator.review.snapshot import agreement_figures
+    from annotator.projects.schema_store import schema_of
+    from annotator.administration.projects import find_project
+    from annotator.project_agreement.label_table import load_label_table
+    from annotator.project_agreement.snapshot import agreement_figures
 
     app = _app(url, env)
     with app.app_context():
         project = find_project(db.session, "Agreement")
-        fields = measured_fields(current_schema(db.session, project))
+        fields = schema_of(db.session, project).measured_fields
         bare = best(repeat, lambda: _bare_read(url, project.id))
         load = best(repeat, lambda: load_label_table(db.session, project, fields))
         table = load_label_table(db.session, project, fields)
@@ -164,18 +163,17 @@ def pure_alpha(url: str, env: dict, repeat: int) -> None:
     """annotator's alpha against the krippendorff package on the same reliability matrix."""
     import krippendorff
 
-    from annotator.agreement.fields import measured_fields
     from annotator.agreement.ratings import Ratings
     from annotator.agreement.reliability import alpha_confidence_interval, krippendorff_alpha
     from annotator.extensions import db
-    from annotator.projects.schemas import current_schema
-    from annotator.projects.services import find_project
-    from annotator.review.label_table import load_label_table
+    from annotator.projects.schema_store import schema_of
+    from annotator.administration.projects import find_project
+    from annotator.project_agreement.label_table import load_label_table
 
     app = _app(url, env)
     with app.app_context():
         project = find_project(db.session, "Agreement")
-        fields = {field.name: field for field in measured_fields(current_schema(db.session, project))}
+        fields = {field.name: field for field in schema_of(db.session, project).measured_fields}
         table = load_label_table(db.session, project, list(fields.values()))
     print()
     print(f"{'pure alpha, ' + format(table.n_units, ',') + ' units':34} {'annotator s':>11} {'krippendorff s':>15} {'ratio':>6} {'|difference|':>13}")

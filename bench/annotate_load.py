@@ -166,7 +166,7 @@ def _annotators(env: dict, count: int) -> tuple[int, dict]:
     os.environ.update({key: env[key] for key in ("ANNOTATOR_DATABASE_URL", "ANNOTATOR_SECRET_KEY")})
     from annotator import create_app
     from annotator.extensions import db
-    from annotator.projects.services import add_member, find_project
+    from annotator.administration.projects import add_member, find_project
     from annotator.users.services import create_user
     from annotator.users.tokens import create_token
 

@@ -97,7 +97,7 @@ def main() -> None:
 def _project_id(url: str, env: dict) -> int:
     app = setup._app(url, env)
     from annotator.extensions import db
-    from annotator.projects.services import find_project
+    from annotator.administration.projects import find_project
 
     with app.app_context():
         return find_project(db.session, "Agreement").id

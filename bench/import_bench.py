@@ -155,7 +155,7 @@ def run_annotator(files, text_column, id_column, database, workers) -> dict:
     from annotator.extensions import db
     from annotator.importing.readers import ReadOptions
     from annotator.importing.service import ImportSettings, import_paths
-    from annotator.projects.services import create_project
+    from annotator.administration.projects import create_project
     from annotator.splitting import split_document
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "bench"})

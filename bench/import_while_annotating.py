@@ -220,7 +220,7 @@ def write_lock_hold(world, files: list[Path]) -> None:
     from annotator.extensions import db
     from annotator.importing import service
     from annotator.importing.readers import ReadOptions
-    from annotator.projects.services import create_project
+    from annotator.administration.projects import create_project
 
     app = create_app()
     holds, writing = [], {}

@@ -114,7 +114,7 @@ def _runner_mixes_stderr() -> bool:
 @pytest.fixture
 def make_project(app):
     """Create a project through the service; returns it."""
-    from annotator.projects.services import create_project
+    from annotator.administration.projects import create_project
 
     def make(name="Claims", **options):
         project = create_project(db.session, name, **options)
@@ -235,7 +235,7 @@ def make_documents(app):
 @pytest.fixture
 def add_member(app):
     """Make an existing account a member of the project, through the service."""
-    from annotator.projects.services import add_member as add
+    from annotator.administration.projects import add_member as add
 
     def make_member(project, username, role="annotator"):
         member, _ = add(db.session, project, username, role)

@@ -11,7 +11,7 @@ from annotator.domain_errors import DomainError, Meaning
 from annotator.extensions import db
 from annotator.projects.access import NotAllowed, NoSuchProject
 from annotator.projects.models import Project
-from annotator.projects.services import ProjectError
+from annotator.administration.projects import ProjectError
 from annotator.schema import LabelError, SchemaError
 from annotator.users.services import UserError
 

@@ -4,7 +4,7 @@ A passage is **open** while it has fewer labels and holds than it needs (the pro
 k, plus one when its annotators disagreed and the project asked for another opinion): in the
 FRESH queue while nobody has it, in STARTED once somebody has. It is **held** for an annotator
 while their hold lasts (assignment.service). It is **complete** once it has the labels it needs;
-then its agreement per field is stored where the review queue reads it (review.disagreement),
+then its agreement per field is stored where the review queue reads it (passage_agreement),
 and it **awaits review** when its annotators disagree, until a reviewer **decides** it.
 
 The counters these states are read from (Passage.label_count, assigned_count, queue,
@@ -30,7 +30,7 @@ from annotator.assignment.models import AnnotatorState
 from annotator.db import insert_ignoring_conflicts
 from annotator.documents.models import FRESH, STARTED, Passage
 from annotator.projects.models import Project
-from annotator.review.disagreement import label_agreement, lowest_agreement, rebuild_agreement, settle, store_agreement
+from annotator.assignment.passage_agreement import label_agreement, lowest_agreement, rebuild_agreement, settle, store_agreement
 
 _passage = Passage.__table__
 

@@ -1,4 +1,5 @@
-"""Where each annotator stands in a project: the passage held for them and their totals."""
+"""Where each annotator stands in a project: the passage held for them and their totals; and how
+far each passage's annotators agree, which the review queue is read from."""
 
 from datetime import datetime
 
@@ -6,6 +7,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.extensions import db
+
+ANY_FIELD = "*"  # PassageAgreement.field of the row holding the lowest agreement of all fields
 
 
 class AnnotatorState(db.Model):
@@ -42,3 +45,22 @@ class AnnotatorState(db.Model):
     skips: so.Mapped[int] = so.mapped_column(default=0)
     started: so.Mapped[int] = so.mapped_column(default=0)  # passages whose first label was theirs
     completed: so.Mapped[int] = so.mapped_column(default=0)  # passages whose k-th label was theirs
+
+
+class PassageAgreement(db.Model):
+    """How far a passage's annotators agree on a field (and, under ANY_FIELD, the lowest of its
+    fields): kept up to date from the event log, so the review queue is an index range."""
+
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("passage_id", "field"),
+        # The queue: passages awaiting review, lowest agreement first.
+        sa.Index("ix_passage_agreement_queue", "project_id", "field", "agreement", "passage_id",
+                 sqlite_where=sa.text("awaiting_review = 1"), postgresql_where=sa.text("awaiting_review = 1")),
+    )
+
+    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))
+    passage_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("passage.id", ondelete="CASCADE"))
+    field: so.Mapped[str] = so.mapped_column(sa.String(80))
+    agreement: so.Mapped[float]  # share of agreeing pairs of values; 1.0 when all agree
+    values: so.Mapped[int]  # values given for the field
+    awaiting_review: so.Mapped[int] = so.mapped_column(sa.SmallInteger)  # 1: complete, disagreement, not adjudicated

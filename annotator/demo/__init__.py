@@ -10,7 +10,7 @@ from annotator.config import kept_secret
 from annotator.importing.readers import ReadOptions
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.projects.models import Project
-from annotator.projects.services import create_project
+from annotator.administration.projects import create_project
 from annotator.users.models import User
 from annotator.users.passwords import password_problem
 from annotator.users.services import create_user

@@ -20,8 +20,8 @@ from annotator.db import raw_rows
 from annotator.exporting.consistent_read import read_consistently
 from annotator.exporting.people import usernames
 from annotator.projects.models import Project, ProjectGuidelines, ProjectSchema
-from annotator.review.models import AdjudicationEvent
-from annotator.review.snapshot import kept_figures
+from annotator.annotations.adjudications import AdjudicationEvent
+from annotator.project_agreement.snapshot import kept_figures
 
 ADJUDICATION = "adjudication"
 

@@ -17,7 +17,7 @@ from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
 from annotator.exporting.consistent_read import read_consistently, stream
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
-from annotator.review.models import Adjudication, AdjudicationEvent
+from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.users.models import User
 
 FORMAT = 1

@@ -10,7 +10,7 @@ from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.documents.models import Passage
 from annotator.exporting.backup import PROJECT_TABLES, people_of
 from annotator.projects.models import Project
-from annotator.review.models import AdjudicationEvent
+from annotator.annotations.adjudications import AdjudicationEvent
 from annotator.users.models import User
 
 

@@ -34,8 +34,8 @@ from annotator.projects.models import Project
 from annotator.schema import Schema
 from annotator.projects.schema_store import schema_of
 from annotator.schema.types.base import Field
-from annotator.review.models import Adjudication
-from annotator.review.snapshot import gold_parameters
+from annotator.annotations.adjudications import Adjudication
+from annotator.project_agreement.snapshot import gold_parameters
 
 CHUNK_PASSAGES = 2000
 

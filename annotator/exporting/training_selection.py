@@ -27,7 +27,7 @@ from annotator.exporting.splits import check_split
 from annotator.exporting.training_options import TrainingOptions, agreement_fields, check_fields
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
-from annotator.review.models import Adjudication
+from annotator.annotations.adjudications import Adjudication
 
 
 def training_line_count(session: so.Session, project: Project, options: TrainingOptions) -> int:

@@ -20,7 +20,7 @@ from annotator.documents.models import Document, Passage
 from annotator.projects.models import Project
 from annotator.schema import RESERVED_KEYS, Schema
 from annotator.projects.schema_store import schema_of
-from annotator.review.models import Adjudication, AdjudicationEvent
+from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.users.models import User
 
 

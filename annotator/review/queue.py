@@ -9,7 +9,7 @@ import sqlalchemy.orm as so
 
 from annotator.documents.models import Document, Passage
 from annotator.projects.models import Project
-from annotator.review.models import ANY_FIELD, PassageAgreement
+from annotator.assignment.models import ANY_FIELD, PassageAgreement
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from annotator.importing.uploads import ImportReport
 from annotator.schema import SchemaError
 from annotator.projects.models import MEMBER_ROLES, Project
 from annotator.projects.schema_store import schema_of
-from annotator.projects.services import (
+from annotator.administration.projects import (
     ProjectError, add_member, create_project, members_of, remove_member, update_project,
 )
 from annotator.web.security import roles_required

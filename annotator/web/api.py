@@ -14,7 +14,7 @@ from annotator.documents.context import document_heading, neighbours
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.schema import LabelError
 from annotator.projects.schema_store import schema_of
-from annotator.projects.services import projects_of
+from annotator.administration.projects import projects_of
 from annotator.web.security import passage_or_refuse, project_or_refuse
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from annotator.extensions import db
 from annotator.projects.access import ANNOTATE, REVIEW, projects_for
-from annotator.projects.services import projects_of
+from annotator.administration.projects import projects_of
 
 bp = Blueprint("main", __name__)
 

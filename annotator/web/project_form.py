@@ -7,7 +7,7 @@ from wtforms import StringField, TextAreaField, ValidationError
 
 from annotator.schema import Schema, SchemaError
 from annotator.projects.models import Project
-from annotator.projects.services import ProjectChanges, ProjectError
+from annotator.administration.projects import ProjectChanges, ProjectError
 from annotator.web.forms import stripped
 
 OVERLAP_PROBLEM = "overlap k must be a whole number, 1 or more"

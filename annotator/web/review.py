@@ -15,9 +15,9 @@ from annotator.web import charts
 from annotator.review.adjudicating import (Decision, adjudicate, agreed_values, answer_keys, current_adjudication,
                                            decision_summary, opinions, passage_gold)
 from annotator.review.conflicts import conflicts_of, field_conflicts
-from annotator.review.models import ANY_FIELD, PassageAgreement
+from annotator.assignment.models import ANY_FIELD, PassageAgreement
 from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
-from annotator.review.snapshot import agreement_figures
+from annotator.project_agreement.snapshot import agreement_figures
 from annotator.web.label_form import label_form
 from annotator.web.query import id_in_query, text_in_query
 from annotator.web.security import project_or_refuse

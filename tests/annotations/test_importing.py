@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.extensions import db
 from annotator.documents.models import Passage
-from annotator.review.models import ANY_FIELD, PassageAgreement
+from annotator.assignment.models import ANY_FIELD, PassageAgreement
 from annotator.users.models import User
 from tests.assignment.test_assignment import assert_counters_agree_with_a_recount
 

@@ -220,7 +220,7 @@ def test_invalid_labels_change_no_counter(make_project, make_documents, team):
 
 
 def test_changing_k_reopens_or_closes_passages(make_project, make_documents, team):
-    from annotator.projects.services import ProjectChanges, update_project
+    from annotator.administration.projects import ProjectChanges, update_project
 
     project = make_project("P", overlap_k=1)
     passages = make_documents(project, count=1, paragraphs=2)
@@ -274,7 +274,7 @@ def test_annotators_asking_at_the_same_instant_never_push_a_passage_past_k(app, 
 
 
 def test_a_disputed_passage_gets_one_more_annotator_when_the_project_asks(make_project, make_documents, team):
-    from annotator.review.models import ANY_FIELD, PassageAgreement
+    from annotator.assignment.models import ANY_FIELD, PassageAgreement
 
     project = make_project("P", overlap_k=2)
     project.extra_annotator_below = 0.9

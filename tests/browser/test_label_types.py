@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from annotator.annotations.models import Annotation
 from annotator.extensions import db
 from annotator.users.models import User
-from annotator.review.models import Adjudication
+from annotator.annotations.adjudications import Adjudication
 from annotator.schema import Schema
 from tests.browser.test_annotation_journeys import press, shown_passage, submit_and_wait
 from tests.schema.test_field_types import ALL_TYPES

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from annotator.extensions import db
-from annotator.projects.services import ProjectChanges, update_project
+from annotator.administration.projects import ProjectChanges, update_project
 from tests.browser.test_annotation_journeys import press, project  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.extensions import db
-from annotator.review.models import Adjudication
+from annotator.annotations.adjudications import Adjudication
 from tests.browser.test_annotation_journeys import press, shown_passage, submit_and_wait
 
 pytestmark = pytest.mark.browser

@@ -77,7 +77,7 @@ def test_no_cell_runs_as_a_formula_and_every_row_stays_one_row(hostile, runner):
 
 def test_the_download_is_as_safe_as_the_command_and_the_same_file(hostile, runner):
     from annotator.extensions import db
-    from annotator.projects.services import find_project
+    from annotator.administration.projects import find_project
 
     project = find_project(db.session, "Hostile")
     download = hostile.get(f"/projects/{project.id}/exports/training?format=csv&names=1&context=1")

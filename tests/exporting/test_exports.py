@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from annotator.extensions import db
 from annotator.review.adjudicating import adjudicate
-from annotator.review.snapshot import agreement_figures
+from annotator.project_agreement.snapshot import agreement_figures
 from annotator.splitting import SPLITTER_VERSION
 from annotator.users.models import User
 from tests.exporting.conftest import import_unlabelled

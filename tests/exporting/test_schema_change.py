@@ -9,7 +9,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.projects.schema_store import schema_of
-from annotator.projects.services import ProjectChanges, update_project
+from annotator.administration.projects import ProjectChanges, update_project
 from tests.exporting.test_exports import export
 
 TOPICS = ["housing", "transport", "health", "schools", "parks"]

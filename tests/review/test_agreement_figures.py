@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from annotator.extensions import db
-from annotator.review.snapshot import agreement_figures
+from annotator.project_agreement.snapshot import agreement_figures
 from tests.review.conftest import LABELS
 
 CLAIM_TYPES = ["no_claim", "opinion", "quantity", "event", "causal", "rule", "prediction", "personal_experience", "other_claim"]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from annotator.extensions import db
 from annotator.exporting.kinds import ExportRequest, export_lines
-from annotator.review.models import Adjudication, AdjudicationEvent
+from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.users.models import User
 from tests.conftest import csrf_token_in
 

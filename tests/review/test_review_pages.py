@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 
 from annotator.extensions import db
-from annotator.review.models import Adjudication, AdjudicationEvent
+from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from tests.conftest import csrf_token_in
 
 

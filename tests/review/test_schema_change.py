@@ -8,7 +8,7 @@ import re
 
 from annotator.extensions import db
 from annotator.projects.schema_store import schema_of
-from annotator.projects.services import ProjectChanges, update_project
+from annotator.administration.projects import ProjectChanges, update_project
 from tests.review.test_review_pages import queue_ids
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from annotator.annotations.models import Annotation
 from annotator.extensions import db
-from annotator.projects.services import ProjectError
+from annotator.administration.projects import ProjectError
 from annotator.users.models import User
 from annotator.users.services import create_user
 from tests.conftest import PASSWORD, csrf_token_in

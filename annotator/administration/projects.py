@@ -1,4 +1,5 @@
-"""Creating and finding projects. Services flush; the caller commits."""
+"""Creating, finding and changing projects and their members: the project services, which call
+on the passage lifecycle when a schema change makes labels stale. Services flush; the caller commits."""
 
 import hashlib
 from dataclasses import dataclass

@@ -15,7 +15,8 @@ from annotator.annotations.models import Annotation
 from annotator.documents.models import Passage
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
-from annotator.review.models import ANY_FIELD, Adjudication, PassageAgreement
+from annotator.assignment.models import ANY_FIELD, PassageAgreement
+from annotator.annotations.adjudications import Adjudication
 
 CHUNK = 500
 

@@ -1,5 +1,6 @@
-"""Reviewers' decisions: the adjudicated labels of a passage, with their append-only history,
-and the per-passage agreement that orders the review queue."""
+"""Reviewers' decisions: the adjudicated labels of a passage, with their append-only history
+(stored here, beside the annotators' labels, for every package that reads labels; deciding is
+review.adjudicating)."""
 
 from datetime import datetime
 from typing import Any
@@ -9,8 +10,6 @@ import sqlalchemy.orm as so
 
 from annotator.clock import utcnow
 from annotator.extensions import db
-
-ANY_FIELD = "*"  # PassageAgreement.field of the row holding the lowest agreement of all fields
 
 
 class Adjudication(db.Model):
@@ -50,37 +49,3 @@ class AdjudicationEvent(db.Model):
     guidelines_version: so.Mapped[int]
     client_time: so.Mapped[datetime | None]
     server_time: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-
-
-class PassageAgreement(db.Model):
-    """How far a passage's annotators agree on a field (and, under ANY_FIELD, the lowest of its
-    fields): kept up to date from the event log, so the review queue is an index range."""
-
-    __table_args__ = (
-        sa.PrimaryKeyConstraint("passage_id", "field"),
-        # The queue: passages awaiting review, lowest agreement first.
-        sa.Index("ix_passage_agreement_queue", "project_id", "field", "agreement", "passage_id",
-                 sqlite_where=sa.text("awaiting_review = 1"), postgresql_where=sa.text("awaiting_review = 1")),
-    )
-
-    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))
-    passage_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("passage.id", ondelete="CASCADE"))
-    field: so.Mapped[str] = so.mapped_column(sa.String(80))
-    agreement: so.Mapped[float]  # share of agreeing pairs of values; 1.0 when all agree
-    values: so.Mapped[int]  # values given for the field
-    awaiting_review: so.Mapped[int] = so.mapped_column(sa.SmallInteger)  # 1: complete, disagreement, not adjudicated
-
-
-class AgreementSnapshot(db.Model):
-    """The project's agreement figures as last computed, the point of the event logs they
-    include and the schema version they read the labels with: shown as they are while no
-    label, decision or schema has changed since."""
-
-    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
-    annotation_event_id: so.Mapped[int]  # the latest event of each log the figures include
-    adjudication_event_id: so.Mapped[int]
-    schema_version: so.Mapped[int] = so.mapped_column(server_default="0")  # 0: none (kept before versions counted)
-    agreement_event_id: so.Mapped[int] = so.mapped_column(default=0)  # passage_agreement is current up to here
-    computed_at: so.Mapped[datetime | None]
-    seconds: so.Mapped[float | None]
-    figures: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)

@@ -18,7 +18,7 @@ from annotator.annotations.label_codes import CodesOfText
 from annotator.db import raw_rows
 from annotator.annotations.models import Annotation
 from annotator.projects.models import Project
-from annotator.review.models import Adjudication
+from annotator.annotations.adjudications import Adjudication
 from annotator.users.models import User
 
 EPOCH = date(1970, 1, 1)

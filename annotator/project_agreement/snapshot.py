@@ -17,8 +17,9 @@ from annotator.clock import utcnow
 from annotator.db import insert_ignoring_conflicts
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
-from annotator.review.label_table import load_label_table
-from annotator.review.models import AdjudicationEvent, AgreementSnapshot
+from annotator.project_agreement.label_table import load_label_table
+from annotator.annotations.adjudications import AdjudicationEvent
+from annotator.project_agreement.models import AgreementSnapshot
 
 
 @dataclass(frozen=True)
