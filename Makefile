@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev chromium clean
+.PHONY: run test lint install install-dev chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,12 @@ run: install
 	$(BIN)/annotator setup-demo
 	$(BIN)/annotator serve --host $(HOST) --port $(PORT)
 
-test: install-dev chromium
+test: install-dev chromium lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Ruff with the rules Flask itself uses (pyproject.toml); `make test` runs it first.
+lint: install-dev
+	$(BIN)/ruff check annotator tests bench
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 chromium:

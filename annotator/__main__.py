@@ -8,7 +8,9 @@ from annotator.app import create_app
 
 
 def main() -> None:
-    FlaskGroup(create_app=lambda: create_app(), add_default_commands=False, help="annotator: annotate claims in text.")(prog_name="annotator")
+    FlaskGroup(create_app=lambda: create_app(), add_default_commands=False, help="annotator: annotate claims in text.")(
+        prog_name="annotator"
+    )
 
 
 if __name__ == "__main__":

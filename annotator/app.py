@@ -59,8 +59,21 @@ def _route_only_what_is_served(app: Flask) -> None:
 
 def _register(app: Flask) -> None:
     from annotator import cli, models  # noqa: F401  (models: every table known to Alembic)
-    from annotator.web import (account, admin, annotate, api, auth, errors, exports, headers, main, projects,
-                               request_text, review, security)
+    from annotator.web import (
+        account,
+        admin,
+        annotate,
+        api,
+        auth,
+        errors,
+        exports,
+        headers,
+        main,
+        projects,
+        request_text,
+        review,
+        security,
+    )
 
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     request_text.init_app(app)

@@ -18,17 +18,16 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from annotator.administration.projects import ProjectChanges, add_member, create_project, find_project, update_project
 from annotator.database_outage import DATABASE_ERRORS, outage_reason
 from annotator.domain_errors import DomainError
-from annotator.extensions import db
 from annotator.exporting.kinds import KINDS
+from annotator.extensions import db
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_batches
-from annotator.schema import Schema
 from annotator.projects.models import MEMBER_ROLES
+from annotator.schema import Schema
 from annotator.untrusted_text import NUL, NUL_REFUSED, printable
-from annotator.administration.projects import (ProjectChanges, add_member, create_project, find_project,
-                                         update_project)
 from annotator.users.models import ROLES
 from annotator.users.services import create_user
 from annotator.write_lock import give_other_writers_a_turn
@@ -37,9 +36,22 @@ PARALLEL_FROM_BYTES = 2 * 1024 * 1024
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_project_command, edit_project_command, import_docs, import_annotations_command,
-                    create_user_command, create_token_command, add_member_command, agreement, export, restore,
-                    reset_password_command, serve, setup_demo):
+    for command in (
+        init_db,
+        create_project_command,
+        edit_project_command,
+        import_docs,
+        import_annotations_command,
+        create_user_command,
+        create_token_command,
+        add_member_command,
+        agreement,
+        export,
+        restore,
+        reset_password_command,
+        serve,
+        setup_demo,
+    ):
         app.cli.add_command(_one_unit_of_work(command))
 
 
@@ -64,7 +76,8 @@ def _one_unit_of_work(command: click.Command) -> click.Command:
             _roll_back()
             raise click.ClickException(
                 f"the database is unavailable or cannot write ({reason}): {command.name} stopped and what it had not "
-                f"stored yet was rolled back; run it again once the database is back") from None
+                f"stored yet was rolled back; run it again once the database is back"
+            ) from None
 
     reporting.callback = run
     return reporting
@@ -132,8 +145,18 @@ def init_db() -> None:
 @click.command("create-project")
 @click.argument("name")
 @click.option("--target", default="", help="The stance target: what annotators judge claims for or against.")
-@click.option("--schema", "schema_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A label schema JSON file (default: the claim schema).")
-@click.option("--guidelines", "guidelines_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Annotation guidelines, a Markdown file.")
+@click.option(
+    "--schema",
+    "schema_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A label schema JSON file (default: the claim schema).",
+)
+@click.option(
+    "--guidelines",
+    "guidelines_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Annotation guidelines, a Markdown file.",
+)
 @click.option("--overlap", default=2, show_default=True, type=click.IntRange(min=1), help="Annotators per passage (k).")
 @with_appcontext
 def create_project_command(name, target, schema_file, guidelines_file, overlap) -> None:
@@ -149,20 +172,42 @@ def create_project_command(name, target, schema_file, guidelines_file, overlap) 
 @click.argument("project_name")
 @click.option("--name", help="A new name.")
 @click.option("--target", help="The stance target: what annotators judge claims for or against.")
-@click.option("--schema", "schema_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A label schema JSON file: a new schema version.")
-@click.option("--guidelines", "guidelines_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Annotation guidelines, a Markdown file: a new guidelines version.")
+@click.option(
+    "--schema",
+    "schema_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A label schema JSON file: a new schema version.",
+)
+@click.option(
+    "--guidelines",
+    "guidelines_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Annotation guidelines, a Markdown file: a new guidelines version.",
+)
 @click.option("--overlap", type=click.IntRange(min=1), help="Annotators per passage (k); progress is recounted.")
-@click.option("--extra-annotator-below", "threshold", metavar="AGREEMENT|never", type=_Threshold(),
-              help="A passage whose agreement is below this (above 0, at most 1) gets one more annotator before review; never: no passage does.")
+@click.option(
+    "--extra-annotator-below",
+    "threshold",
+    metavar="AGREEMENT|never",
+    type=_Threshold(),
+    help=(
+        "A passage whose agreement is below this (above 0, at most 1) gets one more annotator before "
+        "review; never: no passage does."
+    ),
+)
 @with_appcontext
 def edit_project_command(project_name, name, target, schema_file, guidelines_file, overlap, threshold) -> None:
     """Change a project's settings, as its edit form does; options not given stay as they are."""
     project = find_project(db.session, project_name)
     changes = ProjectChanges(
-        name=name, target=target, overlap_k=overlap,
+        name=name,
+        target=target,
+        overlap_k=overlap,
         schema=Schema.load(_text_of(schema_file)).definition if schema_file else None,
         guidelines=_text_of(guidelines_file) if guidelines_file else None,
-        extra_annotator_below=None if threshold is _NEVER else threshold, set_extra_annotator=threshold is not None)
+        extra_annotator_below=None if threshold is _NEVER else threshold,
+        set_extra_annotator=threshold is not None,
+    )
     changed = update_project(db.session, project, changes)
     db.session.commit()
     _say(f'"{project.name}": ' + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
@@ -174,8 +219,16 @@ def edit_project_command(project_name, name, target, schema_file, guidelines_fil
 @click.option("--format", "fmt", type=click.Choice(("auto",) + FORMATS), default="auto", show_default=True)
 @click.option("--text-column", default="text", show_default=True, help="CSV column holding the text.")
 @click.option("--id-column", default="id", show_default=True, help="CSV column holding the document id.")
-@click.option("--max-bytes", type=click.IntRange(min=1), help="Largest document accepted (default: ANNOTATOR_MAX_DOCUMENT_BYTES, 20 MB).")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes splitting documents (default: one per core for inputs over 2 MB).")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    help="Largest document accepted (default: ANNOTATOR_MAX_DOCUMENT_BYTES, 20 MB).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes splitting documents (default: one per core for inputs over 2 MB).",
+)
 @with_appcontext
 def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, workers) -> None:
     """Import documents (txt, md, jsonl, csv, html; folders are walked) into a project."""
@@ -255,7 +308,9 @@ def _expand(paths):
 @click.command("import-annotations")
 @click.argument("project_name")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--create-users", is_flag=True, help="Create annotator accounts (members of the project) for unknown names.")
+@click.option(
+    "--create-users", is_flag=True, help="Create annotator accounts (members of the project) for unknown names."
+)
 @with_appcontext
 def import_annotations_command(project_name, path, create_users) -> None:
     """Import label sets from a JSON Lines file (other tools, earlier projects)."""
@@ -270,8 +325,11 @@ def import_annotations_command(project_name, path, create_users) -> None:
             _say(rejection, err=True)
     db.session.commit()
     created = f", {len(counts.users_created)} annotator accounts created" if counts.users_created else ""
-    click.echo(f"{counts.added} label sets added, {counts.changed} changed, {counts.unchanged} unchanged, "
-               f"{counts.rejected} rejected{created}", err=True)
+    click.echo(
+        f"{counts.added} label sets added, {counts.changed} changed, {counts.unchanged} unchanged, "
+        f"{counts.rejected} rejected{created}",
+        err=True,
+    )
     if counts.rejected:
         sys.exit(1)
 
@@ -297,14 +355,20 @@ def agreement(project_name, as_json, refresh) -> None:
 
 
 def _agreement_text(figures: dict) -> str:
-    lines = [f"{figures['label_sets']} label sets on {figures['units']} passages", "",
-             f"{'field':30} {'level':8} {'alpha':>7} {'95% interval':>16} {'units':>7} {'pairable':>9} {'agree %':>8} {'Fleiss':>7}"]
+    lines = [
+        f"{figures['label_sets']} label sets on {figures['units']} passages",
+        "",
+        f"{'field':30} {'level':8} {'alpha':>7} {'95% interval':>16} {'units':>7} {'pairable':>9} "
+        f"{'agree %':>8} {'Fleiss':>7}",
+    ]
     for name, field in figures["fields"].items():
         low, high = field["alpha_ci"]
         interval = "-" if low is None else f"{low:.3f}..{high:.3f}"
         percent = "-" if field["percent_agreement"] is None else f"{100 * field['percent_agreement']:.1f}"
-        lines.append(f"{name:30} {field['level']:8} {_number(field['alpha']):>7} {interval:>16} {field['units']:>7} "
-                     f"{field['pairable_values']:>9} {percent:>8} {_number(field['fleiss_kappa']):>7}")
+        lines.append(
+            f"{name:30} {field['level']:8} {_number(field['alpha']):>7} {interval:>16} {field['units']:>7} "
+            f"{field['pairable_values']:>9} {percent:>8} {_number(field['fleiss_kappa']):>7}"
+        )
     lines += _unconverged_warnings(figures)
     lines += ["", f"{'annotator':20} {'label sets':>10}  agreement with the others per field"]
     for annotator in figures["annotators"]:
@@ -319,10 +383,12 @@ def _number(value, digits=3) -> str:
 
 def _unconverged_warnings(figures: dict) -> list[str]:
     """A warning per field whose Dawid-Skene fit reached its iteration cap before converging."""
-    warnings = [f"warning: Dawid-Skene stopped at its cap of {field['dawid_skene']['iterations']:,} iterations on {name} "
-                f"before converging: its estimates, and the gold labels they decide, may still change"
-                for name, field in figures["fields"].items()
-                if field["dawid_skene"] is not None and not field["dawid_skene"]["converged"]]
+    warnings = [
+        f"warning: Dawid-Skene stopped at its cap of {field['dawid_skene']['iterations']:,} iterations on {name} "
+        f"before converging: its estimates, and the gold labels they decide, may still change"
+        for name, field in figures["fields"].items()
+        if field["dawid_skene"] is not None and not field["dawid_skene"]["converged"]
+    ]
     return ["", *warnings] if warnings else []
 
 
@@ -338,7 +404,9 @@ def _accuracy_lines(figures: dict) -> list[str]:
             accuracies.append(f"{name}={shown}")
         lines.append(f"{annotator['username']:31} {'  '.join(accuracies)}")
     if not_estimable:
-        lines.append("(not estimable: the annotator shares no passage with another, so nothing tells how reliable they are)")
+        lines.append(
+            "(not estimable: the annotator shares no passage with another, so nothing tells how reliable they are)"
+        )
     return lines
 
 
@@ -391,19 +459,42 @@ def add_member_command(project_name, username, role) -> None:
 @click.command("export")
 @click.argument("project_name")
 @click.option("--kind", type=click.Choice(KINDS), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (.gz for gzip); default standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file (.gz for gzip); default standard output.",
+)
 @click.option("--csv", "as_csv", is_flag=True, help="training: CSV instead of JSON Lines.")
 @click.option("--context", is_flag=True, help="training: the text of the passages before and after.")
 @click.option("--names", is_flag=True, help="training: annotators' usernames instead of pseudonyms.")
-@click.option("--min-agreement", type=click.FloatRange(0, 1), help="training: only passages whose lowest field agreement reaches this.")
+@click.option(
+    "--min-agreement",
+    type=click.FloatRange(0, 1),
+    help="training: only passages whose lowest field agreement reaches this.",
+)
 @click.option("--adjudicated-only", is_flag=True, help="training: only passages a reviewer decided.")
-@click.option("--all-passages", is_flag=True, help="training: also the annotatable passages nobody labelled (every label null).")
+@click.option(
+    "--all-passages", is_flag=True, help="training: also the annotatable passages nobody labelled (every label null)."
+)
 @click.option("--fields", help="training: only these fields, comma-separated.")
 @click.option("--split", "split_text", help="training: train/dev/test shares by document, e.g. 80/10/10.")
 @click.option("--seed", default=0, show_default=True, type=int, help="training: the seed of the split.")
 @with_appcontext
-def export(project_name, kind, output, as_csv, context, names, min_agreement, adjudicated_only, all_passages, fields,
-           split_text, seed) -> None:
+def export(
+    project_name,
+    kind,
+    output,
+    as_csv,
+    context,
+    names,
+    min_agreement,
+    adjudicated_only,
+    all_passages,
+    fields,
+    split_text,
+    seed,
+) -> None:
     """Export a project: passages, annotations, training, audit or backup (JSON Lines)."""
     from annotator.exporting.kinds import ExportRequest, export_lines
     from annotator.exporting.splits import parse_split
@@ -411,10 +502,16 @@ def export(project_name, kind, output, as_csv, context, names, min_agreement, ad
 
     project = find_project(db.session, project_name)
     try:
-        options = TrainingOptions(context=context, names=names, min_agreement=min_agreement,
-                                  adjudicated_only=adjudicated_only, fields=_field_names(fields),
-                                  split=parse_split(split_text) if split_text else None, seed=seed,
-                                  all_passages=all_passages)
+        options = TrainingOptions(
+            context=context,
+            names=names,
+            min_agreement=min_agreement,
+            adjudicated_only=adjudicated_only,
+            fields=_field_names(fields),
+            split=parse_split(split_text) if split_text else None,
+            seed=seed,
+            all_passages=all_passages,
+        )
         lines = export_lines(db.session, project, ExportRequest(kind, as_csv, options))
     except ValueError as error:
         raise _Refused(str(error)) from None
@@ -438,8 +535,11 @@ def restore(path) -> None:
     with opener(path, "rb") as lines:
         project = restore_backup(db.session, lines, path.name)
     db.session.commit()
-    _say(f'restored project "{project.name}" (id {project.id}); accounts have no password until an admin '
-               f"sets one (annotator reset-password USERNAME)", err=True)
+    _say(
+        f'restored project "{project.name}" (id {project.id}); accounts have no password until an admin '
+        f"sets one (annotator reset-password USERNAME)",
+        err=True,
+    )
 
 
 @click.command("reset-password")
@@ -454,7 +554,11 @@ def reset_password_command(username, password_stdin) -> None:
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None:
         raise _Refused(f'no user named "{username}"')
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = (
+        sys.stdin.readline().rstrip("\r\n")
+        if password_stdin
+        else click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
     reset_password(db.session, user, password)
     db.session.commit()
     _say(f'new password set for "{username}"; their sessions have ended and their API tokens are revoked')
@@ -488,8 +592,13 @@ def _write_to(stream, lines) -> int:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1), help="Threads per process.")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Server processes sharing the port (see docs/deployment.md; on SQLite they share one writer).")
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Server processes sharing the port (see docs/deployment.md; on SQLite they share one writer).",
+)
 @with_appcontext
 def serve(host, port, threads, processes) -> None:
     """Serve the application with a multi-threaded WSGI server (waitress), in one process or
@@ -537,7 +646,9 @@ def _interrupt_unfinished_imports() -> None:
     interrupted = interrupt_unfinished_jobs(db.session, imports_folder(current_app))
     db.session.commit()
     if interrupted:
-        click.echo(f"{interrupted} upload imports were interrupted when the server last stopped; their pages say so", err=True)
+        click.echo(
+            f"{interrupted} upload imports were interrupted when the server last stopped; their pages say so", err=True
+        )
 
 
 def _cannot_listen(host: str, port: int, error: OSError) -> str:

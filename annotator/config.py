@@ -21,7 +21,9 @@ def _proxies(value: str) -> int:
     if value.strip().lower() in ("no", "false", "off", ""):
         return 0
     if not value.strip().isdigit():
-        raise ValueError(f"ANNOTATOR_PROXY_FIX={value!r}: give the number of proxies in front of the server (0 for none)")
+        raise ValueError(
+            f"ANNOTATOR_PROXY_FIX={value!r}: give the number of proxies in front of the server (0 for none)"
+        )
     return int(value)
 
 

@@ -14,8 +14,16 @@ import sqlalchemy as sa
 
 # SQLite's primary result codes that mean "not now" rather than "wrong": busy, locked, out of
 # memory, read-only, I/O error, full, cannot open the file, lock protocol.
-SQLITE_OUTAGE_CODES = {5: "busy", 6: "locked", 7: "out of memory", 8: "read-only", 10: "disk I/O error", 13: "full",
-                       14: "cannot open the database file", 15: "locking protocol"}
+SQLITE_OUTAGE_CODES = {
+    5: "busy",
+    6: "locked",
+    7: "out of memory",
+    8: "read-only",
+    10: "disk I/O error",
+    13: "full",
+    14: "cannot open the database file",
+    15: "locking protocol",
+}
 # PostgreSQL SQLSTATE classes: connection exception, insufficient resources (disk full, out of
 # memory, too many connections), operator intervention (shutdown, restart, cancelled), system
 # error (I/O); and single states: lock not available, read-only transaction.
@@ -85,8 +93,11 @@ class OutageLog:
             now = self._clock()
             if self._began is None:
                 self._began, self._requests = now, 0
-                self._logger.error("the database is unavailable or cannot write (%s): requests are answered 503 "
-                                   "until it is back; this is logged once per outage", reason)
+                self._logger.error(
+                    "the database is unavailable or cannot write (%s): requests are answered 503 "
+                    "until it is back; this is logged once per outage",
+                    reason,
+                )
             self._requests += 1
             self._last = now
 
@@ -96,6 +107,9 @@ class OutageLog:
         with self._lock:
             now = self._clock()
             if self._began is not None and now - self._last >= QUIET_SECONDS:
-                self._logger.warning("the database is back: %d requests were answered 503 over %.0f s",
-                                     self._requests, self._last - self._began)
+                self._logger.warning(
+                    "the database is back: %d requests were answered 503 over %.0f s",
+                    self._requests,
+                    self._last - self._began,
+                )
                 self._began = None

@@ -92,7 +92,9 @@ def raw_rows(session: so.Session, query, stream: bool = False, batch: int = 5000
     # The driver's own cursor, in the session's transaction: SQLAlchemy's result would buffer
     # rows of its own ahead of the cursor.
     dbapi_connection = connection.connection.dbapi_connection
-    cursor = dbapi_connection.cursor(name=f"annotator_{next(_cursor_numbers)}") if postgresql else dbapi_connection.cursor()
+    cursor = (
+        dbapi_connection.cursor(name=f"annotator_{next(_cursor_numbers)}") if postgresql else dbapi_connection.cursor()
+    )
     cursor.execute(sql)
     return _batches(cursor, batch)
 

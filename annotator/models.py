@@ -1,12 +1,34 @@
 """Every model, imported in one place so that Alembic and the app see all tables."""
 
-from annotator.project_agreement.models import AgreementSnapshot
-from annotator.assignment.models import AnnotatorState, PassageAgreement
+from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
+from annotator.assignment.models import AnnotatorState, PassageAgreement
 from annotator.documents.models import Document, Passage
 from annotator.importing.models import ImportJob, ImportJobFile, ImportJobOutcome
-from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
+from annotator.project_agreement.models import AgreementSnapshot
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.users.models import ApiToken, LoginThrottle, User, UserSession
 
-__all__ = ["Adjudication", "AdjudicationEvent", "AgreementSnapshot", "PassageAgreement", "AnnotatorState", "Annotation", "AnnotationEvent", "ApiToken", "Document", "ImportJob", "ImportJobFile", "ImportJobOutcome", "Skip", "LoginThrottle", "Passage", "Project", "ProjectGuidelines", "ProjectMember", "ProjectSchema", "User", "UserSession"]
+__all__ = [
+    "Adjudication",
+    "AdjudicationEvent",
+    "AgreementSnapshot",
+    "PassageAgreement",
+    "AnnotatorState",
+    "Annotation",
+    "AnnotationEvent",
+    "ApiToken",
+    "Document",
+    "ImportJob",
+    "ImportJobFile",
+    "ImportJobOutcome",
+    "Skip",
+    "LoginThrottle",
+    "Passage",
+    "Project",
+    "ProjectGuidelines",
+    "ProjectMember",
+    "ProjectSchema",
+    "User",
+    "UserSession",
+]

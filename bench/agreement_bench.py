@@ -30,7 +30,17 @@ from bench_setup import ANNOTATOR, fresh_database, run  # noqa: E402  (export_be
 
 BENCH_DATABASE = "annotator_agreement_bench"
 PARAGRAPHS = 10
-CLAIMS = ["no_claim", "opinion", "quantity", "event", "causal", "rule", "prediction", "personal_experience", "other_claim"]
+CLAIMS = [
+    "no_claim",
+    "opinion",
+    "quantity",
+    "event",
+    "causal",
+    "rule",
+    "prediction",
+    "personal_experience",
+    "other_claim",
+]
 STANCES = ["favor", "against", "neutral", "unrelated"]
 CHECKS = ["verifiable", "partly_verifiable", "unverifiable"]
 ANNOTATORS = {"ann_a": 0.9, "ann_b": 0.8, "ann_c": 0.65}  # chance of giving the true value
@@ -38,7 +48,9 @@ ANNOTATORS = {"ann_a": 0.9, "ann_b": 0.8, "ann_c": 0.65}  # chance of giving the
 
 def main() -> None:
     args = arguments(__doc__, passages=100_000, repeat=5)
-    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, {args.passages:,} passages")
+    print(
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, {args.passages:,} passages"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         url, env = prepare(args, scratch)
@@ -67,8 +79,10 @@ def prepare(args, scratch: Path) -> tuple[str, dict]:
     started = time.perf_counter()
     run([ANNOTATOR, "import-annotations", "Agreement", str(labels), "--create-users"], env)
     seconds = time.perf_counter() - started
-    print(f"import-annotations: {3 * args.passages:,} label sets ({values:,} labels) in {seconds:.1f} s, "
-          f"{3 * args.passages / seconds:,.0f} label sets/s")
+    print(
+        f"import-annotations: {3 * args.passages:,} label sets ({values:,} labels) in {seconds:.1f} s, "
+        f"{3 * args.passages / seconds:,.0f} label sets/s"
+    )
     return url, env
 
 
@@ -76,8 +90,11 @@ def _documents(scratch: Path, passages: int) -> Path:
     path = scratch / "documents.jsonl"
     with path.open("w") as out:
         for document in range(passages // PARAGRAPHS):
-            text = "\n\n".join(f"Report {document}, item {p}: the council says it spent {document * 13 + p} thousand "
-                               f"pounds on district {p}, and plans {p + 3} more schemes." for p in range(PARAGRAPHS))
+            text = "\n\n".join(
+                f"Report {document}, item {p}: the council says it spent {document * 13 + p} thousand "
+                f"pounds on district {p}, and plans {p + 3} more schemes."
+                for p in range(PARAGRAPHS)
+            )
             out.write(json.dumps({"id": f"d{document}", "text": text}) + "\n")
     return path
 
@@ -89,15 +106,28 @@ def _label_lines(scratch: Path, passages: int) -> tuple[Path, int]:
     with path.open("w") as out:
         for document in range(passages // PARAGRAPHS):
             for index in range(PARAGRAPHS):
-                truth = (rng.choice(CLAIMS[1:]) if rng.random() < 0.9 else "no_claim", rng.choice(STANCES), rng.choice(CHECKS))
+                truth = (
+                    rng.choice(CLAIMS[1:]) if rng.random() < 0.9 else "no_claim",
+                    rng.choice(STANCES),
+                    rng.choice(CHECKS),
+                )
                 for annotator, skill in ANNOTATORS.items():
-                    claim, stance, check = (value if rng.random() < skill else rng.choice(pool)
-                                            for value, pool in zip(truth, (CLAIMS, STANCES, CHECKS)))
-                    labels = {"claim_type": claim} if claim == "no_claim" else {
-                        "claim_type": claim, "stance": stance, "verifiability": check}
+                    claim, stance, check = (
+                        value if rng.random() < skill else rng.choice(pool)
+                        for value, pool in zip(truth, (CLAIMS, STANCES, CHECKS), strict=True)
+                    )
+                    labels = (
+                        {"claim_type": claim}
+                        if claim == "no_claim"
+                        else {"claim_type": claim, "stance": stance, "verifiability": check}
+                    )
                     values += len(labels)
-                    out.write(json.dumps({"document_id": f"d{document}", "index": index, "annotator": annotator,
-                                          "labels": labels}) + "\n")
+                    out.write(
+                        json.dumps(
+                            {"document_id": f"d{document}", "index": index, "annotator": annotator, "labels": labels}
+                        )
+                        + "\n"
+                    )
     return path, values
 
 
@@ -110,12 +140,12 @@ def _app(url: str, env: dict):
 
 def from_database(url: str, env: dict, repeat: int) -> None:
     """Database to every figure, against a bare read of the same rows."""
+    from annotator.administration.projects import find_project
     from annotator.agreement.figures import compute_figures
     from annotator.extensions import db
-    from annotator.projects.schema_store import schema_of
-    from annotator.administration.projects import find_project
     from annotator.project_agreement.label_table import load_label_table
     from annotator.project_agreement.snapshot import agreement_figures
+    from annotator.projects.schema_store import schema_of
 
     app = _app(url, env)
     with app.app_context():
@@ -134,28 +164,41 @@ def from_database(url: str, env: dict, repeat: int) -> None:
     print(f"{'bare baseline: driver cursor + json.loads':44} {bare:8.3f}")
     print(f"{'annotator: load the label table':44} {load:8.3f}")
     print(f"{'annotator: compute every figure':44} {compute:8.3f}")
-    print(f"{'annotator: database to all figures, stored':44} {total:8.3f}   ({total / bare:.1f}x the bare read; target under 2 s)")
+    print(
+        f"{'annotator: database to all figures, stored':44} {total:8.3f}   ({total / bare:.1f}x the bare "
+        "read; target under 2 s)"
+    )
     print(f"{'annotator: again, nothing changed (cached)':44} {cached:8.3f}")
     print()
     for name, field in figures["fields"].items():
-        print(f"  {name:22} alpha {field['alpha']:.4f}  [{field['alpha_ci'][0]:.4f}, {field['alpha_ci'][1]:.4f}]  "
-              f"units {field['units']:,}  pairable values {field['pairable_values']:,}")
-    print("  estimated accuracy (Dawid-Skene, claim type): " + ", ".join(
-        f"{a['username']} {a['fields']['claim_type']['estimated_accuracy']:.3f}" for a in figures["annotators"]))
+        print(
+            f"  {name:22} alpha {field['alpha']:.4f}  [{field['alpha_ci'][0]:.4f}, {field['alpha_ci'][1]:.4f}]  "
+            f"units {field['units']:,}  pairable values {field['pairable_values']:,}"
+        )
+    print(
+        "  estimated accuracy (Dawid-Skene, claim type): "
+        + ", ".join(
+            f"{a['username']} {a['fields']['claim_type']['estimated_accuracy']:.3f}" for a in figures["annotators"]
+        )
+    )
 
 
 def _bare_read(url: str, project_id: int) -> int:
     """What reading the label sets costs with nothing on top."""
     if url.startswith("sqlite"):
         connection = sqlite3.connect(url.split("///", 1)[1])
-        rows = connection.execute("SELECT passage_id, user_id, labels FROM annotation WHERE project_id = ?", (project_id,))
+        rows = connection.execute(
+            "SELECT passage_id, user_id, labels FROM annotation WHERE project_id = ?", (project_id,)
+        )
         count = sum(1 for _ in ((p, u, json.loads(labels)) for p, u, labels in rows))
         connection.close()
         return count
     import psycopg
 
     with psycopg.connect(url.replace("+psycopg", "")) as connection:
-        rows = connection.execute("SELECT passage_id, user_id, labels::text FROM annotation WHERE project_id = %s", (project_id,))
+        rows = connection.execute(
+            "SELECT passage_id, user_id, labels::text FROM annotation WHERE project_id = %s", (project_id,)
+        )
         return sum(1 for _ in ((p, u, json.loads(labels)) for p, u, labels in rows))
 
 
@@ -163,12 +206,12 @@ def pure_alpha(url: str, env: dict, repeat: int) -> None:
     """annotator's alpha against the krippendorff package on the same reliability matrix."""
     import krippendorff
 
+    from annotator.administration.projects import find_project
     from annotator.agreement.ratings import Ratings
     from annotator.agreement.reliability import alpha_confidence_interval, krippendorff_alpha
     from annotator.extensions import db
-    from annotator.projects.schema_store import schema_of
-    from annotator.administration.projects import find_project
     from annotator.project_agreement.label_table import load_label_table
+    from annotator.projects.schema_store import schema_of
 
     app = _app(url, env)
     with app.app_context():
@@ -176,18 +219,26 @@ def pure_alpha(url: str, env: dict, repeat: int) -> None:
         fields = {field.name: field for field in schema_of(db.session, project).measured_fields}
         table = load_label_table(db.session, project, list(fields.values()))
     print()
-    print(f"{'pure alpha, ' + format(table.n_units, ',') + ' units':34} {'annotator s':>11} {'krippendorff s':>15} {'ratio':>6} {'|difference|':>13}")
+    print(
+        f"{'pure alpha, ' + format(table.n_units, ',') + ' units':34} {'annotator s':>11} "
+        f"{'krippendorff s':>15} {'ratio':>6} {'|difference|':>13}"
+    )
     for name, level in (("claim_type", "nominal"), ("verifiability", "ordinal")):
         ratings = table.ratings(fields[name])
         matrix = np.full((ratings.n_coders, ratings.n_units), np.nan)
         matrix[ratings.coder, ratings.unit] = ratings.value
-        ours_seconds = best(repeat, lambda: krippendorff_alpha(Ratings.from_matrix(matrix, ratings.n_categories), level))
-        theirs_seconds = best(repeat, lambda: krippendorff.alpha(reliability_data=matrix, level_of_measurement=level))
+        ours_seconds = best(
+            repeat,
+            lambda: krippendorff_alpha(Ratings.from_matrix(matrix, ratings.n_categories), level),  # noqa: B023 (timed at once, in this iteration)
+        )
+        theirs_seconds = best(repeat, lambda: krippendorff.alpha(reliability_data=matrix, level_of_measurement=level))  # noqa: B023 (timed at once, in this iteration)
         ours = krippendorff_alpha(Ratings.from_matrix(matrix, ratings.n_categories), level)
         theirs = krippendorff.alpha(reliability_data=matrix, level_of_measurement=level)
-        print(f"{name + ' (' + level + ')':34} {ours_seconds:11.4f} {theirs_seconds:15.4f} "
-              f"{ours_seconds / theirs_seconds:5.2f}x {abs(ours - theirs):13.1e}")
-        interval = best(repeat, lambda: alpha_confidence_interval(ratings, level, resamples=1000, seed=0))
+        print(
+            f"{name + ' (' + level + ')':34} {ours_seconds:11.4f} {theirs_seconds:15.4f} "
+            f"{ours_seconds / theirs_seconds:5.2f}x {abs(ours - theirs):13.1e}"
+        )
+        interval = best(repeat, lambda: alpha_confidence_interval(ratings, level, resamples=1000, seed=0))  # noqa: B023 (timed at once, in this iteration)
         print(f"{'  bootstrap interval, 1,000 resamples':34} {interval:11.4f}")
 
 

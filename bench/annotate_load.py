@@ -61,11 +61,15 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1, help="server processes (annotator serve --processes)")
     parser.add_argument("--scaling", action="store_true", help="compare next's p99 at 2,000 and 200,000 passages")
     parser.add_argument("--per-annotator", type=int, default=40, help="labels per annotator in --scaling runs")
-    parser.add_argument("--kill", action="store_true", help="SIGKILL the server mid-run and check nothing acknowledged is lost")
+    parser.add_argument(
+        "--kill", action="store_true", help="SIGKILL the server mid-run and check nothing acknowledged is lost"
+    )
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, "
-          f"{args.annotators} annotators, k = {args.k}, server {args.processes} processes of {args.threads} threads, "
-          f"think {args.think} s")
+    print(
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, "
+        f"{args.annotators} annotators, k = {args.k}, server {args.processes} processes of {args.threads} threads, "
+        f"think {args.think} s"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         if args.scaling:
@@ -77,6 +81,7 @@ def main() -> None:
 
 
 # --- scenarios -----------------------------------------------------------------------------
+
 
 def full_run(args, scratch: Path) -> None:
     """Label the whole project (or until the time is up), then check every label."""
@@ -99,7 +104,10 @@ def scaling(args, scratch: Path) -> None:
         results.append((f"annotator, P = {passages:,}", result))
     report(results)
     small, large = (r.percentile("next", 99) for _, r in results)
-    print(f"\np99 of next: {small:.1f} ms at P = 2,000, {large:.1f} ms at P = 200,000: {large / small:.2f}x (target at most 1.5x)")
+    print(
+        f"\np99 of next: {small:.1f} ms at P = 2,000, {large:.1f} ms at P = 200,000: {large / small:.2f}x "
+        "(target at most 1.5x)"
+    )
 
 
 def kill_run(args, scratch: Path) -> None:
@@ -111,8 +119,10 @@ def kill_run(args, scratch: Path) -> None:
     result = run_load(server.port, world, args.max_seconds, args.think, tolerate_errors=True)
     killer.join()
     server.stop()
-    print(f"\nserver killed with SIGKILL after {server.killed_after:.1f} s, restarted in {server.restart_seconds:.1f} s; "
-          f"{result.errors} requests failed while it was down (not acknowledged, retried)")
+    print(
+        f"\nserver killed with SIGKILL after {server.killed_after:.1f} s, restarted in {server.restart_seconds:.1f} s; "
+        f"{result.errors} requests failed while it was down (not acknowledged, retried)"
+    )
     report([("annotator (killed once)", result)])
     verify(world, result, expect_complete=not result.timed_out, acknowledged_before=server.killed_at)
 
@@ -123,6 +133,7 @@ def _kill_and_restart(server: "Server") -> None:
 
 
 # --- the world: a database with a project, documents, annotators and their tokens -----------
+
 
 @dataclass
 class World:
@@ -140,7 +151,11 @@ def prepare(args, scratch: Path, passages: int) -> World:
     url = fresh_database(args.database, scratch, BENCH_DATABASE)
     env = {**os.environ, "ANNOTATOR_DATABASE_URL": url, "ANNOTATOR_SECRET_KEY": "bench"}
     run([ANNOTATOR, "init-db"], env, show_errors=True)
-    run([ANNOTATOR, "create-project", "Load", "--target", "Cities should build bike lanes", "--overlap", str(args.k)], env, show_errors=True)
+    run(
+        [ANNOTATOR, "create-project", "Load", "--target", "Cities should build bike lanes", "--overlap", str(args.k)],
+        env,
+        show_errors=True,
+    )
     started = time.perf_counter()
     run([ANNOTATOR, "import-docs", "Load", str(_documents(scratch, passages))], env, show_errors=True)
     print(f"prepared {passages:,} passages in {time.perf_counter() - started:.1f} s")
@@ -153,9 +168,11 @@ def _documents(scratch: Path, passages: int) -> Path:
     path = scratch / "documents.jsonl"
     with path.open("w") as out:
         for document in range(passages // PARAGRAPHS_PER_DOCUMENT):
-            paragraphs = [f"Report {document}, section {p}: the council says it spent {document * 31 + p * 7} thousand "
-                          f"pounds on cycle lanes in district {p}, and it expects {p + 2} more next year."
-                          for p in range(PARAGRAPHS_PER_DOCUMENT)]
+            paragraphs = [
+                f"Report {document}, section {p}: the council says it spent {document * 31 + p * 7} thousand "
+                f"pounds on cycle lanes in district {p}, and it expects {p + 2} more next year."
+                for p in range(PARAGRAPHS_PER_DOCUMENT)
+            ]
             out.write(json.dumps({"id": f"d{document}", "text": "\n\n".join(paragraphs)}) + "\n")
     return path
 
@@ -165,8 +182,8 @@ def _annotators(env: dict, count: int) -> tuple[int, dict]:
     hashing through the CLI one at a time would take longer than the run)."""
     os.environ.update({key: env[key] for key in ("ANNOTATOR_DATABASE_URL", "ANNOTATOR_SECRET_KEY")})
     from annotator import create_app
-    from annotator.extensions import db
     from annotator.administration.projects import add_member, find_project
+    from annotator.extensions import db
     from annotator.users.services import create_user
     from annotator.users.tokens import create_token
 
@@ -186,20 +203,35 @@ def _annotators(env: dict, count: int) -> tuple[int, dict]:
 
 # --- the server ----------------------------------------------------------------------------
 
+
 class Server:
     """`annotator serve` in a child process on a free loopback port."""
 
     def __init__(self, world: World, threads: int, command: list[str] | None = None, processes: int = 1):
         self.world, self.threads, self.port = world, threads, _free_port()
-        self.command = command or [ANNOTATOR, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", str(threads),
-                                   "--processes", str(processes)]
+        self.command = command or [
+            ANNOTATOR,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--threads",
+            str(threads),
+            "--processes",
+            str(processes),
+        ]
         self.process = None
         self.killed_at = self.killed_after = self.restart_seconds = None
 
     def start(self) -> "Server":
-        log = open(Path(tempfile.gettempdir()) / f"annotate_load_server_{self.port}.log", "ab")  # never a pipe: a full one blocks the server
+        log = open(
+            Path(tempfile.gettempdir()) / f"annotate_load_server_{self.port}.log", "ab"
+        )  # never a pipe: a full one blocks the server
         # A session of its own: SIGKILL reaches every server process, as a machine losing power would.
-        self.process = subprocess.Popen(self.command, env=self.world.env, stdout=log, stderr=log, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command, env=self.world.env, stdout=log, stderr=log, start_new_session=True
+        )
         _wait_for_port(self.port)
         self.started_at = time.perf_counter()
         return self
@@ -236,7 +268,9 @@ class BareServers(Server):
             return super().start()
         for _ in range(self.count):
             port = _free_port()
-            command = [part if not part.startswith("--listen=") else f"--listen=127.0.0.1:{port}" for part in self.command]
+            command = [
+                part if not part.startswith("--listen=") else f"--listen=127.0.0.1:{port}" for part in self.command
+            ]
             server = Server(self.world, self.threads, command)
             server.port = port
             self.servers.append(server.start())
@@ -271,7 +305,7 @@ def _wait_for_port(port: int, timeout: float = 60) -> None:
 
 # --- the baseline --------------------------------------------------------------------------
 
-BASELINE_APP = r'''
+BASELINE_APP = r"""
 import json, os, random, sqlite3, threading
 URL = os.environ["BASELINE_DATABASE"]
 local = threading.local()
@@ -290,7 +324,8 @@ def connection():
 def application(environ, start_response):
     db = connection()
     if environ["REQUEST_METHOD"] == "GET":
-        row = db.execute("SELECT id, text FROM passage WHERE id = %s" % random.randint(1, int(os.environ["BASELINE_PASSAGES"]))).fetchone()
+        passage_id = random.randint(1, int(os.environ["BASELINE_PASSAGES"]))
+        row = db.execute("SELECT id, text FROM passage WHERE id = %s" % passage_id).fetchone()
         db.commit()
         body = json.dumps({"passage_id": row[0], "text": row[1]}).encode()
     else:
@@ -300,7 +335,7 @@ def application(environ, start_response):
         body = b"{}"
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
-'''
+"""
 
 
 def measure_baseline(args, world: World, scratch: Path) -> Result:
@@ -309,21 +344,41 @@ def measure_baseline(args, world: World, scratch: Path) -> Result:
 
     engine = sa.create_engine(world.url)
     with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE baseline_label (id INTEGER PRIMARY KEY, labels TEXT)"
-                                   if engine.dialect.name == "sqlite" else
-                                   "CREATE TABLE baseline_label (id SERIAL PRIMARY KEY, labels TEXT)"))
+        connection.execute(
+            sa.text(
+                "CREATE TABLE baseline_label (id INTEGER PRIMARY KEY, labels TEXT)"
+                if engine.dialect.name == "sqlite"
+                else "CREATE TABLE baseline_label (id SERIAL PRIMARY KEY, labels TEXT)"
+            )
+        )
         passages = connection.execute(sa.text("SELECT max(id) FROM passage")).scalar()
     (scratch / "baseline_app.py").write_text(BASELINE_APP)
-    world_env = {**world.env, "BASELINE_DATABASE": world.url, "BASELINE_PASSAGES": str(passages), "PYTHONPATH": str(scratch)}
-    baseline_world = World(world.url, world_env, world.project_id, world.tokens, world.passages, world.k, world.annotators)
+    world_env = {
+        **world.env,
+        "BASELINE_DATABASE": world.url,
+        "BASELINE_PASSAGES": str(passages),
+        "PYTHONPATH": str(scratch),
+    }
+    baseline_world = World(
+        world.url, world_env, world.project_id, world.tokens, world.passages, world.k, world.annotators
+    )
     port = _free_port()
-    command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={args.threads}", "baseline_app:application"]
+    command = [
+        sys.executable,
+        "-m",
+        "waitress",
+        f"--listen=127.0.0.1:{port}",
+        f"--threads={args.threads}",
+        "baseline_app:application",
+    ]
     server = BareServers(baseline_world, args.threads, command, args.processes)
     server.port = port
     labels_needed = world.passages * min(world.k, world.annotators)
     per_annotator = max(1, min(labels_needed // world.annotators, 200))
     with server:
-        result = run_load(server.port, baseline_world, min(args.max_seconds, 60), args.think, per_annotator=per_annotator)
+        result = run_load(
+            server.port, baseline_world, min(args.max_seconds, 60), args.think, per_annotator=per_annotator
+        )
     with engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE baseline_label"))
     engine.dispose()
@@ -332,9 +387,13 @@ def measure_baseline(args, world: World, scratch: Path) -> Result:
 
 # --- report and checks ---------------------------------------------------------------------
 
+
 def report(results: list[tuple[str, Result]]) -> None:
     print()
-    print(f"{'':34} {'labels':>8} {'labels/s':>9} {'errors':>7}   {'next p50/p95/p99 ms':>22}   {'submit p50/p95/p99 ms':>22}")
+    print(
+        f"{'':34} {'labels':>8} {'labels/s':>9} {'errors':>7}   {'next p50/p95/p99 ms':>22}   "
+        f"{'submit p50/p95/p99 ms':>22}"
+    )
     for label, result in results:
         columns = []
         for endpoint in ("next", "submit"):
@@ -352,18 +411,36 @@ def verify(world: World, result: Result, expect_complete: bool, acknowledged_bef
 
     engine = sa.create_engine(world.url)
     with engine.connect() as connection:
-        stored = {(user, passage): json.loads(labels) if isinstance(labels, str) else labels
-                  for user, passage, labels in connection.execute(sa.text(
-                      "SELECT u.username, a.passage_id, a.labels FROM annotation a JOIN user_account u ON u.id = a.user_id"))}
-        pairs = connection.execute(sa.text("SELECT count(*), count(DISTINCT passage_id || '-' || user_id) FROM annotation")).one()
-        per_passage = dict(connection.execute(sa.text(
-            "SELECT p.id, count(a.id) FROM passage p LEFT JOIN annotation a ON a.passage_id = p.id "
-            "WHERE p.annotatable GROUP BY p.id")).all())
+        stored = {
+            (user, passage): json.loads(labels) if isinstance(labels, str) else labels
+            for user, passage, labels in connection.execute(
+                sa.text(
+                    "SELECT u.username, a.passage_id, a.labels FROM annotation a JOIN user_account u ON u.id "
+                    "= a.user_id"
+                )
+            )
+        }
+        pairs = connection.execute(
+            sa.text("SELECT count(*), count(DISTINCT passage_id || '-' || user_id) FROM annotation")
+        ).one()
+        per_passage = dict(
+            connection.execute(
+                sa.text(
+                    "SELECT p.id, count(a.id) FROM passage p LEFT JOIN annotation a ON a.passage_id = p.id "
+                    "WHERE p.annotatable GROUP BY p.id"
+                )
+            ).all()
+        )
     engine.dispose()
-    lost = [(user, passage) for user, passage, labels, _ in result.acknowledged if stored.get((user, passage)) != labels]
+    lost = [
+        (user, passage) for user, passage, labels, _ in result.acknowledged if stored.get((user, passage)) != labels
+    ]
     over = [count for count in per_passage.values() if count > world.k]
-    print(f"\nchecks: {len(result.acknowledged):,} acknowledged labels, {len(lost)} missing or different in the database; "
-          f"{pairs[0] - pairs[1]} (passage, annotator) pairs twice; {len(over)} passages over k")
+    print(
+        f"\nchecks: {len(result.acknowledged):,} acknowledged labels, {len(lost)} missing or different in "
+        "the database; "
+        f"{pairs[0] - pairs[1]} (passage, annotator) pairs twice; {len(over)} passages over k"
+    )
     if acknowledged_before is not None:
         before = [a for a in result.acknowledged if a[3] < acknowledged_before]
         missing = [a for a in before if stored.get((a[0], a[1])) != a[2]]
@@ -371,7 +448,10 @@ def verify(world: World, result: Result, expect_complete: bool, acknowledged_bef
     if expect_complete:
         wanted = min(world.k, world.annotators)
         wrong = {passage: count for passage, count in per_passage.items() if count != wanted}
-        print(f"        {len(per_passage):,} annotatable passages, {len(wrong)} without exactly min(k, N) = {wanted} labels")
+        print(
+            f"        {len(per_passage):,} annotatable passages, {len(wrong)} without exactly min(k, N) = "
+            f"{wanted} labels"
+        )
     else:
         print("        (the run stopped before the project was done: passages were not all expected complete)")
 

@@ -11,8 +11,9 @@ POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 def run(command: list[str], env: dict, show_errors: bool = False) -> None:
     """Run a command to completion (raising if it fails), its output discarded."""
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=None if show_errors else subprocess.DEVNULL)
+    subprocess.run(
+        command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=None if show_errors else subprocess.DEVNULL
+    )
 
 
 def fresh_database(kind: str, scratch: Path, name: str) -> str:

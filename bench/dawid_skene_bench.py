@@ -42,8 +42,14 @@ def main() -> None:
     parser.add_argument("--fits", type=int, default=12)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--accuracies", type=float, nargs=2, default=(0.5, 0.95), metavar=("LOW", "HIGH"),
-                        help="each annotator's accuracy is drawn between these")
+    parser.add_argument(
+        "--accuracies",
+        type=float,
+        nargs=2,
+        default=(0.5, 0.95),
+        metavar=("LOW", "HIGH"),
+        help="each annotator's accuracy is drawn between these",
+    )
     parser.add_argument("--annotators", type=int, default=3, help="3 of them label each passage")
     parser.add_argument("--units", type=int, help="passages per project (default: drawn from 300 to 10,000)")
     args = parser.parse_args()
@@ -56,20 +62,25 @@ def main() -> None:
         reference = dawid_skene(ratings, **CONVERGED)
         row = []
         for name, options in FITS.items():
-            seconds, result = fastest(args.repeat, lambda: dawid_skene(ratings, **options))
+            seconds, result = fastest(args.repeat, lambda: dawid_skene(ratings, **options))  # noqa: B023 (timed at once, in this iteration)
             differing = int((gold(ratings, result) != gold(ratings, reference)).sum())
             difference = float(np.nanmax(np.abs(result.posteriors - reference.posteriors)))
             totals[name].append((result.iterations, seconds, result.converged, differing))
-            row.append(f"{result.iterations:6} {1000 * seconds:7.1f} {'yes' if result.converged else 'no':>4} "
-                       f"{differing:5} {difference:9.1e}")
+            row.append(
+                f"{result.iterations:6} {1000 * seconds:7.1f} {'yes' if result.converged else 'no':>4} "
+                f"{differing:5} {difference:9.1e}"
+            )
         shown = " ".join(f"{a:.2f}" for a in accuracies) if len(accuracies) <= 3 else f"{accuracies.mean():.2f}"
         print(f"{ratings.n_units:6} {ratings.n_categories:2} {shown:17} " + " | ".join(row))
     print()
     for name, fits in totals.items():
-        steps, seconds, converged, differing = zip(*fits)
-        print(f"{name:20} unconverged {sum(not c for c in converged):2} of {len(fits)}, steps median {int(np.median(steps)):5} "
-              f"max {max(steps):5}, ms median {1000 * np.median(seconds):6.1f} max {1000 * max(seconds):6.1f}, "
-              f"fits with other gold {sum(d > 0 for d in differing)}, most gold labels differing {max(differing)}")
+        steps, seconds, converged, differing = zip(*fits, strict=True)
+        print(
+            f"{name:20} unconverged {sum(not c for c in converged):2} of {len(fits)}, steps median "
+            f"{int(np.median(steps)):5} "
+            f"max {max(steps):5}, ms median {1000 * np.median(seconds):6.1f} max {1000 * max(seconds):6.1f}, "
+            f"fits with other gold {sum(d > 0 for d in differing)}, most gold labels differing {max(differing)}"
+        )
 
 
 def simulated_project(rng, low: float, high: float, annotators: int, units: int | None) -> tuple[Ratings, np.ndarray]:
@@ -78,8 +89,15 @@ def simulated_project(rng, low: float, high: float, annotators: int, units: int 
     units, categories = units or int(rng.choice(SIZES)), int(rng.integers(3, 10))
     accuracies = rng.uniform(low, high, annotators)
     truth = rng.choice(categories, units, p=rng.dirichlet(np.full(categories, 2.0)))
-    confusions = np.array([[np.insert(rng.dirichlet(np.full(categories - 1, 3.0)) * (1 - accuracy), true, accuracy)
-                            for true in range(categories)] for accuracy in accuracies])
+    confusions = np.array(
+        [
+            [
+                np.insert(rng.dirichlet(np.full(categories - 1, 3.0)) * (1 - accuracy), true, accuracy)
+                for true in range(categories)
+            ]
+            for accuracy in accuracies
+        ]
+    )
     coder = np.argsort(rng.random((units, annotators)), axis=1)[:, :3].ravel()
     unit = np.repeat(np.arange(units), 3)
     cumulative = confusions[coder, truth[unit]].cumsum(axis=1)

@@ -31,8 +31,12 @@ def main() -> None:
         env = {**os.environ, "ANNOTATOR_DATABASE_URL": url, "ANNOTATOR_SECRET_KEY": "bench"}
         for name, passages in (("short", 100), ("long", args.passages)):
             path = scratch / f"{name}.txt"
-            path.write_text("\n\n".join(f"Paragraph {n} of the {name} document says that the council spent {n} pounds."
-                                        for n in range(passages)))
+            path.write_text(
+                "\n\n".join(
+                    f"Paragraph {n} of the {name} document says that the council spent {n} pounds."
+                    for n in range(passages)
+                )
+            )
             if name == "short":
                 run([ANNOTATOR, "init-db"], env)
                 run([ANNOTATOR, "create-project", "Bench"], env)
@@ -45,8 +49,14 @@ def main() -> None:
 def _create_user(env: dict) -> None:
     import subprocess
 
-    subprocess.run([ANNOTATOR, "create-user", "ada", "--role", "annotator", "--password-stdin"], env=env, check=True,
-                   input=PASSWORD + "\n", text=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [ANNOTATOR, "create-user", "ada", "--role", "annotator", "--password-stdin"],
+        env=env,
+        check=True,
+        input=PASSWORD + "\n",
+        text=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def measure(url: str, repeat: int, database: str, passages: int) -> None:
@@ -55,8 +65,8 @@ def measure(url: str, repeat: int, database: str, passages: int) -> None:
     import sqlalchemy as sa
 
     from annotator import create_app
-    from annotator.extensions import db
     from annotator.documents.models import Document, Passage
+    from annotator.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": True})
     with app.app_context():
@@ -69,8 +79,9 @@ def measure(url: str, repeat: int, database: str, passages: int) -> None:
         for external_id in ("short", "long"):
             document = db.session.scalar(sa.select(Document).where(Document.external_id == external_id))
             count = db.session.scalar(sa.select(sa.func.count()).where(Passage.document_id == document.id))
-            middle = db.session.scalar(sa.select(Passage.id).where(Passage.document_id == document.id,
-                                                                   Passage.index == count // 2))
+            middle = db.session.scalar(
+                sa.select(Passage.id).where(Passage.document_id == document.id, Passage.index == count // 2)
+            )
             db.session.rollback()
             url_path = f"/projects/{document.project_id}/documents/{document.id}?passage={middle}"
             best, size = float("inf"), 0
@@ -83,8 +94,11 @@ def measure(url: str, repeat: int, database: str, passages: int) -> None:
             results[external_id] = (count, best, size)
             print(f"  {external_id:5} document: {count:>7,} passages  {best * 1000:7.2f} ms  {size:>9,} bytes")
         (short_n, short_t, short_b), (long_n, long_t, long_b) = results["short"], results["long"]
-        print(f"  the {long_n:,}-passage document costs {long_t / short_t:.2f}x the time and {long_b / short_b:.2f}x the bytes "
-              f"of the {short_n}-passage one")
+        print(
+            f"  the {long_n:,}-passage document costs {long_t / short_t:.2f}x the time and "
+            f"{long_b / short_b:.2f}x the bytes "
+            f"of the {short_n}-passage one"
+        )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ ANNOTATOR = setup.ANNOTATOR
 
 # Runs a Python program and reports its peak RSS on exit: VmHWM, which starts afresh at exec
 # (getrusage's maxrss would also count the forked copy of this benchmark's own process).
-MEASURED = r'''
+MEASURED = r"""
 import atexit, runpy, sys
 
 
@@ -38,9 +38,9 @@ def report():
 atexit.register(report)
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")
-'''
+"""
 
-BASELINE = r'''
+BASELINE = r"""
 import json, sys
 url, kind, project_id, output = sys.argv[1:5]
 queries = {
@@ -68,7 +68,7 @@ with open(output, "w") as out:
         out.write(json.dumps(dict(zip(names, row)), default=str) + "\n")
         count += 1
 print(count)
-'''
+"""
 
 
 def main() -> None:
@@ -82,9 +82,20 @@ def main() -> None:
         (scratch / "measured.py").write_text(MEASURED)
         results = []
         for kind in ("training", "audit"):
-            results.append((f"bare baseline: {kind} rows", best(args.repeat, lambda: _child(
-                [str(scratch / "bare.py"), url, kind, str(project_id), str(scratch / "bare.jsonl")], env,
-                scratch / "bare.jsonl", scratch))))
+            results.append(
+                (
+                    f"bare baseline: {kind} rows",
+                    best(
+                        args.repeat,
+                        lambda: _child(
+                            [str(scratch / "bare.py"), url, kind, str(project_id), str(scratch / "bare.jsonl")],  # noqa: B023 (timed at once, in this iteration)
+                            env,
+                            scratch / "bare.jsonl",
+                            scratch,
+                        ),
+                    ),
+                )
+            )
             if kind == "training":
                 results.append(("annotator: training, cold (fits Dawid-Skene)", _export(args, env, scratch, kind)))
                 setup.run([ANNOTATOR, "agreement", "Agreement", "--json"], env)  # as after a look at the dashboard
@@ -96,8 +107,8 @@ def main() -> None:
 
 def _project_id(url: str, env: dict) -> int:
     app = setup._app(url, env)
-    from annotator.extensions import db
     from annotator.administration.projects import find_project
+    from annotator.extensions import db
 
     with app.app_context():
         return find_project(db.session, "Agreement").id
@@ -105,15 +116,21 @@ def _project_id(url: str, env: dict) -> int:
 
 def _export(args, env: dict, scratch: Path, kind: str) -> dict:
     output = scratch / f"{kind}.jsonl"
-    return best(args.repeat if kind != "training" else 1, lambda: _child(
-        [ANNOTATOR, "export", "Agreement", "--kind", kind, "-o", str(output)], env, output, scratch))
+    return best(
+        args.repeat if kind != "training" else 1,
+        lambda: _child([ANNOTATOR, "export", "Agreement", "--kind", kind, "-o", str(output)], env, output, scratch),
+    )
 
 
 def _child(command: list[str], env: dict, output: Path, scratch: Path) -> dict:
     """Run a Python program in a child; its wall time, its own peak RSS and the lines it wrote."""
     started = time.perf_counter()
-    finished = subprocess.run([sys.executable, str(scratch / "measured.py"), *command], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    finished = subprocess.run(
+        [sys.executable, str(scratch / "measured.py"), *command],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     seconds = time.perf_counter() - started
     if finished.returncode != 0:
         raise RuntimeError(f"{command[:3]} failed: {finished.stderr.decode()[-2000:]}")
@@ -138,7 +155,10 @@ def report(results: list[tuple[str, dict]]) -> None:
             baseline = result
         elif baseline is not None:
             note = f"   {result['seconds'] / baseline['seconds']:.2f}x the baseline's time"
-        print(f"{label:48} {result['lines']:9,d} {result['seconds']:8.2f} {rate:9,.0f} {result['peak_rss_mb']:12.0f}{note}")
+        print(
+            f"{label:48} {result['lines']:9,d} {result['seconds']:8.2f} {rate:9,.0f} "
+            f"{result['peak_rss_mb']:12.0f}{note}"
+        )
 
 
 if __name__ == "__main__":

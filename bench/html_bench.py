@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "The council voted on the harbour bridge budget, and the mayor said the vote was close"
 
-MEASURE = r'''
+MEASURE = r"""
 import json, resource, sys, time
 from lxml import html as lxml_html
 sys.path.insert(0, sys.argv[1])
@@ -36,17 +36,30 @@ except DecodingError as error:
 seconds = time.perf_counter() - started
 peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
 print(json.dumps({"baseline": baseline, "seconds": seconds, "peak_mb": peak, "outcome": outcome}))
-'''
+"""
 
 
 def pages():
     yield "news article, 40 paragraphs", _page("".join(f"<p>{SENTENCE}, {n}.</p>" for n in range(40)))
-    yield "long book, 90,000 elements", _page("".join(
-        f"<h2>Chapter {n}</h2><p>{SENTENCE}.</p><ul><li>{SENTENCE}</li><li>point {n}</li></ul><p><code>x = {n}</code> and <b>{n}</b></p>"
-        for n in range(10_000)))
-    yield "20,000 <span> in one paragraph", _page("<p>" + "".join(f"<span>{SENTENCE} {n}</span>" for n in range(20_000)) + "</p>")
+    yield (
+        "long book, 90,000 elements",
+        _page(
+            "".join(
+                f"<h2>Chapter {n}</h2><p>{SENTENCE}.</p><ul><li>{SENTENCE}</li><li>point "
+                f"{n}</li></ul><p><code>x = {n}</code> and <b>{n}</b></p>"
+                for n in range(10_000)
+            )
+        ),
+    )
+    yield (
+        "20,000 <span> in one paragraph",
+        _page("<p>" + "".join(f"<span>{SENTENCE} {n}</span>" for n in range(20_000)) + "</p>"),
+    )
     yield "300,000 <p>", _page("".join(f"<p>Paragraph {n} about the budget.</p>" for n in range(300_000)))
-    yield "nested 300 levels", _page("<p>Opening.</p>" + "<div>" * 300 + "<p>Deep.</p>" + "</div>" * 300 + "<p>End.</p>")
+    yield (
+        "nested 300 levels",
+        _page("<p>Opening.</p>" + "<div>" * 300 + "<p>Deep.</p>" + "</div>" * 300 + "<p>End.</p>"),
+    )
     yield "12 MB of text in one <p>", _page("<p>Opening.</p><p>" + "Word. " * 2_000_000 + "</p><p>End.</p>")
 
 
@@ -57,11 +70,14 @@ def _page(body: str) -> str:
 def main() -> None:
     print(f"{'page':32} {'MB':>6} {'lxml parse s':>13} {'import s':>9} {'peak RSS MB':>12}  outcome")
     for name, page in pages():
-        run = subprocess.run([sys.executable, "-c", MEASURE, str(ROOT)], input=page, capture_output=True, text=True,
-                             check=True, cwd=ROOT)
+        run = subprocess.run(
+            [sys.executable, "-c", MEASURE, str(ROOT)], input=page, capture_output=True, text=True, check=True, cwd=ROOT
+        )
         result = json.loads(run.stdout.strip().splitlines()[-1])
-        print(f"{name:32} {len(page.encode()) / 1e6:6.1f} {result['baseline']:13.2f} {result['seconds']:9.2f} "
-              f"{result['peak_mb']:12.0f}  {result['outcome']}")
+        print(
+            f"{name:32} {len(page.encode()) / 1e6:6.1f} {result['baseline']:13.2f} {result['seconds']:9.2f} "
+            f"{result['peak_mb']:12.0f}  {result['outcome']}"
+        )
 
 
 if __name__ == "__main__":

@@ -40,10 +40,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         files = make_copies(args.corpus, args.copies, Path(scratch), args.id_column, args.text_column)
         size = sum(path.stat().st_size for path in files)
-        print(f"corpus: {len(files)} files, {size / 1e6:.1f} MB ({args.copies} cop{'y' if args.copies == 1 else 'ies'}), "
-              f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}")
+        print(
+            f"corpus: {len(files)} files, {size / 1e6:.1f} MB ({args.copies} cop{'y' if args.copies == 1 else 'ies'}), "
+            f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}"
+        )
         baseline = best_of(args.repeat, "baseline", files, args, scratch)
-        ours = {workers: best_of(args.repeat, "annotator", files, args, scratch, workers) for workers in sorted({1, args.workers})}
+        ours = {
+            workers: best_of(args.repeat, "annotator", files, args, scratch, workers)
+            for workers in sorted({1, args.workers})
+        }
     print()
     print(f"{'':28} {'seconds':>8} {'MB/s':>7} {'passages/s':>11} {'passages':>9} {'peak RSS MB':>12}")
     report("bare baseline", baseline, size)
@@ -53,8 +58,10 @@ def main() -> None:
 
 
 def report(label: str, result: dict, size: int) -> None:
-    print(f"{label:28} {result['seconds']:8.2f} {size / 1e6 / result['seconds']:7.2f} "
-          f"{result['passages'] / result['seconds']:11.0f} {result['passages']:9d} {result['peak_rss_mb']:12.0f}")
+    print(
+        f"{label:28} {result['seconds']:8.2f} {size / 1e6 / result['seconds']:7.2f} "
+        f"{result['passages'] / result['seconds']:11.0f} {result['passages']:9d} {result['peak_rss_mb']:12.0f}"
+    )
 
 
 def make_copies(corpus: list[Path], copies: int, scratch: Path, id_column: str, text_column: str) -> list[Path]:
@@ -74,7 +81,10 @@ def make_copies(corpus: list[Path], copies: int, scratch: Path, id_column: str, 
 
 def _copy_csv(source: Path, target: Path, copy: int, id_column: str, text_column: str) -> None:
     csv.field_size_limit(1 << 30)
-    with open(source, encoding="utf-8", newline="") as infile, open(target, "w", encoding="utf-8", newline="") as outfile:
+    with (
+        open(source, encoding="utf-8", newline="") as infile,
+        open(target, "w", encoding="utf-8", newline="") as outfile,
+    ):
         reader = csv.DictReader(infile)
         writer = csv.DictWriter(outfile, reader.fieldnames)
         writer.writeheader()
@@ -98,7 +108,9 @@ def measure(kind: str, files: list[Path], args, scratch: str, workers: int = 1) 
     queue = context.Queue()
     database = Path(tempfile.mkdtemp(dir=scratch)) / "bench.sqlite3"
     target = run_baseline if kind == "baseline" else run_annotator
-    process = context.Process(target=_child, args=(target, queue, files, args.text_column, args.id_column, database, workers))
+    process = context.Process(
+        target=_child, args=(target, queue, files, args.text_column, args.id_column, database, workers)
+    )
     process.start()
     result = queue.get()
     process.join()
@@ -118,13 +130,21 @@ def run_baseline(files, text_column, id_column, database, workers) -> dict:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("CREATE TABLE document (id INTEGER PRIMARY KEY, external_id TEXT, raw_text TEXT)")
-    connection.execute('CREATE TABLE passage (id INTEGER PRIMARY KEY, document_id INTEGER, "index" INTEGER, start INTEGER, "end" INTEGER, text TEXT)')
+    connection.execute(
+        'CREATE TABLE passage (id INTEGER PRIMARY KEY, document_id INTEGER, "index" INTEGER, start INTEGER, '
+        '"end" INTEGER, text TEXT)'
+    )
     passages = 0
     started = time.perf_counter()
     for number, (external_id, text) in enumerate(_documents(files, text_column, id_column)):
         connection.execute("INSERT INTO document VALUES (?, ?, ?)", (number, external_id, text))
-        rows = [(number, index, 0, 0, piece) for index, piece in enumerate(p for p in re.split(r"\n\s*\n", text) if p.strip())]
-        connection.executemany('INSERT INTO passage (document_id, "index", start, "end", text) VALUES (?, ?, ?, ?, ?)', rows)
+        rows = [
+            (number, index, 0, 0, piece)
+            for index, piece in enumerate(p for p in re.split(r"\n\s*\n", text) if p.strip())
+        ]
+        connection.executemany(
+            'INSERT INTO passage (document_id, "index", start, "end", text) VALUES (?, ?, ?, ?, ?)', rows
+        )
         passages += len(rows)
     connection.commit()
     seconds = time.perf_counter() - started
@@ -152,10 +172,10 @@ def run_annotator(files, text_column, id_column, database, workers) -> dict:
     from flask_migrate import upgrade
 
     from annotator import create_app
+    from annotator.administration.projects import create_project
     from annotator.extensions import db
     from annotator.importing.readers import ReadOptions
     from annotator.importing.service import ImportSettings, import_paths
-    from annotator.administration.projects import create_project
     from annotator.splitting import split_document
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "bench"})

@@ -57,19 +57,29 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, default=30)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, {args.annotators} "
-          f"annotators, think {args.think} s, {args.megabytes:g} MB imported")
+    print(
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, {args.annotators} "
+        f"annotators, think {args.think} s, {args.megabytes:g} MB imported"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         world = prepare(args, scratch, args.passages)
         files = write_input(scratch / "input", args.megabytes)
         for project in ("From the command line", "From the browser"):
             subprocess.run([ANNOTATOR, "create-project", project], env=world.env, check=True, capture_output=True)
-        subprocess.run([ANNOTATOR, "create-user", "chief", "--role", "admin", "--password-stdin"], env=world.env,
-                       check=True, capture_output=True, input=ADMIN_PASSWORD + "\n", text=True)
+        subprocess.run(
+            [ANNOTATOR, "create-user", "chief", "--role", "admin", "--password-stdin"],
+            env=world.env,
+            check=True,
+            capture_output=True,
+            input=ADMIN_PASSWORD + "\n",
+            text=True,
+        )
         results = []
         with Server(world, args.threads) as server:
-            results.append(("annotators alone (baseline)", run_load(server.port, world, args.baseline_seconds, args.think)))
+            results.append(
+                ("annotators alone (baseline)", run_load(server.port, world, args.baseline_seconds, args.think))
+            )
             results.append(while_running(server, world, args, lambda: import_docs(world, files)))
             results.append(while_running(server, world, args, lambda: upload(server.port, world, files)))
         report(results)
@@ -96,8 +106,12 @@ def while_running(server, world, args, importing) -> tuple[str, object]:
 
 def import_docs(world, files: list[Path]) -> str:
     started = time.perf_counter()
-    subprocess.run([ANNOTATOR, "import-docs", "From the command line", *map(str, files)], env=world.env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [ANNOTATOR, "import-docs", "From the command line", *map(str, files)],
+        env=world.env,
+        check=True,
+        capture_output=True,
+    )
     return f"during import-docs ({time.perf_counter() - started:.0f} s)"
 
 
@@ -106,8 +120,10 @@ def upload(port: int, world, files: list[Path]) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
     base = f"http://127.0.0.1:{port}"
     token = _csrf(opener, f"{base}/auth/login")
-    opener.open(f"{base}/auth/login", urllib.parse.urlencode(
-        {"csrf_token": token, "username": "chief", "password": ADMIN_PASSWORD}).encode()).read()
+    opener.open(
+        f"{base}/auth/login",
+        urllib.parse.urlencode({"csrf_token": token, "username": "chief", "password": ADMIN_PASSWORD}).encode(),
+    ).read()
     project_id = _project_id(world, "From the browser")
     form = f"{base}/admin/projects/{project_id}/documents"
     body, content_type = _multipart({"csrf_token": _csrf(opener, form), "format": "auto"}, files)
@@ -119,8 +135,10 @@ def upload(port: int, world, files: list[Path]) -> str:
     while "every 1s" in (page := opener.open(job_page).read().decode()):
         time.sleep(1)
     summary = re.search(r'role="status">([^<]*)</p>', page)
-    print(f"upload: answered in {answered:.2f} s (a redirect to {job_page.removeprefix(base)}), job done after "
-          f"{time.perf_counter() - started:.0f} s: {summary.group(1) if summary else page[-300:]}")
+    print(
+        f"upload: answered in {answered:.2f} s (a redirect to {job_page.removeprefix(base)}), job done after "
+        f"{time.perf_counter() - started:.0f} s: {summary.group(1) if summary else page[-300:]}"
+    )
     return f"during an upload's job ({time.perf_counter() - started:.0f} s)"
 
 
@@ -141,11 +159,17 @@ def _project_id(world, name: str) -> int:
 
 def _multipart(fields: dict, files: list[Path]) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-             for name, value in fields.items()]
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
     for path in files:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{path.name}"\r\n'
-                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + path.read_bytes() + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{path.name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + path.read_bytes()
+            + b"\r\n"
+        )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -159,6 +183,7 @@ def merged(results):
 
 
 # --- the input ---------------------------------------------------------------------------
+
 
 def write_input(folder: Path, megabytes: float) -> list[Path]:
     """Two Chinese text files (one document each) and English JSON Lines for the rest."""
@@ -174,13 +199,27 @@ def write_input(folder: Path, megabytes: float) -> list[Path]:
     with path.open("w") as out:
         written, document = 0, 0
         while written < rest:
-            line = json.dumps({"id": f"news-{document}", "title": f"Report {document}", "text": _english(rng, document)}) + "\n"
+            line = (
+                json.dumps({"id": f"news-{document}", "title": f"Report {document}", "text": _english(rng, document)})
+                + "\n"
+            )
             out.write(line)
             written, document = written + len(line), document + 1
     return files + [path]
 
 
-COMMON_HANZI = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
+COMMON_HANZI = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+    "面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本"
+    "去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比"
+    "或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总"
+    "次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做"
+    "必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权"
+    "收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信"
+    "马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连"
+    "断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存"
+    "候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
+)
 
 
 def _chinese(rng: random.Random, size: int) -> str:
@@ -188,8 +227,10 @@ def _chinese(rng: random.Random, size: int) -> str:
     numbered so that none repeats."""
     paragraphs, written, number = [], 0, 0
     while written < size:
-        sentences = ["".join(rng.choice(COMMON_HANZI) for _ in range(rng.randint(12, 40))) + "。"
-                     for _ in range(rng.randint(2, 6))]
+        sentences = [
+            "".join(rng.choice(COMMON_HANZI) for _ in range(rng.randint(12, 40))) + "。"
+            for _ in range(rng.randint(2, 6))
+        ]
         paragraph = f"第{number}段：" + "".join(sentences)
         paragraphs.append(paragraph)
         written += len(paragraph.encode()) + 2
@@ -197,30 +238,37 @@ def _chinese(rng: random.Random, size: int) -> str:
     return "\n\n".join(paragraphs)
 
 
-WORDS = ("council budget cycle lanes district report spending transport committee residents survey increase "
-         "decrease harbour ferry station school hospital road bridge tax levy grant agency minister plan").split()
+WORDS = (
+    "council budget cycle lanes district report spending transport committee residents survey increase "
+    "decrease harbour ferry station school hospital road bridge tax levy grant agency minister plan"
+).split()
 
 
 def _english(rng: random.Random, document: int) -> str:
     paragraphs = []
     for paragraph in range(rng.randint(3, 12)):
-        sentences = [f"In report {document}, section {paragraph}, the " + " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20)))
-                     + f" rose by {rng.randint(1, 99)} percent." for _ in range(rng.randint(2, 5))]
+        sentences = [
+            f"In report {document}, section {paragraph}, the "
+            + " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20)))
+            + f" rose by {rng.randint(1, 99)} percent."
+            for _ in range(rng.randint(2, 5))
+        ]
         paragraphs.append(" ".join(sentences))
     return "\n\n".join(paragraphs)
 
 
 # --- how long one batch holds the write lock ---------------------------------------------------
 
+
 def write_lock_hold(world, files: list[Path]) -> None:
     """Import the input again, in this process, into a fourth project, timing each batch from
     its first write to its commit: the time the write lock (SQLite) is held."""
     os.environ.update({key: world.env[key] for key in ("ANNOTATOR_DATABASE_URL", "ANNOTATOR_SECRET_KEY")})
     from annotator import create_app
+    from annotator.administration.projects import create_project
     from annotator.extensions import db
     from annotator.importing import service
     from annotator.importing.readers import ReadOptions
-    from annotator.administration.projects import create_project
 
     app = create_app()
     holds, writing = [], {}
@@ -241,8 +289,11 @@ def write_lock_hold(world, files: list[Path]) -> None:
         db.engine.dispose()
     holds.sort()
     p99 = holds[max(0, int(0.99 * len(holds)) - 1)]
-    print(f"\nwrite lock per batch (first write to commit), {len(holds)} batches: median {holds[len(holds) // 2]:.0f} ms, "
-          f"p99 {p99:.0f} ms, longest {holds[-1]:.0f} ms")
+    print(
+        f"\nwrite lock per batch (first write to commit), {len(holds)} batches: median "
+        f"{holds[len(holds) // 2]:.0f} ms, "
+        f"p99 {p99:.0f} ms, longest {holds[-1]:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -40,18 +40,42 @@ LABEL_CHOICES = [
 ]
 
 
-def run_load(port: int, world, max_seconds: float, think: float, per_annotator: int | None = None,
-             tolerate_errors: bool = False, stop: threading.Event | None = None) -> Result:
+def run_load(
+    port: int,
+    world,
+    max_seconds: float,
+    think: float,
+    per_annotator: int | None = None,
+    tolerate_errors: bool = False,
+    stop: threading.Event | None = None,
+) -> Result:
     """Run the annotators until each is done, the time is up or `stop` is set."""
     result, lock = Result(), threading.Lock()
     deadline = time.perf_counter() + max_seconds
     start = threading.Barrier(len(world.tokens) + 1)
     stop = stop or threading.Event()
     ports = [port] if isinstance(port, int) else port  # several: the annotators spread over them
-    threads = [threading.Thread(target=_annotate, args=(ports[number % len(ports)], world, name, token, result, lock,
-                                                        deadline, think, per_annotator, tolerate_errors, start, stop),
-                                daemon=True)
-               for number, (name, token) in enumerate(world.tokens.items())]
+    threads = [
+        threading.Thread(
+            target=_annotate,
+            args=(
+                ports[number % len(ports)],
+                world,
+                name,
+                token,
+                result,
+                lock,
+                deadline,
+                think,
+                per_annotator,
+                tolerate_errors,
+                start,
+                stop,
+            ),
+            daemon=True,
+        )
+        for number, (name, token) in enumerate(world.tokens.items())
+    ]
     for thread in threads:
         thread.start()
     start.wait()
@@ -63,7 +87,9 @@ def run_load(port: int, world, max_seconds: float, think: float, per_annotator: 
     return result
 
 
-def _annotate(port, world, name, token, result, lock, deadline, think, per_annotator, tolerate_errors, start, stop) -> None:
+def _annotate(
+    port, world, name, token, result, lock, deadline, think, per_annotator, tolerate_errors, start, stop
+) -> None:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     rng = random.Random(name)
     client = _Client(port)

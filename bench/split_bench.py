@@ -59,8 +59,9 @@ def main() -> None:
         for size in sizes:
             seconds = {language: best_of(args.repeat, prose(language, size, layout)) for language in SCRIPTS}
             english = seconds["en"]
-            cells = [f"{seconds['en']:8.3f}      "] + [f"{seconds[language]:8.3f} {seconds[language] / english:4.1f}x"
-                                                     for language in list(SCRIPTS)[1:]]
+            cells = [f"{seconds['en']:8.3f}      "] + [
+                f"{seconds[language]:8.3f} {seconds[language] / english:4.1f}x" for language in list(SCRIPTS)[1:]
+            ]
             print(f"{layout:26} {size:>10,} " + " ".join(f"{cell:>14}" for cell in cells))
     segmenter_share(max(sizes), args.repeat)
     if not args.no_hostile:
@@ -122,7 +123,10 @@ def hostile_shapes(size: int):
     yield "tiny paragraphs (a word, a blank line)", "Word\n\n" * (size // 6)
     yield "tiny lines (a sentence per line)", "Yes.\n" * (size // 5)
     yield "list items and loose lines beside furniture", _items_and_loose_lines(size)
-    yield "one paragraph repeated", ("The council met on Monday, and the vote was close again this week. " * 6 + "\n\n") * (size // 410)
+    yield (
+        "one paragraph repeated",
+        ("The council met on Monday, and the vote was close again this week. " * 6 + "\n\n") * (size // 410),
+    )
     yield "five words over and over (shingles)", " ".join(f"w{n % 5}" for n in range(size // 3))
 
 
@@ -166,7 +170,7 @@ def prose(language: str, size: int, layout: str, seed: int = 7) -> str:
 
 def _wrapped(paragraph: str, width: int, separator: str) -> str:
     if not separator:
-        return "\n".join(paragraph[start:start + width] for start in range(0, len(paragraph), width))
+        return "\n".join(paragraph[start : start + width] for start in range(0, len(paragraph), width))
     lines, line = [], ""
     for word in paragraph.split(" "):
         if line and len(line) + 1 + len(word) > width:

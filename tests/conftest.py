@@ -38,8 +38,14 @@ def database_url(request, tmp_path_factory):
     else:
         url = EXTRA_DATABASE
         _reset_database(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "TESTING": True,
-                      "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test",
+            "TESTING": True,
+            "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+        }
+    )
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -50,14 +56,16 @@ def database_url(request, tmp_path_factory):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "test",
-        "TESTING": True,
-        "MAX_DOCUMENT_BYTES": 20 * 1024 * 1024,
-        "MAX_PASSAGE_CHARS": 600,
-        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test",
+            "TESTING": True,
+            "MAX_DOCUMENT_BYTES": 20 * 1024 * 1024,
+            "MAX_PASSAGE_CHARS": 600,
+            "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+        }
+    )
     app.instance_path = str(tmp_path / "instance")
     Path(app.instance_path).mkdir()
     app.test_client_class = FreshGlobalsClient
@@ -193,16 +201,22 @@ def login(client):
     def sign_in(username="ada", password=PASSWORD, follow_redirects=False, address="127.0.0.1"):
         page = client.get("/auth/login")
         token = csrf_token_in(page.get_data(as_text=True))
-        return client.post("/auth/login", data={"csrf_token": token, "username": username, "password": password},
-                           follow_redirects=follow_redirects, environ_base={"REMOTE_ADDR": address})
+        return client.post(
+            "/auth/login",
+            data={"csrf_token": token, "username": username, "password": password},
+            follow_redirects=follow_redirects,
+            environ_base={"REMOTE_ADDR": address},
+        )
 
     return sign_in
 
 
 def paragraph_text(document: int, paragraph: int) -> str:
     """A distinct, ordinary paragraph: the splitter keeps it as one annotatable passage."""
-    return (f"In report {document}, section {paragraph}, the council says that it spent "
-            f"{document * 100 + paragraph} thousand pounds on cycle lanes during the year.")
+    return (
+        f"In report {document}, section {paragraph}, the council says that it spent "
+        f"{document * 100 + paragraph} thousand pounds on cycle lanes during the year."
+    )
 
 
 @pytest.fixture
@@ -224,10 +238,13 @@ def make_documents(app):
         outcomes = list(import_paths(db.session, project, paths, ImportSettings(read=ReadOptions(20 * 1024 * 1024))))
         assert all(outcome.status == "imported" for outcome in outcomes), outcomes
         db.session.commit()
-        return list(db.session.scalars(
-            sa.select(Passage).where(Passage.project_id == project.id, Passage.annotatable)
-            .order_by(Passage.document_id, Passage.index)
-        ))
+        return list(
+            db.session.scalars(
+                sa.select(Passage)
+                .where(Passage.project_id == project.id, Passage.annotatable)
+                .order_by(Passage.document_id, Passage.index)
+            )
+        )
 
     return make
 
@@ -269,8 +286,11 @@ def import_texts(app):
     from annotator.importing.service import ImportSettings, import_paths
 
     def import_files(project, paths):
-        outcomes = list(import_paths(db.session, project, [Path(path) for path in paths],
-                                     ImportSettings(read=ReadOptions(20 * 1024 * 1024))))
+        outcomes = list(
+            import_paths(
+                db.session, project, [Path(path) for path in paths], ImportSettings(read=ReadOptions(20 * 1024 * 1024))
+            )
+        )
         assert all(outcome.status == "imported" for outcome in outcomes), outcomes
         db.session.commit()
 

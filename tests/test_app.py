@@ -50,7 +50,11 @@ def test_environment_settings_are_read(monkeypatch, tmp_path):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'x.sqlite3'}"
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["MAX_DOCUMENT_BYTES"] == 1234
-    assert (app.config["SESSION_IDLE_MINUTES"], app.config["SESSION_LIFETIME_HOURS"], app.config["PROXY_FIX"]) == (60, 8, 2)
+    assert (app.config["SESSION_IDLE_MINUTES"], app.config["SESSION_LIFETIME_HOURS"], app.config["PROXY_FIX"]) == (
+        60,
+        8,
+        2,
+    )
     assert app.wsgi_app.x_for == 2 and app.wsgi_app.x_proto == 2
 
 
@@ -65,7 +69,10 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}", "SECRET_KEY": "x"})
     with app.app_context(), db.engine.connect() as connection:
-        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+        def pragma(name):
+            return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+
         assert pragma("journal_mode") == "wal"
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") == 30000
@@ -73,12 +80,28 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path):
 
 def test_installed_wheel_ships_templates_static_and_migrations(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
     )
     wheel = next(tmp_path.glob("annotator-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("annotator/templates/base.html", "annotator/static/vendor/htmx.min.js",
-                     "annotator/migrations/env.py", "annotator/migrations/versions/0001_initial.py",
-                     "annotator/demo/corpus/council-news.txt"):
+    for required in (
+        "annotator/templates/base.html",
+        "annotator/static/vendor/htmx.min.js",
+        "annotator/migrations/env.py",
+        "annotator/migrations/versions/0001_initial.py",
+        "annotator/demo/corpus/council-news.txt",
+    ):
         assert required in names

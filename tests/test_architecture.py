@@ -17,25 +17,39 @@ def test_no_import_cycle_between_packages():
 def test_a_stored_schema_becomes_a_schema_in_one_place():
     """Only the store reads stored definitions to parse them (the audit export copies them out
     as stored); everything else asks the store (projects.schema_store.schema_of)."""
-    readers = {path.relative_to(PACKAGE).as_posix(): path for path in PACKAGE.rglob("*.py")
-               if "versions" not in path.parts and _reads_stored_definitions(path)}
+    readers = {
+        path.relative_to(PACKAGE).as_posix(): path
+        for path in PACKAGE.rglob("*.py")
+        if "versions" not in path.parts and _reads_stored_definitions(path)
+    }
     assert set(readers) == {"projects/schema_store.py", "exporting/audit.py"}
     assert _calls(readers["projects/schema_store.py"], "parse") and not _calls(readers["exporting/audit.py"], "parse")
 
 
 def _reads_stored_definitions(path: Path) -> bool:
-    return any(isinstance(node, ast.Attribute) and node.attr == "definition" and isinstance(node.value, ast.Name)
-               and node.value.id == "ProjectSchema" for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+    return any(
+        isinstance(node, ast.Attribute)
+        and node.attr == "definition"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "ProjectSchema"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    )
 
 
 def _calls(path: Path, method: str) -> bool:
-    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
-               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    )
 
 
 def test_a_cycle_is_found_and_named():
-    graph = {"annotator.a": {"annotator.b"}, "annotator.b": {"annotator.c"}, "annotator.c": {"annotator.a"},
-             "annotator.d": {"annotator.a"}}
+    graph = {
+        "annotator.a": {"annotator.b"},
+        "annotator.b": {"annotator.c"},
+        "annotator.c": {"annotator.a"},
+        "annotator.d": {"annotator.a"},
+    }
     assert [sorted(cycle) for cycle in _cycles(graph)] == [["annotator.a", "annotator.b", "annotator.c"]]
 
 
@@ -71,15 +85,16 @@ def _imports(path: Path, module: str, root: Path):
         elif isinstance(node, ast.ImportFrom):
             base = _absolute(node, module, path.name == "__init__.py")
             if _ours(base):  # `from annotator import x` imports annotator.x when x is a module
-                yield from (f"{base}.{alias.name}" if _is_module(f"{base}.{alias.name}", root) else base
-                            for alias in node.names)
+                yield from (
+                    f"{base}.{alias.name}" if _is_module(f"{base}.{alias.name}", root) else base for alias in node.names
+                )
 
 
 def _absolute(node: ast.ImportFrom, module: str, is_package: bool) -> str:
     if not node.level:
         return node.module
     parts = module.split(".")
-    parts = parts[:len(parts) - node.level + (1 if is_package else 0)]
+    parts = parts[: len(parts) - node.level + (1 if is_package else 0)]
     return ".".join(parts + ([node.module] if node.module else []))
 
 

@@ -20,16 +20,25 @@ from tests.conftest import FIXTURES, paragraph_text
 
 
 def test_create_project_with_defaults(runner):
-    result = runner.invoke(args=["create-project", "Bike lanes", "--target", "Cities should build bike lanes", "--overlap", "3"])
+    result = runner.invoke(
+        args=["create-project", "Bike lanes", "--target", "Cities should build bike lanes", "--overlap", "3"]
+    )
     assert result.exit_code == 0, result.output
     project = db.session.scalar(sa.select(Project))
-    assert (project.name, project.target, project.overlap_k, project.schema_version) == ("Bike lanes", "Cities should build bike lanes", 3, 1)
+    assert (project.name, project.target, project.overlap_k, project.schema_version) == (
+        "Bike lanes",
+        "Cities should build bike lanes",
+        3,
+        1,
+    )
     schema = db.session.scalar(sa.select(ProjectSchema.definition))
     assert [field["name"] for field in schema["fields"]] == ["claim_type", "stance", "verifiability"]
 
 
 def test_create_project_with_a_broken_schema_says_why_and_creates_nothing(runner, write_file):
-    schema = write_file("schema.json", json.dumps({"fields": [{"name": "x", "label": "X", "level": "categorical", "options": []}]}))
+    schema = write_file(
+        "schema.json", json.dumps({"fields": [{"name": "x", "label": "X", "level": "categorical", "options": []}]})
+    )
     result = runner.invoke(args=["create-project", "P", "--schema", str(schema)])
     assert result.exit_code == 1
     assert "fields[0].level: must be one of nominal, ordinal, interval, got 'categorical'" in result.stderr
@@ -44,22 +53,57 @@ def test_project_names_are_unique(runner):
 
 
 def claim_schema(*options: str) -> dict:
-    return {"fields": [{"name": "claim", "label": "Claim", "level": "nominal",
-                        "options": [{"value": value, "label": value.title()} for value in options]}]}
+    return {
+        "fields": [
+            {
+                "name": "claim",
+                "label": "Claim",
+                "level": "nominal",
+                "options": [{"value": value, "label": value.title()} for value in options],
+            }
+        ]
+    }
 
 
 def test_edit_project_changes_what_is_given_as_the_form_does_and_says_what(runner, write_file):
     runner.invoke(args=["create-project", "P", "--target", "Bike lanes"])
     schema = write_file("schema.json", json.dumps(claim_schema("no", "yes")))
     guidelines = write_file("guidelines.md", "# Label every sentence\n")
-    result = runner.invoke(args=["edit-project", "P", "--name", "Bike lanes", "--schema", str(schema),
-                                 "--guidelines", str(guidelines), "--overlap", "3", "--extra-annotator-below", "0.5"])
+    result = runner.invoke(
+        args=[
+            "edit-project",
+            "P",
+            "--name",
+            "Bike lanes",
+            "--schema",
+            str(schema),
+            "--guidelines",
+            str(guidelines),
+            "--overlap",
+            "3",
+            "--extra-annotator-below",
+            "0.5",
+        ]
+    )
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == '"Bike lanes": changed name, guidelines, schema, one more annotator below, overlap k'
+    assert (
+        result.output.strip() == '"Bike lanes": changed name, guidelines, schema, one more annotator below, overlap k'
+    )
     project = db.session.scalar(sa.select(Project))
-    assert (project.name, project.target, project.overlap_k, project.extra_annotator_below) == ("Bike lanes", "Bike lanes", 3, 0.5)
-    assert (project.schema_version, project.guidelines_version, project.guidelines) == (2, 2, "# Label every sentence\n")
-    assert db.session.scalar(sa.select(ProjectSchema.definition).where(ProjectSchema.version == 2)) == claim_schema("no", "yes")
+    assert (project.name, project.target, project.overlap_k, project.extra_annotator_below) == (
+        "Bike lanes",
+        "Bike lanes",
+        3,
+        0.5,
+    )
+    assert (project.schema_version, project.guidelines_version, project.guidelines) == (
+        2,
+        2,
+        "# Label every sentence\n",
+    )
+    assert db.session.scalar(sa.select(ProjectSchema.definition).where(ProjectSchema.version == 2)) == claim_schema(
+        "no", "yes"
+    )
     never = runner.invoke(args=["edit-project", "Bike lanes", "--extra-annotator-below", "never"])
     assert never.output.strip() == '"Bike lanes": changed one more annotator below'
     db.session.refresh(project)
@@ -77,7 +121,9 @@ def test_edit_project_refuses_a_broken_schema_with_every_problem_and_changes_not
     runner.invoke(args=["create-project", "P"])
     broken = claim_schema("no")
     broken["fields"][0]["level"] = "categorical"
-    result = runner.invoke(args=["edit-project", "P", "--name", "Q", "--schema", str(write_file("schema.json", json.dumps(broken)))])
+    result = runner.invoke(
+        args=["edit-project", "P", "--name", "Q", "--schema", str(write_file("schema.json", json.dumps(broken)))]
+    )
     assert result.exit_code == 1
     assert "fields[0].level: must be one of nominal, ordinal, interval, got 'categorical'" in result.stderr
     assert "fields[0].options: a list of at least two options is required" in result.stderr
@@ -91,11 +137,16 @@ def test_edit_project_refuses_what_the_form_refuses(runner):
     assert taken.exit_code == 1 and 'a project named "Q" already exists' in taken.stderr
     threshold = runner.invoke(args=["edit-project", "P", "--extra-annotator-below", "1.5"])
     assert threshold.exit_code == 1 and "between 0 and 1" in threshold.stderr
-    assert tuple(db.session.execute(sa.select(Project.name, Project.overlap_k).where(Project.name == "P")).one()) == ("P", 2)
+    assert tuple(db.session.execute(sa.select(Project.name, Project.overlap_k).where(Project.name == "P")).one()) == (
+        "P",
+        2,
+    )
 
 
 def test_create_user_hashes_the_password(runner):
-    result = runner.invoke(args=["create-user", "ada", "--role", "annotator", "--password-stdin"], input="correct horse battery\n")
+    result = runner.invoke(
+        args=["create-user", "ada", "--role", "annotator", "--password-stdin"], input="correct horse battery\n"
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User))
     assert (user.username, user.role, user.active) == ("ada", "annotator", True)
@@ -132,10 +183,25 @@ def test_export_passages_as_jsonl(runner, make_project, tmp_path):
     assert result.exit_code == 0
     records = [json.loads(line) for line in output.read_text().splitlines()]
     assert [r["index"] for r in records] == list(range(7))
-    assert set(records[0]) == {"passage_id", "document_id", "index", "text", "start", "end", "annotatable", "excluded_reason"}
+    assert set(records[0]) == {
+        "passage_id",
+        "document_id",
+        "index",
+        "text",
+        "start",
+        "end",
+        "annotatable",
+        "excluded_reason",
+    }
     assert records[3] | {"passage_id": 0} == {
-        "passage_id": 0, "document_id": "pdf_newsletter", "index": 3, "text": "Page 2",
-        "start": 595, "end": 601, "annotatable": False, "excluded_reason": "boilerplate",
+        "passage_id": 0,
+        "document_id": "pdf_newsletter",
+        "index": 3,
+        "text": "Page 2",
+        "start": 595,
+        "end": 601,
+        "annotatable": False,
+        "excluded_reason": "boilerplate",
     }
     assert records[6]["excluded_reason"] == "duplicate"
 
@@ -156,7 +222,9 @@ def test_setup_demo_creates_project_and_admin_once(runner):
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["setup-demo"])
     password_line = [line for line in first.output.splitlines() if line.startswith("demo admin:")]
-    assert password_line and password_line == [l for l in second.output.splitlines() if l.startswith("demo admin:")]
+    assert password_line and password_line == [
+        line for line in second.output.splitlines() if line.startswith("demo admin:")
+    ]
     password = password_line[0].split("password ")[1].strip()
     admin = db.session.scalar(sa.select(User))
     assert admin.role == "admin" and check_password_hash(admin.password_hash, password)
@@ -181,7 +249,9 @@ def test_serve_runs_a_multithreaded_wsgi_server(tmp_path):
     annotator = [sys.executable, "-c", "from annotator.__main__ import main; main()"]
     subprocess.run([*annotator, "init-db"], env=environment, check=True, capture_output=True)
     with open(tmp_path / "serve.log", "wb") as log:
-        server = subprocess.Popen([*annotator, "serve", "--port", str(port)], env=environment, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [*annotator, "serve", "--port", str(port)], env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
             with _get_when_up(f"http://127.0.0.1:{port}/") as response:
                 assert response.status == 200
@@ -220,13 +290,15 @@ def test_serve_on_a_taken_port_says_so_in_one_line_and_exits_1(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([*annotator, "serve", "--port", str(port)], env=environment, capture_output=True,
-                                text=True, timeout=60)
+        result = subprocess.run(
+            [*annotator, "serve", "--port", str(port)], env=environment, capture_output=True, text=True, timeout=60
+        )
     assert result.returncode == 1
     assert result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
         f"Error: port {port} on 127.0.0.1 is taken (another annotator or program is serving there): choose another "
-        f"with `make run PORT={port + 1}` or `annotator serve --port {port + 1}`"]
+        f"with `make run PORT={port + 1}` or `annotator serve --port {port + 1}`"
+    ]
 
 
 def _children(pid: int, count: int, seconds: float = 20.0) -> list[int]:
@@ -241,9 +313,12 @@ def _children(pid: int, count: int, seconds: float = 20.0) -> list[int]:
 
 def _api(port: int, token: str, method: str, path: str, body: dict | None = None):
     """One request on a connection of its own, so that any server process may take it."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status, json.loads(response.read() or b"null")
 
@@ -256,8 +331,12 @@ def test_serve_with_two_processes_answers_from_both_and_they_share_the_labels(tm
     database = tmp_path / "serve.sqlite3"
     environment = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{database}"}
     annotator = [sys.executable, "-c", "from annotator.cli import main; main()"]
-    run = lambda *args, given="": subprocess.run([*annotator, *args], env=environment, check=True, capture_output=True,  # noqa: E731
-                                                 text=True, input=given)
+
+    def run(*args, given=""):
+        return subprocess.run(
+            [*annotator, *args], env=environment, check=True, capture_output=True, text=True, input=given
+        )
+
     document = tmp_path / "report.txt"
     document.write_text("\n\n".join(paragraph_text(1, p) for p in range(4)))
     run("init-db")
@@ -267,19 +346,33 @@ def test_serve_with_two_processes_answers_from_both_and_they_share_the_labels(tm
     run("add-member", "Bike lanes", "ada", "--role", "annotator")
     token = run("create-token", "ada").stdout.strip()
     with sqlite3.connect(database) as connection:  # an upload's import the last server left running
-        connection.execute("INSERT INTO import_job (project_id, state, options, total_bytes, done_bytes, failure, "
-                           "created_at, heartbeat_at) VALUES (1, 'running', '{}', 0, 0, '', '2026-12-01', '2026-12-01')")
+        connection.execute(
+            "INSERT INTO import_job (project_id, state, options, total_bytes, done_bytes, failure, "
+            "created_at, heartbeat_at) VALUES (1, 'running', '{}', 0, 0, '', '2026-12-01', '2026-12-01')"
+        )
     with open(tmp_path / "serve.log", "wb") as log:
-        server = subprocess.Popen([*annotator, "serve", "--port", str(port), "--processes", "2"], env=environment,
-                                  stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [*annotator, "serve", "--port", str(port), "--processes", "2"],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             first, second = _children(server.pid, 2)
             _get_when_up(f"http://127.0.0.1:{port}/").close()
             os.kill(first, signal.SIGSTOP)  # only the second can answer
             status, passage = _api(port, token, "GET", "/api/projects/1/next")
             assert status == 200
-            assert _api(port, token, "POST", f"/api/passages/{passage['passage_id']}/annotations",
-                        {"labels": {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}})[0] == 201
+            assert (
+                _api(
+                    port,
+                    token,
+                    "POST",
+                    f"/api/passages/{passage['passage_id']}/annotations",
+                    {"labels": {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}},
+                )[0]
+                == 201
+            )
             os.kill(first, signal.SIGCONT)
             os.kill(second, signal.SIGSTOP)  # only the first can answer
             status, progress = _api(port, token, "GET", "/api/projects/1/progress")

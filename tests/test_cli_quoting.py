@@ -10,7 +10,9 @@ CLEAR = "\x1b[2J"  # clears the screen
 
 
 def assert_no_control_characters(text: str) -> None:
-    assert not any(ord(character) < 32 and character != "\n" or 0x7F <= ord(character) <= 0x9F for character in text), repr(text)
+    assert not any(ord(character) < 32 and character != "\n" or 0x7F <= ord(character) <= 0x9F for character in text), (
+        repr(text)
+    )
 
 
 def test_a_csv_header_that_sets_the_window_title_is_shown_escaped(runner, make_project, write_file):
@@ -24,7 +26,9 @@ def test_a_csv_header_that_sets_the_window_title_is_shown_escaped(runner, make_p
 
 def test_a_file_name_and_an_id_with_escape_sequences_are_shown_escaped(runner, make_project, write_file):
     make_project("Claims")
-    first = write_file(f"first{CLEAR}.jsonl", json.dumps({"id": f"d{CLEAR}", "text": "A claim about the harbour."}) + "\n")
+    first = write_file(
+        f"first{CLEAR}.jsonl", json.dumps({"id": f"d{CLEAR}", "text": "A claim about the harbour."}) + "\n"
+    )
     second = write_file("second.jsonl", json.dumps({"id": f"d{CLEAR}", "text": "Another claim, other text."}) + "\n")
     result = runner.invoke(args=["import-docs", "Claims", str(first), str(second)])
     assert f'{second}:1: document id "d\\x1b[2J" already exists in this project with different text' in result.stderr
@@ -33,9 +37,11 @@ def test_a_file_name_and_an_id_with_escape_sequences_are_shown_escaped(runner, m
 
 def test_import_annotations_and_agreement_show_an_annotators_escapes_as_text(runner, project, write_file):
     name = f"ada{TITLE}"
-    path = lines_file(write_file,
-                      {"passage_id": project.passages[0].id, "annotator": name, "labels": CLAIM},
-                      {"passage_id": 10**9, "annotator": name, "labels": CLAIM})
+    path = lines_file(
+        write_file,
+        {"passage_id": project.passages[0].id, "annotator": name, "labels": CLAIM},
+        {"passage_id": 10**9, "annotator": name, "labels": CLAIM},
+    )
     imported = runner.invoke(args=["import-annotations", "Claims", str(path), "--create-users"])
     assert "labels.jsonl:2: no passage 1000000000 in this project" in imported.stderr
     assert_no_control_characters(imported.stderr)
@@ -45,8 +51,11 @@ def test_import_annotations_and_agreement_show_an_annotators_escapes_as_text(run
 
 
 def test_errors_quoting_a_project_name_show_its_escapes_as_text(runner):
-    for command in (["export", f"Claims{CLEAR}", "--kind", "passages"], ["import-docs", f"Claims{CLEAR}", "x.txt"],
-                    ["add-member", f"Claims{CLEAR}", "ada", "--role", "annotator"]):
+    for command in (
+        ["export", f"Claims{CLEAR}", "--kind", "passages"],
+        ["import-docs", f"Claims{CLEAR}", "x.txt"],
+        ["add-member", f"Claims{CLEAR}", "ada", "--role", "annotator"],
+    ):
         result = runner.invoke(args=command)
         assert result.exit_code == 1
         assert 'no project named "Claims\\x1b[2J"' in result.stderr

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from annotator import create_app
 from annotator.annotations.models import Annotation, AnnotationEvent
-from annotator.extensions import db
 from annotator.documents.models import Document, Passage
+from annotator.extensions import db
 from tests.conftest import csrf_token_in, paragraph_text
 
 CLAIM = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}
@@ -40,8 +40,10 @@ def unreachable(dialect: str) -> Exception:
         return error
     import psycopg
 
-    return psycopg.OperationalError('connection failed: connection to server at "127.0.0.1", port 5432 failed: '
-                                    "Connection refused\n\tIs the server running on that host?")
+    return psycopg.OperationalError(
+        'connection failed: connection to server at "127.0.0.1", port 5432 failed: '
+        "Connection refused\n\tIs the server running on that host?"
+    )
 
 
 class Outage:
@@ -61,7 +63,11 @@ class Outage:
     def _fail(self, connection, cursor, statement, parameters, context, executemany):
         if self.kind == "unreachable":
             raise unreachable(connection.dialect.name)
-        if self.kind == "disk full" and WRITES.match(statement) and (self.table is None or f" {self.table} " in statement):
+        if (
+            self.kind == "disk full"
+            and WRITES.match(statement)
+            and (self.table is None or f" {self.table} " in statement)
+        ):
             self.writes += 1
             if self.writes > self.after:
                 raise disk_full(connection.dialect.name)
@@ -89,11 +95,13 @@ def bike_lanes(runner, make_project, make_documents, api_client):
 def stored_labels() -> int:
     db.session.expire_all()
     return db.session.scalar(sa.select(sa.func.count(Annotation.id))) + db.session.scalar(
-        sa.select(sa.func.count(AnnotationEvent.id)))
+        sa.select(sa.func.count(AnnotationEvent.id))
+    )
 
 
 def test_a_label_sent_while_the_disk_is_full_is_answered_503_with_retry_after_and_stored_once_sent_again(
-        bike_lanes, outage):
+    bike_lanes, outage
+):
     url = f"/api/passages/{bike_lanes.held}/annotations"
     outage.start("disk full")
     refused = bike_lanes.ada("POST", url, json={"labels": CLAIM})
@@ -107,17 +115,22 @@ def test_a_label_sent_while_the_disk_is_full_is_answered_503_with_retry_after_an
 
 
 def test_people_get_a_page_and_the_annotate_screen_a_fragment_saying_so(bike_lanes, client, login, make_user, outage):
-    from annotator.users.services import reset_password
     from annotator.users.models import User
+    from annotator.users.services import reset_password
 
-    reset_password(db.session, db.session.scalar(sa.select(User).where(User.username == "ada")), "correct horse battery")
+    reset_password(
+        db.session, db.session.scalar(sa.select(User).where(User.username == "ada")), "correct horse battery"
+    )
     db.session.commit()
     login("ada")
     page = client.get(f"/projects/{bike_lanes.id}/annotate").get_data(as_text=True)
     token = csrf_token_in(page)
     outage.start("disk full")
-    submit = client.post(f"/projects/{bike_lanes.id}/passages/{bike_lanes.held}/labels", headers=HTMX,
-                         data={"csrf_token": token, "label-claim_type": "no_claim"})
+    submit = client.post(
+        f"/projects/{bike_lanes.id}/passages/{bike_lanes.held}/labels",
+        headers=HTMX,
+        data={"csrf_token": token, "label-claim_type": "no_claim"},
+    )
     fragment = submit.get_data(as_text=True)
     assert submit.status_code == 503 and submit.headers["Retry-After"] == "5"
     assert "<html" not in fragment and "database is unavailable or cannot write" in fragment
@@ -155,8 +168,10 @@ def test_an_outage_is_logged_once_when_it_begins_and_once_when_it_is_over(app, b
         now[0] += 1
     errors = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
     reason = str(unreachable(db.engine.dialect.name)).splitlines()[0]
-    assert errors == [f"the database is unavailable or cannot write ({reason}): requests are answered 503 until it "
-                      f"is back; this is logged once per outage"]
+    assert errors == [
+        f"the database is unavailable or cannot write ({reason}): requests are answered 503 until it "
+        f"is back; this is logged once per outage"
+    ]
 
     outage.stop()
     assert bike_lanes.ada("GET", progress).status_code == 200  # too soon to call it over
@@ -185,11 +200,17 @@ def test_a_fault_of_the_server_is_not_taken_for_an_outage(app, bike_lanes, outag
     assert answer.status_code == 500 and "Retry-After" not in answer.headers
 
 
-@pytest.mark.parametrize("reason, expected", [
-    (sqlite3.OperationalError("database is locked: no write turn within 30 s"), "database is locked: no write turn within 30 s"),
-    (sqlite3.OperationalError("no such table: nothing"), None),
-    (sqlite3.IntegrityError("UNIQUE constraint failed: annotation.passage_id"), None),
-])
+@pytest.mark.parametrize(
+    "reason, expected",
+    [
+        (
+            sqlite3.OperationalError("database is locked: no write turn within 30 s"),
+            "database is locked: no write turn within 30 s",
+        ),
+        (sqlite3.OperationalError("no such table: nothing"), None),
+        (sqlite3.IntegrityError("UNIQUE constraint failed: annotation.passage_id"), None),
+    ],
+)
 def test_which_sqlite_errors_are_an_outage(reason, expected):
     from annotator.database_outage import outage_reason
 
@@ -203,8 +224,11 @@ def a_second_app(app, url: str):
 
 
 def test_a_database_that_cannot_be_reached_is_503_for_the_api(app, tmp_path, database_url, bike_lanes):
-    url = f"sqlite:///{tmp_path / 'gone' / 'annotator.sqlite3'}" if database_url.startswith("sqlite") else \
-        sa.make_url(database_url).set(port=1).render_as_string(hide_password=False)  # nothing listens on port 1
+    url = (
+        f"sqlite:///{tmp_path / 'gone' / 'annotator.sqlite3'}"
+        if database_url.startswith("sqlite")
+        else sa.make_url(database_url).set(port=1).render_as_string(hide_password=False)
+    )  # nothing listens on port 1
     unreachable_app = a_second_app(app, url)
     with unreachable_app.app_context():
         answer = unreachable_app.test_client().get("/api/projects", headers=bike_lanes.ada.headers)
@@ -219,8 +243,9 @@ def test_a_read_only_sqlite_file_shows_pages_and_answers_503_to_a_write(app, dat
     with read_only.app_context():
         client = read_only.test_client()
         assert client.get(f"/api/projects/{bike_lanes.id}/progress", headers=bike_lanes.ada.headers).status_code == 200
-        answer = client.post(f"/api/passages/{bike_lanes.held}/annotations", json={"labels": CLAIM},
-                             headers=bike_lanes.ada.headers)
+        answer = client.post(
+            f"/api/passages/{bike_lanes.held}/annotations", json={"labels": CLAIM}, headers=bike_lanes.ada.headers
+        )
         assert answer.status_code == 503 and "readonly database" not in answer.get_json()["error"]
         db.engine.dispose()
     assert stored_labels() == 0
@@ -242,7 +267,10 @@ def test_a_sqlite_file_locked_by_another_process_past_the_wait_is_503(app, datab
         other.close()
         sa.event.remove(db.engine, "connect", short_wait)
         db.engine.dispose()
-    assert bike_lanes.ada("POST", f"/api/passages/{bike_lanes.held}/annotations", json={"labels": CLAIM}).status_code == 201
+    assert (
+        bike_lanes.ada("POST", f"/api/passages/{bike_lanes.held}/annotations", json={"labels": CLAIM}).status_code
+        == 201
+    )
 
 
 def terminate_connections(database_url: str) -> int:
@@ -250,10 +278,13 @@ def terminate_connections(database_url: str) -> int:
     import psycopg
 
     url = sa.make_url(database_url)
-    with psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
-                         autocommit=True) as admin:
-        return admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                             "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    with psycopg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, dbname=url.database, autocommit=True
+    ) as admin:
+        return admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
 
 
 def test_killed_postgresql_connections_cost_only_the_requests_using_them(database_url, bike_lanes):
@@ -289,8 +320,9 @@ def one_line_and_exit_1(result) -> str:
     return result.stderr
 
 
-def test_import_docs_into_a_full_disk_stops_in_one_line_and_leaves_nothing_partial(runner, make_project, write_file,
-                                                                                  outage):
+def test_import_docs_into_a_full_disk_stops_in_one_line_and_leaves_nothing_partial(
+    runner, make_project, write_file, outage
+):
     make_project("Claims")
     paths = [str(write_file(f"doc{n}.txt", "\n\n".join(paragraph_text(n, p) for p in range(4)))) for n in range(3)]
     outage.start("disk full", table="passage")
@@ -304,8 +336,9 @@ def test_import_docs_into_a_full_disk_stops_in_one_line_and_leaves_nothing_parti
     assert result.exit_code == 0 and "3 imported (12 passages)" in result.stderr
 
 
-def test_import_docs_into_a_sqlite_file_that_fills_up_keeps_only_whole_documents(app, database_url, runner,
-                                                                                 make_project, write_file, monkeypatch):
+def test_import_docs_into_a_sqlite_file_that_fills_up_keeps_only_whole_documents(
+    app, database_url, runner, make_project, write_file, monkeypatch
+):
     if not database_url.startswith("sqlite"):
         pytest.skip("a SQLite file's page limit")
     make_project("Claims")
@@ -335,8 +368,9 @@ def test_import_docs_into_a_sqlite_file_that_fills_up_keeps_only_whole_documents
 
 def passages_per_document() -> list[tuple[str, int]]:
     db.session.expire_all()
-    return db.session.execute(sa.select(Document.external_id, sa.func.count(Passage.id)).join(Passage)
-                              .group_by(Document.external_id)).all()
+    return db.session.execute(
+        sa.select(Document.external_id, sa.func.count(Passage.id)).join(Passage).group_by(Document.external_id)
+    ).all()
 
 
 def test_other_commands_stop_in_one_line_and_an_export_leaves_no_half_file(runner, bike_lanes, outage, tmp_path):
@@ -364,9 +398,15 @@ def test_the_installed_command_on_a_read_only_database_says_so_in_one_line(tmp_p
     subprocess.run([*annotator, "create-project", "Claims"], env=environment, check=True, capture_output=True)
     document = write_file("doc.txt", paragraph_text(1, 1))
     environment["ANNOTATOR_DATABASE_URL"] = f"sqlite:///file:{database}?mode=ro&uri=true"
-    result = subprocess.run([*annotator, "import-docs", "Claims", str(document)], env=environment, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [*annotator, "import-docs", "Claims", str(document)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
         "Error: the database is unavailable or cannot write (attempt to write a readonly database): import-docs "
-        "stopped and what it had not stored yet was rolled back; run it again once the database is back"]
+        "stopped and what it had not stored yet was rolled back; run it again once the database is back"
+    ]

@@ -5,13 +5,13 @@ and exit status 1, with nothing stored."""
 import pytest
 import sqlalchemy as sa
 
+from annotator.administration.projects import ProjectError
 from annotator.assignment.service import NotAssigned
 from annotator.documents.lookup import NoSuchPassage
 from annotator.domain_errors import DomainError, Meaning
 from annotator.extensions import db
-from annotator.projects.access import NotAllowed, NoSuchProject
+from annotator.projects.access import NoSuchProject, NotAllowed
 from annotator.projects.models import Project
-from annotator.administration.projects import ProjectError
 from annotator.schema import LabelError, SchemaError
 from annotator.users.services import UserError
 
@@ -51,8 +51,19 @@ def test_a_refusal_is_json_when_json_is_asked_for(refusing, kind):
 
 
 def test_every_refusal_of_the_services_is_a_domain_error_with_a_meaning():
-    meanings = {error: error.meaning for error in (NoSuchProject, NotAllowed, NoSuchPassage, NotAssigned, ProjectError,
-                                                   UserError, LabelError, SchemaError)}
+    meanings = {
+        error: error.meaning
+        for error in (
+            NoSuchProject,
+            NotAllowed,
+            NoSuchPassage,
+            NotAssigned,
+            ProjectError,
+            UserError,
+            LabelError,
+            SchemaError,
+        )
+    }
     assert all(issubclass(error, DomainError) for error in meanings)
     assert meanings[NoSuchProject] is meanings[NoSuchPassage] is Meaning.NOT_FOUND
     assert (meanings[NotAllowed], meanings[NotAssigned]) == (Meaning.FORBIDDEN, Meaning.CONFLICT)
@@ -79,5 +90,6 @@ def test_on_the_command_line_a_refusal_stores_nothing_of_the_command(runner, mak
     result = runner.invoke(args=["edit-project", "Bike lanes", "--name", "Cycle lanes", "--extra-annotator-below", "2"])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        "Error: the agreement below which a passage gets one more annotator is between 0 and 1"]
+        "Error: the agreement below which a passage gets one more annotator is between 0 and 1"
+    ]
     assert db.session.scalars(sa.select(Project.name).execution_options(populate_existing=True)).all() == ["Bike lanes"]

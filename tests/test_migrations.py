@@ -23,8 +23,18 @@ def test_database_enforces_one_passage_per_index(app, make_project):
     document = Document(project_id=project.id, external_id="d", raw_text="abc", sha256="0" * 64, meta={})
     db.session.add(document)
     db.session.flush()
-    row = dict(project_id=project.id, document_id=document.id, index=0, start=0, end=3, text="abc",
-               text_hash=1, annotatable=True, excluded_reason=None, splitter_version="1.0")
+    row = dict(
+        project_id=project.id,
+        document_id=document.id,
+        index=0,
+        start=0,
+        end=3,
+        text="abc",
+        text_hash=1,
+        annotatable=True,
+        excluded_reason=None,
+        splitter_version="1.0",
+    )
     db.session.add(Passage(**row))
     db.session.flush()
     db.session.add(Passage(**row))
@@ -56,8 +66,17 @@ def test_first_line_titles_of_earlier_imports_are_derived_again_and_given_titles
         "page": ("page.txt", "Skip to content", web_page, {"format": "html"}),  # read as HTML: kept
     }
     for number, (external_id, (source, title, text, meta)) in enumerate(imported_before.items()):
-        db.session.add(Document(project_id=project.id, external_id=external_id, source=source, title=title,
-                                raw_text=text, sha256=f"{number:064d}", meta=meta))
+        db.session.add(
+            Document(
+                project_id=project.id,
+                external_id=external_id,
+                source=source,
+                title=title,
+                raw_text=text,
+                sha256=f"{number:064d}",
+                meta=meta,
+            )
+        )
     db.session.commit()
     migrations = str(Path(app.root_path) / "migrations")
     downgrade(directory=migrations, revision="0007")
@@ -89,8 +108,9 @@ def test_every_migration_goes_down_to_base_and_up_again(app):
     test_migrations_match_the_models(app)
 
 
-def test_moving_sessions_off_the_account_table_keeps_every_row_that_refers_to_accounts(app, make_user, make_project,
-                                                                                      runner):
+def test_moving_sessions_off_the_account_table_keeps_every_row_that_refers_to_accounts(
+    app, make_user, make_project, runner
+):
     """SQLite rebuilds the account table to drop its session token column: rows that refer to
     accounts (members, tokens, on ON DELETE CASCADE) stay; deactivated users' tokens are revoked."""
     from pathlib import Path

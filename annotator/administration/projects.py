@@ -10,11 +10,10 @@ import sqlalchemy.orm as so
 from annotator.assignment.lifecycle import labels_changed
 from annotator.domain_errors import Invalid, NotFound
 from annotator.projects.access import NoSuchProject
-from annotator.schema import Schema, default_definition
-from annotator.projects.schema_store import schema_of
 from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, ProjectMember, ProjectSchema
+from annotator.projects.schema_store import schema_of
+from annotator.schema import Schema, default_definition
 from annotator.users.models import User
-
 
 NAME_LENGTH = 200  # Project.name's column
 
@@ -27,8 +26,15 @@ class NoSuchUser(ProjectError, NotFound):
     meaning = NotFound.meaning
 
 
-def create_project(session: so.Session, name: str, target: str = "", guidelines: str = "",
-                   overlap_k: int = 2, schema: dict | None = None, extra_annotator_below: float | None = None) -> Project:
+def create_project(
+    session: so.Session,
+    name: str,
+    target: str = "",
+    guidelines: str = "",
+    overlap_k: int = 2,
+    schema: dict | None = None,
+    extra_annotator_below: float | None = None,
+) -> Project:
     """A new project with version 1 of its label schema (the default claim schema unless given)."""
     name = name.strip()
     _check_name(session, name)
@@ -38,8 +44,14 @@ def create_project(session: so.Session, name: str, target: str = "", guidelines:
     Schema.parse(definition)  # SchemaError naming every problem
     if extra_annotator_below is not None and not 0 < extra_annotator_below <= 1:
         raise ProjectError("the agreement below which a passage gets one more annotator is between 0 and 1")
-    project = Project(name=name, target=target, guidelines=guidelines, overlap_k=overlap_k, schema_version=1,
-                      extra_annotator_below=extra_annotator_below)
+    project = Project(
+        name=name,
+        target=target,
+        guidelines=guidelines,
+        overlap_k=overlap_k,
+        schema_version=1,
+        extra_annotator_below=extra_annotator_below,
+    )
     session.add(project)
     session.flush()
     session.add(ProjectSchema(project_id=project.id, version=1, definition=definition))
@@ -49,8 +61,9 @@ def create_project(session: so.Session, name: str, target: str = "", guidelines:
 
 
 def _guidelines_version(project_id: int, version: int, text: str) -> ProjectGuidelines:
-    return ProjectGuidelines(project_id=project_id, version=version, text=text,
-                             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return ProjectGuidelines(
+        project_id=project_id, version=version, text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()
+    )
 
 
 @dataclass(frozen=True)
@@ -134,7 +147,9 @@ def add_member(session: so.Session, project: Project, username: str, role: str) 
     if not user.active:
         raise ProjectError(f'user "{username}" is deactivated')
     existing = session.scalar(
-        sa.select(ProjectMember).where(ProjectMember.project_id == project.id, ProjectMember.user_id == user.id, ProjectMember.role == role)
+        sa.select(ProjectMember).where(
+            ProjectMember.project_id == project.id, ProjectMember.user_id == user.id, ProjectMember.role == role
+        )
     )
     if existing is not None:
         return existing, False
@@ -154,8 +169,10 @@ def projects_of(session: so.Session, user: User) -> list[Project]:
 
 def members_of(session: so.Session, project: Project) -> list[tuple[ProjectMember, User]]:
     rows = session.execute(
-        sa.select(ProjectMember, User).join(User, User.id == ProjectMember.user_id)
-        .where(ProjectMember.project_id == project.id).order_by(User.username, ProjectMember.role)
+        sa.select(ProjectMember, User)
+        .join(User, User.id == ProjectMember.user_id)
+        .where(ProjectMember.project_id == project.id)
+        .order_by(User.username, ProjectMember.role)
     )
     return [tuple(row) for row in rows]
 

@@ -69,8 +69,13 @@ class _Patterns:
         return len(self.multiplicity)
 
 
-def dawid_skene(ratings: Ratings, max_iterations: int = MAX_ITERATIONS, tolerance: float = 1e-8,
-                smoothing: float = 0.01, accelerated: bool = True) -> DawidSkeneResult:
+def dawid_skene(
+    ratings: Ratings,
+    max_iterations: int = MAX_ITERATIONS,
+    tolerance: float = 1e-8,
+    smoothing: float = 0.01,
+    accelerated: bool = True,
+) -> DawidSkeneResult:
     """Fit the model by EM, starting from majority vote (each unit's vote proportions), and stop
     once no posterior moves by `tolerance` or more from one step (with `accelerated`, one
     SQUAREM cycle) to the next. `smoothing` pseudo-counts keep every probability above zero:
@@ -115,15 +120,29 @@ def _response_patterns(ratings: Ratings) -> _Patterns:
     values_per_unit = np.bincount(unit, minlength=len(rated_units))
     width = int(values_per_unit.max(initial=0))
     if not 0 < len(rated_units) * width <= _MAX_PADDING_PER_VALUE * len(pair):
-        return _Patterns(unit, pair, np.ones(len(rated_units), np.int64), np.arange(len(rated_units)),
-                         rated_units, ratings.n_coders, ratings.n_categories)
+        return _Patterns(
+            unit,
+            pair,
+            np.ones(len(rated_units), np.int64),
+            np.arange(len(rated_units)),
+            rated_units,
+            ratings.n_coders,
+            ratings.n_categories,
+        )
     padded = np.full((len(rated_units), width), -1, dtype=np.int64)
     first_value_of_unit = np.cumsum(values_per_unit) - values_per_unit
     padded[unit, np.arange(len(pair)) - first_value_of_unit[unit]] = pair
     distinct, pattern_of_unit, multiplicity = _distinct_rows(padded)
     pattern, column = np.nonzero(distinct >= 0)
-    return _Patterns(pattern, distinct[pattern, column], multiplicity, pattern_of_unit,
-                     rated_units, ratings.n_coders, ratings.n_categories)
+    return _Patterns(
+        pattern,
+        distinct[pattern, column],
+        multiplicity,
+        pattern_of_unit,
+        rated_units,
+        ratings.n_coders,
+        ratings.n_categories,
+    )
 
 
 def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -150,8 +169,7 @@ class _Point:
     objective: float
 
 
-def _plain_em(patterns: _Patterns, smoothing: float, max_iterations: int,
-              tolerance: float) -> tuple[_Point, int, bool]:
+def _plain_em(patterns: _Patterns, smoothing: float, max_iterations: int, tolerance: float) -> tuple[_Point, int, bool]:
     point, iterations = _step(patterns, _vote_proportions(patterns), smoothing), 1
     while iterations < max_iterations:
         following, iterations = _step(patterns, point.posteriors, smoothing), iterations + 1
@@ -162,8 +180,7 @@ def _plain_em(patterns: _Patterns, smoothing: float, max_iterations: int,
     return point, iterations, False
 
 
-def _squarem(patterns: _Patterns, smoothing: float, max_iterations: int,
-             tolerance: float) -> tuple[_Point, int, bool]:
+def _squarem(patterns: _Patterns, smoothing: float, max_iterations: int, tolerance: float) -> tuple[_Point, int, bool]:
     """SQUAREM's scheme S3: from a point, two EM steps; then a jump along the path they trace,
     as far as their lengths suggest, kept only where the objective does not fall below the
     second step's (else halved back, down to the second step itself). A cycle that reaches
@@ -189,7 +206,7 @@ def _jump(patterns: _Patterns, start: _Point, first: _Point, second: _Point, smo
     alpha = -np.linalg.norm(step) / length if length > 0 else -1.0
     evaluated = 0
     while alpha < -1:
-        candidate = start.parameters - 2 * alpha * step + alpha ** 2 * bend
+        candidate = start.parameters - 2 * alpha * step + alpha**2 * bend
         if (candidate > 0).all():
             evaluated += 1
             point = _evaluate(patterns, candidate, smoothing)
@@ -218,14 +235,14 @@ def _unpack(parameters: np.ndarray, patterns: _Patterns) -> tuple[np.ndarray, np
 def _vote_proportions(patterns: _Patterns) -> np.ndarray:
     """Majority vote as a soft start, categories x patterns: a unit coded 2:1 starts at 2/3, 1/3."""
     value = patterns.pair % patterns.n_categories
-    votes = np.bincount(value * patterns.n_patterns + patterns.pattern,
-                        minlength=patterns.n_categories * patterns.n_patterns)
+    votes = np.bincount(
+        value * patterns.n_patterns + patterns.pattern, minlength=patterns.n_categories * patterns.n_patterns
+    )
     votes = votes.reshape(patterns.n_categories, patterns.n_patterns).astype(float)
     return votes / votes.sum(axis=0)
 
 
-def _maximise(patterns: _Patterns, posteriors: np.ndarray,
-              smoothing: float) -> tuple[np.ndarray, np.ndarray]:
+def _maximise(patterns: _Patterns, posteriors: np.ndarray, smoothing: float) -> tuple[np.ndarray, np.ndarray]:
     """M-step: priors and confusion matrices as posterior-weighted counts, smoothed."""
     n_categories, n_coders = patterns.n_categories, patterns.n_coders
     weighted_posteriors = posteriors * patterns.multiplicity
@@ -233,8 +250,9 @@ def _maximise(patterns: _Patterns, posteriors: np.ndarray,
     priors = (weighted_posteriors.sum(axis=1) + smoothing) / (n_rated_units + n_categories * smoothing)
     counts = np.empty((n_coders, n_categories, n_categories))
     for true in range(n_categories):
-        given = np.bincount(patterns.pair, weighted_posteriors[true, patterns.pattern],
-                            minlength=n_coders * n_categories)
+        given = np.bincount(
+            patterns.pair, weighted_posteriors[true, patterns.pattern], minlength=n_coders * n_categories
+        )
         counts[:, true, :] = given.reshape(n_coders, n_categories)
     counts += smoothing
     return priors, counts / counts.sum(axis=2, keepdims=True)
@@ -247,8 +265,9 @@ def _expect(patterns: _Patterns, priors: np.ndarray, confusion: np.ndarray) -> t
     log_given = np.log(confusion).transpose(1, 0, 2).reshape(patterns.n_categories, -1)
     log_posterior = np.empty((patterns.n_categories, patterns.n_patterns))
     for true in range(patterns.n_categories):
-        log_posterior[true] = np.bincount(patterns.pattern, log_given[true, patterns.pair],
-                                          minlength=patterns.n_patterns)
+        log_posterior[true] = np.bincount(
+            patterns.pattern, log_given[true, patterns.pair], minlength=patterns.n_patterns
+        )
     log_posterior += np.log(priors)[:, np.newaxis]
     return _normalise_log(log_posterior, patterns.multiplicity)
 

@@ -19,8 +19,14 @@ def estimate_from_parameters(ratings: Ratings, priors: np.ndarray, confusion: np
     posteriors /= posteriors.sum(axis=1, keepdims=True)
     rated = np.bincount(ratings.unit, minlength=ratings.n_units) > 0
     posteriors[~rated] = np.nan
-    return DawidSkeneResult(posteriors=posteriors, priors=np.asarray(priors, dtype=float), confusion=confusion,
-                            accuracy=np.full(ratings.n_coders, np.nan), iterations=0, converged=True)
+    return DawidSkeneResult(
+        posteriors=posteriors,
+        priors=np.asarray(priors, dtype=float),
+        confusion=confusion,
+        accuracy=np.full(ratings.n_coders, np.nan),
+        iterations=0,
+        converged=True,
+    )
 
 
 def uniform_confusion(categories: int) -> np.ndarray:

@@ -12,10 +12,22 @@ from annotator.agreement.dawid_skene import dawid_skene, estimable_coders
 from annotator.agreement.estimates import estimate_from_parameters, uniform_confusion
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.gold import Gold, aggregate
-from annotator.agreement.kappa import (agreement_with_reference, coder_agreement, confusion_matrix,
-                                       confusion_with_reference, fleiss_kappa, paired_values, pairwise_kappas)
-from annotator.agreement.reliability import (alpha_confidence_interval, krippendorff_alpha, pairable_units,
-                                             pairable_values, percent_agreement)
+from annotator.agreement.kappa import (
+    agreement_with_reference,
+    coder_agreement,
+    confusion_matrix,
+    confusion_with_reference,
+    fleiss_kappa,
+    paired_values,
+    pairwise_kappas,
+)
+from annotator.agreement.reliability import (
+    alpha_confidence_interval,
+    krippendorff_alpha,
+    pairable_units,
+    pairable_values,
+    percent_agreement,
+)
 from annotator.agreement.table import NONE, LabelTable
 
 GOLD_SOURCES = ("adjudicated", "unanimous", "majority", "estimated", "single")
@@ -25,17 +37,21 @@ NOT_ESTIMABLE = "not estimable: shares no passage with another annotator"
 def compute_figures(table: LabelTable, resamples: int = 1000, seed: int = 0) -> dict:
     """All figures, JSON-ready (NaN becomes None)."""
     estimates, golds = fit_gold(table)
-    fields = {field.name: _field_figures(table, field, golds.get(field.name), resamples, seed) for field in table.fields}
+    fields = {
+        field.name: _field_figures(table, field, golds.get(field.name), resamples, seed) for field in table.fields
+    }
     for name, estimate in estimates.items():
         fields[name]["dawid_skene"] = _parameters(table, estimate)
-    return _json_ready({
-        "units": table.n_units,
-        "label_sets": int(len(table.unit)),
-        "fields": fields,
-        "pairs": [pair for field in table.fields for pair in _pairs(table, field)],
-        "annotators": _annotators(table, estimates),
-        "weeks": _weekly_alpha(table),
-    })
+    return _json_ready(
+        {
+            "units": table.n_units,
+            "label_sets": int(len(table.unit)),
+            "fields": fields,
+            "pairs": [pair for field in table.fields for pair in _pairs(table, field)],
+            "annotators": _annotators(table, estimates),
+            "weeks": _weekly_alpha(table),
+        }
+    )
 
 
 def fitted_parameters(table: LabelTable) -> dict:
@@ -80,8 +96,11 @@ def _estimate(table: LabelTable, field: MeasuredField, ratings, fitted: dict | N
         return None
     categories = len(field.categories)
     known = {int(coder): np.asarray(matrix) for coder, matrix in fitted["confusion"].items() if matrix is not None}
-    confusion = np.stack([known.get(coder, uniform_confusion(categories)) for coder in table.coder_ids]) if table.coder_ids \
+    confusion = (
+        np.stack([known.get(coder, uniform_confusion(categories)) for coder in table.coder_ids])
+        if table.coder_ids
         else np.zeros((0, categories, categories))
+    )
     used = np.asarray([coder in known for coder in table.coder_ids], dtype=bool)
     return estimate_from_parameters(ratings.of_coders(used), np.asarray(fitted["priors"]), confusion)
 
@@ -91,8 +110,9 @@ def _only_where_asked(gold: Gold, golds: dict[str, Gold], by_name: dict[str, Mea
     categories = np.asarray(by_name[controlling].categories, dtype=object)
     decided = golds[controlling].label
     asked = (decided != NONE) & ~np.isin(categories[np.maximum(decided, 0)], list(excluded))
-    return Gold(np.where(asked, gold.label, NONE), np.where(asked, gold.source, ""),
-                np.where(asked, gold.probability, np.nan))
+    return Gold(
+        np.where(asked, gold.label, NONE), np.where(asked, gold.source, ""), np.where(asked, gold.probability, np.nan)
+    )
 
 
 def _parameters(table: LabelTable, estimate) -> dict | None:
@@ -102,9 +122,15 @@ def _parameters(table: LabelTable, estimate) -> dict | None:
     if estimate is None:
         return None
     estimated = ~np.isnan(estimate.accuracy)
-    return {"iterations": estimate.iterations, "converged": estimate.converged, "priors": estimate.priors.tolist(),
-            "confusion": {str(coder): estimate.confusion[index].tolist() if estimated[index] else None
-                          for index, coder in enumerate(table.coder_ids)}}
+    return {
+        "iterations": estimate.iterations,
+        "converged": estimate.converged,
+        "priors": estimate.priors.tolist(),
+        "confusion": {
+            str(coder): estimate.confusion[index].tolist() if estimated[index] else None
+            for index, coder in enumerate(table.coder_ids)
+        },
+    }
 
 
 def _field_figures(table: LabelTable, field: MeasuredField, gold: Gold | None, resamples: int, seed: int) -> dict:
@@ -112,14 +138,23 @@ def _field_figures(table: LabelTable, field: MeasuredField, gold: Gold | None, r
     fleiss = fleiss_kappa(ratings)
     low, high = alpha_confidence_interval(ratings, field.level, field.category_values, resamples=resamples, seed=seed)
     return {
-        "label": field.label, "level": field.level, "categories": [_category_name(category) for category in field.categories],
-        "decision": field.is_decision, "kind": field.kind,
-        "alpha": krippendorff_alpha(ratings, field.level, field.category_values), "alpha_ci": [low, high],
-        "units": pairable_units(ratings), "pairable_values": pairable_values(ratings), "values": int(len(ratings.value)),
+        "label": field.label,
+        "level": field.level,
+        "categories": [_category_name(category) for category in field.categories],
+        "decision": field.is_decision,
+        "kind": field.kind,
+        "alpha": krippendorff_alpha(ratings, field.level, field.category_values),
+        "alpha_ci": [low, high],
+        "units": pairable_units(ratings),
+        "pairable_values": pairable_values(ratings),
+        "values": int(len(ratings.value)),
         "percent_agreement": percent_agreement(ratings),
-        "fleiss_kappa": fleiss.kappa, "fleiss_kappa_note": fleiss.reason,
+        "fleiss_kappa": fleiss.kappa,
+        "fleiss_kappa_note": fleiss.reason,
         "distribution": np.bincount(ratings.value, minlength=len(field.categories)).tolist(),
-        "gold": None if gold is None else {
+        "gold": None
+        if gold is None
+        else {
             "sources": {source: int((gold.source == source).sum()) for source in GOLD_SOURCES},
             "distribution": np.bincount(gold.label[gold.label != NONE], minlength=len(field.categories)).tolist(),
             "confusion": confusion_with_reference(ratings, gold.label).tolist(),  # rows: gold, columns: annotators
@@ -139,9 +174,13 @@ def _pairs(table: LabelTable, field: MeasuredField) -> list[dict]:
         weighted.update({weights: pairwise_kappas(ratings, weights) for weights in ("linear", "quadratic")})
     pairs = []
     for (first, second), (kappa, shared) in weighted[None].items():
-        pair = {"field": field.name, "annotators": [table.coder_names[first], table.coder_names[second]],
-                "units": shared, "kappa": kappa,
-                "confusion": confusion_matrix(*paired_values(ratings, first, second), len(field.categories)).tolist()}
+        pair = {
+            "field": field.name,
+            "annotators": [table.coder_names[first], table.coder_names[second]],
+            "units": shared,
+            "kappa": kappa,
+            "confusion": confusion_matrix(*paired_values(ratings, first, second), len(field.categories)).tolist(),
+        }
         for weights in ("linear", "quadratic"):
             if weights in weighted:
                 pair[f"kappa_{weights}"] = weighted[weights][(first, second)][0]
@@ -155,27 +194,42 @@ def _annotators(table: LabelTable, estimates: dict) -> list[dict]:
         ratings = table.ratings(field)
         estimate = estimates.get(field.name)
         accuracy = estimate.accuracy if estimate is not None else np.full(table.n_coders, np.nan)
-        per_field[field.name] = (coder_agreement(ratings), agreement_with_reference(ratings, table.adjudicated[field.name]),
-                                 accuracy, _accuracy_notes(ratings))
+        per_field[field.name] = (
+            coder_agreement(ratings),
+            agreement_with_reference(ratings, table.adjudicated[field.name]),
+            accuracy,
+            _accuracy_notes(ratings),
+        )
     labels = np.bincount(table.coder, minlength=table.n_coders)
     rows = []
     for coder, name in enumerate(table.coder_names):
         spent = table.seconds[(table.coder == coder) & ~np.isnan(table.seconds)]
-        rows.append({
-            "username": name, "label_sets": int(labels[coder]),
-            "median_seconds": float(np.median(spent)) if len(spent) else None,
-            "fields": {field: {"agreement": others[coder], "agreement_with_adjudicated": adjudicated[coder],
-                               "estimated_accuracy": accuracy[coder], "estimated_accuracy_note": notes[coder]}
-                       for field, (others, adjudicated, accuracy, notes) in per_field.items()},
-        })
+        rows.append(
+            {
+                "username": name,
+                "label_sets": int(labels[coder]),
+                "median_seconds": float(np.median(spent)) if len(spent) else None,
+                "fields": {
+                    field: {
+                        "agreement": others[coder],
+                        "agreement_with_adjudicated": adjudicated[coder],
+                        "estimated_accuracy": accuracy[coder],
+                        "estimated_accuracy_note": notes[coder],
+                    }
+                    for field, (others, adjudicated, accuracy, notes) in per_field.items()
+                },
+            }
+        )
     return rows
 
 
 def _accuracy_notes(ratings) -> list[str | None]:
     """Why an annotator who gave values has no estimated accuracy (None for the others)."""
     gave_values = np.bincount(ratings.coder, minlength=ratings.n_coders) > 0
-    return [NOT_ESTIMABLE if gave and not estimable else None
-            for gave, estimable in zip(gave_values, estimable_coders(ratings))]
+    return [
+        NOT_ESTIMABLE if gave and not estimable else None
+        for gave, estimable in zip(gave_values, estimable_coders(ratings), strict=True)
+    ]
 
 
 def _weekly_alpha(table: LabelTable) -> list[dict]:
@@ -186,8 +240,10 @@ def _weekly_alpha(table: LabelTable) -> list[dict]:
         fields = {}
         for field in table.fields:
             ratings = table.ratings(field, rows)
-            fields[field.name] = {"alpha": krippendorff_alpha(ratings, field.level, field.category_values),
-                                  "units": pairable_units(ratings)}
+            fields[field.name] = {
+                "alpha": krippendorff_alpha(ratings, field.level, field.category_values),
+                "units": pairable_units(ratings),
+            }
         weeks.append({"week": week, "label_sets": int(rows.sum()), "fields": fields})
     return weeks
 

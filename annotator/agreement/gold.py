@@ -26,8 +26,9 @@ class Gold:
     probability: np.ndarray
 
 
-def aggregate(ratings: Ratings, adjudicated: np.ndarray | None = None,
-              estimate: DawidSkeneResult | None = None) -> Gold:
+def aggregate(
+    ratings: Ratings, adjudicated: np.ndarray | None = None, estimate: DawidSkeneResult | None = None
+) -> Gold:
     """Decide every unit's gold label, in order of authority:
 
     1. ADJUDICATED: a reviewer's category (`adjudicated[u] >= 0`) always wins, even over a
@@ -81,8 +82,9 @@ def _checked_adjudications(adjudicated: np.ndarray | None, ratings: Ratings) -> 
     return adjudicated
 
 
-def _follow_estimate(label: np.ndarray, contested: np.ndarray, estimate: DawidSkeneResult,
-                     ratings: Ratings) -> tuple[np.ndarray, np.ndarray]:
+def _follow_estimate(
+    label: np.ndarray, contested: np.ndarray, estimate: DawidSkeneResult, ratings: Ratings
+) -> tuple[np.ndarray, np.ndarray]:
     """Contested units take the estimate's best category; every labelled unit the posterior of
     its label."""
     posteriors = estimate.posteriors
@@ -93,8 +95,9 @@ def _follow_estimate(label: np.ndarray, contested: np.ndarray, estimate: DawidSk
     return label, np.where(label >= 0, chosen, np.nan)
 
 
-def _sources(single: np.ndarray, unanimous: np.ndarray, contested: np.ndarray,
-             agrees_with_plurality: np.ndarray) -> np.ndarray:
+def _sources(
+    single: np.ndarray, unanimous: np.ndarray, contested: np.ndarray, agrees_with_plurality: np.ndarray
+) -> np.ndarray:
     source = np.full(len(single), "", dtype=object)
     source[single] = SINGLE
     source[unanimous] = UNANIMOUS
@@ -107,6 +110,8 @@ def _overruled_by_reviewer(gold: Gold, adjudicated: np.ndarray) -> Gold:
     reviewed = adjudicated >= 0
     source = gold.source.copy()
     source[reviewed] = ADJUDICATED
-    return Gold(label=np.where(reviewed, adjudicated, gold.label).astype(np.int64),
-                source=source,
-                probability=np.where(reviewed, 1.0, gold.probability))
+    return Gold(
+        label=np.where(reviewed, adjudicated, gold.label).astype(np.int64),
+        source=source,
+        probability=np.where(reviewed, 1.0, gold.probability),
+    )

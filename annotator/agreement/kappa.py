@@ -35,11 +35,12 @@ def fleiss_kappa(ratings: Ratings) -> FleissResult:
     raters = counts.sum(axis=1)
     fewest, most = int(raters.min()), int(raters.max())
     if fewest != most:
-        return FleissResult(None, "Fleiss' kappa needs the same number of raters for every unit; "
-                                  f"here units have {fewest} to {most} raters")
+        return FleissResult(
+            None,
+            f"Fleiss' kappa needs the same number of raters for every unit; here units have {fewest} to {most} raters",
+        )
     if most < 2:
-        return FleissResult(None, "Fleiss' kappa needs at least two raters per unit; "
-                                  "here every unit has 1 rater")
+        return FleissResult(None, "Fleiss' kappa needs at least two raters per unit; here every unit has 1 rater")
     return _fleiss_kappa_of_complete_counts(counts, most)
 
 
@@ -47,8 +48,11 @@ def _fleiss_kappa_of_complete_counts(counts: np.ndarray, raters: int) -> FleissR
     category_share = counts.sum(axis=0) / counts.sum()
     chance_agreement = float(category_share @ category_share)
     if chance_agreement >= 1:
-        return FleissResult(None, "Fleiss' kappa is undefined when every value is the same "
-                                  "category, since agreement by chance is then certain")
+        return FleissResult(
+            None,
+            "Fleiss' kappa is undefined when every value is the same "
+            "category, since agreement by chance is then certain",
+        )
     unit_agreement = ((counts * (counts - 1)).sum(axis=1)) / (raters * (raters - 1))
     observed_agreement = float(unit_agreement.mean())
     return FleissResult((observed_agreement - chance_agreement) / (1 - chance_agreement), None)

@@ -25,15 +25,20 @@ class Ratings:
             raise ValueError("unit, coder and value must have the same length")
 
     @classmethod
-    def from_triples(cls, triples, n_categories: int, n_units: int | None = None,
-                     n_coders: int | None = None) -> "Ratings":
+    def from_triples(
+        cls, triples, n_categories: int, n_units: int | None = None, n_coders: int | None = None
+    ) -> "Ratings":
         """From (unit, coder, value) triples of small integers."""
         array = np.asarray(list(triples), dtype=np.int64).reshape(-1, 3)
         unit, coder, value = array[:, 0], array[:, 1], array[:, 2]
-        return cls(unit, coder, value,
-                   n_units if n_units is not None else int(unit.max(initial=-1)) + 1,
-                   n_coders if n_coders is not None else int(coder.max(initial=-1)) + 1,
-                   n_categories)
+        return cls(
+            unit,
+            coder,
+            value,
+            n_units if n_units is not None else int(unit.max(initial=-1)) + 1,
+            n_coders if n_coders is not None else int(coder.max(initial=-1)) + 1,
+            n_categories,
+        )
 
     @classmethod
     def from_matrix(cls, matrix, n_categories: int | None = None) -> "Ratings":
@@ -52,7 +57,9 @@ class Ratings:
         if coders.all():
             return self
         kept = coders[self.coder]
-        return Ratings(self.unit[kept], self.coder[kept], self.value[kept], self.n_units, self.n_coders, self.n_categories)
+        return Ratings(
+            self.unit[kept], self.coder[kept], self.value[kept], self.n_units, self.n_coders, self.n_categories
+        )
 
     def value_counts(self) -> np.ndarray:
         """units x categories: how many coders gave each unit each value."""

@@ -61,9 +61,14 @@ def krippendorff_alpha(ratings: Ratings, level: str = "nominal", category_values
     return float(_alpha_from_coincidences(coincidences, level, positions))
 
 
-def alpha_confidence_interval(ratings: Ratings, level: str = "nominal", category_values=None,
-                              resamples: int = 1000, seed: int = 0,
-                              confidence: float = 0.95) -> tuple[float, float]:
+def alpha_confidence_interval(
+    ratings: Ratings,
+    level: str = "nominal",
+    category_values=None,
+    resamples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> tuple[float, float]:
     """Percentile bootstrap interval for alpha, resampling the pairable units with replacement
     (units that cannot be paired drop out of alpha, so they do not take part).
 
@@ -144,8 +149,7 @@ def _category_values(level: str, n_categories: int, category_values) -> np.ndarr
     return values
 
 
-def _alpha_from_coincidences(coincidences: np.ndarray, level: str,
-                             category_values: np.ndarray | None) -> np.ndarray:
+def _alpha_from_coincidences(coincidences: np.ndarray, level: str, category_values: np.ndarray | None) -> np.ndarray:
     """Alpha from one coincidence matrix (C x C) or a stack of them (R x C x C)."""
     marginals = coincidences.sum(axis=-1)
     total = marginals.sum(axis=-1)
@@ -176,8 +180,9 @@ def _distances(level: str, marginals: np.ndarray, category_values: np.ndarray | 
     return difference * difference
 
 
-def _bootstrap_alphas(value_counts: np.ndarray, level: str, category_values: np.ndarray | None,
-                      resamples: int, seed: int) -> np.ndarray:
+def _bootstrap_alphas(
+    value_counts: np.ndarray, level: str, category_values: np.ndarray | None, resamples: int, seed: int
+) -> np.ndarray:
     patterns, units_per_pattern = _pairable_count_patterns(value_counts)
     n_units = int(units_per_pattern.sum())
     if n_units == 0:

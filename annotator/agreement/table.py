@@ -44,5 +44,11 @@ class LabelTable:
         present = self.values[field.name] != NONE
         if rows is not None:
             present &= rows
-        return Ratings(self.unit[present], self.coder[present], self.values[field.name][present],
-                       self.n_units, self.n_coders, len(field.categories))
+        return Ratings(
+            self.unit[present],
+            self.coder[present],
+            self.values[field.name][present],
+            self.n_units,
+            self.n_coders,
+            len(field.categories),
+        )

@@ -32,8 +32,10 @@ class Adjudication(db.Model):
 class AdjudicationEvent(db.Model):
     """One decision or change of decision. Never updated: a database trigger refuses it."""
 
-    __table_args__ = (sa.Index("ix_adjudication_event_project_id_id", "project_id", "id"),
-                      sa.Index("ix_adjudication_event_passage_id", "passage_id"))
+    __table_args__ = (
+        sa.Index("ix_adjudication_event_project_id_id", "project_id", "id"),
+        sa.Index("ix_adjudication_event_passage_id", "passage_id"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))

@@ -57,7 +57,9 @@ class AnnotationEvent(db.Model):
     guidelines_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     client_time: so.Mapped[datetime | None]
     server_time: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-    origin: so.Mapped[str | None] = so.mapped_column(sa.String(300))  # None: given in annotator; else e.g. "import: FILE"
+    origin: so.Mapped[str | None] = so.mapped_column(
+        sa.String(300)
+    )  # None: given in annotator; else e.g. "import: FILE"
 
 
 class Skip(db.Model):

@@ -10,8 +10,8 @@ import sqlalchemy.orm as so
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.clock import utcnow
 from annotator.projects.models import Project
-from annotator.schema import LabelError
 from annotator.projects.schema_store import schema_of
+from annotator.schema import LabelError
 
 MAX_NOTE = 5000
 
@@ -66,15 +66,23 @@ class Recorded:
 
 _annotation = Annotation.__table__
 _CURRENT = sa.select(_annotation.c.labels, _annotation.c.note, _annotation.c.unsure, _annotation.c.updated_at).where(
-    _annotation.c.passage_id == sa.bindparam("passage_id"), _annotation.c.user_id == sa.bindparam("user_id"))
+    _annotation.c.passage_id == sa.bindparam("passage_id"), _annotation.c.user_id == sa.bindparam("user_id")
+)
 _INSERT_EVENT = AnnotationEvent.__table__.insert()
 _INSERT_ANNOTATION = _annotation.insert()
 _UPDATE_ANNOTATION = _annotation.update().where(
-    _annotation.c.passage_id == sa.bindparam("where_passage_id"), _annotation.c.user_id == sa.bindparam("where_user_id"))
+    _annotation.c.passage_id == sa.bindparam("where_passage_id"), _annotation.c.user_id == sa.bindparam("where_user_id")
+)
 
 
-def record_labels(session: so.Session, project: Project, passage_id: int, user_id: int, submission: Submission,
-                  actor_id: int | None = None) -> Recorded:
+def record_labels(
+    session: so.Session,
+    project: Project,
+    passage_id: int,
+    user_id: int,
+    submission: Submission,
+    actor_id: int | None = None,
+) -> Recorded:
     """Store the user's labels for the passage, appending the change to the event log; the
     current label set follows the latest event. Sending the same labels again changes nothing
     (a double submit is one label). Raises LabelError for labels the schema refuses.
@@ -89,17 +97,35 @@ def record_labels(session: so.Session, project: Project, passage_id: int, user_i
     if before == state:
         return Recorded(**state, updated_at=current.updated_at, created=False, changed=False)
     now = utcnow()
-    connection.execute(_INSERT_EVENT, {
-        "project_id": project.id, "passage_id": passage_id, "user_id": user_id, "actor_id": actor_id or user_id,
-        "kind": "labels", "before": before, "after": state, "schema_version": project.schema_version,
-        "guidelines_version": project.guidelines_version, "client_time": submission.client_time, "server_time": now,
-    })
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "project_id": project.id,
+            "passage_id": passage_id,
+            "user_id": user_id,
+            "actor_id": actor_id or user_id,
+            "kind": "labels",
+            "before": before,
+            "after": state,
+            "schema_version": project.schema_version,
+            "guidelines_version": project.guidelines_version,
+            "client_time": submission.client_time,
+            "server_time": now,
+        },
+    )
     written = {**state, "schema_version": project.schema_version, "updated_at": now}
     if current is None:
-        connection.execute(_INSERT_ANNOTATION, {
-            **written, "project_id": project.id, "passage_id": passage_id, "user_id": user_id, "created_at": now,
-            "seconds": submission.seconds,
-        })
+        connection.execute(
+            _INSERT_ANNOTATION,
+            {
+                **written,
+                "project_id": project.id,
+                "passage_id": passage_id,
+                "user_id": user_id,
+                "created_at": now,
+                "seconds": submission.seconds,
+            },
+        )
     else:
         connection.execute(_UPDATE_ANNOTATION, {**written, "where_passage_id": passage_id, "where_user_id": user_id})
     return Recorded(**state, updated_at=now, created=current is None, changed=True)

@@ -27,20 +27,30 @@ import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation, Skip
 from annotator.assignment.models import AnnotatorState
+from annotator.assignment.passage_agreement import (
+    label_agreement,
+    lowest_agreement,
+    rebuild_agreement,
+    settle,
+    store_agreement,
+)
 from annotator.db import insert_ignoring_conflicts
 from annotator.documents.models import FRESH, STARTED, Passage
 from annotator.projects.models import Project
-from annotator.assignment.passage_agreement import label_agreement, lowest_agreement, rebuild_agreement, settle, store_agreement
 
 _passage = Passage.__table__
 
 # How many labels the passage being updated needs: the project's k, plus one when its
 # annotators disagreed too much and the project asks for another opinion.
-NEEDED = sa.select(Project.overlap_k).where(Project.id == _passage.c.project_id).scalar_subquery() + _passage.c.extra_labels
+NEEDED = (
+    sa.select(Project.overlap_k).where(Project.id == _passage.c.project_id).scalar_subquery() + _passage.c.extra_labels
+)
 HAS_ROOM = sa.and_(_passage.c.queue.is_not(None), _passage.c.label_count + _passage.c.assigned_count < NEEDED)
-_ONE_MORE = (_passage.update().where(_passage.c.id == sa.bindparam("passage_id"), _passage.c.extra_labels == 0,
-                                     _passage.c.annotatable)
-             .values(extra_labels=1, queue=STARTED))
+_ONE_MORE = (
+    _passage.update()
+    .where(_passage.c.id == sa.bindparam("passage_id"), _passage.c.extra_labels == 0, _passage.c.annotatable)
+    .values(extra_labels=1, queue=STARTED)
+)
 _UPDATE_PASSAGE = _passage.update().where(_passage.c.id == sa.bindparam("where_id"))
 
 
@@ -48,8 +58,9 @@ def queue_after(label_delta: int, assigned_delta: int):
     """The queue a passage belongs in once its counts change by these amounts (SQL, on the
     row's values before the UPDATE): none when full or excluded, else fresh or started."""
     taken = _passage.c.label_count + label_delta + _passage.c.assigned_count + assigned_delta
-    return sa.case((sa.not_(_passage.c.annotatable), sa.null()), (taken >= NEEDED, sa.null()), (taken == 0, FRESH),
-                   else_=STARTED)
+    return sa.case(
+        (sa.not_(_passage.c.annotatable), sa.null()), (taken >= NEEDED, sa.null()), (taken == 0, FRESH), else_=STARTED
+    )
 
 
 def queue_of(taken: int, needed: int, annotatable: bool = True) -> int | None:
@@ -61,6 +72,7 @@ def queue_of(taken: int, needed: int, annotatable: bool = True) -> int | None:
 
 # --- a label at a time -------------------------------------------------------------------------
 
+
 def label_added(session: so.Session, project: Project, passage_id: int, label_count: int, needed: int) -> bool:
     """A new label was counted (the passage now has `label_count` of the `needed`). Once it
     has them all: its agreement goes where the review queue reads it, and, when the project
@@ -70,8 +82,12 @@ def label_added(session: so.Session, project: Project, passage_id: int, label_co
         return False
     found = label_agreement(session, project, passage_id)
     threshold = project.extra_annotator_below
-    one_more = (label_count == needed and threshold is not None and lowest_agreement(found) < threshold
-                and session.connection().execute(_ONE_MORE, {"passage_id": passage_id}).rowcount == 1)
+    one_more = (
+        label_count == needed
+        and threshold is not None
+        and lowest_agreement(found) < threshold
+        and session.connection().execute(_ONE_MORE, {"passage_id": passage_id}).rowcount == 1
+    )
     store_agreement(session, project, passage_id, found, complete=not one_more)
     return label_count == needed and not one_more
 
@@ -88,6 +104,7 @@ def passage_decided(session: so.Session, passage_id: int) -> None:
 
 
 # --- a chunk of imported labels --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NewLabel:
@@ -108,9 +125,14 @@ def labels_imported(session: so.Session, project: Project, added: list[NewLabel]
 def _count_new_labels(session, project: Project, added: list[NewLabel]) -> None:
     connection = session.connection()
     ids = sorted({label.passage_id for label in added})
-    passages = {row.id: row for row in connection.execute(
-        sa.select(_passage.c.id, _passage.c.label_count, _passage.c.assigned_count, _passage.c.extra_labels)
-        .where(_passage.c.id.in_(ids)).with_for_update())}
+    passages = {
+        row.id: row
+        for row in connection.execute(
+            sa.select(_passage.c.id, _passage.c.label_count, _passage.c.assigned_count, _passage.c.extra_labels)
+            .where(_passage.c.id.in_(ids))
+            .with_for_update()
+        )
+    }
     credits: dict[int, dict[str, int]] = {}
     counts = {passage_id: passages[passage_id].label_count for passage_id in ids}
     for label in added:
@@ -120,25 +142,48 @@ def _count_new_labels(session, project: Project, added: list[NewLabel]) -> None:
         credit["labels"] += 1
         credit["started"] += counts[label.passage_id] == 1
         credit["completed"] += counts[label.passage_id] == needed
-    connection.execute(_UPDATE_PASSAGE, [
-        {"where_id": passage_id, "label_count": count,
-         "queue": queue_of(count + passages[passage_id].assigned_count, project.overlap_k + passages[passage_id].extra_labels)}
-        for passage_id, count in counts.items()])
+    connection.execute(
+        _UPDATE_PASSAGE,
+        [
+            {
+                "where_id": passage_id,
+                "label_count": count,
+                "queue": queue_of(
+                    count + passages[passage_id].assigned_count, project.overlap_k + passages[passage_id].extra_labels
+                ),
+            }
+            for passage_id, count in counts.items()
+        ],
+    )
     _credit_annotators(session, project, credits)
 
 
 def _credit_annotators(session, project: Project, credits: dict[int, dict[str, int]]) -> None:
     state = AnnotatorState.__table__
     for user_id, credit in credits.items():
-        insert_ignoring_conflicts(session, state, {"project_id": project.id, "user_id": user_id, "holds_slot": False,
-                                                   "labels": 0, "skips": 0, "started": 0, "completed": 0},
-                                  ["project_id", "user_id"])
+        insert_ignoring_conflicts(
+            session,
+            state,
+            {
+                "project_id": project.id,
+                "user_id": user_id,
+                "holds_slot": False,
+                "labels": 0,
+                "skips": 0,
+                "started": 0,
+                "completed": 0,
+            },
+            ["project_id", "user_id"],
+        )
         session.connection().execute(
-            state.update().where(state.c.project_id == project.id, state.c.user_id == user_id)
-            .values(**{name: getattr(state.c, name) + amount for name, amount in credit.items()}))
+            state.update()
+            .where(state.c.project_id == project.id, state.c.user_id == user_id)
+            .values(**{name: getattr(state.c, name) + amount for name, amount in credit.items()})
+        )
 
 
 # --- many passages at once -------------------------------------------------------------------
+
 
 def labels_changed(session: so.Session, project: Project, passage_ids: Iterable[int] | None = None) -> None:
     """What a new k, a new schema or a restore changes: every counter counted again from the
@@ -161,9 +206,11 @@ def recount_progress(session: so.Session, project: Project) -> None:
 
 def _recount_passages(session, project: Project) -> None:
     labels = sa.select(sa.func.count()).where(Annotation.passage_id == Passage.id).scalar_subquery()
-    holds = sa.select(sa.func.count()).where(
-        AnnotatorState.passage_id == Passage.id, AnnotatorState.holds_slot
-    ).scalar_subquery()
+    holds = (
+        sa.select(sa.func.count())
+        .where(AnnotatorState.passage_id == Passage.id, AnnotatorState.holds_slot)
+        .scalar_subquery()
+    )
     in_project = _passage.c.project_id == project.id
     session.execute(_passage.update().where(in_project).values(label_count=labels, assigned_count=holds))
     session.execute(_passage.update().where(in_project).values(queue=queue_after(0, 0)))
@@ -177,22 +224,45 @@ def _recount_annotators(session, project: Project) -> None:
         sa.select(Skip.user_id).where(Skip.project_id == project.id),
     )
     for user_id in session.scalars(sa.select(workers.subquery().c.user_id)):
-        insert_ignoring_conflicts(session, AnnotatorState.__table__, {
-            "project_id": project.id, "user_id": user_id, "holds_slot": False,
-            "labels": 0, "skips": 0, "started": 0, "completed": 0,
-        }, ["project_id", "user_id"])
+        insert_ignoring_conflicts(
+            session,
+            AnnotatorState.__table__,
+            {
+                "project_id": project.id,
+                "user_id": user_id,
+                "holds_slot": False,
+                "labels": 0,
+                "skips": 0,
+                "started": 0,
+                "completed": 0,
+            },
+            ["project_id", "user_id"],
+        )
     ranked = (
-        sa.select(Annotation.user_id, (project.overlap_k + Passage.extra_labels).label("needed"),
-                  sa.func.row_number().over(partition_by=Annotation.passage_id, order_by=Annotation.id).label("n"))
+        sa.select(
+            Annotation.user_id,
+            (project.overlap_k + Passage.extra_labels).label("needed"),
+            sa.func.row_number().over(partition_by=Annotation.passage_id, order_by=Annotation.id).label("n"),
+        )
         .join(Passage, Passage.id == Annotation.passage_id)
-        .where(Annotation.project_id == project.id).subquery()
+        .where(Annotation.project_id == project.id)
+        .subquery()
     )
     mine = AnnotatorState.user_id
     session.execute(
-        sa.update(AnnotatorState).where(AnnotatorState.project_id == project.id).values(
-            labels=sa.select(sa.func.count()).where(Annotation.project_id == project.id, Annotation.user_id == mine).scalar_subquery(),
-            skips=sa.select(sa.func.count()).where(Skip.project_id == project.id, Skip.user_id == mine).scalar_subquery(),
+        sa.update(AnnotatorState)
+        .where(AnnotatorState.project_id == project.id)
+        .values(
+            labels=sa.select(sa.func.count())
+            .where(Annotation.project_id == project.id, Annotation.user_id == mine)
+            .scalar_subquery(),
+            skips=sa.select(sa.func.count())
+            .where(Skip.project_id == project.id, Skip.user_id == mine)
+            .scalar_subquery(),
             started=sa.select(sa.func.count()).where(ranked.c.user_id == mine, ranked.c.n == 1).scalar_subquery(),
-            completed=sa.select(sa.func.count()).where(ranked.c.user_id == mine, ranked.c.n == ranked.c.needed).scalar_subquery(),
-        ).execution_options(synchronize_session=False)
+            completed=sa.select(sa.func.count())
+            .where(ranked.c.user_id == mine, ranked.c.n == ranked.c.needed)
+            .scalar_subquery(),
+        )
+        .execution_options(synchronize_session=False)
     )

@@ -26,8 +26,10 @@ class AnnotatorState(db.Model):
         # Finding expired holds reads only the live ones. (SQLite uses a partial index only
         # when the query's condition matches it: SQLAlchemy writes "holds_slot = 1" there.)
         sa.Index(
-            "ix_annotator_state_expires_at", "expires_at",
-            sqlite_where=sa.text("holds_slot = 1"), postgresql_where=sa.text("holds_slot"),
+            "ix_annotator_state_expires_at",
+            "expires_at",
+            sqlite_where=sa.text("holds_slot = 1"),
+            postgresql_where=sa.text("holds_slot"),
         ),
         sa.Index("ix_annotator_state_user_id", "user_id"),
     )
@@ -54,8 +56,15 @@ class PassageAgreement(db.Model):
     __table_args__ = (
         sa.PrimaryKeyConstraint("passage_id", "field"),
         # The queue: passages awaiting review, lowest agreement first.
-        sa.Index("ix_passage_agreement_queue", "project_id", "field", "agreement", "passage_id",
-                 sqlite_where=sa.text("awaiting_review = 1"), postgresql_where=sa.text("awaiting_review = 1")),
+        sa.Index(
+            "ix_passage_agreement_queue",
+            "project_id",
+            "field",
+            "agreement",
+            "passage_id",
+            sqlite_where=sa.text("awaiting_review = 1"),
+            postgresql_where=sa.text("awaiting_review = 1"),
+        ),
     )
 
     project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))

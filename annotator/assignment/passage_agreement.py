@@ -11,23 +11,26 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.agreement.fields import passage_agreements
+from annotator.annotations.adjudications import Adjudication
 from annotator.annotations.models import Annotation
+from annotator.assignment.models import ANY_FIELD, PassageAgreement
 from annotator.documents.models import Passage
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
-from annotator.assignment.models import ANY_FIELD, PassageAgreement
-from annotator.annotations.adjudications import Adjudication
 
 CHUNK = 500
 
 _agreement = PassageAgreement.__table__
 _LABEL_SETS = sa.select(Annotation.__table__.c.passage_id, Annotation.__table__.c.labels).where(
-    Annotation.__table__.c.passage_id.in_(sa.bindparam("ids", expanding=True)))
+    Annotation.__table__.c.passage_id.in_(sa.bindparam("ids", expanding=True))
+)
 _ADJUDICATED = sa.select(Adjudication.__table__.c.passage_id).where(
-    Adjudication.__table__.c.passage_id.in_(sa.bindparam("ids", expanding=True)))
+    Adjudication.__table__.c.passage_id.in_(sa.bindparam("ids", expanding=True))
+)
 _FORGET = _agreement.delete().where(_agreement.c.passage_id.in_(sa.bindparam("ids", expanding=True)))
-_SETTLED = (_agreement.update().where(_agreement.c.passage_id == sa.bindparam("settled_passage"))
-            .values(awaiting_review=0))
+_SETTLED = (
+    _agreement.update().where(_agreement.c.passage_id == sa.bindparam("settled_passage")).values(awaiting_review=0)
+)
 
 
 def lowest_agreement(found: dict[str, tuple[float, int]]) -> float:
@@ -41,8 +44,14 @@ def label_agreement(session: so.Session, project: Project, passage_id: int) -> d
     return passage_agreements(schema_of(session, project).measured_fields, label_sets)
 
 
-def store_agreement(session: so.Session, project: Project, passage_id: int, found: dict[str, tuple[float, int]],
-                    complete: bool, adjudicated: bool | None = None) -> None:
+def store_agreement(
+    session: so.Session,
+    project: Project,
+    passage_id: int,
+    found: dict[str, tuple[float, int]],
+    complete: bool,
+    adjudicated: bool | None = None,
+) -> None:
     """Replace the passage's rows: one per field, and ANY_FIELD with the lowest."""
     connection = session.connection()
     if adjudicated is None:
@@ -63,10 +72,17 @@ def rebuild_agreement(session: so.Session, project: Project, passage_ids: Iterab
     time: after labels are imported in bulk or k changes. Returns the passages done."""
     connection = session.connection()
     fields = schema_of(session, project).measured_fields
-    ids = list(passage_ids) if passage_ids is not None else list(connection.execute(
-        sa.select(Passage.id).where(Passage.project_id == project.id, Passage.label_count >= 2)).scalars())
+    ids = (
+        list(passage_ids)
+        if passage_ids is not None
+        else list(
+            connection.execute(
+                sa.select(Passage.id).where(Passage.project_id == project.id, Passage.label_count >= 2)
+            ).scalars()
+        )
+    )
     for start in range(0, len(ids), CHUNK):
-        _rebuild_chunk(connection, project, fields, ids[start:start + CHUNK])
+        _rebuild_chunk(connection, project, fields, ids[start : start + CHUNK])
     return len(ids)
 
 
@@ -74,14 +90,25 @@ def _rebuild_chunk(connection, project: Project, fields, ids: list[int]) -> None
     label_sets: dict[int, list[dict]] = {passage_id: [] for passage_id in ids}
     for passage_id, labels in connection.execute(_LABEL_SETS, {"ids": ids}):
         label_sets[passage_id].append(labels)
-    complete = set(connection.execute(
-        sa.select(Passage.id).where(Passage.id.in_(ids), Passage.label_count >= project.overlap_k + Passage.extra_labels)
-    ).scalars())
+    complete = set(
+        connection.execute(
+            sa.select(Passage.id).where(
+                Passage.id.in_(ids), Passage.label_count >= project.overlap_k + Passage.extra_labels
+            )
+        ).scalars()
+    )
     adjudicated = set(connection.execute(_ADJUDICATED, {"ids": ids}).scalars())
     connection.execute(_FORGET, {"ids": ids})
-    rows = [row for passage_id in ids for row in _rows(
-        project.id, passage_id, passage_agreements(fields, label_sets[passage_id]),
-        passage_id in complete and passage_id not in adjudicated)]
+    rows = [
+        row
+        for passage_id in ids
+        for row in _rows(
+            project.id,
+            passage_id,
+            passage_agreements(fields, label_sets[passage_id]),
+            passage_id in complete and passage_id not in adjudicated,
+        )
+    ]
     if rows:
         connection.execute(_agreement.insert(), rows)
 
@@ -90,9 +117,25 @@ def _rows(project_id: int, passage_id: int, found: dict[str, tuple[float, int]],
     if not found:
         return []
     lowest = lowest_agreement(found)
-    rows = [{"project_id": project_id, "passage_id": passage_id, "field": name, "agreement": agreement,
-             "values": values, "awaiting_review": int(awaiting and agreement < 1)}
-            for name, (agreement, values) in found.items()]
-    rows.append({"project_id": project_id, "passage_id": passage_id, "field": ANY_FIELD, "agreement": lowest,
-                 "values": max(values for _, values in found.values()), "awaiting_review": int(awaiting and lowest < 1)})
+    rows = [
+        {
+            "project_id": project_id,
+            "passage_id": passage_id,
+            "field": name,
+            "agreement": agreement,
+            "values": values,
+            "awaiting_review": int(awaiting and agreement < 1),
+        }
+        for name, (agreement, values) in found.items()
+    ]
+    rows.append(
+        {
+            "project_id": project_id,
+            "passage_id": passage_id,
+            "field": ANY_FIELD,
+            "agreement": lowest,
+            "values": max(values for _, values in found.values()),
+            "awaiting_review": int(awaiting and lowest < 1),
+        }
+    )
     return rows

@@ -44,9 +44,17 @@ class AnnotatorProgress:
 
 def project_progress(session: so.Session, project: Project) -> ProjectProgress:
     labels, skips, started, complete = session.execute(
-        sa.select(*(sa.func.coalesce(sa.func.sum(column), 0) for column in (
-            AnnotatorState.labels, AnnotatorState.skips, AnnotatorState.started, AnnotatorState.completed)))
-        .where(AnnotatorState.project_id == project.id)
+        sa.select(
+            *(
+                sa.func.coalesce(sa.func.sum(column), 0)
+                for column in (
+                    AnnotatorState.labels,
+                    AnnotatorState.skips,
+                    AnnotatorState.started,
+                    AnnotatorState.completed,
+                )
+            )
+        ).where(AnnotatorState.project_id == project.id)
     ).one()
     held_unlabelled = session.scalar(
         sa.select(sa.func.count(sa.distinct(AnnotatorState.passage_id)))
@@ -59,8 +67,9 @@ def project_progress(session: so.Session, project: Project) -> ProjectProgress:
 def own_progress(session: so.Session, project: Project, user: User) -> tuple[int, int]:
     """The annotator's labels and skips in the project."""
     row = session.execute(
-        sa.select(AnnotatorState.labels, AnnotatorState.skips)
-        .where(AnnotatorState.project_id == project.id, AnnotatorState.user_id == user.id)
+        sa.select(AnnotatorState.labels, AnnotatorState.skips).where(
+            AnnotatorState.project_id == project.id, AnnotatorState.user_id == user.id
+        )
     ).first()
     return tuple(row) if row else (0, 0)
 
@@ -70,17 +79,23 @@ def annotator_progress(session: so.Session, project: Project) -> list[AnnotatorP
     rows = session.execute(
         sa.select(AnnotatorState.user_id, User.username, AnnotatorState.labels, AnnotatorState.skips)
         .join(User, User.id == AnnotatorState.user_id)
-        .where(AnnotatorState.project_id == project.id).order_by(User.username)
+        .where(AnnotatorState.project_id == project.id)
+        .order_by(User.username)
     ).all()
-    return [AnnotatorProgress(row.user_id, row.username, row.labels, row.skips, _median_seconds(session, project, row.user_id))
-            for row in rows]
+    return [
+        AnnotatorProgress(
+            row.user_id, row.username, row.labels, row.skips, _median_seconds(session, project, row.user_id)
+        )
+        for row in rows
+    ]
 
 
 def _median_seconds(session, project: Project, user_id: int) -> float | None:
     recent = session.scalars(
         sa.select(Annotation.seconds)
         .where(Annotation.project_id == project.id, Annotation.user_id == user_id)
-        .order_by(Annotation.id.desc()).limit(RECENT_LABELS)
+        .order_by(Annotation.id.desc())
+        .limit(RECENT_LABELS)
     )
     seconds = [value for value in recent if value is not None]
     return statistics.median(seconds) if seconds else None

@@ -25,8 +25,8 @@ from annotator.annotations.recording import Recorded, Submission, record_labels
 from annotator.assignment.lifecycle import HAS_ROOM, NEEDED, label_added, label_replaced, queue_after
 from annotator.assignment.models import AnnotatorState
 from annotator.db import insert_ignoring_conflicts
-from annotator.domain_errors import Conflict
 from annotator.documents.models import FRESH, STARTED, Passage
+from annotator.domain_errors import Conflict
 from annotator.projects.models import Project
 from annotator.users.models import User
 from annotator.write_lock import begin_write
@@ -51,6 +51,7 @@ _passage, _state = Passage.__table__, AnnotatorState.__table__
 _annotation, _skip = Annotation.__table__, Skip.__table__
 _param = sa.bindparam
 
+
 def _not_skipped():
     return ~sa.exists().where(_skip.c.passage_id == _passage.c.id, _skip.c.user_id == _param("user_id"))
 
@@ -59,53 +60,99 @@ def _not_labelled():
     return ~sa.exists().where(_annotation.c.passage_id == _passage.c.id, _annotation.c.user_id == _param("user_id"))
 
 
-PASSAGE_COLUMNS = (_passage.c.id, _passage.c.project_id, _passage.c.document_id, _passage.c.index,
-                   _passage.c.start, _passage.c.end, _passage.c.text)
+PASSAGE_COLUMNS = (
+    _passage.c.id,
+    _passage.c.project_id,
+    _passage.c.document_id,
+    _passage.c.index,
+    _passage.c.start,
+    _passage.c.end,
+    _passage.c.text,
+)
 
-_STATE = (sa.select(_state).where(_state.c.project_id == _param("project_id"), _state.c.user_id == _param("user_id"))
-          .with_for_update())
+_STATE = (
+    sa.select(_state)
+    .where(_state.c.project_id == _param("project_id"), _state.c.user_id == _param("user_id"))
+    .with_for_update()
+)
 _SAVE_STATE = _state.update().where(_state.c.id == _param("state_id"))
-_HELD_PASSAGE = sa.select(*PASSAGE_COLUMNS).where(_passage.c.id == _param("passage_id"), _not_skipped(), _not_labelled())
-_LABELLED = sa.select(sa.exists().where(_annotation.c.passage_id == _param("passage_id"),
-                                        _annotation.c.user_id == _param("user_id")))
-_TAKE_SLOT = (_passage.update().where(_passage.c.id == _param("passage_id"), HAS_ROOM)
-              .values(assigned_count=_passage.c.assigned_count + 1, queue=queue_after(0, 1)))
-_GIVE_BACK_SLOT = (_passage.update().where(_passage.c.id == _param("passage_id"), _passage.c.assigned_count > 0)
-                   .values(assigned_count=_passage.c.assigned_count - 1, queue=queue_after(0, -1)))
-_LABEL_FROM_HOLD = (_passage.update().where(_passage.c.id == _param("passage_id"))
-                    .values(label_count=_passage.c.label_count + 1, assigned_count=_passage.c.assigned_count - 1,
-                            queue=queue_after(1, -1)).returning(_passage.c.label_count, NEEDED))
-_LABEL_FROM_ROOM = (_passage.update().where(_passage.c.id == _param("passage_id"), HAS_ROOM)
-                    .values(label_count=_passage.c.label_count + 1, queue=queue_after(1, 0))
-                    .returning(_passage.c.label_count, NEEDED))
+_HELD_PASSAGE = sa.select(*PASSAGE_COLUMNS).where(
+    _passage.c.id == _param("passage_id"), _not_skipped(), _not_labelled()
+)
+_LABELLED = sa.select(
+    sa.exists().where(_annotation.c.passage_id == _param("passage_id"), _annotation.c.user_id == _param("user_id"))
+)
+_TAKE_SLOT = (
+    _passage.update()
+    .where(_passage.c.id == _param("passage_id"), HAS_ROOM)
+    .values(assigned_count=_passage.c.assigned_count + 1, queue=queue_after(0, 1))
+)
+_GIVE_BACK_SLOT = (
+    _passage.update()
+    .where(_passage.c.id == _param("passage_id"), _passage.c.assigned_count > 0)
+    .values(assigned_count=_passage.c.assigned_count - 1, queue=queue_after(0, -1))
+)
+_LABEL_FROM_HOLD = (
+    _passage.update()
+    .where(_passage.c.id == _param("passage_id"))
+    .values(
+        label_count=_passage.c.label_count + 1, assigned_count=_passage.c.assigned_count - 1, queue=queue_after(1, -1)
+    )
+    .returning(_passage.c.label_count, NEEDED)
+)
+_LABEL_FROM_ROOM = (
+    _passage.update()
+    .where(_passage.c.id == _param("passage_id"), HAS_ROOM)
+    .values(label_count=_passage.c.label_count + 1, queue=queue_after(1, 0))
+    .returning(_passage.c.label_count, NEEDED)
+)
 _COUNTS = sa.select(_passage.c.label_count, NEEDED).where(_passage.c.id == _param("passage_id"))
-_EXPIRED = (sa.select(_state.c.id, _state.c.passage_id)
-            .where(_state.c.holds_slot, _state.c.expires_at < _param("now"))
-            .order_by(_state.c.expires_at).limit(_param("limit")).with_for_update(skip_locked=True))
-_RELEASE = (_state.update().where(_state.c.id == _param("state_id"), _state.c.holds_slot,
-                                  _state.c.expires_at < _param("now")).values(holds_slot=False))
+_EXPIRED = (
+    sa.select(_state.c.id, _state.c.passage_id)
+    .where(_state.c.holds_slot, _state.c.expires_at < _param("now"))
+    .order_by(_state.c.expires_at)
+    .limit(_param("limit"))
+    .with_for_update(skip_locked=True)
+)
+_RELEASE = (
+    _state.update()
+    .where(_state.c.id == _param("state_id"), _state.c.holds_slot, _state.c.expires_at < _param("now"))
+    .values(holds_slot=False)
+)
 
 
 def _first_in_queue(queue: int, *conditions):
     """The first passage of a queue in reading order that the annotator has not touched,
     skipping rows other transactions hold locked (PostgreSQL; SQLite has one writer)."""
     untouched = (_not_skipped(),) if queue == FRESH else (_not_skipped(), _not_labelled())  # fresh: no labels at all
-    return (sa.select(*PASSAGE_COLUMNS)
-            .where(_passage.c.project_id == _param("project_id"), _passage.c.queue == queue, *conditions, *untouched)
-            .order_by(_passage.c.document_id, _passage.c.index).limit(1).with_for_update(skip_locked=True))
+    return (
+        sa.select(*PASSAGE_COLUMNS)
+        .where(_passage.c.project_id == _param("project_id"), _passage.c.queue == queue, *conditions, *untouched)
+        .order_by(_passage.c.document_id, _passage.c.index)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
 
 
-_WINDOW = (sa.select(_passage.c.id).where(_passage.c.project_id == _param("project_id"), _passage.c.queue == STARTED)
-           .order_by(_passage.c.document_id, _passage.c.index).limit(_param("window")))
+_WINDOW = (
+    sa.select(_passage.c.id)
+    .where(_passage.c.project_id == _param("project_id"), _passage.c.queue == STARTED)
+    .order_by(_passage.c.document_id, _passage.c.index)
+    .limit(_param("window"))
+)
 _WINDOW_SIZE = sa.select(sa.func.count()).select_from(_WINDOW.subquery())
 _FIRST_IN_WINDOW = _first_in_queue(STARTED, _passage.c.id.in_(_WINDOW.scalar_subquery()))
-_FIRST_AFTER_CURSOR = _first_in_queue(STARTED, sa.tuple_(_passage.c.document_id, _passage.c.index)
-                                      > sa.tuple_(_param("cursor_document_id"), _param("cursor_index")))
+_FIRST_AFTER_CURSOR = _first_in_queue(
+    STARTED,
+    sa.tuple_(_passage.c.document_id, _passage.c.index)
+    > sa.tuple_(_param("cursor_document_id"), _param("cursor_index")),
+)
 _FIRST_FRESH = _first_in_queue(FRESH)
 _FIRST_STARTED = _first_in_queue(STARTED)
 
 
 # --- the annotator's state -------------------------------------------------------------------
+
 
 @dataclass
 class _State:
@@ -145,16 +192,22 @@ def lock_state(session: so.Session, project: Project, user: User) -> _State:
     key = {"project_id": project.id, "user_id": user.id}
     row = connection.execute(_STATE, key).first()
     if row is None:
-        insert_ignoring_conflicts(session, _state, {**key, "holds_slot": False, "labels": 0, "skips": 0,
-                                                    "started": 0, "completed": 0}, ["project_id", "user_id"])
+        insert_ignoring_conflicts(
+            session,
+            _state,
+            {**key, "holds_slot": False, "labels": 0, "skips": 0, "started": 0, "completed": 0},
+            ["project_id", "user_id"],
+        )
         row = connection.execute(_STATE, key).one()
     return _State(**{name: getattr(row, name) for name in _STATE_FIELDS})
 
 
 # --- services --------------------------------------------------------------------------------
 
-def next_passage(session: so.Session, project: Project, user: User, now: datetime,
-                 hold: timedelta = DEFAULT_HOLD) -> sa.Row | None:
+
+def next_passage(
+    session: so.Session, project: Project, user: User, now: datetime, hold: timedelta = DEFAULT_HOLD
+) -> sa.Row | None:
     """The passage the annotator should label now (a row of PASSAGE_COLUMNS), held for them
     until `now + hold`; None when nothing is left for them. Asking again returns the same
     passage until it is labelled or skipped."""
@@ -170,8 +223,9 @@ def next_passage(session: so.Session, project: Project, user: User, now: datetim
     return passage
 
 
-def submit_labels(session: so.Session, project: Project, passage: Passage, user: User,
-                  submission: Submission, now: datetime) -> Recorded:
+def submit_labels(
+    session: so.Session, project: Project, passage: Passage, user: User, submission: Submission, now: datetime
+) -> Recorded:
     """Store the annotator's labels for the passage: a new label when it was handed to them
     (a lapsed hold still counts while the passage has room), or a change of their own earlier
     label. Raises NotAssigned otherwise, LabelError for labels the schema refuses."""
@@ -184,7 +238,9 @@ def submit_labels(session: so.Session, project: Project, passage: Passage, user:
         return recorded
     if state.passage_id != passage.id:
         raise NotAssigned("this passage was not handed to you: ask for the next passage")
-    counted = connection.execute(_LABEL_FROM_HOLD if state.holds_slot else _LABEL_FROM_ROOM, {"passage_id": passage.id}).first()
+    counted = connection.execute(
+        _LABEL_FROM_HOLD if state.holds_slot else _LABEL_FROM_ROOM, {"passage_id": passage.id}
+    ).first()
     if counted is None:
         raise NotAssigned("your hold on this passage lapsed and other annotators have labelled it since")
     seconds = round((now - state.assigned_at).total_seconds(), 3) if state.assigned_at else None
@@ -199,8 +255,9 @@ def submit_labels(session: so.Session, project: Project, passage: Passage, user:
     return recorded
 
 
-def skip_passage(session: so.Session, project: Project, passage: Passage, user: User, reason: str,
-                 now: datetime) -> None:
+def skip_passage(
+    session: so.Session, project: Project, passage: Passage, user: User, reason: str, now: datetime
+) -> None:
     """Pass on the passage handed to the annotator; it is not offered to them again."""
     state = lock_state(session, project, user)
     connection = session.connection()
@@ -208,13 +265,26 @@ def skip_passage(session: so.Session, project: Project, passage: Passage, user: 
     if state.passage_id != passage.id or labelled:
         raise NotAssigned("only the passage handed to you can be skipped")
     reason = reason.strip()[:MAX_SKIP_REASON]
-    connection.execute(_skip.insert(), {"project_id": project.id, "passage_id": passage.id, "user_id": user.id,
-                                        "reason": reason, "at": now})
-    connection.execute(AnnotationEvent.__table__.insert(), {
-        "project_id": project.id, "passage_id": passage.id, "user_id": user.id, "actor_id": user.id, "kind": "skip",
-        "before": None, "after": {"reason": reason}, "schema_version": project.schema_version,
-        "guidelines_version": project.guidelines_version, "client_time": None, "server_time": now,
-    })
+    connection.execute(
+        _skip.insert(),
+        {"project_id": project.id, "passage_id": passage.id, "user_id": user.id, "reason": reason, "at": now},
+    )
+    connection.execute(
+        AnnotationEvent.__table__.insert(),
+        {
+            "project_id": project.id,
+            "passage_id": passage.id,
+            "user_id": user.id,
+            "actor_id": user.id,
+            "kind": "skip",
+            "before": None,
+            "after": {"reason": reason},
+            "schema_version": project.schema_version,
+            "guidelines_version": project.guidelines_version,
+            "client_time": None,
+            "server_time": now,
+        },
+    )
     if state.holds_slot:
         connection.execute(_GIVE_BACK_SLOT, {"passage_id": passage.id})
     state.let_go()
@@ -237,6 +307,7 @@ def release_expired_holds(session: so.Session, now: datetime, limit: int = RELEA
 
 
 # --- finding and holding a passage -----------------------------------------------------------
+
 
 def _keep_held_passage(connection, state: _State) -> sa.Row | None:
     """The passage already handed to the annotator, if it is still theirs to label: held, or
@@ -290,7 +361,10 @@ def _hold(state: _State, passage: sa.Row, now: datetime, hold: timedelta) -> Non
     if state.passage_id != passage.id:
         state.passage_id, state.assigned_at = passage.id, now
     state.holds_slot, state.expires_at = True, now + hold
-    if state.cursor_document_id is None or (passage.document_id, passage.index) > (state.cursor_document_id, state.cursor_index):
+    if state.cursor_document_id is None or (passage.document_id, passage.index) > (
+        state.cursor_document_id,
+        state.cursor_index,
+    ):
         state.cursor_document_id, state.cursor_index = passage.document_id, passage.index
 
 

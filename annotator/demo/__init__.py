@@ -6,11 +6,11 @@ from pathlib import Path
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.administration.projects import create_project
 from annotator.config import kept_secret
 from annotator.importing.readers import ReadOptions
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.projects.models import Project
-from annotator.administration.projects import create_project
 from annotator.users.models import User
 from annotator.users.passwords import password_problem
 from annotator.users.services import create_user
@@ -46,7 +46,9 @@ def ensure_demo(session: so.Session, instance_path: str, config) -> tuple[tuple[
         created = True
     if session.scalar(sa.select(Project.id).where(Project.name == PROJECT_NAME)) is None:
         project = create_project(session, PROJECT_NAME, target=TARGET, guidelines=GUIDELINES, overlap_k=2)
-        settings = ImportSettings(read=ReadOptions(config["MAX_DOCUMENT_BYTES"]), max_passage_chars=config["MAX_PASSAGE_CHARS"])
+        settings = ImportSettings(
+            read=ReadOptions(config["MAX_DOCUMENT_BYTES"]), max_passage_chars=config["MAX_PASSAGE_CHARS"]
+        )
         for outcome in import_paths(session, project, sorted(CORPUS.glob("*.txt")), settings):
             if outcome.status == "rejected":
                 raise RuntimeError(f"demo corpus: {outcome}")

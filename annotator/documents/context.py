@@ -13,20 +13,33 @@ AROUND = 2
 _passage, _document = Passage.__table__, Document.__table__
 _NEIGHBOURS = (
     sa.select(_passage.c.id, _passage.c.index, _passage.c.text)
-    .where(_passage.c.document_id == sa.bindparam("document_id"),
-           _passage.c.index.between(sa.bindparam("first"), sa.bindparam("last")), _passage.c.id != sa.bindparam("id"))
+    .where(
+        _passage.c.document_id == sa.bindparam("document_id"),
+        _passage.c.index.between(sa.bindparam("first"), sa.bindparam("last")),
+        _passage.c.id != sa.bindparam("id"),
+    )
     .order_by(_passage.c.index)
 )
 _HEADING = sa.select(_document.c.id, _document.c.project_id, _document.c.external_id, _document.c.title).where(
-    _document.c.id == sa.bindparam("id"))
+    _document.c.id == sa.bindparam("id")
+)
 
 
 def neighbours(session: so.Session, passage, around: int = AROUND) -> tuple[list[sa.Row], list[sa.Row]]:
     """The passages just before and just after this one in its document (one indexed range)."""
-    rows = session.connection().execute(_NEIGHBOURS, {
-        "document_id": passage.document_id, "first": passage.index - around, "last": passage.index + around,
-        "id": passage.id,
-    }).all()
+    rows = (
+        session.connection()
+        .execute(
+            _NEIGHBOURS,
+            {
+                "document_id": passage.document_id,
+                "first": passage.index - around,
+                "last": passage.index + around,
+                "id": passage.id,
+            },
+        )
+        .all()
+    )
     return [p for p in rows if p.index < passage.index], [p for p in rows if p.index > passage.index]
 
 
@@ -39,15 +52,22 @@ WINDOW = 40  # passages shown on each side of the marked one when the whole docu
 CHUNK = 100  # passages one "earlier" or "later" request adds
 
 _WINDOW_COLUMNS = (_passage.c.id, _passage.c.index, _passage.c.text, _passage.c.annotatable, _passage.c.excluded_reason)
-_INDEX_OF = sa.select(_passage.c.index).where(_passage.c.id == sa.bindparam("id"),
-                                             _passage.c.document_id == sa.bindparam("document_id"))
+_INDEX_OF = sa.select(_passage.c.index).where(
+    _passage.c.id == sa.bindparam("id"), _passage.c.document_id == sa.bindparam("document_id")
+)
 _LAST_INDEX = sa.select(sa.func.max(_passage.c.index)).where(_passage.c.document_id == sa.bindparam("document_id"))
-_BEFORE = (sa.select(*_WINDOW_COLUMNS)
-           .where(_passage.c.document_id == sa.bindparam("document_id"), _passage.c.index < sa.bindparam("index"))
-           .order_by(_passage.c.index.desc()).limit(sa.bindparam("limit")))
-_FROM = (sa.select(*_WINDOW_COLUMNS)
-         .where(_passage.c.document_id == sa.bindparam("document_id"), _passage.c.index >= sa.bindparam("index"))
-         .order_by(_passage.c.index).limit(sa.bindparam("limit")))
+_BEFORE = (
+    sa.select(*_WINDOW_COLUMNS)
+    .where(_passage.c.document_id == sa.bindparam("document_id"), _passage.c.index < sa.bindparam("index"))
+    .order_by(_passage.c.index.desc())
+    .limit(sa.bindparam("limit"))
+)
+_FROM = (
+    sa.select(*_WINDOW_COLUMNS)
+    .where(_passage.c.document_id == sa.bindparam("document_id"), _passage.c.index >= sa.bindparam("index"))
+    .order_by(_passage.c.index)
+    .limit(sa.bindparam("limit"))
+)
 
 
 @dataclass(frozen=True)
@@ -69,26 +89,36 @@ class DocumentWindow:
         return self.passages[-1].index if self.passages else None
 
 
-def document_window(session: so.Session, document_id: int, around_passage: int | None,
-                    before: int = WINDOW, after: int = WINDOW) -> DocumentWindow:
+def document_window(
+    session: so.Session, document_id: int, around_passage: int | None, before: int = WINDOW, after: int = WINDOW
+) -> DocumentWindow:
     """The passages around one passage of the document (the document's start when it is not
     given or not in it): two index range reads, each bounded."""
     connection = session.connection()
-    index = connection.execute(_INDEX_OF, {"id": around_passage, "document_id": document_id}).scalar() \
-        if around_passage is not None else None
+    index = (
+        connection.execute(_INDEX_OF, {"id": around_passage, "document_id": document_id}).scalar()
+        if around_passage is not None
+        else None
+    )
     if index is None:
         return passages_from(session, document_id, 0, before + after + 1)
     earlier = connection.execute(_BEFORE, {"document_id": document_id, "index": index, "limit": before + 1}).all()
     later = connection.execute(_FROM, {"document_id": document_id, "index": index, "limit": after + 2}).all()
-    return DocumentWindow(list(reversed(earlier[:before])) + later[:after + 1], len(earlier) > before,
-                          len(later) > after + 1, _last_index(connection, document_id))
+    return DocumentWindow(
+        list(reversed(earlier[:before])) + later[: after + 1],
+        len(earlier) > before,
+        len(later) > after + 1,
+        _last_index(connection, document_id),
+    )
 
 
 def passages_before(session: so.Session, document_id: int, index: int, limit: int = CHUNK) -> DocumentWindow:
     """Up to `limit` passages just before the one at `index`."""
     connection = session.connection()
     earlier = connection.execute(_BEFORE, {"document_id": document_id, "index": index, "limit": limit + 1}).all()
-    return DocumentWindow(list(reversed(earlier[:limit])), len(earlier) > limit, False, _last_index(connection, document_id))
+    return DocumentWindow(
+        list(reversed(earlier[:limit])), len(earlier) > limit, False, _last_index(connection, document_id)
+    )
 
 
 def passages_from(session: so.Session, document_id: int, index: int, limit: int = CHUNK) -> DocumentWindow:

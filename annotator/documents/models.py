@@ -30,9 +30,7 @@ class Document(db.Model):
     meta: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
     raw_text: so.Mapped[str] = so.mapped_column(sa.Text)
 
-    passages: so.WriteOnlyMapped["Passage"] = so.relationship(
-        back_populates="document", passive_deletes=True
-    )
+    passages: so.WriteOnlyMapped["Passage"] = so.relationship(back_populates="document", passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"<Document {self.external_id}>"
@@ -44,14 +42,13 @@ class Passage(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("document_id", "index"),
-        sa.CheckConstraint("start >= 0 AND \"end\" > start", name="span"),
+        sa.CheckConstraint('start >= 0 AND "end" > start', name="span"),
         sa.CheckConstraint(
             f"excluded_reason IS NULL OR excluded_reason IN {EXCLUDED_REASONS!r}",
             name="excluded_reason",
         ),
         sa.CheckConstraint(
-            "(annotatable AND excluded_reason IS NULL)"
-            " OR (NOT annotatable AND excluded_reason IS NOT NULL)",
+            "(annotatable AND excluded_reason IS NULL) OR (NOT annotatable AND excluded_reason IS NOT NULL)",
             name="annotatable_or_excluded",
         ),
         sa.Index("ix_passage_project_id_text_hash", "project_id", "text_hash"),
@@ -63,13 +60,18 @@ class Passage(db.Model):
         # The assignment queues: passages still open, in reading order. Full and excluded
         # passages leave the index, so finding the next one never walks past them.
         sa.Index(
-            "ix_passage_queue", "project_id", "queue", "document_id", "index",
+            "ix_passage_queue",
+            "project_id",
+            "queue",
+            "document_id",
+            "index",
             sqlite_where=sa.text("queue IS NOT NULL"),
             postgresql_where=sa.text("queue IS NOT NULL"),
         ),
         # Most passages repeat nothing: index only those that do (for ON DELETE SET NULL).
         sa.Index(
-            "ix_passage_duplicate_of_id", "duplicate_of_id",
+            "ix_passage_duplicate_of_id",
+            "duplicate_of_id",
             sqlite_where=sa.text("duplicate_of_id IS NOT NULL"),
             postgresql_where=sa.text("duplicate_of_id IS NOT NULL"),
         ),
@@ -77,9 +79,7 @@ class Passage(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))
-    document_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("document.id", ondelete="CASCADE")
-    )
+    document_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("document.id", ondelete="CASCADE"))
     index: so.Mapped[int]
     start: so.Mapped[int]
     end: so.Mapped[int]
@@ -93,7 +93,9 @@ class Passage(db.Model):
     label_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # annotators who labelled it
     assigned_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # held for annotators now
     queue: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)  # FRESH, STARTED, or None: full/excluded
-    extra_labels: so.Mapped[int] = so.mapped_column(sa.SmallInteger, default=0, server_default="0")  # beyond k, after low agreement
+    extra_labels: so.Mapped[int] = so.mapped_column(
+        sa.SmallInteger, default=0, server_default="0"
+    )  # beyond k, after low agreement
 
     document: so.Mapped[Document] = so.relationship(back_populates="passages")
 

@@ -24,19 +24,24 @@ class DocumentProgress:
     started: int  # with at least one label
 
 
-def document_page(session: so.Session, project: Project, after: int | None, size: int) -> tuple[list[DocumentProgress], int | None]:
+def document_page(
+    session: so.Session, project: Project, after: int | None, size: int
+) -> tuple[list[DocumentProgress], int | None]:
     """The project's documents in import order after the document `after` (from the start when
     None), at most `size` of them, with their progress; and the cursor of the next page, None
     on the last."""
     documents = session.execute(
         sa.select(Document.id, Document.external_id, Document.title)
         .where(Document.project_id == project.id, Document.id > (after or 0))
-        .order_by(Document.id).limit(size + 1)
+        .order_by(Document.id)
+        .limit(size + 1)
     ).all()
     page = documents[:size]
     counts = _passage_counts(session, [document.id for document in page], project.overlap_k)
-    rows = [DocumentProgress(document.id, document.external_id, document.title, *counts.get(document.id, (0, 0, 0)))
-            for document in page]
+    rows = [
+        DocumentProgress(document.id, document.external_id, document.title, *counts.get(document.id, (0, 0, 0)))
+        for document in page
+    ]
     return rows, page[-1].id if len(documents) > size else None
 
 

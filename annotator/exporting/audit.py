@@ -9,19 +9,18 @@ from collections.abc import Iterator
 from operator import itemgetter
 
 import orjson
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.annotations.adjudications import AdjudicationEvent
 from annotator.annotations.models import AnnotationEvent
 from annotator.clock import utcnow
-from annotator.documents.models import Document, Passage
 from annotator.db import raw_rows
+from annotator.documents.models import Document, Passage
 from annotator.exporting.consistent_read import read_consistently
 from annotator.exporting.people import usernames
-from annotator.projects.models import Project, ProjectGuidelines, ProjectSchema
-from annotator.annotations.adjudications import AdjudicationEvent
 from annotator.project_agreement.snapshot import kept_figures
+from annotator.projects.models import Project, ProjectGuidelines, ProjectSchema
 
 ADJUDICATION = "adjudication"
 
@@ -33,26 +32,49 @@ def audit_records(session: so.Session, project: Project) -> Iterator[dict]:
     read_consistently(session)
     yield _header(session, project)
     names = usernames(session)
-    guidelines = dict(session.execute(sa.select(ProjectGuidelines.version, ProjectGuidelines.sha256)
-                                      .where(ProjectGuidelines.project_id == project.id)).all())
+    guidelines = dict(
+        session.execute(
+            sa.select(ProjectGuidelines.version, ProjectGuidelines.sha256).where(
+                ProjectGuidelines.project_id == project.id
+            )
+        ).all()
+    )
     time = _postgresql_time if session.get_bind().dialect.name == "postgresql" else _stored_time
-    events = heapq.merge(_annotation_events(session, project, time), _adjudication_events(session, project, time),
-                         key=itemgetter(SERVER_TIME, LOG, ID))
+    events = heapq.merge(
+        _annotation_events(session, project, time),
+        _adjudication_events(session, project, time),
+        key=itemgetter(SERVER_TIME, LOG, ID),
+    )
     for event in events:
         yield _line(event, names, guidelines)
 
 
 def _header(session, project: Project) -> dict:
-    schemas = session.execute(sa.select(ProjectSchema.version, ProjectSchema.definition, ProjectSchema.created_at)
-                              .where(ProjectSchema.project_id == project.id).order_by(ProjectSchema.version))
-    guidelines = session.execute(sa.select(ProjectGuidelines.version, ProjectGuidelines.sha256, ProjectGuidelines.text,
-                                           ProjectGuidelines.created_at)
-                                 .where(ProjectGuidelines.project_id == project.id).order_by(ProjectGuidelines.version))
+    schemas = session.execute(
+        sa.select(ProjectSchema.version, ProjectSchema.definition, ProjectSchema.created_at)
+        .where(ProjectSchema.project_id == project.id)
+        .order_by(ProjectSchema.version)
+    )
+    guidelines = session.execute(
+        sa.select(
+            ProjectGuidelines.version, ProjectGuidelines.sha256, ProjectGuidelines.text, ProjectGuidelines.created_at
+        )
+        .where(ProjectGuidelines.project_id == project.id)
+        .order_by(ProjectGuidelines.version)
+    )
     return {
-        "type": "header", "exported_at": utcnow(),
-        "project": {"id": project.id, "name": project.name, "target": project.target, "overlap_k": project.overlap_k,
-                    "extra_annotator_below": project.extra_annotator_below, "schema_version": project.schema_version,
-                    "guidelines_version": project.guidelines_version, "created_at": project.created_at},
+        "type": "header",
+        "exported_at": utcnow(),
+        "project": {
+            "id": project.id,
+            "name": project.name,
+            "target": project.target,
+            "overlap_k": project.overlap_k,
+            "extra_annotator_below": project.extra_annotator_below,
+            "schema_version": project.schema_version,
+            "guidelines_version": project.guidelines_version,
+            "created_at": project.created_at,
+        },
         "schemas": [{"version": v, "definition": d, "created_at": c} for v, d, c in schemas],
         "guidelines": [{"version": v, "sha256": h, "text": t, "created_at": c} for v, h, t, c in guidelines],
         "agreement": _agreement_summary(kept_figures(session, project)),
@@ -63,35 +85,94 @@ def _agreement_summary(figures: dict | None) -> dict | None:
     """Alpha and its interval per field, as the figures kept for the labels exported stand."""
     if figures is None:
         return None
-    return {name: {key: field[key] for key in ("level", "alpha", "alpha_ci", "units", "pairable_values",
-                                                "percent_agreement", "fleiss_kappa")}
-            for name, field in figures["fields"].items()}
+    return {
+        name: {
+            key: field[key]
+            for key in ("level", "alpha", "alpha_ci", "units", "pairable_values", "percent_agreement", "fleiss_kappa")
+        }
+        for name, field in figures["fields"].items()
+    }
 
 
 # Columns of an event row, as both queries below give them.
-ID, SERVER_TIME, LOG, KIND, PASSAGE, USER, ACTOR, BEFORE, AFTER, SCHEMA, GUIDELINES, CLIENT_TIME, ORIGIN, DOCUMENT, \
-    INDEX, SPLITTER, EQUAL_TO = range(17)
+(
+    ID,
+    SERVER_TIME,
+    LOG,
+    KIND,
+    PASSAGE,
+    USER,
+    ACTOR,
+    BEFORE,
+    AFTER,
+    SCHEMA,
+    GUIDELINES,
+    CLIENT_TIME,
+    ORIGIN,
+    DOCUMENT,
+    INDEX,
+    SPLITTER,
+    EQUAL_TO,
+) = range(17)
 
 
 def _annotation_events(session, project: Project, _time):
     log = AnnotationEvent
-    query = (sa.select(log.id, _time(log.server_time), sa.literal(0), log.kind, log.passage_id, log.user_id,
-                       log.actor_id, _text(log.before), _text(log.after), log.schema_version, log.guidelines_version,
-                       _time(log.client_time), log.origin, Document.external_id, Passage.index, Passage.splitter_version,
-                       sa.null())
-             .join(Passage, Passage.id == log.passage_id).join(Document, Document.id == Passage.document_id)
-             .where(log.project_id == project.id).order_by(log.server_time, log.id))
+    query = (
+        sa.select(
+            log.id,
+            _time(log.server_time),
+            sa.literal(0),
+            log.kind,
+            log.passage_id,
+            log.user_id,
+            log.actor_id,
+            _text(log.before),
+            _text(log.after),
+            log.schema_version,
+            log.guidelines_version,
+            _time(log.client_time),
+            log.origin,
+            Document.external_id,
+            Passage.index,
+            Passage.splitter_version,
+            sa.null(),
+        )
+        .join(Passage, Passage.id == log.passage_id)
+        .join(Document, Document.id == Passage.document_id)
+        .where(log.project_id == project.id)
+        .order_by(log.server_time, log.id)
+    )
     return raw_rows(session, query, stream=True)
 
 
 def _adjudication_events(session, project: Project, _time):
     log = AdjudicationEvent
-    query = (sa.select(log.id, _time(log.server_time), sa.literal(1), sa.literal(ADJUDICATION), log.passage_id,
-                       sa.null(), log.reviewer_id, _text(log.before), _text(log.after), log.schema_version,
-                       log.guidelines_version, _time(log.client_time), sa.null(), Document.external_id, Passage.index,
-                       Passage.splitter_version, _text(log.equal_to))
-             .join(Passage, Passage.id == log.passage_id).join(Document, Document.id == Passage.document_id)
-             .where(log.project_id == project.id).order_by(log.server_time, log.id))
+    query = (
+        sa.select(
+            log.id,
+            _time(log.server_time),
+            sa.literal(1),
+            sa.literal(ADJUDICATION),
+            log.passage_id,
+            sa.null(),
+            log.reviewer_id,
+            _text(log.before),
+            _text(log.after),
+            log.schema_version,
+            log.guidelines_version,
+            _time(log.client_time),
+            sa.null(),
+            Document.external_id,
+            Passage.index,
+            Passage.splitter_version,
+            _text(log.equal_to),
+        )
+        .join(Passage, Passage.id == log.passage_id)
+        .join(Document, Document.id == Passage.document_id)
+        .where(log.project_id == project.id)
+        .order_by(log.server_time, log.id)
+    )
     return raw_rows(session, query, stream=True)
 
 
@@ -112,12 +193,22 @@ def _postgresql_time(column):
 
 def _line(event, names: dict[int, str], guidelines: dict[int, str]) -> dict:
     return {
-        "type": event[KIND], "event_id": event[ID], "passage_id": event[PASSAGE], "document_id": event[DOCUMENT],
-        "index": event[INDEX], "annotator": names.get(event[USER]) if event[USER] is not None else None,
-        "actor": names.get(event[ACTOR]), "before": _fragment(event[BEFORE]), "after": _fragment(event[AFTER]),
-        "schema_version": event[SCHEMA], "guidelines_version": event[GUIDELINES],
-        "guidelines_sha256": guidelines.get(event[GUIDELINES]), "splitter_version": event[SPLITTER],
-        "client_time": _iso(event[CLIENT_TIME]), "server_time": _iso(event[SERVER_TIME]), "origin": event[ORIGIN],
+        "type": event[KIND],
+        "event_id": event[ID],
+        "passage_id": event[PASSAGE],
+        "document_id": event[DOCUMENT],
+        "index": event[INDEX],
+        "annotator": names.get(event[USER]) if event[USER] is not None else None,
+        "actor": names.get(event[ACTOR]),
+        "before": _fragment(event[BEFORE]),
+        "after": _fragment(event[AFTER]),
+        "schema_version": event[SCHEMA],
+        "guidelines_version": event[GUIDELINES],
+        "guidelines_sha256": guidelines.get(event[GUIDELINES]),
+        "splitter_version": event[SPLITTER],
+        "client_time": _iso(event[CLIENT_TIME]),
+        "server_time": _iso(event[SERVER_TIME]),
+        "origin": event[ORIGIN],
         "equal_to": _names(event[EQUAL_TO], names),
     }
 

@@ -12,19 +12,29 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
 from annotator.exporting.consistent_read import read_consistently, stream
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
-from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.users.models import User
 
 FORMAT = 1
 SECRET_COLUMNS = {"user_account": {"password_hash"}}
 # In the order a restore inserts them: every row's references come before it.
-PROJECT_TABLES = [ProjectSchema, ProjectGuidelines, ProjectMember, Document, Passage, Annotation, AnnotationEvent, Skip,
-                  Adjudication, AdjudicationEvent]
+PROJECT_TABLES = [
+    ProjectSchema,
+    ProjectGuidelines,
+    ProjectMember,
+    Document,
+    Passage,
+    Annotation,
+    AnnotationEvent,
+    Skip,
+    Adjudication,
+    AdjudicationEvent,
+]
 # Kept by assignment and review as labels arrive; a restore recounts them.
 DERIVED_COLUMNS = {"passage": {"label_count", "assigned_count", "queue"}}
 
@@ -45,8 +55,15 @@ def backup_records(session: so.Session, project: Project) -> Iterator[dict]:
 
 def people_of(project: Project):
     """Everyone the project's rows name: members, annotators, reviewers."""
-    columns = [ProjectMember.user_id, Annotation.user_id, AnnotationEvent.user_id, AnnotationEvent.actor_id,
-               Skip.user_id, Adjudication.reviewer_id, AdjudicationEvent.reviewer_id]
+    columns = [
+        ProjectMember.user_id,
+        Annotation.user_id,
+        AnnotationEvent.user_id,
+        AnnotationEvent.actor_id,
+        Skip.user_id,
+        Adjudication.reviewer_id,
+        AdjudicationEvent.reviewer_id,
+    ]
     return sa.union(*(sa.select(column).where(column.table.c.project_id == project.id) for column in columns))
 
 

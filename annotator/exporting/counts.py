@@ -6,11 +6,11 @@ equal to the lines its export writes."""
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.annotations.adjudications import AdjudicationEvent
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.documents.models import Passage
 from annotator.exporting.backup import PROJECT_TABLES, people_of
 from annotator.projects.models import Project
-from annotator.annotations.adjudications import AdjudicationEvent
 from annotator.users.models import User
 
 
@@ -18,7 +18,8 @@ def line_counts(session: so.Session, project: Project, backup: bool = True) -> d
     """Lines of each of these exports (the audit's header and the backup's included); the
     backup's only when asked, as it reads through the whole event log for the people it names."""
     passages, annotations, annotation_events, adjudication_events = (
-        _rows(session, model, project) for model in (Passage, Annotation, AnnotationEvent, AdjudicationEvent))
+        _rows(session, model, project) for model in (Passage, Annotation, AnnotationEvent, AdjudicationEvent)
+    )
     counts = {"passages": passages, "annotations": annotations, "audit": 1 + annotation_events + adjudication_events}
     return counts | ({"backup": _backup_lines(session, project)} if backup else {})
 

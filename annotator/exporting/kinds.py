@@ -133,15 +133,33 @@ def _csv_header(record: dict) -> list[str]:
 
 
 def _csv_row(record: dict, header: list[str]) -> list:
-    flat = {key: record[key] for key in ("passage_id", "document_id", "index", "start", "end", "text", "annotators",
-                                         "agreement", "adjudicated")}
+    flat = {
+        key: record[key]
+        for key in (
+            "passage_id",
+            "document_id",
+            "index",
+            "start",
+            "end",
+            "text",
+            "annotators",
+            "agreement",
+            "adjudicated",
+        )
+    }
     flat.update({key: record[key] for key in ("split",) if key in record})
     if "context" in record:
         flat["context_before"], flat["context_after"] = record["context"]["before"], record["context"]["after"]
     for field, label in record["labels"].items():
         gold = record["gold"][field]
-        flat.update({field: _cell(label), f"{field}_source": gold["source"], f"{field}_probability": gold["probability"],
-                     f"{field}_agreement": gold["agreement"]})
+        flat.update(
+            {
+                field: _cell(label),
+                f"{field}_source": gold["source"],
+                f"{field}_probability": gold["probability"],
+                f"{field}_agreement": gold["agreement"],
+            }
+        )
     flat["annotations"] = orjson.dumps(record["annotations"]).decode()
     return ["" if flat.get(column) is None else flat[column] for column in header]
 

@@ -61,8 +61,10 @@ def restore_backup(session: so.Session, lines: Iterable[bytes], source: str) -> 
 def _require_empty(session) -> None:
     for model in (Project, User):
         if session.scalar(sa.select(sa.func.count()).select_from(model)):
-            raise RestoreError("restore needs an empty database (annotator init-db on a new one): "
-                               f"this one already has {model.__tablename__} rows")
+            raise RestoreError(
+                "restore needs an empty database (annotator init-db on a new one): "
+                f"this one already has {model.__tablename__} rows"
+            )
 
 
 def _check_header(first: tuple[int, bytes], source: str) -> None:
@@ -74,7 +76,9 @@ def _check_header(first: tuple[int, bytes], source: str) -> None:
     if not isinstance(header, dict) or header.get("type") != "backup":
         raise RestoreError(f"{source}:{number}: not an annotator backup (its first line is not a backup header)")
     if header.get("format") != FORMAT:
-        raise RestoreError(f"{source}:{number}: backup format {header.get('format')!r}; this version reads format {FORMAT}")
+        raise RestoreError(
+            f"{source}:{number}: backup format {header.get('format')!r}; this version reads format {FORMAT}"
+        )
 
 
 def _row(raw: bytes, number: int, source: str, unusable_hash: str) -> tuple[sa.Table, dict]:
@@ -125,7 +129,11 @@ def _after_restore(session, project: Project) -> None:
     labels_changed(session, project)
     if session.get_bind().dialect.name == "postgresql":
         for table in TABLES.values():
-            session.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) "
-                f"FROM {table.name}"))
+            session.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), coalesce(max(id), 1), "
+                    "max(id) IS NOT NULL) "
+                    f"FROM {table.name}"
+                )
+            )
     session.flush()

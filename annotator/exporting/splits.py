@@ -7,7 +7,7 @@ SPLIT_NAMES = ("train", "dev", "test")
 
 
 def parse_split(text: str) -> tuple[int, int, int]:
-    """"80/10/10" -> (80, 10, 10); three whole numbers that add up to 100."""
+    """ "80/10/10" -> (80, 10, 10); three whole numbers that add up to 100."""
     parts = text.split("/")
     try:
         shares = tuple(int(part) for part in parts)
@@ -24,7 +24,7 @@ def split_of(document_id: str, shares: tuple[int, int, int], seed: int = 0) -> s
     digest = hashlib.sha256(f"{seed}\x1f{document_id}".encode()).digest()
     fraction = int.from_bytes(digest[:8], "big") / 2**64
     bound = 0.0
-    for name, share in zip(SPLIT_NAMES, shares):
+    for name, share in zip(SPLIT_NAMES, shares, strict=False):
         bound += share / 100
         if fraction < bound:
             return name
@@ -40,12 +40,16 @@ def check_split(document_ids: list[str], shares: tuple[int, int, int], seed: int
     a document, or fewer splits when there are fewer documents than splits. Nothing to split
     (no document) is no reason to refuse."""
     sizes = split_sizes(document_ids, shares, seed)
-    empty = [name for name, share in zip(SPLIT_NAMES, shares) if share and not sizes[name]]
+    empty = [name for name, share in zip(SPLIT_NAMES, shares, strict=False) if share and not sizes[name]]
     if document_ids and empty:
-        falls = ", ".join(f"{name} gets {sizes[name]}" for name, share in zip(SPLIT_NAMES, shares) if share)
-        raise ValueError(f"the split {_shares_text(shares)} (seed {seed}) leaves {' and '.join(empty)} empty: of the "
-                         f"{_documents(len(document_ids))} with lines in this export, {falls} (a document's passages "
-                         f"stay in one split); {_what_would_work(document_ids, shares, seed, empty)}")
+        falls = ", ".join(
+            f"{name} gets {sizes[name]}" for name, share in zip(SPLIT_NAMES, shares, strict=False) if share
+        )
+        raise ValueError(
+            f"the split {_shares_text(shares)} (seed {seed}) leaves {' and '.join(empty)} empty: of the "
+            f"{_documents(len(document_ids))} with lines in this export, {falls} (a document's passages "
+            f"stay in one split); {_what_would_work(document_ids, shares, seed, empty)}"
+        )
 
 
 def split_sizes(document_ids: list[str], shares: tuple[int, int, int], seed: int = 0) -> dict[str, int]:
@@ -64,19 +68,22 @@ def _what_would_work(document_ids: list[str], shares: tuple[int, int, int], seed
         fewer = (max(shares), 100 - max(shares), 0)
         found = _filling_seed(document_ids, fewer, exclude=None)
         with_seed = f" (seed {found})" if found is not None else ""
-        return f"{_documents(len(document_ids))} cannot fill {splits} splits: use two, like {_shares_text(fewer)}{with_seed}"
+        documents = _documents(len(document_ids))
+        return f"{documents} cannot fill {splits} splits: use two, like {_shares_text(fewer)}{with_seed}"
     found = _filling_seed(document_ids, shares, exclude=seed)
     if found is not None:
         return f"seed {found} gives every split at least one document"
-    return (f"no seed from 0 to {SEEDS_TRIED - 1} gives every split a document: give {' and '.join(empty)} a larger "
-            f"share, or use fewer splits (a share of 0 leaves a split out)")
+    return (
+        f"no seed from 0 to {SEEDS_TRIED - 1} gives every split a document: give {' and '.join(empty)} a larger "
+        f"share, or use fewer splits (a share of 0 leaves a split out)"
+    )
 
 
 def _filling_seed(document_ids: list[str], shares: tuple[int, int, int], exclude: int | None) -> int | None:
     """The first seed from 0 on that gives every split with a share a document."""
     for seed in range(SEEDS_TRIED):
         sizes = split_sizes(document_ids, shares, seed)
-        if seed != exclude and all(sizes[name] for name, share in zip(SPLIT_NAMES, shares) if share):
+        if seed != exclude and all(sizes[name] for name, share in zip(SPLIT_NAMES, shares, strict=False) if share):
             return seed
     return None
 

@@ -20,6 +20,7 @@ from annotator.agreement.fields import MeasuredField
 from annotator.agreement.figures import fit_gold
 from annotator.agreement.reliability import item_agreement
 from annotator.agreement.table import NONE, LabelTable
+from annotator.annotations.adjudications import Adjudication
 from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
@@ -27,15 +28,19 @@ from annotator.documents.models import Document, Passage
 from annotator.exporting.consistent_read import read_consistently
 from annotator.exporting.people import anonymous_names, usernames
 from annotator.exporting.splits import split_of
-from annotator.exporting.training_options import (TrainingOptions, agreement_fields, check_fields, exported_fields,
-                                                  gold_fields)
+from annotator.exporting.training_options import (
+    TrainingOptions,
+    agreement_fields,
+    check_fields,
+    exported_fields,
+    gold_fields,
+)
 from annotator.exporting.training_selection import lowest_agreement, training_lines_by_document
-from annotator.projects.models import Project
-from annotator.schema import Schema
-from annotator.projects.schema_store import schema_of
-from annotator.schema.types.base import Field
-from annotator.annotations.adjudications import Adjudication
 from annotator.project_agreement.snapshot import gold_parameters
+from annotator.projects.models import Project
+from annotator.projects.schema_store import schema_of
+from annotator.schema import Schema
+from annotator.schema.types.base import Field
 
 CHUNK_PASSAGES = 2000
 
@@ -49,17 +54,20 @@ class _Passage:
     end: int
     text: str
     annotatable: bool
-    label_sets: list[tuple[int, tuple[int, ...], bool, dict]]  # (user id, code per gold field, unsure, answers as given)
+    label_sets: list[
+        tuple[int, tuple[int, ...], bool, dict]
+    ]  # (user id, code per gold field, unsure, answers as given)
     adjudicated: tuple[tuple[int, ...], dict] | None  # (code per gold field, answers), None when not adjudicated
     before: str | None = None
     after: str | None = None
 
 
-def training_records(session: so.Session, project: Project, options: TrainingOptions = TrainingOptions()) -> Iterator[dict]:
+def training_records(session: so.Session, project: Project, options: TrainingOptions | None = None) -> Iterator[dict]:
     """Every labelled passage (every annotatable one with `all_passages`) as a training record
     (see the module's docstring). Options that cannot give the export asked for are refused at
     once (ValueError), before anything is streamed: fields the schema does not have, a split
     that leaves one of its splits without a document (splits.check_split)."""
+    options = options or TrainingOptions()
     if options.split is not None:
         training_lines_by_document(session, project, options)  # the documents the split is made of
     else:
@@ -83,12 +91,20 @@ class _Columns:
 def _training_records(session: so.Session, project: Project, options: TrainingOptions) -> Iterator[dict]:
     read_consistently(session)
     schema = schema_of(session, project)
-    columns = _Columns(schema, exported_fields(options, schema), gold_fields(schema), agreement_fields(options, schema),
-                       gold_parameters(session, project))
+    columns = _Columns(
+        schema,
+        exported_fields(options, schema),
+        gold_fields(schema),
+        agreement_fields(options, schema),
+        gold_parameters(session, project),
+    )
     names = usernames(session) if options.names else anonymous_names(_annotators(session, project))
     codes_of = CodesOfText(columns.gold, kept=[field.name for field in columns.exported])
-    passages = (passage for passage in _with_context(_passages(session, project, codes_of))
-                if passage.annotatable and (options.all_passages or _labelled(passage)))
+    passages = (
+        passage
+        for passage in _with_context(_passages(session, project, codes_of))
+        if passage.annotatable and (options.all_passages or _labelled(passage))
+    )
     for chunk in _chunks(passages):
         yield from _records(chunk, columns, names, options)
 
@@ -102,9 +118,19 @@ def _passages(session, project: Project, codes_of: CodesOfText) -> Iterator[_Pas
     with its label sets and adjudication as codes and answers (read as plain rows: see
     db.raw_rows; the stored JSON as text, decoded once per distinct label set)."""
     query = (
-        sa.select(Passage.id, Document.external_id, Passage.index, Passage.start, Passage.end, Passage.text,
-                  Passage.annotatable, Annotation.user_id, Annotation.unsure, sa.cast(Annotation.labels, sa.Text),
-                  sa.cast(Adjudication.labels, sa.Text))
+        sa.select(
+            Passage.id,
+            Document.external_id,
+            Passage.index,
+            Passage.start,
+            Passage.end,
+            Passage.text,
+            Passage.annotatable,
+            Annotation.user_id,
+            Annotation.unsure,
+            sa.cast(Annotation.labels, sa.Text),
+            sa.cast(Adjudication.labels, sa.Text),
+        )
         .join(Document, Document.id == Passage.document_id)
         .outerjoin(Annotation, Annotation.passage_id == Passage.id)
         .outerjoin(Adjudication, Adjudication.passage_id == Passage.id)
@@ -116,7 +142,9 @@ def _passages(session, project: Project, codes_of: CodesOfText) -> Iterator[_Pas
         if passage is None or row[0] != passage.id:
             if passage is not None:
                 yield passage
-            passage = _Passage(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), [], codes_of.decode(row[10]))
+            passage = _Passage(
+                row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), [], codes_of.decode(row[10])
+            )
         if row[7] is not None:
             codes, answers = codes_of.decode(row[9])
             passage.label_sets.append((row[7], codes, bool(row[8]), answers))
@@ -154,11 +182,15 @@ def _chunks(passages: Iterator[_Passage]) -> Iterator[list[_Passage]]:
         yield chunk
 
 
-def _records(chunk: list[_Passage], columns: _Columns, names: dict[int, str], options: TrainingOptions) -> Iterator[dict]:
+def _records(
+    chunk: list[_Passage], columns: _Columns, names: dict[int, str], options: TrainingOptions
+) -> Iterator[dict]:
     table = _table(chunk, columns.gold)
     _, golds = fit_gold(table, columns.parameters)
     agreements = {field.name: item_agreement(table.ratings(field)) for field in columns.agreement}
-    measured = {field.name: _gold_columns(field, golds[field.name], agreements.get(field.name)) for field in columns.gold}
+    measured = {
+        field.name: _gold_columns(field, golds[field.name], agreements.get(field.name)) for field in columns.gold
+    }
     answers = {field.name: _answers(field, chunk, measured) for field in columns.exported}
     lowest = lowest_agreement(list(agreements.values()), len(chunk))
     shown = _none_for_nan(np.round(lowest, 6))
@@ -181,8 +213,13 @@ def _answers(field: Field, chunk: list[_Passage], measured: dict) -> tuple[list,
     settled = field.gold_columns(measured)
     if settled is not None:
         return settled
-    pairs = [field.settle([answers.get(field.name) for _, _, _, answers in passage.label_sets],
-                          passage.adjudicated[1].get(field.name) if passage.adjudicated else None) for passage in chunk]
+    pairs = [
+        field.settle(
+            [answers.get(field.name) for _, _, _, answers in passage.label_sets],
+            passage.adjudicated[1].get(field.name) if passage.adjudicated else None,
+        )
+        for passage in chunk
+    ]
     return [answer for answer, _ in pairs], [gold for _, gold in pairs]
 
 
@@ -201,23 +238,34 @@ def _table(chunk: list[_Passage], fields: list[MeasuredField]) -> LabelTable:
             coders.append(coder_of[user])
             codes.append(label_codes)
     codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(fields))
-    decided = np.asarray([passage.adjudicated[0] if passage.adjudicated else (NONE,) * len(fields) for passage in chunk],
-                         dtype=np.int64).reshape(-1, len(fields))
+    decided = np.asarray(
+        [passage.adjudicated[0] if passage.adjudicated else (NONE,) * len(fields) for passage in chunk], dtype=np.int64
+    ).reshape(-1, len(fields))
     return LabelTable(
-        fields=fields, unit=np.asarray(units, dtype=np.int64), coder=np.asarray(coders, dtype=np.int64),
+        fields=fields,
+        unit=np.asarray(units, dtype=np.int64),
+        coder=np.asarray(coders, dtype=np.int64),
         values={field.name: codes[:, position] for position, field in enumerate(fields)},
-        week=np.zeros(len(units), dtype=np.int64), weeks=[], seconds=np.full(len(units), np.nan),
-        unit_ids=np.asarray([passage.id for passage in chunk], dtype=np.int64), coder_ids=coder_ids,
+        week=np.zeros(len(units), dtype=np.int64),
+        weeks=[],
+        seconds=np.full(len(units), np.nan),
+        unit_ids=np.asarray([passage.id for passage in chunk], dtype=np.int64),
+        coder_ids=coder_ids,
         coder_names=[str(user) for user in coder_ids],
         adjudicated={field.name: decided[:, position] for position, field in enumerate(fields)},
     )
 
 
-def _record(passage: _Passage, unit: int, fields: list[Field], answers: dict, lowest, names,
-            options: TrainingOptions) -> dict:
+def _record(
+    passage: _Passage, unit: int, fields: list[Field], answers: dict, lowest, names, options: TrainingOptions
+) -> dict:
     record = {
-        "passage_id": passage.id, "document_id": passage.document_id, "index": passage.index,
-        "start": passage.start, "end": passage.end, "text": passage.text,
+        "passage_id": passage.id,
+        "document_id": passage.document_id,
+        "index": passage.index,
+        "start": passage.start,
+        "end": passage.end,
+        "text": passage.text,
     }
     if options.split is not None:
         record["split"] = split_of(passage.document_id, options.split, options.seed)
@@ -228,8 +276,10 @@ def _record(passage: _Passage, unit: int, fields: list[Field], answers: dict, lo
     record["adjudicated"] = passage.adjudicated is not None
     record["labels"] = {field.name: answers[field.name][0][unit] for field in fields}
     record["gold"] = {field.name: answers[field.name][1][unit] for field in fields}
-    record["annotations"] = [{"annotator": names.get(user, f"user-{user}"), "unsure": unsure, "labels": given}
-                             for user, _, unsure, given in passage.label_sets]
+    record["annotations"] = [
+        {"annotator": names.get(user, f"user-{user}"), "unsure": unsure, "labels": given}
+        for user, _, unsure, given in passage.label_sets
+    ]
     return record
 
 

@@ -24,7 +24,9 @@ def check_fields(wanted: tuple[str, ...] | None, schema: Schema) -> None:
     """Refuse (ValueError) field names the schema does not have, naming the ones it has."""
     unknown = [name for name in wanted or () if name not in schema.by_name]
     if unknown:
-        raise ValueError(f"no field {', '.join(map(repr, unknown))} in the schema: its fields are {', '.join(schema.names)}")
+        raise ValueError(
+            f"no field {', '.join(map(repr, unknown))} in the schema: its fields are {', '.join(schema.names)}"
+        )
 
 
 def exported_fields(options: TrainingOptions, schema: Schema) -> list[Field]:

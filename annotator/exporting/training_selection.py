@@ -19,6 +19,7 @@ import sqlalchemy.orm as so
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.ratings import Ratings
 from annotator.agreement.reliability import item_agreement
+from annotator.annotations.adjudications import Adjudication
 from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
@@ -27,7 +28,6 @@ from annotator.exporting.splits import check_split
 from annotator.exporting.training_options import TrainingOptions, agreement_fields, check_fields
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
-from annotator.annotations.adjudications import Adjudication
 
 
 def training_line_count(session: so.Session, project: Project, options: TrainingOptions) -> int:
@@ -50,12 +50,15 @@ def _lines_by_document(session: so.Session, project: Project, options: TrainingO
     check_fields(options.fields, schema_of(session, project))
     if options.min_agreement is None:
         selected = _filtered(project, options).subquery()
-        lines = dict(session.execute(sa.select(selected.c.document_id, sa.func.count()).group_by(selected.c.document_id)).all())
+        lines = dict(
+            session.execute(sa.select(selected.c.document_id, sa.func.count()).group_by(selected.c.document_id)).all()
+        )
     else:
         document_ids, counts = np.unique(_agreeing(session, project, options), return_counts=True)
-        lines = dict(zip(document_ids.tolist(), counts.tolist()))
-    names = session.execute(sa.select(Document.id, Document.external_id).where(Document.project_id == project.id)
-                            .order_by(Document.id))
+        lines = dict(zip(document_ids.tolist(), counts.tolist(), strict=True))
+    names = session.execute(
+        sa.select(Document.id, Document.external_id).where(Document.project_id == project.id).order_by(Document.id)
+    )
     return {name: lines[document_id] for document_id, name in names if document_id in lines}
 
 
@@ -85,17 +88,21 @@ def _agreeing(session: so.Session, project: Project, options: TrainingOptions) -
     minimum. A passage needs two values of a field to have an agreement, so only labelled
     passages can: the label sets are all it takes."""
     fields = agreement_fields(options, schema_of(session, project))
-    query = (sa.select(Annotation.passage_id, Passage.document_id, sa.cast(Annotation.labels, sa.Text))
-             .join(Passage, Passage.id == Annotation.passage_id)
-             .where(Annotation.project_id == project.id, Passage.annotatable))
+    query = (
+        sa.select(Annotation.passage_id, Passage.document_id, sa.cast(Annotation.labels, sa.Text))
+        .join(Passage, Passage.id == Annotation.passage_id)
+        .where(Annotation.project_id == project.id, Passage.annotatable)
+    )
     if options.adjudicated_only:
         query = query.where(_has(Adjudication))
     passage_of, document_of, codes = _label_sets(session, query, fields)
     passages, unit = np.unique(passage_of, return_inverse=True)
     documents = np.zeros(len(passages), dtype=np.int64)
     documents[unit] = document_of
-    agreements = [_field_agreement(unit, codes[:, position], len(passages), len(field.categories))
-                  for position, field in enumerate(fields)]
+    agreements = [
+        _field_agreement(unit, codes[:, position], len(passages), len(field.categories))
+        for position, field in enumerate(fields)
+    ]
     return documents[lowest_agreement(agreements, len(passages)) >= options.min_agreement]  # NaN: not kept
 
 
@@ -108,13 +115,18 @@ def _label_sets(session: so.Session, query: sa.Select, fields: list[MeasuredFiel
         passage_of.append(passage_id)
         document_of.append(document_id)
         codes.append(codes_of(text))
-    return (np.asarray(passage_of, dtype=np.int64), np.asarray(document_of, dtype=np.int64),
-            np.asarray(codes, dtype=np.int64).reshape(-1, len(fields)))
+    return (
+        np.asarray(passage_of, dtype=np.int64),
+        np.asarray(document_of, dtype=np.int64),
+        np.asarray(codes, dtype=np.int64).reshape(-1, len(fields)),
+    )
 
 
 def _field_agreement(unit: np.ndarray, values: np.ndarray, units: int, categories: int) -> np.ndarray:
     """Per passage, the field's agreement; values that are none (-1: not given, or not an
     option of the current schema) do not count, as in the export."""
     present = values >= 0
-    ratings = Ratings(unit[present], np.zeros(int(present.sum()), dtype=np.int64), values[present], units, 1, categories)
+    ratings = Ratings(
+        unit[present], np.zeros(int(present.sum()), dtype=np.int64), values[present], units, 1, categories
+    )
     return item_agreement(ratings)

@@ -85,7 +85,20 @@ def _looks_binary(head: bytes) -> bool:
     return control > len(head) * 0.05
 
 
-_OTHER_SCRIPTS = ("CYRILLIC", "GREEK", "ARABIC", "HEBREW", "CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "DEVANAGARI", "ARMENIAN", "GEORGIAN")
+_OTHER_SCRIPTS = (
+    "CYRILLIC",
+    "GREEK",
+    "ARABIC",
+    "HEBREW",
+    "CJK",
+    "HIRAGANA",
+    "KATAKANA",
+    "HANGUL",
+    "THAI",
+    "DEVANAGARI",
+    "ARMENIAN",
+    "GEORGIAN",
+)
 
 
 def _mostly_other_script(text: str) -> bool:
@@ -111,7 +124,7 @@ def _mojibake_score(text: str) -> float:
                 if code > 0xFF:
                     score += 1
         elif code > 127 and char not in _COMMON_PUNCTUATION and not char.isspace():
-            following = text[position + 1: position + 2]
+            following = text[position + 1 : position + 2]
             score += 3 if previous.isalpha() and following.isalpha() else 1
         if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f":
             score += 3

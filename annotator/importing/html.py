@@ -83,7 +83,6 @@ def _check_limits(tree) -> None:
         raise DecodingError(f"the HTML page nests elements more than {MAX_DEPTH} levels deep; {_INSTEAD}")
 
 
-
 def _why_lxml_stopped() -> str | None:
     """lxml gives up at its resource limits (256 levels of nesting, 10 MB of text in one
     piece) and keeps the tree it has so far: the rest of the page would be lost unsaid. Its

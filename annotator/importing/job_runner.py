@@ -79,15 +79,23 @@ def _run_in_child_process(app: Flask, job_id: int) -> None:
     """Run the job in a child process (from the fork server: forking a threaded server is
     unsafe); one that dies without ending the job leaves it failed, not running."""
     factory = app.extensions["annotator.app_factory"]  # the application's own create_app, given by it
-    child = worker_context().Process(target=_child, args=(factory, _plain_settings(app), app.instance_path, job_id),
-                                     name=f"annotator import job {job_id}", daemon=True)
+    child = worker_context().Process(
+        target=_child,
+        args=(factory, _plain_settings(app), app.instance_path, job_id),
+        name=f"annotator import job {job_id}",
+        daemon=True,
+    )
     child.start()
     child.join()
     if child.exitcode != 0:
         with app.app_context():
             try:
-                _mark_failed(job_id, f"the import process ended unexpectedly (exit status {child.exitcode}); the "
-                                     f"documents listed were stored", only_running=True)
+                _mark_failed(
+                    job_id,
+                    f"the import process ended unexpectedly (exit status {child.exitcode}); the "
+                    f"documents listed were stored",
+                    only_running=True,
+                )
             finally:
                 db.session.remove()
 
@@ -135,9 +143,13 @@ def run_job(job_id: int, folder: Path) -> None:
 def _failure(error: Exception) -> str:
     reason = outage_reason(error) if isinstance(error, DATABASE_ERRORS) else None
     if reason is not None:
-        return (f"the database is unavailable or cannot write ({reason}): the import stopped; the documents "
-                f"listed were stored, upload the files again to import the rest")
-    return "the import stopped on an unexpected error (the server's log has its details); the documents listed were stored"
+        return (
+            f"the database is unavailable or cannot write ({reason}): the import stopped; the documents "
+            f"listed were stored, upload the files again to import the rest"
+        )
+    return (
+        "the import stopped on an unexpected error (the server's log has its details); the documents listed were stored"
+    )
 
 
 def _mark_failed(job_id: int, failure: str, only_running: bool = False) -> None:

@@ -40,8 +40,14 @@ def job_folder(imports_folder: Path, job_id: int) -> Path:
     return Path(imports_folder) / str(job_id)
 
 
-def start_job(session: so.Session, project: Project, user_id: int | None, uploads: Sequence[tuple[str, BinaryIO]],
-              options: dict, imports_folder: Path) -> ImportJob:
+def start_job(
+    session: so.Session,
+    project: Project,
+    user_id: int | None,
+    uploads: Sequence[tuple[str, BinaryIO]],
+    options: dict,
+    imports_folder: Path,
+) -> ImportJob:
     """A job for (file name, content) uploads, each saved under a safe version of its name
     in a folder of the job's own (removed again if saving fails); a name no file can have is
     a rejected outcome at once. Flushes; the caller commits, or removes the folder."""
@@ -64,16 +70,28 @@ def _add_file(session: so.Session, job: ImportJob, position: int, name: str, con
     size = save_upload(folder / str(position), safe, content) if safe is not None else 0
     session.add(ImportJobFile(job_id=job.id, position=position, name=shown, stored_name=safe, size=size))
     if safe is None:
-        session.add(ImportJobOutcome(job_id=job.id, file_position=position, line=None, status="rejected",
-                                     path=shown, message=UNUSABLE_NAME, passages=0))
+        session.add(
+            ImportJobOutcome(
+                job_id=job.id,
+                file_position=position,
+                line=None,
+                status="rejected",
+                path=shown,
+                message=UNUSABLE_NAME,
+                passages=0,
+            )
+        )
     job.total_bytes += size
 
 
 def files_to_import(session: so.Session, job: ImportJob, imports_folder: Path) -> list[JobFile]:
     """The job's saved files, in upload order."""
     folder = job_folder(imports_folder, job.id)
-    rows = session.scalars(sa.select(ImportJobFile).where(ImportJobFile.job_id == job.id, ImportJobFile.stored_name.is_not(None))
-                           .order_by(ImportJobFile.position))
+    rows = session.scalars(
+        sa.select(ImportJobFile)
+        .where(ImportJobFile.job_id == job.id, ImportJobFile.stored_name.is_not(None))
+        .order_by(ImportJobFile.position)
+    )
     return [JobFile(row.position, folder / str(row.position) / row.stored_name, row.name) for row in rows]
 
 
@@ -96,10 +114,18 @@ def record_batch(session: so.Session, job: ImportJob, outcomes: list[ImportOutco
     position_of: dict[str, int] = {}
     for file in reversed(files):
         position_of[file.name] = file.position
-    session.add_all(ImportJobOutcome(job_id=job.id, file_position=position_of.get(outcome.path, len(files)),
-                                     line=outcome.line, status=outcome.status, path=outcome.path,
-                                     message=outcome.message, passages=outcome.passages)
-                    for outcome in outcomes)
+    session.add_all(
+        ImportJobOutcome(
+            job_id=job.id,
+            file_position=position_of.get(outcome.path, len(files)),
+            line=outcome.line,
+            status=outcome.status,
+            path=outcome.path,
+            message=outcome.message,
+            passages=outcome.passages,
+        )
+        for outcome in outcomes
+    )
     job.done_bytes = min(job.total_bytes, job.done_bytes + sum(outcome.size for outcome in outcomes))
     job.heartbeat_at = utcnow()
     session.flush()
@@ -138,11 +164,21 @@ def job_of(session: so.Session, project: Project, job_id: int) -> ImportJob | No
 
 def outcomes_of(session: so.Session, job: ImportJob) -> list[ImportJobOutcome]:
     """The result table's lines: files as uploaded and, within a file, by line."""
-    return list(session.scalars(sa.select(ImportJobOutcome).where(ImportJobOutcome.job_id == job.id)
-                                .order_by(ImportJobOutcome.file_position, sa.func.coalesce(ImportJobOutcome.line, 0),
-                                          ImportJobOutcome.id)))
+    return list(
+        session.scalars(
+            sa.select(ImportJobOutcome)
+            .where(ImportJobOutcome.job_id == job.id)
+            .order_by(ImportJobOutcome.file_position, sa.func.coalesce(ImportJobOutcome.line, 0), ImportJobOutcome.id)
+        )
+    )
 
 
 def documents_done(session: so.Session, job: ImportJob) -> int:
-    return session.scalar(sa.select(sa.func.count(ImportJobOutcome.id)).where(
-        ImportJobOutcome.job_id == job.id, ImportJobOutcome.status.in_(("imported", "skipped")))) or 0
+    return (
+        session.scalar(
+            sa.select(sa.func.count(ImportJobOutcome.id)).where(
+                ImportJobOutcome.job_id == job.id, ImportJobOutcome.status.in_(("imported", "skipped"))
+            )
+        )
+        or 0
+    )

@@ -11,7 +11,6 @@ Lines are read and written a chunk at a time; the caller commits after each chun
 """
 
 import itertools
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,15 +23,15 @@ import sqlalchemy.orm as so
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.annotations.recording import MAX_NOTE, parse_client_time
 from annotator.assignment.lifecycle import NewLabel, labels_imported
-from annotator.domain_errors import Invalid
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
+from annotator.domain_errors import Invalid
 from annotator.json_input import JsonRefused, megabytes, parse_json
-from annotator.schema import LabelError
 from annotator.projects.models import Project, ProjectMember
 from annotator.projects.schema_store import schema_of
-from annotator.users.models import User
+from annotator.schema import LabelError
 from annotator.untrusted_text import NUL_REFUSED, has_nul
+from annotator.users.models import User
 from annotator.users.services import UserError, create_user
 from annotator.write_lock import begin_write
 
@@ -40,7 +39,8 @@ CHUNK_LINES = 5000
 MAX_LINE_BYTES = 1 << 20  # a label set with its note: a few kilobytes
 _annotation, _event = Annotation.__table__, AnnotationEvent.__table__
 _UPDATE_ANNOTATION = _annotation.update().where(
-    _annotation.c.passage_id == sa.bindparam("where_passage"), _annotation.c.user_id == sa.bindparam("where_user"))
+    _annotation.c.passage_id == sa.bindparam("where_passage"), _annotation.c.user_id == sa.bindparam("where_user")
+)
 
 
 class LineRejected(Invalid):
@@ -65,8 +65,9 @@ class _Line:
     created_at: datetime | None
 
 
-def import_annotations(session: so.Session, project: Project, path: Path, counts: ImportCounts,
-                       create_users: bool = False) -> Iterator[str]:
+def import_annotations(
+    session: so.Session, project: Project, path: Path, counts: ImportCounts, create_users: bool = False
+) -> Iterator[str]:
     """Import the file's label sets into the project, one chunk of lines per yield; yields the
     `FILE:LINE: message` of every rejected line as it goes (the caller commits after each
     chunk: a `None` marks the end of one)."""
@@ -102,7 +103,13 @@ class _Importer:
     """What is looked up once per import: the schema, the annotators met so far."""
 
     def __init__(self, session, project: Project, name: str, create_users: bool, counts: ImportCounts):
-        self.session, self.project, self.name, self.create_users, self.counts = session, project, name, create_users, counts
+        self.session, self.project, self.name, self.create_users, self.counts = (
+            session,
+            project,
+            name,
+            create_users,
+            counts,
+        )
         self.schema = schema_of(session, project)
         self.users: dict[str, int] = {}
         self.unusable_names: dict[str, str] = {}  # names no account can have, with the reason
@@ -145,16 +152,28 @@ class _Importer:
             if problem:
                 rejections.append((number, problem))
                 continue
-            state = {"labels": record["labels"], "note": (record.get("note") or "").strip()[:MAX_NOTE],
-                     "unsure": bool(record.get("unsure", False))}
-            resolved.append(_Line(number, passages[_reference(record)][0], users[record["annotator"]], state,
-                                  parse_client_time(record.get("created_at"))))
+            state = {
+                "labels": record["labels"],
+                "note": (record.get("note") or "").strip()[:MAX_NOTE],
+                "unsure": bool(record.get("unsure", False)),
+            }
+            resolved.append(
+                _Line(
+                    number,
+                    passages[_reference(record)][0],
+                    users[record["annotator"]],
+                    state,
+                    parse_client_time(record.get("created_at")),
+                )
+            )
         return resolved
 
     def _user_ids(self, names: set[str]) -> dict[str, int]:
         unknown = names - set(self.users)
         if unknown:
-            self.users.update(self.session.execute(sa.select(User.username, User.id).where(User.username.in_(unknown))).all())
+            self.users.update(
+                self.session.execute(sa.select(User.username, User.id).where(User.username.in_(unknown))).all()
+            )
         for name in sorted(names - set(self.users) - set(self.unusable_names)) if self.create_users else ():
             try:
                 self.users[name] = self._new_annotator(name)
@@ -182,10 +201,22 @@ class _Importer:
                 self.counts.unchanged += 1
                 continue
             events.append(self._event(line, before, now))
-            written = {**line.state, "schema_version": self.project.schema_version, "updated_at": line.created_at or now}
+            written = {
+                **line.state,
+                "schema_version": self.project.schema_version,
+                "updated_at": line.created_at or now,
+            }
             if before is None:
-                inserts.append({**written, "project_id": self.project.id, "passage_id": line.passage_id,
-                                "user_id": line.user_id, "created_at": line.created_at or now, "seconds": None})
+                inserts.append(
+                    {
+                        **written,
+                        "project_id": self.project.id,
+                        "passage_id": line.passage_id,
+                        "user_id": line.user_id,
+                        "created_at": line.created_at or now,
+                        "seconds": None,
+                    }
+                )
                 added.append(line)
                 self.counts.added += 1
             else:
@@ -198,14 +229,28 @@ class _Importer:
                 connection.execute(table.insert(), rows)
         if updates:
             connection.execute(_UPDATE_ANNOTATION, updates)
-        labels_imported(self.session, self.project, [NewLabel(line.passage_id, line.user_id) for line in added],
-                        sorted({event["passage_id"] for event in events}))
+        labels_imported(
+            self.session,
+            self.project,
+            [NewLabel(line.passage_id, line.user_id) for line in added],
+            sorted({event["passage_id"] for event in events}),
+        )
 
     def _event(self, line: _Line, before: dict | None, now: datetime) -> dict:
-        return {"project_id": self.project.id, "passage_id": line.passage_id, "user_id": line.user_id,
-                "actor_id": line.user_id, "kind": "labels", "before": before, "after": line.state,
-                "schema_version": self.project.schema_version, "guidelines_version": self.project.guidelines_version,
-                "client_time": line.created_at, "server_time": now, "origin": f"import: {self.name}"[:300]}
+        return {
+            "project_id": self.project.id,
+            "passage_id": line.passage_id,
+            "user_id": line.user_id,
+            "actor_id": line.user_id,
+            "kind": "labels",
+            "before": before,
+            "after": line.state,
+            "schema_version": self.project.schema_version,
+            "guidelines_version": self.project.guidelines_version,
+            "client_time": line.created_at,
+            "server_time": now,
+            "origin": f"import: {self.name}"[:300],
+        }
 
 
 def _check_shape(record) -> None:
@@ -259,16 +304,26 @@ def _passage_ids(session, project: Project, records: list[dict]) -> dict:
     found: dict = {}
     by_id = [record["passage_id"] for record in records if "passage_id" in record]
     if by_id:
-        rows = session.execute(sa.select(Passage.id, Passage.excluded_reason)
-                               .where(Passage.project_id == project.id, Passage.id.in_(set(by_id))))
+        rows = session.execute(
+            sa.select(Passage.id, Passage.excluded_reason).where(
+                Passage.project_id == project.id, Passage.id.in_(set(by_id))
+            )
+        )
         found.update((passage_id, (passage_id, reason)) for passage_id, reason in rows)
     wanted = {(str(record["document_id"]), record["index"]) for record in records if "passage_id" not in record}
     if wanted:
-        documents = dict(session.execute(sa.select(Document.external_id, Document.id).where(
-            Document.project_id == project.id, Document.external_id.in_({external for external, _ in wanted}))).all())
+        documents = dict(
+            session.execute(
+                sa.select(Document.external_id, Document.id).where(
+                    Document.project_id == project.id, Document.external_id.in_({external for external, _ in wanted})
+                )
+            ).all()
+        )
         rows = session.execute(
-            sa.select(Passage.document_id, Passage.index, Passage.id, Passage.excluded_reason)
-            .where(Passage.document_id.in_(set(documents.values())), Passage.index.in_({index for _, index in wanted})))
+            sa.select(Passage.document_id, Passage.index, Passage.id, Passage.excluded_reason).where(
+                Passage.document_id.in_(set(documents.values())), Passage.index.in_({index for _, index in wanted})
+            )
+        )
         external_of = {document_id: external for external, document_id in documents.items()}
         for document_id, index, passage_id, reason in rows:
             if (external_of[document_id], index) in wanted:
@@ -279,7 +334,12 @@ def _passage_ids(session, project: Project, records: list[dict]) -> dict:
 def _current_states(connection, lines: list[_Line]) -> dict[tuple[int, int], dict]:
     passages, users = {line.passage_id for line in lines}, {line.user_id for line in lines}
     rows = connection.execute(
-        sa.select(_annotation.c.passage_id, _annotation.c.user_id, _annotation.c.labels, _annotation.c.note,
-                  _annotation.c.unsure)
-        .where(_annotation.c.passage_id.in_(passages), _annotation.c.user_id.in_(users)))
+        sa.select(
+            _annotation.c.passage_id,
+            _annotation.c.user_id,
+            _annotation.c.labels,
+            _annotation.c.note,
+            _annotation.c.unsure,
+        ).where(_annotation.c.passage_id.in_(passages), _annotation.c.user_id.in_(users))
+    )
     return {(p, u): {"labels": labels, "note": note, "unsure": unsure} for p, u, labels, note, unsure in rows}

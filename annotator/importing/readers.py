@@ -14,14 +14,22 @@ from typing import Any, BinaryIO
 import orjson
 
 from annotator.documents.models import Document
-from annotator.importing.decoding import DecodingError, Decoded, decode_bytes, detect_legacy_encoding
+from annotator.importing.decoding import Decoded, DecodingError, decode_bytes, detect_legacy_encoding
 from annotator.json_input import JsonRefused, megabytes, parse_json
 from annotator.untrusted_text import NUL_REFUSED, has_nul
 
 FORMATS = ("txt", "jsonl", "csv", "html")
 MAX_ID_CHARS = Document.__table__.c.external_id.type.length
-_EXTENSIONS = {".txt": "txt", ".md": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl",
-               ".csv": "csv", ".html": "html", ".htm": "html"}
+_EXTENSIONS = {
+    ".txt": "txt",
+    ".md": "txt",
+    ".text": "txt",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
 _STREAM_CHUNK = 1 << 20
 
 
@@ -81,7 +89,9 @@ def _checked(item: Item) -> Item:
     if not isinstance(item, SourceDocument):
         return item
     if len(item.external_id) > MAX_ID_CHARS:
-        return Rejection(item.line, f"the id is {len(item.external_id):,} characters long, over the limit of {MAX_ID_CHARS}")
+        return Rejection(
+            item.line, f"the id is {len(item.external_id):,} characters long, over the limit of {MAX_ID_CHARS}"
+        )
     for name, value in (("id", item.external_id), ("text", item.text), ("title", item.title), ("meta", item.meta)):
         if has_nul(value):
             return Rejection(item.line, f"the {name} {NUL_REFUSED}")
@@ -158,11 +168,13 @@ def _jsonl_document(line: str, number: int, options: ReadOptions) -> Item:
     except JsonRefused as error:
         return Rejection(number, str(error))
     if not isinstance(record, dict):
-        return Rejection(number, "a line must be a JSON object with \"id\" and \"text\"")
+        return Rejection(number, 'a line must be a JSON object with "id" and "text"')
     problem = _record_problem(record)
     if problem:
         return Rejection(number, problem)
-    return SourceDocument(str(record["id"]), record["text"], number, record.get("title") or "", record.get("meta") or {})
+    return SourceDocument(
+        str(record["id"]), record["text"], number, record.get("title") or "", record.get("meta") or {}
+    )
 
 
 def _over_the_limit(number: int, options: ReadOptions) -> Rejection:

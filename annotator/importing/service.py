@@ -20,8 +20,15 @@ from annotator.clock import utcnow
 from annotator.db import insert_many
 from annotator.documents.models import FRESH, Document, Passage
 from annotator.importing.decoding import DecodingError
-from annotator.importing.readers import (Notice, ReadOptions, Rejection, SourceDocument, format_of, read_documents,
-                                         stored_size)
+from annotator.importing.readers import (
+    Notice,
+    ReadOptions,
+    Rejection,
+    SourceDocument,
+    format_of,
+    read_documents,
+    stored_size,
+)
 from annotator.importing.splitting_pool import SplitJob, split_batches
 from annotator.projects.models import Project
 from annotator.splitting import SPLITTER_VERSION, SplitPassage
@@ -91,8 +98,13 @@ class _Pending:
         return self.source.title or self.derived_title or self.source.external_id
 
 
-def import_paths(session: so.Session, project: Project, paths: Iterable[Path], settings: ImportSettings,
-                 names: Mapping[Path, str] | None = None) -> Iterator[ImportOutcome]:
+def import_paths(
+    session: so.Session,
+    project: Project,
+    paths: Iterable[Path],
+    settings: ImportSettings,
+    names: Mapping[Path, str] | None = None,
+) -> Iterator[ImportOutcome]:
     """Import every document in `paths`, yielding one outcome per document, rejection or notice.
     `names` says what to call a file in outcomes and in `Document.source` when its path is not
     what the user knows it by (an upload saved to a temporary folder); default: the path."""
@@ -100,8 +112,13 @@ def import_paths(session: so.Session, project: Project, paths: Iterable[Path], s
         yield from outcomes
 
 
-def import_batches(session: so.Session, project: Project, paths: Iterable[Path], settings: ImportSettings,
-                   names: Mapping[Path, str] | None = None) -> Iterator[list[ImportOutcome]]:
+def import_batches(
+    session: so.Session,
+    project: Project,
+    paths: Iterable[Path],
+    settings: ImportSettings,
+    names: Mapping[Path, str] | None = None,
+) -> Iterator[list[ImportOutcome]]:
     """As import_paths, one batch at a time: each list is the outcomes of one batch, read,
     decoded and split before its first write, then written (flushed) at once. A caller that
     commits after each list holds the database's write lock for one batch's writes only,
@@ -112,7 +129,9 @@ def import_batches(session: so.Session, project: Project, paths: Iterable[Path],
         yield job.outcomes_before + _store_batch(session, project, job.documents)
 
 
-def _read_all(paths: Iterable[Path], settings: ImportSettings, names: Mapping[Path, str]) -> Iterator[_Pending | ImportOutcome]:
+def _read_all(
+    paths: Iterable[Path], settings: ImportSettings, names: Mapping[Path, str]
+) -> Iterator[_Pending | ImportOutcome]:
     for path in paths:
         path = Path(path)
         label = names.get(path, str(path))
@@ -135,7 +154,9 @@ def _checked(item, label: str, settings: ImportSettings) -> _Pending | ImportOut
     size = stored_size(item)
     if size > settings.read.max_document_bytes:
         limit = settings.read.max_document_bytes / 1e6
-        return ImportOutcome("rejected", label, item.line, f"document is over the limit of {limit:.1f} MB", item.external_id)
+        return ImportOutcome(
+            "rejected", label, item.line, f"document is over the limit of {limit:.1f} MB", item.external_id
+        )
     return _Pending(item, label, hashlib.sha256(item.text.encode("utf-8")).hexdigest(), size)
 
 
@@ -184,7 +205,9 @@ def _imported(pending: _Pending) -> ImportOutcome:
     total = len(pending.passages)
     annotatable = sum(passage.annotatable for passage in pending.passages)
     message = f"imported {pending.source.external_id}: {total} passages, {annotatable} to annotate"
-    return ImportOutcome("imported", pending.label, pending.source.line, message, pending.source.external_id, total, pending.size)
+    return ImportOutcome(
+        "imported", pending.label, pending.source.line, message, pending.source.external_id, total, pending.size
+    )
 
 
 def _without_existing(connection, project_id: int, batch: list[_Pending]) -> tuple[list[_Pending], list[ImportOutcome]]:
@@ -198,10 +221,14 @@ def _without_existing(connection, project_id: int, batch: list[_Pending]) -> tup
         holder = known["sha256"].get(pending.digest)
         if holder is not None:
             message = f"skipped {source.external_id}: identical to document {holder}, already imported"
-            outcomes.append(ImportOutcome("skipped", pending.label, source.line, message, source.external_id, size=pending.size))
+            outcomes.append(
+                ImportOutcome("skipped", pending.label, source.line, message, source.external_id, size=pending.size)
+            )
         elif source.external_id in known["external_id"]:
             message = f'document id "{source.external_id}" already exists in this project with different text'
-            outcomes.append(ImportOutcome("rejected", pending.label, source.line, message, source.external_id, size=pending.size))
+            outcomes.append(
+                ImportOutcome("rejected", pending.label, source.line, message, source.external_id, size=pending.size)
+            )
         else:
             fresh.append(pending)
             known["sha256"][pending.digest] = source.external_id
@@ -214,12 +241,14 @@ def _existing_documents(connection, project_id: int, batch: list[_Pending]) -> d
     by its own unique index (an OR of the two would scan the project's documents)."""
     in_project = _documents.c.project_id == project_id
     by_digest = connection.execute(
-        sa.select(_documents.c.sha256, _documents.c.external_id)
-        .where(in_project, _documents.c.sha256.in_([pending.digest for pending in batch]))
+        sa.select(_documents.c.sha256, _documents.c.external_id).where(
+            in_project, _documents.c.sha256.in_([pending.digest for pending in batch])
+        )
     ).all()
     by_id = connection.execute(
-        sa.select(_documents.c.external_id)
-        .where(in_project, _documents.c.external_id.in_([pending.source.external_id for pending in batch]))
+        sa.select(_documents.c.external_id).where(
+            in_project, _documents.c.external_id.in_([pending.source.external_id for pending in batch])
+        )
     ).scalars()
     return {"sha256": dict(by_digest), "external_id": set(by_id)}
 
@@ -228,14 +257,22 @@ def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
     """Write documents and passages with Core statements (the ORM would cost more than the
     splitting); passages repeating earlier text point at its first occurrence."""
     now = utcnow()
-    inserted = connection.execute(_INSERT_DOCUMENTS, [
-        {
-            "project_id": project_id, "external_id": p.source.external_id, "title": p.title,
-            "source": p.label, "raw_text": p.source.text, "sha256": p.digest, "meta": p.source.meta,
-            "imported_at": now,
-        }
-        for p in batch
-    ])
+    inserted = connection.execute(
+        _INSERT_DOCUMENTS,
+        [
+            {
+                "project_id": project_id,
+                "external_id": p.source.external_id,
+                "title": p.title,
+                "source": p.label,
+                "raw_text": p.source.text,
+                "sha256": p.digest,
+                "meta": p.source.meta,
+                "imported_at": now,
+            }
+            for p in batch
+        ],
+    )
     id_of = {external_id: document_id for document_id, external_id in inserted}
     document_ids = [id_of[p.source.external_id] for p in batch]
     earlier = _first_occurrences(connection, project_id, batch)
@@ -250,7 +287,8 @@ def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
         connection.execute(_POINT_AT_REPEATED, repeats)
     annotatable = sum(row["annotatable"] for row in rows)
     connection.execute(
-        sa.update(Project).where(Project.id == project_id)
+        sa.update(Project)
+        .where(Project.id == project_id)
         .values(annotatable_passages=Project.annotatable_passages + annotatable)
     )
 
@@ -261,8 +299,11 @@ def _first_occurrences(connection, project_id: int, batch: list[_Pending]) -> di
     ask = _first_by_probe if connection.dialect.name == "postgresql" else _first_by_in
     found: dict = {}
     for start in range(0, len(hashes), IN_CHUNK):
-        found.update((text_hash, first) for text_hash, first in ask(connection, project_id, hashes[start:start + IN_CHUNK])
-                     if first is not None)
+        found.update(
+            (text_hash, first)
+            for text_hash, first in ask(connection, project_id, hashes[start : start + IN_CHUNK])
+            if first is not None
+        )
     return found
 
 
@@ -280,9 +321,11 @@ def _first_by_probe(connection, project_id: int, hashes: list[int]):
     200,000-passage import 30 times slower than on SQLite. (SQLite cannot name the columns of
     a VALUES list, and its planner takes the index for IN anyway.)"""
     wanted = sa.values(sa.column("text_hash", sa.BigInteger), name="wanted").data([(value,) for value in hashes])
-    first = (sa.select(sa.func.min(_passages.c.id))
-             .where(_passages.c.project_id == project_id, _passages.c.text_hash == wanted.c.text_hash)
-             .scalar_subquery())
+    first = (
+        sa.select(sa.func.min(_passages.c.id))
+        .where(_passages.c.project_id == project_id, _passages.c.text_hash == wanted.c.text_hash)
+        .scalar_subquery()
+    )
     return connection.execute(sa.select(wanted.c.text_hash, first))
 
 
@@ -292,18 +335,32 @@ def _passage_row(project_id: int, document_id: int, passage: SplitPassage, earli
     reason = passage.excluded_reason
     target = None
     if passage.duplicate_of is not None:
-        repeats.append({"doc": document_id, "repeat": passage.index, "original_doc": document_id, "original": passage.duplicate_of})
+        repeats.append(
+            {"doc": document_id, "repeat": passage.index, "original_doc": document_id, "original": passage.duplicate_of}
+        )
     elif passage.text_hash in earlier:
         first = earlier[passage.text_hash]
         reason = reason or "duplicate"
         if isinstance(first, tuple):
-            repeats.append({"doc": document_id, "repeat": passage.index, "original_doc": first[0], "original": first[1]})
+            repeats.append(
+                {"doc": document_id, "repeat": passage.index, "original_doc": first[0], "original": first[1]}
+            )
         else:
             target = first
     return {
-        "project_id": project_id, "document_id": document_id, "index": passage.index,
-        "start": passage.start, "end": passage.end, "text": passage.text, "text_hash": passage.text_hash,
-        "annotatable": reason is None, "excluded_reason": reason, "duplicate_of_id": target,
-        "splitter_version": SPLITTER_VERSION, "queue": FRESH if reason is None else None,
-        "label_count": 0, "assigned_count": 0, "extra_labels": 0,
+        "project_id": project_id,
+        "document_id": document_id,
+        "index": passage.index,
+        "start": passage.start,
+        "end": passage.end,
+        "text": passage.text,
+        "text_hash": passage.text_hash,
+        "annotatable": reason is None,
+        "excluded_reason": reason,
+        "duplicate_of_id": target,
+        "splitter_version": SPLITTER_VERSION,
+        "queue": FRESH if reason is None else None,
+        "label_count": 0,
+        "assigned_count": 0,
+        "extra_labels": 0,
     }

@@ -26,8 +26,10 @@ class SplitJob:
 
 def split_texts(texts: list[tuple[str, bool]], max_chars: int) -> list[tuple[list[SplitPassage], str]]:
     """Each (text, untitled) as its passages and, for an untitled text, the title its text gives."""
-    return [(split_document(text, max_chars=max_chars), document_title(text) if untitled else "")
-            for text, untitled in texts]
+    return [
+        (split_document(text, max_chars=max_chars), document_title(text) if untitled else "")
+        for text, untitled in texts
+    ]
 
 
 def split_batches(jobs: Iterator[SplitJob], workers: int) -> Iterator[SplitJob]:

@@ -41,8 +41,10 @@ class ImportReport:
     @property
     def summary(self) -> str:
         passages = sum(outcome.passages for outcome in self.outcomes)
-        return (f"{self.count('imported')} imported ({passages} passages), "
-                f"{self.count('skipped')} skipped as identical, {self.count('rejected')} rejected")
+        return (
+            f"{self.count('imported')} imported ({passages} passages), "
+            f"{self.count('skipped')} skipped as identical, {self.count('rejected')} rejected"
+        )
 
 
 def safe_file_name(name: str) -> str | None:
@@ -69,7 +71,7 @@ def _within_limits(stem: str, suffix: str, name: str) -> str:
         return stem
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     room = MAX_NAME_BYTES - len(suffix.encode()) - len(digest) - 1
-    cut = stem[:MAX_STEM_CHARS - len(digest) - 1]
+    cut = stem[: MAX_STEM_CHARS - len(digest) - 1]
     while len(cut.encode()) > room:
         cut = cut[:-1]
     return f"{cut.rstrip('._-')}-{digest}"

@@ -14,11 +14,11 @@ import sqlalchemy.orm as so
 
 from annotator.agreement.fields import SET, MeasuredField
 from annotator.agreement.table import NONE, LabelTable
-from annotator.annotations.label_codes import CodesOfText
-from annotator.db import raw_rows
-from annotator.annotations.models import Annotation
-from annotator.projects.models import Project
 from annotator.annotations.adjudications import Adjudication
+from annotator.annotations.label_codes import CodesOfText
+from annotator.annotations.models import Annotation
+from annotator.db import raw_rows
+from annotator.projects.models import Project
 from annotator.users.models import User
 
 EPOCH = date(1970, 1, 1)
@@ -28,11 +28,13 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
     """Every current label set of the project, and its adjudications, as arrays. A SET field's
     categories are the sets of options that occur."""
     dialect = session.connection().dialect.name
-    query = (
-        sa.select(Annotation.passage_id, Annotation.user_id, _day_number(dialect),
-                  sa.func.coalesce(Annotation.seconds, -1.0), sa.cast(Annotation.labels, sa.Text))
-        .where(Annotation.project_id == project.id)
-    )
+    query = sa.select(
+        Annotation.passage_id,
+        Annotation.user_id,
+        _day_number(dialect),
+        sa.func.coalesce(Annotation.seconds, -1.0),
+        sa.cast(Annotation.labels, sa.Text),
+    ).where(Annotation.project_id == project.id)
     rows, texts = _as_arrays(raw_rows(session, query, stream=True))
     fields = _with_observed_sets(fields, texts)
     codes_of = CodesOfText(fields)
@@ -44,10 +46,16 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
     spent = numbers[:, 3].copy()
     spent[spent < 0] = np.nan
     return LabelTable(
-        fields=fields, unit=unit.astype(np.int64), coder=coder.astype(np.int64),
+        fields=fields,
+        unit=unit.astype(np.int64),
+        coder=coder.astype(np.int64),
         values={field.name: codes[:, position] for position, field in enumerate(fields)},
-        week=week, weeks=weeks, seconds=spent,
-        unit_ids=unit_ids, coder_ids=[int(i) for i in coder_ids], coder_names=_names(session, coder_ids),
+        week=week,
+        weeks=weeks,
+        seconds=spent,
+        unit_ids=unit_ids,
+        coder_ids=[int(i) for i in coder_ids],
+        coder_names=_names(session, coder_ids),
         adjudicated=_adjudicated(session, project, fields, unit_ids),
     )
 
@@ -57,8 +65,12 @@ def _as_arrays(rows) -> tuple[np.ndarray, list[str]]:
     filled as they come (a list of every row as Python tuples would take several times the
     array's memory), and the distinct texts."""
     distinct: dict[str, int] = {}
-    numbers = np.fromiter(chain.from_iterable((row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct)))
-                                              for row in rows), dtype=np.float64).reshape(-1, 5)
+    numbers = np.fromiter(
+        chain.from_iterable(
+            (row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))) for row in rows
+        ),
+        dtype=np.float64,
+    ).reshape(-1, 5)
     return numbers, list(distinct)
 
 
@@ -68,8 +80,13 @@ def _with_observed_sets(fields: list[MeasuredField], texts: list[str]) -> list[M
     if not sets:
         return fields
     decoded = [orjson.loads(text) for text in texts]
-    observed = {field.name: sorted({value for labels in decoded if (value := field.value_of(labels)) is not None},
-                                   key=lambda chosen: (len(chosen), chosen)) for field in sets}
+    observed = {
+        field.name: sorted(
+            {value for labels in decoded if (value := field.value_of(labels)) is not None},
+            key=lambda chosen: (len(chosen), chosen),
+        )
+        for field in sets
+    }
     return [field.with_categories(observed[field.name]) if field.kind == SET else field for field in fields]
 
 
@@ -89,17 +106,21 @@ def _weeks(days: np.ndarray) -> tuple[list[str], np.ndarray]:
 
 
 def _names(session, coder_ids: np.ndarray) -> list[str]:
-    names = dict(session.execute(sa.select(User.id, User.username).where(User.id.in_([int(i) for i in coder_ids]))).all())
+    names = dict(
+        session.execute(sa.select(User.id, User.username).where(User.id.in_([int(i) for i in coder_ids]))).all()
+    )
     return [names[int(i)] for i in coder_ids]
 
 
 def _adjudicated(session, project: Project, fields: list[MeasuredField], unit_ids: np.ndarray) -> dict[str, np.ndarray]:
     decided = {field.name: np.full(len(unit_ids), NONE, dtype=np.int64) for field in fields}
-    rows = session.execute(sa.select(Adjudication.passage_id, Adjudication.labels).where(Adjudication.project_id == project.id)).all()
+    rows = session.execute(
+        sa.select(Adjudication.passage_id, Adjudication.labels).where(Adjudication.project_id == project.id)
+    ).all()
     if not rows:
         return decided
     positions = np.searchsorted(unit_ids, [passage_id for passage_id, _ in rows])
-    for position, (passage_id, labels) in zip(positions, rows):
+    for position, (passage_id, labels) in zip(positions, rows, strict=True):
         if position < len(unit_ids) and unit_ids[position] == passage_id:
             for field in fields:
                 category = field.category_of(labels)

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.agreement.figures import compute_figures, fitted_parameters
+from annotator.annotations.adjudications import AdjudicationEvent
 from annotator.annotations.models import AnnotationEvent
 from annotator.clock import utcnow
 from annotator.db import insert_ignoring_conflicts
+from annotator.project_agreement.label_table import load_label_table
+from annotator.project_agreement.models import AgreementSnapshot
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
-from annotator.project_agreement.label_table import load_label_table
-from annotator.annotations.adjudications import AdjudicationEvent
-from annotator.project_agreement.models import AgreementSnapshot
 
 
 @dataclass(frozen=True)
@@ -86,17 +86,29 @@ def _label_table(session, project: Project):
 def _basis(session, project: Project) -> Basis:
     """The latest event of each log (read before the labels, so never ahead of them) and the
     schema version the labels are read with."""
-    latest = [session.scalar(sa.select(sa.func.coalesce(sa.func.max(log.id), 0)).where(log.project_id == project.id))
-              for log in (AnnotationEvent, AdjudicationEvent)]
+    latest = [
+        session.scalar(sa.select(sa.func.coalesce(sa.func.max(log.id), 0)).where(log.project_id == project.id))
+        for log in (AnnotationEvent, AdjudicationEvent)
+    ]
     return Basis(latest[0], latest[1], project.schema_version)
 
 
 def _store(session, project: Project, basis: Basis, figures: dict, seconds: float) -> None:
-    insert_ignoring_conflicts(session, AgreementSnapshot.__table__,
-                              {"project_id": project.id, "annotation_event_id": 0, "adjudication_event_id": 0,
-                               "schema_version": 0, "agreement_event_id": 0}, ["project_id"])
+    insert_ignoring_conflicts(
+        session,
+        AgreementSnapshot.__table__,
+        {
+            "project_id": project.id,
+            "annotation_event_id": 0,
+            "adjudication_event_id": 0,
+            "schema_version": 0,
+            "agreement_event_id": 0,
+        },
+        ["project_id"],
+    )
     session.execute(
-        sa.update(AgreementSnapshot).where(AgreementSnapshot.project_id == project.id)
+        sa.update(AgreementSnapshot)
+        .where(AgreementSnapshot.project_id == project.id)
         .values(**basis._asdict(), figures=figures, computed_at=utcnow(), seconds=seconds)
         .execution_options(synchronize_session=False)
     )

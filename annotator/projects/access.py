@@ -15,7 +15,8 @@ _ROLE_FOR = {ANNOTATE: {"annotator"}, REVIEW: {"reviewer"}, VIEW: {"annotator", 
 
 _ROLES_IN_PROJECT = sa.select(ProjectMember.__table__.c.role).where(
     ProjectMember.__table__.c.project_id == sa.bindparam("project_id"),
-    ProjectMember.__table__.c.user_id == sa.bindparam("user_id"))
+    ProjectMember.__table__.c.user_id == sa.bindparam("user_id"),
+)
 
 
 class NoSuchProject(NotFound):
@@ -47,7 +48,10 @@ def may(session: so.Session, user: User, project_id: int, purpose: str) -> bool:
 def projects_for(session: so.Session, user: User, purpose: str) -> set[int]:
     """The ids of the projects the user's memberships allow `purpose` in (an admin's
     permissions come from the role, not from memberships: check `may` or `is_admin`)."""
-    return set(session.scalars(
-        sa.select(ProjectMember.project_id)
-        .where(ProjectMember.user_id == user.id, ProjectMember.role.in_(_ROLE_FOR[purpose]))
-    ))
+    return set(
+        session.scalars(
+            sa.select(ProjectMember.project_id).where(
+                ProjectMember.user_id == user.id, ProjectMember.role.in_(_ROLE_FOR[purpose])
+            )
+        )
+    )

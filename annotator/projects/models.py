@@ -25,9 +25,7 @@ class Project(db.Model):
     extra_annotator_below: so.Mapped[float | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
-    schemas: so.WriteOnlyMapped["ProjectSchema"] = so.relationship(
-        back_populates="project", passive_deletes=True
-    )
+    schemas: so.WriteOnlyMapped["ProjectSchema"] = so.relationship(back_populates="project", passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"<Project {self.name}>"

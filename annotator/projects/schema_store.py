@@ -16,8 +16,9 @@ KEPT = 256  # schema versions kept in a process
 
 _schemas: OrderedDict[tuple, Schema] = OrderedDict()
 _lock = Lock()
-_ROW = sa.select(ProjectSchema.id, ProjectSchema.created_at).where(ProjectSchema.project_id == sa.bindparam("project_id"),
-                                        ProjectSchema.version == sa.bindparam("version"))
+_ROW = sa.select(ProjectSchema.id, ProjectSchema.created_at).where(
+    ProjectSchema.project_id == sa.bindparam("project_id"), ProjectSchema.version == sa.bindparam("version")
+)
 _DEFINITION = sa.select(ProjectSchema.definition).where(ProjectSchema.id == sa.bindparam("id"))
 
 

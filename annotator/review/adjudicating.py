@@ -12,15 +12,15 @@ import sqlalchemy.orm as so
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.gold import ADJUDICATED, aggregate
 from annotator.agreement.ratings import Ratings
+from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation
 from annotator.annotations.recording import MAX_NOTE
 from annotator.assignment.lifecycle import passage_decided
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
 from annotator.projects.models import Project
-from annotator.schema import RESERVED_KEYS, Schema
 from annotator.projects.schema_store import schema_of
-from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
+from annotator.schema import RESERVED_KEYS, Schema
 from annotator.users.models import User
 
 
@@ -46,7 +46,10 @@ def opinions(session: so.Session, passage_id: int) -> list[Opinion]:
     """Every annotator's labels, in the order they were first given."""
     rows = session.execute(
         sa.select(User.id, User.username, Annotation.labels, Annotation.note, Annotation.unsure)
-        .join(User, User.id == Annotation.user_id).where(Annotation.passage_id == passage_id).order_by(Annotation.id))
+        .join(User, User.id == Annotation.user_id)
+        .where(Annotation.passage_id == passage_id)
+        .order_by(Annotation.id)
+    )
     return [Opinion(*row) for row in rows]
 
 
@@ -93,23 +96,45 @@ def decision_summary(session: so.Session, project: Project, passage_id: int) -> 
     """The passage's current decision in the project, in the schema's words (None if none)."""
     row = session.execute(
         sa.select(Adjudication.labels, Adjudication.note, Passage.index, Document.title, Document.external_id)
-        .join(Passage, Passage.id == Adjudication.passage_id).join(Document, Document.id == Passage.document_id)
-        .where(Adjudication.passage_id == passage_id, Adjudication.project_id == project.id)).first()
+        .join(Passage, Passage.id == Adjudication.passage_id)
+        .join(Document, Document.id == Passage.document_id)
+        .where(Adjudication.passage_id == passage_id, Adjudication.project_id == project.id)
+    ).first()
     if row is None:
         return None
-    latest = session.scalar(sa.select(AdjudicationEvent.equal_to).where(AdjudicationEvent.passage_id == passage_id)
-                            .order_by(AdjudicationEvent.id.desc()).limit(1)) or []
+    latest = (
+        session.scalar(
+            sa.select(AdjudicationEvent.equal_to)
+            .where(AdjudicationEvent.passage_id == passage_id)
+            .order_by(AdjudicationEvent.id.desc())
+            .limit(1)
+        )
+        or []
+    )
     names = dict(session.execute(sa.select(User.id, User.username).where(User.id.in_(latest))).all())
-    return Decision(passage_id, row.title or row.external_id, row.index, schema_of(session, project).in_words(row.labels),
-                    row.note, [names[user_id] for user_id in latest if user_id in names])
+    return Decision(
+        passage_id,
+        row.title or row.external_id,
+        row.index,
+        schema_of(session, project).in_words(row.labels),
+        row.note,
+        [names[user_id] for user_id in latest if user_id in names],
+    )
 
 
 def current_adjudication(session: so.Session, passage_id: int) -> Adjudication | None:
     return session.scalar(sa.select(Adjudication).where(Adjudication.passage_id == passage_id))
 
 
-def adjudicate(session: so.Session, project: Project, passage_id: int, reviewer: User, labels: dict, note: str = "",
-               client_time: datetime | None = None) -> bool:
+def adjudicate(
+    session: so.Session,
+    project: Project,
+    passage_id: int,
+    reviewer: User,
+    labels: dict,
+    note: str = "",
+    client_time: datetime | None = None,
+) -> bool:
     """Store the reviewer's final labels for the passage (a complete label set under the
     current schema; LabelError otherwise); the passage leaves the queue. Returns whether
     anything changed (the same decision again is one decision)."""
@@ -119,11 +144,20 @@ def adjudicate(session: so.Session, project: Project, passage_id: int, reviewer:
     if before == state:
         return False
     now = utcnow()
-    session.add(AdjudicationEvent(
-        project_id=project.id, passage_id=passage_id, reviewer_id=reviewer.id, before=before, after=state,
-        equal_to=equal_answers(opinions(session, passage_id), state["labels"]),
-        schema_version=project.schema_version, guidelines_version=project.guidelines_version,
-        client_time=client_time, server_time=now))
+    session.add(
+        AdjudicationEvent(
+            project_id=project.id,
+            passage_id=passage_id,
+            reviewer_id=reviewer.id,
+            before=before,
+            after=state,
+            equal_to=equal_answers(opinions(session, passage_id), state["labels"]),
+            schema_version=project.schema_version,
+            guidelines_version=project.guidelines_version,
+            client_time=client_time,
+            server_time=now,
+        )
+    )
     if existing is None:
         existing = Adjudication(project_id=project.id, passage_id=passage_id, created_at=now)
         session.add(existing)
@@ -146,8 +180,9 @@ def passage_gold(schema: Schema, found: list[Opinion], adjudication: Adjudicatio
             value, gold = field.settle([opinion.labels.get(field.name) for opinion in found], decided)
             golds[field.name] = FieldGold(value, gold["source"] or "", Counter())
         else:
-            answers, gold = field.gold_columns({name: ([one.value], [one.source], [None], [None])
-                                                for name, one in measured.items()})
+            answers, gold = field.gold_columns(
+                {name: ([one.value], [one.source], [None], [None]) for name, one in measured.items()}
+            )
             golds[field.name] = FieldGold(answers[0], gold[0]["source"] or "", Counter())
     return golds
 
@@ -180,7 +215,8 @@ def _field_gold(field: MeasuredField, found: list[Opinion], adjudication: Adjudi
         return FieldGold(field.categories[decided], ADJUDICATED, votes)
     if not given:
         return FieldGold(None, "", votes)
-    ratings = Ratings.from_triples([(0, coder, category) for coder, category in given], len(field.categories),
-                                   n_units=1, n_coders=len(found))
+    ratings = Ratings.from_triples(
+        [(0, coder, category) for coder, category in given], len(field.categories), n_units=1, n_coders=len(found)
+    )
     gold = aggregate(ratings, np.array([-1]))
     return FieldGold(field.categories[int(gold.label[0])], str(gold.source[0]), votes)

@@ -28,9 +28,12 @@ class Conflict:
 def conflicts_of(session: so.Session, schema: Schema, passage_ids: list[int]) -> dict[int, list[Conflict]]:
     """Per passage, the fields its annotators disagree on (one query for all the passages)."""
     given: dict[int, list[tuple[str, dict]]] = defaultdict(list)
-    rows = session.execute(sa.select(Annotation.passage_id, User.username, Annotation.labels)
-                           .join(User, User.id == Annotation.user_id)
-                           .where(Annotation.passage_id.in_(passage_ids)).order_by(Annotation.id))
+    rows = session.execute(
+        sa.select(Annotation.passage_id, User.username, Annotation.labels)
+        .join(User, User.id == Annotation.user_id)
+        .where(Annotation.passage_id.in_(passage_ids))
+        .order_by(Annotation.id)
+    )
     for passage_id, username, labels in rows:
         given[passage_id].append((username, labels))
     return {passage_id: field_conflicts(schema, given[passage_id]) for passage_id in passage_ids}
@@ -61,5 +64,10 @@ def _in_option_order(field: Field, by_value: dict) -> list[tuple[str | None, lis
         return (value is NOT_ASKED, order.index(first) if first in order else len(order))
 
     ranked = sorted(by_value, key=rank)
-    return [(field.words(list(value) if isinstance(value, tuple) else value) if value is not NOT_ASKED else NOT_ASKED,
-             by_value[value]) for value in ranked]
+    return [
+        (
+            field.words(list(value) if isinstance(value, tuple) else value) if value is not NOT_ASKED else NOT_ASKED,
+            by_value[value],
+        )
+        for value in ranked
+    ]

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.assignment.models import ANY_FIELD, PassageAgreement
 from annotator.documents.models import Document, Passage
 from annotator.projects.models import Project
-from annotator.assignment.models import ANY_FIELD, PassageAgreement
 
 
 @dataclass(frozen=True)
@@ -26,17 +26,29 @@ class QueueEntry:
         return f"{self.agreement!r}:{self.passage_id}"
 
 
-def review_queue(session: so.Session, project: Project, field: str = ANY_FIELD, after: str | None = None,
-                 size: int = 50) -> tuple[list[QueueEntry], str | None]:
+def review_queue(
+    session: so.Session, project: Project, field: str = ANY_FIELD, after: str | None = None, size: int = 50
+) -> tuple[list[QueueEntry], str | None]:
     """A page of the queue after the cursor `after` (from the start when None), and the cursor
     of the next page (None on the last)."""
     query = (
-        sa.select(PassageAgreement.passage_id, PassageAgreement.agreement, PassageAgreement.values,
-                  Passage.text, sa.func.coalesce(sa.func.nullif(Document.title, ""), Document.external_id), Passage.index)
-        .join(Passage, Passage.id == PassageAgreement.passage_id).join(Document, Document.id == Passage.document_id)
-        .where(PassageAgreement.project_id == project.id, PassageAgreement.field == field,
-               PassageAgreement.awaiting_review == 1)
-        .order_by(PassageAgreement.agreement, PassageAgreement.passage_id).limit(size + 1)
+        sa.select(
+            PassageAgreement.passage_id,
+            PassageAgreement.agreement,
+            PassageAgreement.values,
+            Passage.text,
+            sa.func.coalesce(sa.func.nullif(Document.title, ""), Document.external_id),
+            Passage.index,
+        )
+        .join(Passage, Passage.id == PassageAgreement.passage_id)
+        .join(Document, Document.id == Passage.document_id)
+        .where(
+            PassageAgreement.project_id == project.id,
+            PassageAgreement.field == field,
+            PassageAgreement.awaiting_review == 1,
+        )
+        .order_by(PassageAgreement.agreement, PassageAgreement.passage_id)
+        .limit(size + 1)
     )
     position = parse_cursor(after)
     if position is not None:
@@ -45,7 +57,9 @@ def review_queue(session: so.Session, project: Project, field: str = ANY_FIELD, 
     return entries[:size], entries[size - 1].cursor if len(entries) > size else None
 
 
-def next_in_queue(session: so.Session, project: Project, field: str = ANY_FIELD, after: str | None = None) -> int | None:
+def next_in_queue(
+    session: so.Session, project: Project, field: str = ANY_FIELD, after: str | None = None
+) -> int | None:
     """The passage a reviewer should look at next."""
     entries, _ = review_queue(session, project, field, after, size=1)
     return entries[0].passage_id if entries else None
@@ -57,10 +71,16 @@ COUNT_UP_TO = 1000
 def queue_length(session: so.Session, project: Project, field: str = ANY_FIELD) -> int:
     """How many passages await review, counted up to COUNT_UP_TO (COUNT_UP_TO + 1 means
     more): the count costs the same in a queue of any length."""
-    waiting = (sa.select(PassageAgreement.passage_id)
-               .where(PassageAgreement.project_id == project.id, PassageAgreement.field == field,
-                      PassageAgreement.awaiting_review == 1)
-               .limit(COUNT_UP_TO + 1).subquery())
+    waiting = (
+        sa.select(PassageAgreement.passage_id)
+        .where(
+            PassageAgreement.project_id == project.id,
+            PassageAgreement.field == field,
+            PassageAgreement.awaiting_review == 1,
+        )
+        .limit(COUNT_UP_TO + 1)
+        .subquery()
+    )
     return session.scalar(sa.select(sa.func.count()).select_from(waiting))
 
 
@@ -79,14 +99,24 @@ def parse_cursor(cursor: str | None) -> tuple[float, int] | None:
 def queue_position(session: so.Session, project: Project, field: str, passage_id: int) -> int | None:
     """The passage's place in the queue, from 1 (None when it is not waiting for review):
     counted along the queue's index, up to COUNT_UP_TO + 1."""
-    here = session.execute(sa.select(PassageAgreement.agreement).where(
-        PassageAgreement.passage_id == passage_id, PassageAgreement.field == field,
-        PassageAgreement.awaiting_review == 1)).first()
+    here = session.execute(
+        sa.select(PassageAgreement.agreement).where(
+            PassageAgreement.passage_id == passage_id,
+            PassageAgreement.field == field,
+            PassageAgreement.awaiting_review == 1,
+        )
+    ).first()
     if here is None:
         return None
-    ahead = (sa.select(PassageAgreement.passage_id)
-             .where(PassageAgreement.project_id == project.id, PassageAgreement.field == field,
-                    PassageAgreement.awaiting_review == 1,
-                    sa.tuple_(PassageAgreement.agreement, PassageAgreement.passage_id) < sa.tuple_(here.agreement, passage_id))
-             .limit(COUNT_UP_TO).subquery())
+    ahead = (
+        sa.select(PassageAgreement.passage_id)
+        .where(
+            PassageAgreement.project_id == project.id,
+            PassageAgreement.field == field,
+            PassageAgreement.awaiting_review == 1,
+            sa.tuple_(PassageAgreement.agreement, PassageAgreement.passage_id) < sa.tuple_(here.agreement, passage_id),
+        )
+        .limit(COUNT_UP_TO)
+        .subquery()
+    )
     return session.scalar(sa.select(sa.func.count()).select_from(ahead)) + 1

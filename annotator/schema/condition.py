@@ -20,8 +20,9 @@ class Condition:
         return {"field": self.field, "not_in": list(self.not_in)}
 
 
-def parse_condition(definition: object, path: str, own_name: str | None, values_of: dict[str, set[str] | None]
-                    ) -> tuple[Condition | None, list[str]]:
+def parse_condition(
+    definition: object, path: str, own_name: str | None, values_of: dict[str, set[str] | None]
+) -> tuple[Condition | None, list[str]]:
     """The condition of a field's `show_if`, or the problems with it. `values_of` maps every
     field's name to its option values (None for a field without options, which cannot decide
     whether another is asked)."""
@@ -33,7 +34,9 @@ def parse_condition(definition: object, path: str, own_name: str | None, values_
     if other not in values_of:
         return None, [f'{path}.field: no field named "{other}"']
     if values_of[other] is None:
-        return None, [f'{path}.field: "{other}" has no options to choose from, so it cannot decide whether a field is asked']
+        return None, [
+            f'{path}.field: "{other}" has no options to choose from, so it cannot decide whether a field is asked'
+        ]
     if not isinstance(excluded, list) or not excluded:
         return None, [f"{path}.not_in: a non-empty list of values is required"]
     unknown = [value for value in excluded if value not in values_of[other]]

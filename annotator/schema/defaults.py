@@ -11,7 +11,9 @@ DEFAULT_DEFINITION: dict[str, Any] = {
         {
             "name": "claim_type",
             "label": "Claim type",
-            "help": "What kind of claim does the passage make? Pick no claim when it asserts nothing checkable or arguable.",
+            "help": (
+                "What kind of claim does the passage make? Pick no claim when it asserts nothing checkable or arguable."
+            ),
             "level": "nominal",
             "required": True,
             "options": [

@@ -43,7 +43,8 @@ class Schema:
         for position, field_definition in enumerate(definition["fields"]):
             if isinstance(field_definition, dict) and "show_if" in field_definition:
                 condition, condition_problems = parse_condition(
-                    field_definition["show_if"], f"fields[{position}].show_if", field_definition.get("name"), values_of)
+                    field_definition["show_if"], f"fields[{position}].show_if", field_definition.get("name"), values_of
+                )
                 problems += condition_problems
                 if fields[position] is not None:
                     fields[position] = fields[position].with_condition(condition)
@@ -125,7 +126,11 @@ class Schema:
 
     def in_words(self, labels: dict) -> list[tuple[str, str]]:
         """(field label, answer in words) for each field the labels answer, in order."""
-        return [(field.label, field.words(labels[field.name])) for field in self.fields if labels.get(field.name) is not None]
+        return [
+            (field.label, field.words(labels[field.name]))
+            for field in self.fields
+            if labels.get(field.name) is not None
+        ]
 
     def keys(self) -> set[str]:
         """Every keyboard key the fields use (lower case)."""
@@ -133,7 +138,9 @@ class Schema:
 
     def _unknown_field(self, name: str) -> LabelError:
         labels = ", ".join(field.label for field in self.fields)
-        return LabelError(name, f"{quoted(name)} is not a field of these labels (the fields are {labels})", sorted(self.names))
+        return LabelError(
+            name, f"{quoted(name)} is not a field of these labels (the fields are {labels})", sorted(self.names)
+        )
 
     def _not_asked(self, field: Field, labels: dict) -> LabelError:
         """A value for a field whose condition does not hold: say which answer leaves it out."""
@@ -165,9 +172,15 @@ class Schema:
             source, excluded = self.by_name[field.show_if.field], field.show_if.not_in
             words = " / ".join(option_words(source.options, value) for value in excluded)
             decisions[(source.name, excluded)] = MeasuredField(
-                f"{source.name}:{'|'.join(excluded)}", f"{source.label}: {words} or not", "nominal",
-                ("|".join(excluded), OTHER), source.name, DECISION, condition=excluded,
-                ignored=frozenset(option.value for option in source.options if option.missing))
+                f"{source.name}:{'|'.join(excluded)}",
+                f"{source.label}: {words} or not",
+                "nominal",
+                ("|".join(excluded), OTHER),
+                source.name,
+                DECISION,
+                condition=excluded,
+                ignored=frozenset(option.value for option in source.options if option.missing),
+            )
         return decisions
 
     def _gate(self, field: Field, decisions: dict) -> tuple[str, tuple] | None:
@@ -210,7 +223,10 @@ def _values_of(definitions: list) -> dict[str, set[str] | None]:
             continue
         kind = FIELD_TYPES.get(definition.get("type", DEFAULT_TYPE))
         options = definition.get("options") if kind is not None and "options" in kind.OWN_KEYS else None
-        values_of.setdefault(definition["name"], {option["value"] for option in options if isinstance(option, dict)
-                                                   and isinstance(option.get("value"), str)}
-                             if isinstance(options, list) else None)
+        values_of.setdefault(
+            definition["name"],
+            {option["value"] for option in options if isinstance(option, dict) and isinstance(option.get("value"), str)}
+            if isinstance(options, list)
+            else None,
+        )
     return values_of

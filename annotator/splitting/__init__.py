@@ -42,13 +42,15 @@ class SplitPassage(NamedTuple):
         return self.excluded_reason is None
 
 
-def split_document(raw: str, max_chars: int = DEFAULT_MAX_CHARS, min_chars: int = DEFAULT_MIN_CHARS) -> list[SplitPassage]:
+def split_document(
+    raw: str, max_chars: int = DEFAULT_MAX_CHARS, min_chars: int = DEFAULT_MIN_CHARS
+) -> list[SplitPassage]:
     """Split a document into passages: paragraphs, long ones cut at sentence boundaries into
     pieces of at most `max_chars`; boilerplate and repeats flagged."""
     spans: list[tuple[int, int, str, bool]] = []
     for unit in _merge_boilerplate(paragraph_units(physical_lines(raw))):
         if unit.boilerplate:
-            spans.append((unit.start, unit.end, clean_text(raw[unit.start:unit.end]), True))
+            spans.append((unit.start, unit.end, clean_text(raw[unit.start : unit.end]), True))
         else:
             spans += [(start, end, text, False) for start, end, text in _unit_passages(raw, unit, max_chars, min_chars)]
     return _flag(spans)
@@ -80,7 +82,7 @@ def _merge_boilerplate(units: list[Unit]) -> list[Unit]:
 
 def _unit_passages(raw: str, unit: Unit, max_chars: int, min_chars: int) -> list[tuple[int, int, str]]:
     if len(unit.lines) == 1 and unit.end - unit.start <= max_chars:
-        return [(unit.start, unit.end, clean_text(raw[unit.start:unit.end]))]
+        return [(unit.start, unit.end, clean_text(raw[unit.start : unit.end]))]
     text, text_starts, raw_starts = _joined_text(raw, unit)
     if len(text) <= max_chars:
         return [(unit.start, unit.end, clean_text(text))]
@@ -102,7 +104,7 @@ def _joined_text(raw: str, unit: Unit) -> tuple[str, list[int], list[int]]:
     lines = unit.lines
     for number, line in enumerate(lines):
         start = line.start + (unit.marker if number == 0 else 0)
-        piece = raw[start:line.end]
+        piece = raw[start : line.end]
         separator = " "
         if number + 1 < len(lines):
             following = lines[number + 1].text
@@ -137,7 +139,11 @@ def _flag(spans: list[tuple[int, int, str, bool]]) -> list[SplitPassage]:
             end=end,
             text=text,
             text_hash=text_hash(words[index]),
-            excluded_reason="boilerplate" if boilerplate[index] else "duplicate" if repeats[index] is not None else None,
+            excluded_reason="boilerplate"
+            if boilerplate[index]
+            else "duplicate"
+            if repeats[index] is not None
+            else None,
             duplicate_of=repeats[index],
         )
         for index, (start, end, text, _) in enumerate(spans)

@@ -118,7 +118,11 @@ def is_boilerplate_line(text: str) -> bool:
     if length > MAX_BOILERPLATE_LINE:
         return length <= MAX_COOKIE_NOTICE and _COOKIE_NOTICE.match(text) is not None
     lowered = text.lower()
-    if "rights reserved" in lowered or lowered.startswith(_FOOTER_STARTS) and (" " not in text or not lowered.startswith(("http", "www"))):
+    if (
+        "rights reserved" in lowered
+        or lowered.startswith(_FOOTER_STARTS)
+        and (" " not in text or not lowered.startswith(("http", "www")))
+    ):
         return True
     if _BYLINE.match(text) or _BY_NAME.match(text) or _ENDS_WITH_COMMENT_COUNT.search(text, max(0, length - 40)):
         return True
@@ -161,17 +165,9 @@ def ends_sentence(text: str) -> bool:
 
 def is_short_item(text: str) -> bool:
     """Short enough, and not a sentence: a menu entry or a link."""
-    return (
-        len(text) <= MENU_ITEM_CHARS
-        and text.count(" ") < MENU_ITEM_WORDS
-        and not ends_sentence(text)
-    )
+    return len(text) <= MENU_ITEM_CHARS and text.count(" ") < MENU_ITEM_WORDS and not ends_sentence(text)
 
 
 def is_stray_line(text: str) -> bool:
     """A few words without punctuation: a category tag, site name or link next to furniture."""
-    return (
-        len(text) <= STRAY_LINE_CHARS
-        and text.count(" ") < STRAY_LINE_WORDS
-        and not ends_sentence(text)
-    )
+    return len(text) <= STRAY_LINE_CHARS and text.count(" ") < STRAY_LINE_WORDS and not ends_sentence(text)

@@ -28,9 +28,17 @@ def comparison_words(text: str) -> list[str]:
 # whole, which cost as much as the rest of its splitting. Their compatibility forms hold no
 # word character, so as far as the words go each may as well be a space: CJK text is then
 # mostly NFKC already.
-_SEPARATORS = re.compile("[{}]".format(re.escape("".join(
-    character for character in map(chr, (*range(0xFF01, 0xFF5F), 0x3000, 0x2026))
-    if not _WORD.search(unicodedata.normalize("NFKC", character))))))
+_SEPARATORS = re.compile(
+    "[{}]".format(
+        re.escape(
+            "".join(
+                character
+                for character in map(chr, (*range(0xFF01, 0xFF5F), 0x3000, 0x2026))
+                if not _WORD.search(unicodedata.normalize("NFKC", character))
+            )
+        )
+    )
+)
 
 
 def _compatible(text: str) -> str:

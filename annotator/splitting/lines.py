@@ -9,7 +9,10 @@ from dataclasses import dataclass
 # Characters that carry no text at the edge of a line: whitespace (incl. no-break spaces),
 # soft hyphens and zero-width marks left behind by HTML and PDF extraction.
 INVISIBLE = "\u00ad\u200b\u2060\ufeff"
-EDGE_CHARS = " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029" + INVISIBLE
+EDGE_CHARS = (
+    " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u202f\u205f\u3000\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029" + INVISIBLE
+)
 
 
 @dataclass(slots=True)
@@ -40,5 +43,5 @@ def _line(content: str, offset: int) -> Line | None:
     if not text:
         return None
     lead = 0 if content[0] == text[0] else len(content) - len(content.lstrip(EDGE_CHARS))
-    soft_break = "\u00ad" in content and "\u00ad" in content[lead + len(text):]
+    soft_break = "\u00ad" in content and "\u00ad" in content[lead + len(text) :]
     return Line(offset + lead, offset + lead + len(text), text, lead, soft_break)

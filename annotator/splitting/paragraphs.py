@@ -46,7 +46,7 @@ class Unit:
 
     @property
     def body(self) -> str:
-        return self.lines[0].text[self.marker:]
+        return self.lines[0].text[self.marker :]
 
 
 def blocks(lines: list[Line | None]) -> list[list[Line]]:
@@ -98,7 +98,9 @@ def _block_units(block: list[Line], number: int) -> list[Unit]:
 
 def _lines_are_paragraphs(block: list[Line]) -> bool:
     inner = block[:-1]
-    return len(inner) >= LINES_AS_PARAGRAPHS_MIN and sum(bp.ends_sentence(line.text) for line in inner) >= LINES_AS_PARAGRAPHS_SHARE * len(inner)
+    return len(inner) >= LINES_AS_PARAGRAPHS_MIN and sum(
+        bp.ends_sentence(line.text) for line in inner
+    ) >= LINES_AS_PARAGRAPHS_SHARE * len(inner)
 
 
 def _breaks(before: Line, after: Line, width: float) -> bool:

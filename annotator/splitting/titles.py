@@ -69,7 +69,7 @@ def _head(raw: str, limit: int) -> str:
         return raw
     blank_lines = list(_BLANK_LINE.finditer(raw, 0, limit))
     end = blank_lines[-1].start() if blank_lines else raw.rfind("\n", 0, limit)
-    return raw[:end if end > 0 else limit]
+    return raw[: end if end > 0 else limit]
 
 
 def _first_real_text(head: str) -> str:
@@ -105,8 +105,10 @@ def _is_line_list(unit: Unit) -> bool:
     """Short lines that each stand alone, kept together as one paragraph by the splitter: an
     address, a name with a role. None ends a sentence and none runs on from the line before."""
     lines = unit.lines
-    return len(lines) > 1 and all(_is_short_line(line.text) for line in lines) and not any(
-        _runs_on(before, after) for before, after in zip(lines, lines[1:], strict=False)
+    return (
+        len(lines) > 1
+        and all(_is_short_line(line.text) for line in lines)
+        and not any(_runs_on(before, after) for before, after in zip(lines, lines[1:], strict=False))
     )
 
 
@@ -118,7 +120,7 @@ def _in_address_block(head: str, units: list[Unit], number: int) -> bool:
     """A heading stands on its own: a short line with another short line right above or below
     it (no blank line between) is part of an address or a list of names."""
     unit = units[number]
-    neighbours = units[max(0, number - 1):number] + units[number + 1:number + 2]
+    neighbours = units[max(0, number - 1) : number] + units[number + 1 : number + 2]
     return any(
         other.block == unit.block and other.kind == "text" and _is_short_line(unit_text(head, other))
         for other in neighbours
@@ -135,7 +137,7 @@ def _word_count(text: str) -> int:
 
 def _first_sentence(text: str) -> str:
     spans = sentence_spans(text[:FIRST_SENTENCE_WINDOW])
-    return text[spans[0][0]:spans[0][1]].strip() if spans else text
+    return text[spans[0][0] : spans[0][1]].strip() if spans else text
 
 
 def _without_marks(text: str) -> str:

@@ -16,7 +16,6 @@ from annotator.users.sessions import end_sessions_of
 from annotator.users.throttling import record_success
 from annotator.users.tokens import revoke_tokens_of
 
-
 # Werkzeug's scrypt with its default cost (N=2^15, r=8, p=1: 32 MiB and a tenth of a second
 # a hash). A setting, so that tests can hash cheaply; a hash made with any method verifies,
 # as the method and its cost are part of the stored hash.
@@ -52,7 +51,9 @@ def authenticate(session: so.Session, credentials: Credentials, now: datetime) -
     claim_attempt); a success is recorded for the throttle. Raises LoginRefused."""
     username = credentials.username.strip()
     user = session.scalar(sa.select(User).where(User.username == username))
-    valid = check_password_hash(user.password_hash if user else _unknown_user_hash(password_hash_method()), credentials.password)
+    valid = check_password_hash(
+        user.password_hash if user else _unknown_user_hash(password_hash_method()), credentials.password
+    )
     if not (user and valid and user.active):
         raise LoginRefused("Wrong username or password, or the account is deactivated.")
     record_success(session, username, credentials.address, now)

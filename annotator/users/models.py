@@ -58,7 +58,9 @@ class UserSession(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    created_at: so.Mapped[datetime] = so.mapped_column(index=True)  # the absolute lifetime, and the purge, count from it
+    created_at: so.Mapped[datetime] = so.mapped_column(
+        index=True
+    )  # the absolute lifetime, and the purge, count from it
     last_seen_at: so.Mapped[datetime]
 
 

@@ -18,8 +18,10 @@ MIN_SCORE = 3
 JUDGED_CHARS = 72
 # A username this short says nothing about a password that contains it ("al" in "always").
 USERNAME_CHARS_TO_MATCH = 3
-ACCEPTED = ("at least 12 characters that are not a common password, a name or a keyboard pattern: "
-            "for example three or four unrelated words")
+ACCEPTED = (
+    "at least 12 characters that are not a common password, a name or a keyboard pattern: "
+    "for example three or four unrelated words"
+)
 
 
 def password_problem(password: str, username: str) -> str | None:

@@ -25,8 +25,11 @@ def create_user(session: so.Session, username: str, password: str | None, role: 
         _check_password(password, username)
     if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise UserError(f'a user named "{username}" already exists')
-    user = User(username=username, role=role,
-                password_hash=unusable_password_hash() if password is None else hash_password(password))
+    user = User(
+        username=username,
+        role=role,
+        password_hash=unusable_password_hash() if password is None else hash_password(password),
+    )
     session.add(user)
     session.flush()
     return user

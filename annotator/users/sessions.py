@@ -25,8 +25,10 @@ class SessionLimits:
 
     @classmethod
     def of(cls, config) -> "SessionLimits":
-        return cls(idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
-                   lifetime=timedelta(hours=config["SESSION_LIFETIME_HOURS"]))
+        return cls(
+            idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+            lifetime=timedelta(hours=config["SESSION_LIFETIME_HOURS"]),
+        )
 
 
 def _digest(key: str) -> str:
@@ -45,11 +47,16 @@ def start_session(session: so.Session, user: User, limits: SessionLimits, now: d
     return key
 
 
-_SESSION_AND_USER = (sa.select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
-                     .where(UserSession.key_hash == sa.bindparam("digest")))
+_SESSION_AND_USER = (
+    sa.select(User, UserSession)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.key_hash == sa.bindparam("digest"))
+)
 
 
-def find_session(session: so.Session, key: str, limits: SessionLimits, now: datetime) -> tuple[User, UserSession] | None:
+def find_session(
+    session: so.Session, key: str, limits: SessionLimits, now: datetime
+) -> tuple[User, UserSession] | None:
     """The active user and their session with this key, or None when it has ended: signed out,
     unused for longer than the idle time, begun longer than the lifetime ago."""
     row = session.execute(_SESSION_AND_USER, {"digest": _digest(key)}).first()

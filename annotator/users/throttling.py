@@ -92,25 +92,36 @@ def record_success(session: so.Session, username: str, address: str, now: dateti
     """The password was right: the pair starts again from zero and the address is known for the
     account. Keys unused for longer than an address stays known are deleted on the way."""
     throttle = LoginThrottle.__table__
-    session.execute(throttle.update().where(throttle.c.username == username[:80], throttle.c.address == address)
-                    .values(failures=0, next_attempt_at=now, last_success_at=now))
+    session.execute(
+        throttle.update()
+        .where(throttle.c.username == username[:80], throttle.c.address == address)
+        .values(failures=0, next_attempt_at=now, last_success_at=now)
+    )
     session.execute(throttle.delete().where(throttle.c.updated_at < now - KNOWN_FOR))
 
 
 def _known(session: so.Session, username: str, address: str, now: datetime) -> bool:
-    last_success = session.scalar(sa.select(LoginThrottle.last_success_at).where(
-        LoginThrottle.username == username[:80], LoginThrottle.address == address))
+    last_success = session.scalar(
+        sa.select(LoginThrottle.last_success_at).where(
+            LoginThrottle.username == username[:80], LoginThrottle.address == address
+        )
+    )
     return last_success is not None and last_success >= now - KNOWN_FOR
 
 
 def _claim(session: so.Session, username: str, address: str, back_off: BackOff, now: datetime) -> timedelta | None:
     throttle = LoginThrottle.__table__
-    insert_ignoring_conflicts(session, throttle, {"username": username, "address": address, "failures": 0,
-                                                  "next_attempt_at": now, "updated_at": now}, ["username", "address"])
+    insert_ignoring_conflicts(
+        session,
+        throttle,
+        {"username": username, "address": address, "failures": 0, "next_attempt_at": now, "updated_at": now},
+        ["username", "address"],
+    )
     key = sa.and_(throttle.c.username == username, throttle.c.address == address)
     before = sa.case((throttle.c.updated_at < now - FORGET_AFTER, 0), else_=throttle.c.failures)
     claimed = session.execute(
-        throttle.update().where(key, throttle.c.next_attempt_at <= now)
+        throttle.update()
+        .where(key, throttle.c.next_attempt_at <= now)
         .values(failures=before + 1, next_attempt_at=_next_attempt_at(before, back_off, now), updated_at=now)
         .returning(throttle.c.id)
     ).first()
@@ -123,7 +134,12 @@ def _claim(session: so.Session, username: str, address: str, back_off: BackOff, 
 def _next_attempt_at(before, back_off: BackOff, now: datetime):
     """When the attempt after this one may come: SQL choosing among the delays, by the number of
     attempts in a row before this one (an UPDATE's SET reads the row as it was)."""
-    steps = [(before == attempts - 1, sa.literal(now + back_off.delay(attempts), sa.DateTime))
-             for attempts in range(back_off.free + 1, back_off.capped_from())]
-    return sa.case((before < back_off.free, sa.literal(now, sa.DateTime)), *steps,
-                   else_=sa.literal(now + back_off.cap, sa.DateTime))
+    steps = [
+        (before == attempts - 1, sa.literal(now + back_off.delay(attempts), sa.DateTime))
+        for attempts in range(back_off.free + 1, back_off.capped_from())
+    ]
+    return sa.case(
+        (before < back_off.free, sa.literal(now, sa.DateTime)),
+        *steps,
+        else_=sa.literal(now + back_off.cap, sa.DateTime),
+    )

@@ -45,12 +45,16 @@ def revoke_token(token: ApiToken) -> None:
 def revoke_tokens_of(session: so.Session, user: User) -> None:
     """Every live token of the user is revoked, for good: reactivating the user later does not
     bring them back."""
-    session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                    .values(revoked_at=utcnow()))
+    session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 _USER_FOR_DIGEST = (
-    sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
+    sa.select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
     .where(ApiToken.token_hash == sa.bindparam("digest"), ApiToken.revoked_at.is_(None), User.active.is_(True))
 )
 

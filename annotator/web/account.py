@@ -7,12 +7,12 @@ from flask_login import current_user, login_required
 
 from annotator import clock
 from annotator.extensions import db
-from annotator.web.security import sign_in
-from annotator.web.unit_of_work import discard_changes, separate_unit_of_work
 from annotator.users.services import UserError, change_password
 from annotator.users.throttling import claim_attempt, network_of, record_success, wait_in_words
 from annotator.users.tokens import create_token, own_token, revoke_token, tokens_of
 from annotator.web.forms import PasswordChangeForm, TokenForm, first_problem
+from annotator.web.security import sign_in
+from annotator.web.unit_of_work import discard_changes, separate_unit_of_work
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -5,22 +5,27 @@ import shutil
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from annotator.administration.projects import (
+    ProjectError,
+    add_member,
+    create_project,
+    members_of,
+    remove_member,
+    update_project,
+)
 from annotator.extensions import db, htmx
 from annotator.importing.job_runner import imports_folder, start_in_background
 from annotator.importing.jobs import documents_done, job_folder, job_of, outcomes_of, start_job, state_shown
 from annotator.importing.readers import FORMATS
 from annotator.importing.uploads import ImportReport
-from annotator.schema import SchemaError
 from annotator.projects.models import MEMBER_ROLES, Project
 from annotator.projects.schema_store import schema_of
-from annotator.administration.projects import (
-    ProjectError, add_member, create_project, members_of, remove_member, update_project,
-)
-from annotator.web.security import roles_required
+from annotator.schema import SchemaError
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
 from annotator.web.forms import ActiveForm, MemberForm, NewAccountForm, PasswordResetForm, UploadForm
 from annotator.web.project_form import ProjectForm
+from annotator.web.security import roles_required
 from annotator.web.unit_of_work import after_commit, discard_changes
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -42,18 +47,23 @@ def users():
 def create_user_view():
     form = NewAccountForm()
     typed = {"username": form.username.data or "", "role": form.role.data or ""}  # never the password
-    return _act(lambda: create_user(db.session, typed["username"], form.password.data or "", typed["role"]),
-                "Account created.", url_for("admin.users"),
-                refused=lambda error: (_users_page(new_account=typed, account_error=error), 422))
+    return _act(
+        lambda: create_user(db.session, typed["username"], form.password.data or "", typed["role"]),
+        "Account created.",
+        url_for("admin.users"),
+        refused=lambda error: (_users_page(new_account=typed, account_error=error), 422),
+    )
 
 
 @bp.post("/users/<int:user_id>/password")
 def reset_password_view(user_id: int):
     user = _user(user_id)
     form = PasswordResetForm()
-    return _act(lambda: reset_password(db.session, user, form.password.data or ""),
-                f"New password set for {user.username}; their sessions have ended and their API tokens are revoked.",
-                url_for("admin.users"))
+    return _act(
+        lambda: reset_password(db.session, user, form.password.data or ""),
+        f"New password set for {user.username}; their sessions have ended and their API tokens are revoked.",
+        url_for("admin.users"),
+    )
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -77,8 +87,15 @@ def create_project_view():
     if form.invalid:
         return _project_form(None, form)
     try:
-        project = create_project(db.session, form.name.data, target=form.target.data, guidelines=form.guidelines.data,
-                                 overlap_k=form.overlap, schema=form.definition, extra_annotator_below=form.threshold)
+        project = create_project(
+            db.session,
+            form.name.data,
+            target=form.target.data,
+            guidelines=form.guidelines.data,
+            overlap_k=form.overlap,
+            schema=form.definition,
+            extra_annotator_below=form.threshold,
+        )
     except (ProjectError, SchemaError) as error:
         discard_changes()
         return _project_form(None, form.refused(error))
@@ -124,8 +141,10 @@ def import_documents_view(project_id: int):
     job_id, size = job.id, job.total_bytes
     # The job reads the row this request writes: it starts once the request's work is committed;
     # if it is not, nobody else would remove the saved files.
-    after_commit(lambda: start_in_background(app, job_id, size),
-                 undo=lambda: shutil.rmtree(job_folder(folder, job_id), ignore_errors=True))
+    after_commit(
+        lambda: start_in_background(app, job_id, size),
+        undo=lambda: shutil.rmtree(job_folder(folder, job_id), ignore_errors=True),
+    )
     return redirect(url_for("admin.import_job_view", project_id=project.id, job_id=job_id), code=303)
 
 
@@ -154,28 +173,45 @@ def add_member_view(project_id: int):
     project = _project(project_id)
     form = MemberForm()
     chosen = {"username": form.username.data or "", "role": form.role.data or ""}
-    return _act(lambda: add_member(db.session, project, chosen["username"], chosen["role"]),
-                "Member added.", url_for("admin.members", project_id=project.id),
-                refused=lambda error: (_members_page(project, chosen=chosen, member_error=error), 422))
+    return _act(
+        lambda: add_member(db.session, project, chosen["username"], chosen["role"]),
+        "Member added.",
+        url_for("admin.members", project_id=project.id),
+        refused=lambda error: (_members_page(project, chosen=chosen, member_error=error), 422),
+    )
 
 
 @bp.post("/projects/<int:project_id>/members/<int:member_id>/remove")
 def remove_member_view(project_id: int, member_id: int):
     project = _project(project_id)
-    return _act(lambda: remove_member(db.session, project, member_id), "Member removed.",
-                url_for("admin.members", project_id=project.id))
+    return _act(
+        lambda: remove_member(db.session, project, member_id),
+        "Member removed.",
+        url_for("admin.members", project_id=project.id),
+    )
 
 
 def _users_page(new_account: dict | None = None, account_error: str | None = None) -> str:
     """The accounts and the new-account form, filled with what was typed when it was refused."""
-    return render_template("admin/users.html", users=all_users(db.session), roles=ROLES,
-                           new_account=new_account or {"username": "", "role": "annotator"}, account_error=account_error)
+    return render_template(
+        "admin/users.html",
+        users=all_users(db.session),
+        roles=ROLES,
+        new_account=new_account or {"username": "", "role": "annotator"},
+        account_error=account_error,
+    )
 
 
 def _members_page(project: Project, chosen: dict | None = None, member_error: str | None = None) -> str:
-    return render_template("admin/members.html", project=project, members=members_of(db.session, project),
-                           roles=MEMBER_ROLES, users=[u for u in all_users(db.session) if u.active],
-                           chosen=chosen or {}, member_error=member_error)
+    return render_template(
+        "admin/members.html",
+        project=project,
+        members=members_of(db.session, project),
+        roles=MEMBER_ROLES,
+        users=[u for u in all_users(db.session) if u.active],
+        chosen=chosen or {},
+        member_error=member_error,
+    )
 
 
 def _project_form(project: Project | None, form: ProjectForm):

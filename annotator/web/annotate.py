@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from annotator.annotations.history import own_annotation, previous_labelled
 from annotator.annotations.recording import parse_submission
-from annotator.extensions import db, htmx
 from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
@@ -16,9 +15,10 @@ from annotator.config import hold_time
 from annotator.documents.context import document_heading, document_window, neighbours, passages_before, passages_from
 from annotator.documents.lookup import document_heading_in, passage_in
 from annotator.documents.models import Passage
+from annotator.extensions import db, htmx
 from annotator.projects.access import ANNOTATE, VIEW
-from annotator.schema import LabelError
 from annotator.projects.schema_store import schema_of
+from annotator.schema import LabelError
 from annotator.web.label_form import LabelFormBase, PageForm, SkipForm, label_form
 from annotator.web.query import id_in_query
 from annotator.web.security import project_or_refuse
@@ -75,7 +75,9 @@ def submit(project_id: int, passage_id: int):
     except (LabelError, NotAssigned) as error:
         discard_changes()
         status = 422 if isinstance(error, LabelError) else 409
-        return _show(project, passage, choices, error=str(error), editing=own_annotation(db.session, passage.id, current_user.id)), status
+        return _show(
+            project, passage, choices, error=str(error), editing=own_annotation(db.session, passage.id, current_user.id)
+        ), status
     return _continue(project)
 
 
@@ -102,12 +104,22 @@ def document(project_id: int, document_id: int):
     heading = document_heading_in(db.session, project.id, document_id)
     marked, more = id_in_query("passage"), _more_asked()
     if more is None:
-        return render_template("annotate/_document.html", document=heading, marked=marked, project=project,
-                               window=document_window(db.session, document_id, marked))
+        return render_template(
+            "annotate/_document.html",
+            document=heading,
+            marked=marked,
+            project=project,
+            window=document_window(db.session, document_id, marked),
+        )
     direction, index = more
-    window = passages_before(db.session, document_id, index) if direction == "before" \
+    window = (
+        passages_before(db.session, document_id, index)
+        if direction == "before"
         else passages_from(db.session, document_id, index + 1)
-    return render_template("annotate/_document_passages.html", document=heading, marked=marked, project=project, window=window)
+    )
+    return render_template(
+        "annotate/_document_passages.html", document=heading, marked=marked, project=project, window=window
+    )
 
 
 def _more_asked() -> tuple[str, int] | None:
@@ -131,7 +143,9 @@ def _show(project, passage: Passage | None, choices: Choices | None = None, erro
     """The workspace fragment for htmx, the whole page otherwise (one template includes the other)."""
     context = _workspace(project, passage, choices or Choices(), error, editing)
     fragment = htmx and htmx.target == WORKSPACE
-    response = make_response(render_template("annotate/_response.html" if fragment else "annotate/page.html", **context))
+    response = make_response(
+        render_template("annotate/_response.html" if fragment else "annotate/page.html", **context)
+    )
     response.headers["Vary"] = "HX-Request, HX-Target"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -141,11 +155,18 @@ def _workspace(project, passage, choices: Choices, error, editing) -> dict:
     before, after = neighbours(db.session, passage) if passage else ([], [])
     labels, skips = own_progress(db.session, project, current_user)
     return {
-        "project": project, "passage": passage, "before": before, "after": after, "choices": choices,
-        "error": error, "editing": editing, "schema": schema_of(db.session, project),
+        "project": project,
+        "passage": passage,
+        "before": before,
+        "after": after,
+        "choices": choices,
+        "error": error,
+        "editing": editing,
+        "schema": schema_of(db.session, project),
         "document": document_heading(db.session, passage.document_id) if passage else None,
         "previous_id": previous_labelled(db.session, project.id, current_user.id, editing),
-        "mine": {"labels": labels, "skips": skips}, "progress": project_progress(db.session, project),
+        "mine": {"labels": labels, "skips": skips},
+        "progress": project_progress(db.session, project),
     }
 
 
@@ -154,8 +175,11 @@ def _check_page_owner(form: PageForm) -> None:
     refused: the choices on it are not the new user's."""
     owner = form.page_user.data
     if owner is not None and owner != current_user.id:
-        abort(make_response(f"This page was opened by another user; this browser is now signed in as "
-                            f"{current_user.username}.", 403))
+        abort(
+            make_response(
+                f"This page was opened by another user; this browser is now signed in as {current_user.username}.", 403
+            )
+        )
 
 
 def _passage_in(project_id: int, passage_id: int, purpose: str):

@@ -4,17 +4,17 @@ errors are JSON `{"error": ...}` (annotator.web.errors)."""
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
 
+from annotator.administration.projects import projects_of
 from annotator.annotations.recording import parse_submission
 from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.clock import utcnow
 from annotator.config import hold_time
-from annotator.extensions import db
 from annotator.documents.context import document_heading, neighbours
+from annotator.extensions import db
 from annotator.projects.access import ANNOTATE, VIEW
-from annotator.schema import LabelError
 from annotator.projects.schema_store import schema_of
-from annotator.administration.projects import projects_of
+from annotator.schema import LabelError
 from annotator.web.security import passage_or_refuse, project_or_refuse
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -23,11 +23,18 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/projects")
 @login_required
 def projects():
-    return jsonify([
-        {"id": project.id, "name": project.name, "target": project.target, "overlap_k": project.overlap_k,
-         "schema_version": project.schema_version}
-        for project in projects_of(db.session, current_user)
-    ])
+    return jsonify(
+        [
+            {
+                "id": project.id,
+                "name": project.name,
+                "target": project.target,
+                "overlap_k": project.overlap_k,
+                "schema_version": project.schema_version,
+            }
+            for project in projects_of(db.session, current_user)
+        ]
+    )
 
 
 @bp.get("/projects/<int:project_id>/next")
@@ -49,8 +56,13 @@ def submit(passage_id: int):
         return jsonify(error.as_dict()), 422
     except NotAssigned as error:
         return jsonify(error=str(error)), 409
-    return jsonify(passage_id=passage.id, labels=recorded.labels, note=recorded.note, unsure=recorded.unsure,
-                   updated_at=recorded.updated_at.isoformat() + "Z"), 201 if recorded.created else 200
+    return jsonify(
+        passage_id=passage.id,
+        labels=recorded.labels,
+        note=recorded.note,
+        unsure=recorded.unsure,
+        updated_at=recorded.updated_at.isoformat() + "Z",
+    ), 201 if recorded.created else 200
 
 
 @bp.post("/passages/<int:passage_id>/skip")
@@ -74,8 +86,13 @@ def progress(project_id: int):
     figures = project_progress(db.session, project)
     labels, skips = own_progress(db.session, project, current_user)
     return jsonify(
-        passages=figures.passages, labels=figures.labels, complete=figures.complete,
-        in_progress=figures.in_progress, open=figures.open, skips=figures.skips, overlap_k=project.overlap_k,
+        passages=figures.passages,
+        labels=figures.labels,
+        complete=figures.complete,
+        in_progress=figures.in_progress,
+        open=figures.open,
+        skips=figures.skips,
+        overlap_k=project.overlap_k,
         mine={"labels": labels, "skips": skips},
     )
 
@@ -84,10 +101,17 @@ def passage_json(passage, project) -> dict:
     document = document_heading(db.session, passage.document_id)
     before, after = neighbours(db.session, passage)
     return {
-        "passage_id": passage.id, "text": passage.text, "document_id": document.external_id,
-        "document_title": document.title, "index": passage.index, "start": passage.start, "end": passage.end,
+        "passage_id": passage.id,
+        "text": passage.text,
+        "document_id": document.external_id,
+        "document_title": document.title,
+        "index": passage.index,
+        "start": passage.start,
+        "end": passage.end,
         "context": {"before": [_neighbour(p) for p in before], "after": [_neighbour(p) for p in after]},
-        "target": project.target, "schema": schema_of(db.session, project).definition, "schema_version": project.schema_version,
+        "target": project.target,
+        "schema": schema_of(db.session, project).definition,
+        "schema_version": project.schema_version,
     }
 
 
@@ -98,4 +122,3 @@ def _neighbour(passage) -> dict:
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
-

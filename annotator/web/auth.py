@@ -14,11 +14,11 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from annotator import clock
 from annotator.extensions import db
-from annotator.web.security import sign_in, sign_out
-from annotator.web.unit_of_work import separate_unit_of_work
 from annotator.users.authentication import Credentials, LoginRefused, authenticate
 from annotator.users.throttling import claim_attempt, network_of, wait_in_words
 from annotator.web.query import text_in_query
+from annotator.web.security import sign_in, sign_out
+from annotator.web.unit_of_work import separate_unit_of_work
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -52,8 +52,9 @@ def login():
 
 
 def _too_soon(form: LoginForm, wait: timedelta):
-    page = render_template("auth/login.html", form=form,
-                           error=f"Too many failed attempts. Wait {wait_in_words(wait)}, then try again.")
+    page = render_template(
+        "auth/login.html", form=form, error=f"Too many failed attempts. Wait {wait_in_words(wait)}, then try again."
+    )
     return page, 429, {"Retry-After": str(math.ceil(wait.total_seconds()))}
 
 
@@ -71,8 +72,12 @@ def current_session():
     before it sends what the user chose again, so that it goes with a valid token and
     never under another user's name."""
     signed_in = current_user.is_authenticated
-    response = jsonify(signed_in=signed_in, user_id=current_user.id if signed_in else None,
-                       username=current_user.username if signed_in else None, csrf_token=generate_csrf())
+    response = jsonify(
+        signed_in=signed_in,
+        user_id=current_user.id if signed_in else None,
+        username=current_user.username if signed_in else None,
+        csrf_token=generate_csrf(),
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -15,9 +15,20 @@ def kappa_grid(figures: dict, field: str) -> dict:
     for pair in pairs:
         first, second = pair["annotators"]
         value[(first, second)] = value[(second, first)] = pair["kappa"]
-    rows = [[{"x": column * CELL, "y": row * CELL, "kappa": value.get((a, b)) if a != b else None,
-              "shade": _shade(value.get((a, b))), "diagonal": a == b, "pair": f"{a} and {b}"}
-             for column, b in enumerate(names)] for row, a in enumerate(names)]
+    rows = [
+        [
+            {
+                "x": column * CELL,
+                "y": row * CELL,
+                "kappa": value.get((a, b)) if a != b else None,
+                "shade": _shade(value.get((a, b))),
+                "diagonal": a == b,
+                "pair": f"{a} and {b}",
+            }
+            for column, b in enumerate(names)
+        ]
+        for row, a in enumerate(names)
+    ]
     return {"names": names, "rows": rows, "size": len(names) * CELL, "cell": CELL}
 
 
@@ -36,10 +47,20 @@ def bars(categories: list[str], counts: list[int]) -> dict:
     """Horizontal bars, one per category, longest = BAR_WIDTH."""
     top = max(counts, default=0) or 1
     total = sum(counts) or 1
-    return {"rows": [{"label": label, "count": count, "width": round(BAR_WIDTH * count / top), "y": index * 26,
-                      "share": 100 * count / total}
-                     for index, (label, count) in enumerate(zip(categories, counts))],
-            "height": 26 * len(categories), "width": BAR_WIDTH}
+    return {
+        "rows": [
+            {
+                "label": label,
+                "count": count,
+                "width": round(BAR_WIDTH * count / top),
+                "y": index * 26,
+                "share": 100 * count / total,
+            }
+            for index, (label, count) in enumerate(zip(categories, counts, strict=True))
+        ],
+        "height": 26 * len(categories),
+        "width": BAR_WIDTH,
+    }
 
 
 def week_lines(figures: dict) -> dict:
@@ -53,14 +74,26 @@ def week_lines(figures: dict) -> dict:
         return PLOT["top"] + (1 - (value - low) / (1 - low or 1)) * PLOT["height"]
 
     series = []
-    for name in (figures["fields"] if weeks else []):
-        points = [{"x": PLOT["left"] + index * step, "y": y(entry["fields"][name]["alpha"]),
-                   "alpha": entry["fields"][name]["alpha"], "week": entry["week"]}
-                  for index, entry in enumerate(weeks) if entry["fields"][name]["alpha"] is not None]
+    for name in figures["fields"] if weeks else []:
+        points = [
+            {
+                "x": PLOT["left"] + index * step,
+                "y": y(entry["fields"][name]["alpha"]),
+                "alpha": entry["fields"][name]["alpha"],
+                "week": entry["week"],
+            }
+            for index, entry in enumerate(weeks)
+            if entry["fields"][name]["alpha"] is not None
+        ]
         series.append({"field": name, "points": points, "path": " ".join(f"{p['x']:.1f},{p['y']:.1f}" for p in points)})
     ticks = [{"value": value, "y": y(value)} for value in sorted({low, 0.0, 0.5, 1.0}) if value >= low]
-    return {"series": series, "weeks": [{"x": PLOT["left"] + index * step, "week": entry["week"]} for index, entry in enumerate(weeks)],
-            "ticks": ticks, **PLOT, "bottom": PLOT["top"] + PLOT["height"]}
+    return {
+        "series": series,
+        "weeks": [{"x": PLOT["left"] + index * step, "week": entry["week"]} for index, entry in enumerate(weeks)],
+        "ticks": ticks,
+        **PLOT,
+        "bottom": PLOT["top"] + PLOT["height"],
+    }
 
 
 # Confusion cells are shaded by a class (.shade-0 lightest to .shade-8 = DARKEST, in
@@ -74,6 +107,10 @@ def confusion_shades(matrix: list[list[int]]) -> list[list[dict]]:
     shaded = []
     for row in matrix:
         total = sum(row) or 1
-        shaded.append([{"count": count, "share": count / total, "shade_step": round(SHADE_STEPS * count / total)}
-                       for count in row])
+        shaded.append(
+            [
+                {"count": count, "share": count / total, "shade_step": round(SHADE_STEPS * count / total)}
+                for count in row
+            ]
+        )
     return shaded

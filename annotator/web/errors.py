@@ -18,9 +18,9 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request, 
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, Conflict, Forbidden, HTTPException, NotFound, ServiceUnavailable
 
-from annotator.extensions import htmx
 from annotator.database_outage import DATABASE_ERRORS, OutageLog, outage_reason
 from annotator.domain_errors import DomainError, Meaning
+from annotator.extensions import htmx
 from annotator.web.unit_of_work import roll_back
 
 bp = Blueprint("errors", __name__)
@@ -32,33 +32,58 @@ API_BLUEPRINT = "api"
 EXPLANATIONS = {
     400: ("The request could not be used", "Something the page sent was missing or not understood."),
     401: ("Please sign in", "This page is for signed-in users."),
-    403: ("Not open to your account", "Your account may not use this page. If you need it, ask an admin: admins give "
-                                      "accounts their role and make them members of projects."),
-    404: ("Nothing here", "There is no page at this address: the link may be old or mistyped, or what it showed was "
-                          "removed."),
-    405: ("Not a way to use this address", "This address does not take that kind of request; the links and forms on "
-                                           "the pages use it the right way."),
-    413: ("Too large", "What was sent is larger than the {limit} one request may carry here. Send fewer files at a "
-                       "time, or import large collections on the command line (annotator import-docs)."),
+    403: (
+        "Not open to your account",
+        "Your account may not use this page. If you need it, ask an admin: admins give "
+        "accounts their role and make them members of projects.",
+    ),
+    404: (
+        "Nothing here",
+        "There is no page at this address: the link may be old or mistyped, or what it showed was removed.",
+    ),
+    405: (
+        "Not a way to use this address",
+        "This address does not take that kind of request; the links and forms on the pages use it the right way.",
+    ),
+    413: (
+        "Too large",
+        "What was sent is larger than the {limit} one request may carry here. Send fewer files at a "
+        "time, or import large collections on the command line (annotator import-docs).",
+    ),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
-    500: ("Something went wrong on the server", "Nothing of this request was saved. Try again; if it happens again, "
-                                                "tell an admin, who finds the details in the server's log."),
-    503: ("The server cannot store anything right now", "Its database is unavailable or cannot write (it may be "
-          "restarting, or its disk full). Nothing of this request was saved. Try again in a minute; the annotate "
-          "screen tries again by itself and keeps your choices."),
+    500: (
+        "Something went wrong on the server",
+        "Nothing of this request was saved. Try again; if it happens again, "
+        "tell an admin, who finds the details in the server's log.",
+    ),
+    503: (
+        "The server cannot store anything right now",
+        "Its database is unavailable or cannot write (it may be "
+        "restarting, or its disk full). Nothing of this request was saved. Try again in a minute; the annotate "
+        "screen tries again by itself and keeps your choices.",
+    ),
 }
-CSRF_EXPLANATION = ("The form has expired", "The form was open too long, or you signed in again elsewhere: reload the "
-                                            "page and try again. What you typed in it was not saved.")
+CSRF_EXPLANATION = (
+    "The form has expired",
+    "The form was open too long, or you signed in again elsewhere: reload the "
+    "page and try again. What you typed in it was not saved.",
+)
 
 
 # A refusal of the domain, answered by its meaning alone (annotator.domain_errors).
-STATUS_OF = {Meaning.NOT_FOUND: NotFound, Meaning.FORBIDDEN: Forbidden, Meaning.CONFLICT: Conflict,
-             Meaning.INVALID: BadRequest}
+STATUS_OF = {
+    Meaning.NOT_FOUND: NotFound,
+    Meaning.FORBIDDEN: Forbidden,
+    Meaning.CONFLICT: Conflict,
+    Meaning.INVALID: BadRequest,
+}
 
 
 class DatabaseUnavailable(ServiceUnavailable):
-    description = ("The database is unavailable or cannot write (restarting, or its disk full): nothing of this "
-                   "request was saved. Try again after the time in Retry-After.")
+    description = (
+        "The database is unavailable or cannot write (restarting, or its disk full): nothing of this "
+        "request was saved. Try again after the time in Retry-After."
+    )
 
 
 @bp.record_once

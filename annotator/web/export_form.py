@@ -89,8 +89,10 @@ class TrainingForm(FlaskForm):
     def validate_field(self, field) -> None:
         unknown = [name for name in field.data if name not in self.schema_fields]
         if unknown:
-            raise ValidationError(f"no field {', '.join(map(repr, unknown))} in the schema: its fields are "
-                                  f"{', '.join(self.schema_fields)}")
+            raise ValidationError(
+                f"no field {', '.join(map(repr, unknown))} in the schema: its fields are "
+                f"{', '.join(self.schema_fields)}"
+            )
 
     @property
     def invalid(self) -> bool:
@@ -102,11 +104,16 @@ class TrainingForm(FlaskForm):
 
     def options(self) -> TrainingOptions:
         """The export's options (the form must be valid)."""
-        return TrainingOptions(context=self.context.data, names=self.names.data,
-                               min_agreement=_number(self.min_agreement.data),
-                               adjudicated_only=self.adjudicated_only.data, all_passages=self.all_passages.data,
-                               fields=self.field.data or None, split=parse_split(self.split.data) if self.split.data else None,
-                               seed=int(self.seed.data or 0))
+        return TrainingOptions(
+            context=self.context.data,
+            names=self.names.data,
+            min_agreement=_number(self.min_agreement.data),
+            adjudicated_only=self.adjudicated_only.data,
+            all_passages=self.all_passages.data,
+            fields=self.field.data or None,
+            split=parse_split(self.split.data) if self.split.data else None,
+            seed=int(self.seed.data or 0),
+        )
 
     def refused(self, error: Exception) -> "TrainingForm":
         """The form, with the reason the export refused it."""

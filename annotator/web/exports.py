@@ -10,11 +10,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, make_response, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
-from annotator.extensions import db, htmx
 from annotator.exporting.counts import line_counts
 from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, check_kind, export_lines, file_name
 from annotator.exporting.training_options import TrainingOptions
 from annotator.exporting.training_selection import training_line_count
+from annotator.extensions import db, htmx
 from annotator.projects.access import REVIEW
 from annotator.projects.schema_store import schema_of
 from annotator.web.export_form import FORMATS, TrainingForm
@@ -46,8 +46,12 @@ def download(project_id: int, kind: str):
     except ValueError as error:
         discard_changes()
         return _page(project, form.refused(error)), 422
-    response = Response(stream_with_context(read_while_streaming(lines)), mimetype="text/csv" if wanted.csv else "application/x-ndjson")
-    response.headers["Content-Disposition"] = attachment(file_name(project, wanted), file_name(project, wanted, ascii_only=True))
+    response = Response(
+        stream_with_context(read_while_streaming(lines)), mimetype="text/csv" if wanted.csv else "application/x-ndjson"
+    )
+    response.headers["Content-Disposition"] = attachment(
+        file_name(project, wanted), file_name(project, wanted, ascii_only=True)
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -66,11 +70,18 @@ def _page(project, form: TrainingForm):
     if htmx and htmx.target == TRAINING_COUNT:
         response = make_response(render_template("exports/_training_count.html", **context))
     else:
-        response = make_response(render_template(
-            "exports/page.html", **context, kinds=KINDS, admin_only=ADMIN_ONLY, fields=_field_names(project),
-            lines=line_counts(db.session, project, backup=current_user.is_admin),
-            labelled_lines=training_line_count(db.session, project, TrainingOptions()),
-            all_lines=training_line_count(db.session, project, TrainingOptions(all_passages=True))))
+        response = make_response(
+            render_template(
+                "exports/page.html",
+                **context,
+                kinds=KINDS,
+                admin_only=ADMIN_ONLY,
+                fields=_field_names(project),
+                lines=line_counts(db.session, project, backup=current_user.is_admin),
+                labelled_lines=training_line_count(db.session, project, TrainingOptions()),
+                all_lines=training_line_count(db.session, project, TrainingOptions(all_passages=True)),
+            )
+        )
     response.headers["Vary"] = "HX-Request, HX-Target"
     return response
 

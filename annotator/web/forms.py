@@ -43,6 +43,7 @@ def first_problem(form: FlaskForm) -> str | None:
 
 # --- the signed-in user's own settings -------------------------------------------------------
 
+
 class TokenForm(FlaskForm):
     name = StringField("What the token is for", filters=[stripped], validators=[at_most(MAX_TOKEN_NAME_LENGTH)])
 
@@ -54,6 +55,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 # --- the admin pages ---------------------------------------------------------------------------
+
 
 class NewAccountForm(FlaskForm):
     # The username's and the role's rules are the service's (create_user), said as it says them.

@@ -5,13 +5,15 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField, ValidationError
 
-from annotator.schema import Schema, SchemaError
-from annotator.projects.models import Project
 from annotator.administration.projects import ProjectChanges, ProjectError
+from annotator.projects.models import Project
+from annotator.schema import Schema, SchemaError
 from annotator.web.forms import stripped
 
 OVERLAP_PROBLEM = "overlap k must be a whole number, 1 or more"
-THRESHOLD_PROBLEM = "the agreement below which a passage gets one more annotator is a number above 0 and at most 1, or empty"
+THRESHOLD_PROBLEM = (
+    "the agreement below which a passage gets one more annotator is a number above 0 and at most 1, or empty"
+)
 
 
 def _as_lf(text: str | None) -> str:
@@ -48,7 +50,9 @@ class ProjectForm(FlaskForm):
     target = StringField("Target", filters=[stripped])
     guidelines = TextAreaField("Guidelines", filters=[_as_lf])
     overlap_k = StringField("Overlap k", filters=[stripped], default="2", validators=[_whole_number_from_one])
-    extra_annotator_below = StringField("One more annotator below", filters=[stripped], validators=[_threshold_or_empty])
+    extra_annotator_below = StringField(
+        "One more annotator below", filters=[stripped], validators=[_threshold_or_empty]
+    )
     schema = FileField("Label schema (JSON file)")
 
     def __init__(self, *args, **kwargs):
@@ -60,8 +64,16 @@ class ProjectForm(FlaskForm):
     @classmethod
     def of(cls, project: Project) -> "ProjectForm":
         below = "" if project.extra_annotator_below is None else f"{project.extra_annotator_below:g}"
-        return cls(formdata=None, data={"name": project.name, "target": project.target, "guidelines": project.guidelines,
-                                        "overlap_k": str(project.overlap_k), "extra_annotator_below": below})
+        return cls(
+            formdata=None,
+            data={
+                "name": project.name,
+                "target": project.target,
+                "guidelines": project.guidelines,
+                "overlap_k": str(project.overlap_k),
+                "extra_annotator_below": below,
+            },
+        )
 
     @classmethod
     def submitted(cls) -> "ProjectForm":
@@ -87,9 +99,15 @@ class ProjectForm(FlaskForm):
         return float(self.extra_annotator_below.data) if self.extra_annotator_below.data else None
 
     def changes(self) -> ProjectChanges:
-        return ProjectChanges(name=self.name.data, target=self.target.data, guidelines=self.guidelines.data,
-                              overlap_k=self.overlap, schema=self.definition,
-                              extra_annotator_below=self.threshold, set_extra_annotator=True)
+        return ProjectChanges(
+            name=self.name.data,
+            target=self.target.data,
+            guidelines=self.guidelines.data,
+            overlap_k=self.overlap,
+            schema=self.definition,
+            extra_annotator_below=self.threshold,
+            set_extra_annotator=True,
+        )
 
     def refused(self, error: ProjectError | SchemaError) -> "ProjectForm":
         """The form, with the reason a service refused it."""

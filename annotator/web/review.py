@@ -5,19 +5,27 @@ from flask import Blueprint, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from annotator.annotations.recording import parse_client_time
-from annotator.extensions import db, htmx
+from annotator.assignment.models import ANY_FIELD, PassageAgreement
 from annotator.documents.context import document_heading, neighbours
 from annotator.documents.lookup import passage_in
-from annotator.projects.access import REVIEW
-from annotator.schema import LabelError
-from annotator.projects.schema_store import schema_of
-from annotator.web import charts
-from annotator.review.adjudicating import (Decision, adjudicate, agreed_values, answer_keys, current_adjudication,
-                                           decision_summary, opinions, passage_gold)
-from annotator.review.conflicts import conflicts_of, field_conflicts
-from annotator.assignment.models import ANY_FIELD, PassageAgreement
-from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
+from annotator.extensions import db, htmx
 from annotator.project_agreement.snapshot import agreement_figures
+from annotator.projects.access import REVIEW
+from annotator.projects.schema_store import schema_of
+from annotator.review.adjudicating import (
+    Decision,
+    adjudicate,
+    agreed_values,
+    answer_keys,
+    current_adjudication,
+    decision_summary,
+    opinions,
+    passage_gold,
+)
+from annotator.review.conflicts import conflicts_of, field_conflicts
+from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
+from annotator.schema import LabelError
+from annotator.web import charts
 from annotator.web.label_form import label_form
 from annotator.web.query import id_in_query, text_in_query
 from annotator.web.security import project_or_refuse
@@ -33,10 +41,19 @@ def queue(project_id: int):
     field = _field(project)
     schema = schema_of(db.session, project)
     entries, next_cursor = review_queue(db.session, project, field, text_in_query("after"))
-    return render_template("review/queue.html", project=project, field=field, entries=entries, next_cursor=next_cursor,
-                           waiting=queue_length(db.session, project, field), count_up_to=COUNT_UP_TO,
-                           fields=schema.measured_fields, any_field=ANY_FIELD, confirmation=_decided(project),
-                           conflicts=conflicts_of(db.session, schema, [entry.passage_id for entry in entries]))
+    return render_template(
+        "review/queue.html",
+        project=project,
+        field=field,
+        entries=entries,
+        next_cursor=next_cursor,
+        waiting=queue_length(db.session, project, field),
+        count_up_to=COUNT_UP_TO,
+        fields=schema.measured_fields,
+        any_field=ANY_FIELD,
+        confirmation=_decided(project),
+        conflicts=conflicts_of(db.session, schema, [entry.passage_id for entry in entries]),
+    )
 
 
 @bp.get("/<int:project_id>/review/<int:passage_id>")
@@ -76,8 +93,14 @@ def refresh_agreement(project_id: int):
 def _figures_response(project, refresh: bool):
     result = agreement_figures(db.session, project, refresh)
     fragment = htmx and htmx.target == "figures"
-    response = make_response(render_template("review/_figures.html" if fragment else "review/agreement.html",
-                                             project=project, result=result, charts=charts))
+    response = make_response(
+        render_template(
+            "review/_figures.html" if fragment else "review/agreement.html",
+            project=project,
+            result=result,
+            charts=charts,
+        )
+    )
     response.headers["Vary"] = "HX-Request, HX-Target"
     return response
 
@@ -88,15 +111,34 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
     given = opinions(db.session, found.id)
     before, after = neighbours(db.session, found)
     if chosen is None:  # the reviewer's own decision, or only what every annotator said alike
-        chosen = {"labels": decided.labels, "note": decided.note} if decided else {"labels": agreed_values(given), "note": ""}
+        chosen = (
+            {"labels": decided.labels, "note": decided.note}
+            if decided
+            else {"labels": agreed_values(given), "note": ""}
+        )
     field = _field(project)
-    return render_template("review/passage.html", project=project, passage=found, schema=schema, opinions=given,
-                           take_keys=answer_keys(schema, len(given)), disputed=_disputed(schema, given),
-                           gold=passage_gold(schema, given, decided), decided=decided, chosen=chosen, error=error,
-                           before=before, after=after, document=document_heading(db.session, found.document_id),
-                           field=field, skip_to=_after(project, found.id), waiting=queue_length(db.session, project, field),
-                           position=queue_position(db.session, project, field, found.id), count_up_to=COUNT_UP_TO,
-                           confirmation=_decided(project))
+    return render_template(
+        "review/passage.html",
+        project=project,
+        passage=found,
+        schema=schema,
+        opinions=given,
+        take_keys=answer_keys(schema, len(given)),
+        disputed=_disputed(schema, given),
+        gold=passage_gold(schema, given, decided),
+        decided=decided,
+        chosen=chosen,
+        error=error,
+        before=before,
+        after=after,
+        document=document_heading(db.session, found.document_id),
+        field=field,
+        skip_to=_after(project, found.id),
+        waiting=queue_length(db.session, project, field),
+        position=queue_position(db.session, project, field, found.id),
+        count_up_to=COUNT_UP_TO,
+        confirmation=_decided(project),
+    )
 
 
 def _disputed(schema: dict, given) -> set[str]:
@@ -114,9 +156,14 @@ def _after(project, passage_id: int, decided: bool = False) -> str:
     """The passage after this one in the queue (this one left it, or is passed over), else the
     queue itself; `decided` asks that page to confirm the decision just saved."""
     field = _field(project)
-    position = db.session.scalar(sa.select(PassageAgreement.agreement).where(
-        PassageAgreement.passage_id == passage_id, PassageAgreement.field == field))
-    following = next_in_queue(db.session, project, field, f"{position!r}:{passage_id}" if position is not None else None)
+    position = db.session.scalar(
+        sa.select(PassageAgreement.agreement).where(
+            PassageAgreement.passage_id == passage_id, PassageAgreement.field == field
+        )
+    )
+    following = next_in_queue(
+        db.session, project, field, f"{position!r}:{passage_id}" if position is not None else None
+    )
     confirm = {"decided": passage_id} if decided else {}
     if following is None:
         return url_for(".queue", project_id=project.id, field=field, **confirm)

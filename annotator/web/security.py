@@ -7,15 +7,21 @@ from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_
 from flask_login import current_user, login_user, logout_user
 
 from annotator import clock
-from annotator.extensions import csrf, db, login_manager
 from annotator.assignment.service import PASSAGE_COLUMNS
-from annotator.documents.models import Passage
 from annotator.documents.lookup import NoSuchPassage
+from annotator.documents.models import Passage
+from annotator.extensions import csrf, db, login_manager
 from annotator.projects.access import project_for
 from annotator.projects.models import Project
 from annotator.users.models import User
-from annotator.users.sessions import (SessionLimits, activity_due, end_session, find_session, note_activity,
-                                      start_session)
+from annotator.users.sessions import (
+    SessionLimits,
+    activity_due,
+    end_session,
+    find_session,
+    note_activity,
+    start_session,
+)
 from annotator.users.tokens import user_for_token
 from annotator.web.errors import wants_json
 from annotator.web.unit_of_work import separate_unit_of_work
@@ -52,7 +58,9 @@ def _token_user() -> User | None:
     if "token_user" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        g.token_user = user_for_token(db.session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        g.token_user = (
+            user_for_token(db.session, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        )
     return g.token_user
 
 

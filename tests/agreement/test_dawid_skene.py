@@ -30,8 +30,9 @@ def simulate(rng, n_units, priors, confusions, coverage=1.0):
         units.append(np.flatnonzero(rated))
         coders.append(np.full(rated.sum(), coder))
         values.append(given[rated])
-    ratings = Ratings(np.concatenate(units), np.concatenate(coders), np.concatenate(values),
-                      n_units, len(confusions), n_categories)
+    ratings = Ratings(
+        np.concatenate(units), np.concatenate(coders), np.concatenate(values), n_units, len(confusions), n_categories
+    )
     return ratings, truth
 
 
@@ -57,7 +58,7 @@ def reference_dawid_skene(ratings, iterations, smoothing=0.01):
     posteriors = counts[rated] / counts[rated].sum(axis=1, keepdims=True)
     rated_ids = np.flatnonzero(rated)
     values_of = {unit: [] for unit in rated_ids}
-    for unit, coder, value in zip(ratings.unit, ratings.coder, ratings.value):
+    for unit, coder, value in zip(ratings.unit, ratings.coder, ratings.value, strict=True):
         values_of[unit].append((coder, value))
     for _ in range(iterations):
         priors = (posteriors.sum(axis=0) + smoothing) / (len(posteriors) + n_categories * smoothing)
@@ -67,8 +68,7 @@ def reference_dawid_skene(ratings, iterations, smoothing=0.01):
                 confusion[coder, :, value] += posteriors[row]
         confusion /= confusion.sum(axis=2, keepdims=True)
         for row, unit in enumerate(rated_ids):
-            log_posterior = np.log(priors) + sum(np.log(confusion[coder, :, value])
-                                                 for coder, value in values_of[unit])
+            log_posterior = np.log(priors) + sum(np.log(confusion[coder, :, value]) for coder, value in values_of[unit])
             weights = np.exp(log_posterior - log_posterior.max())
             posteriors[row] = weights / weights.sum()
     return posteriors, priors, confusion
@@ -140,8 +140,14 @@ def test_order_of_values_does_not_matter():
     confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.9, 0.6, 0.5]]
     ratings, _ = simulate(rng, 300, [0.5, 0.3, 0.2], confusions, coverage=0.7)
     shuffle = rng.permutation(len(ratings.unit))
-    shuffled = Ratings(ratings.unit[shuffle], ratings.coder[shuffle], ratings.value[shuffle],
-                       ratings.n_units, ratings.n_coders, ratings.n_categories)
+    shuffled = Ratings(
+        ratings.unit[shuffle],
+        ratings.coder[shuffle],
+        ratings.value[shuffle],
+        ratings.n_units,
+        ratings.n_coders,
+        ratings.n_categories,
+    )
 
     assert np.allclose(dawid_skene(ratings).posteriors, dawid_skene(shuffled).posteriors, equal_nan=True)
 
@@ -151,8 +157,14 @@ def with_a_loner(rng):
     confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.9, 0.7, 0.6, 0.8]]
     together, _ = simulate(rng, 300, [0.5, 0.3, 0.2], confusions[:3])
     alone, _ = simulate(rng, 100, [0.5, 0.3, 0.2], confusions[3:])
-    ratings = Ratings(np.concatenate([together.unit, alone.unit + 300]), np.concatenate([together.coder, alone.coder + 3]),
-                      np.concatenate([together.value, alone.value]), 400, 4, 3)
+    ratings = Ratings(
+        np.concatenate([together.unit, alone.unit + 300]),
+        np.concatenate([together.coder, alone.coder + 3]),
+        np.concatenate([together.value, alone.value]),
+        400,
+        4,
+        3,
+    )
     return ratings, together
 
 
@@ -271,7 +283,10 @@ def test_reports_when_iterations_run_out():
     confusions = [confusion_with_accuracy(rng, accuracy, 3) for accuracy in [0.8, 0.6, 0.5]]
     ratings, _ = simulate(rng, 500, [0.5, 0.3, 0.2], confusions)
 
-    plain, accelerated = dawid_skene(ratings, max_iterations=2, accelerated=False), dawid_skene(ratings, max_iterations=2)
+    plain, accelerated = (
+        dawid_skene(ratings, max_iterations=2, accelerated=False),
+        dawid_skene(ratings, max_iterations=2),
+    )
 
     assert plain.iterations == 2 and not plain.converged
     assert accelerated.iterations >= 2 and not accelerated.converged  # its cycle of steps is finished
@@ -280,4 +295,3 @@ def test_reports_when_iterations_run_out():
 def test_smoothing_must_be_positive():
     with pytest.raises(ValueError):
         dawid_skene(Ratings.from_matrix([[0, 1]], 2), smoothing=0)
-

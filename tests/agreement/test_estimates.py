@@ -11,8 +11,11 @@ from annotator.agreement.ratings import Ratings
 def test_the_last_e_step_reproduces_the_fits_posteriors_and_gold():
     rng = np.random.default_rng(3)
     truth = rng.integers(0, 4, 3000)
-    triples = [(unit, coder, value if rng.random() < skill else rng.integers(0, 4))
-               for unit, value in enumerate(truth) for coder, skill in enumerate((0.9, 0.7, 0.5))]
+    triples = [
+        (unit, coder, value if rng.random() < skill else rng.integers(0, 4))
+        for unit, value in enumerate(truth)
+        for coder, skill in enumerate((0.9, 0.7, 0.5))
+    ]
     ratings = Ratings.from_triples(triples, 4)
     fitted = dawid_skene(ratings, tolerance=1e-10, max_iterations=500)
     again = estimate_from_parameters(ratings, fitted.priors, fitted.confusion)

@@ -22,19 +22,25 @@ def test_every_schema_field_and_the_claim_decision_are_measured():
 
 def test_stored_values_become_categories_old_values_included():
     fields = measured()
-    assert [fields["claim_type"].category_of({"claim_type": value}) for value in ("no_claim", "event", None, "rumour")] \
-        == [0, 3, None, None]  # "rumour": an older schema version's value, no category
-    assert [fields["claim_type:no_claim"].category_of({"claim_type": value}) for value in ("no_claim", "event", None, "rumour")] \
-        == [0, 1, None, 1]  # an old value is still a claim
+    assert [
+        fields["claim_type"].category_of({"claim_type": value}) for value in ("no_claim", "event", None, "rumour")
+    ] == [0, 3, None, None]  # "rumour": an older schema version's value, no category
+    assert [
+        fields["claim_type:no_claim"].category_of({"claim_type": value})
+        for value in ("no_claim", "event", None, "rumour")
+    ] == [0, 1, None, 1]  # an old value is still a claim
 
 
 def test_a_passages_agreement_is_the_share_of_agreeing_pairs():
     assert pair_agreement([1, 1, 1]) == 1.0 and pair_agreement([1, 1, 2]) == 1 / 3 and pair_agreement([4]) is None
-    found = passage_agreements(list(measured().values()), [
-        {"claim_type": "opinion", "stance": "favor", "verifiability": "unverifiable"},
-        {"claim_type": "opinion", "stance": "against", "verifiability": "unverifiable"},
-        {"claim_type": "no_claim"},
-    ])
+    found = passage_agreements(
+        list(measured().values()),
+        [
+            {"claim_type": "opinion", "stance": "favor", "verifiability": "unverifiable"},
+            {"claim_type": "opinion", "stance": "against", "verifiability": "unverifiable"},
+            {"claim_type": "no_claim"},
+        ],
+    )
     assert found["claim_type"] == (1 / 3, 3) and found["stance"] == (0.0, 2) and found["verifiability"] == (1.0, 2)
     assert found["claim_type:no_claim"] == (1 / 3, 3)
 

@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 from annotator.agreement.dawid_skene import DawidSkeneResult
-from annotator.agreement.gold import (ADJUDICATED, ESTIMATED, MAJORITY, SINGLE, UNANIMOUS, aggregate,
-                                      majority_vote)
+from annotator.agreement.gold import ADJUDICATED, ESTIMATED, MAJORITY, SINGLE, UNANIMOUS, aggregate, majority_vote
 from annotator.agreement.ratings import Ratings
 from tests.agreement.test_dawid_skene import confusion_with_accuracy, simulate
 
@@ -17,20 +16,19 @@ def estimate_with(posteriors):
     """A Dawid-Skene result whose posteriors are chosen by the test, not fitted."""
     posteriors = np.asarray(posteriors, dtype=float)
     n_categories = posteriors.shape[1]
-    return DawidSkeneResult(posteriors=posteriors, priors=np.full(n_categories, 1 / n_categories),
-                            confusion=np.full((1, n_categories, n_categories), 1 / n_categories),
-                            accuracy=np.full(1, NaN), iterations=1, converged=True)
+    return DawidSkeneResult(
+        posteriors=posteriors,
+        priors=np.full(n_categories, 1 / n_categories),
+        confusion=np.full((1, n_categories, n_categories), 1 / n_categories),
+        accuracy=np.full(1, NaN),
+        iterations=1,
+        converged=True,
+    )
 
 
 # coders x units; unit 2 is a tie, unit 3 has one value, unit 4 none
-MATRIX = [[1, 0, 0, 2, NaN],
-          [1, 0, 2, NaN, NaN],
-          [1, 2, NaN, NaN, NaN]]
-POSTERIORS = [[0.01, 0.98, 0.01],
-              [0.90, 0.02, 0.08],
-              [0.30, 0.10, 0.60],
-              [0.05, 0.15, 0.80],
-              [NaN, NaN, NaN]]
+MATRIX = [[1, 0, 0, 2, NaN], [1, 0, 2, NaN, NaN], [1, 2, NaN, NaN, NaN]]
+POSTERIORS = [[0.01, 0.98, 0.01], [0.90, 0.02, 0.08], [0.30, 0.10, 0.60], [0.05, 0.15, 0.80], [NaN, NaN, NaN]]
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ _ = np.nan
 def test_fleiss_kappa_refuses_units_with_different_numbers_of_raters():
     ratings = Ratings.from_matrix([[0, 1, 1], [0, 1, _], [0, _, 1]])
     assert fleiss_kappa(ratings) == FleissResult(
-        None, "Fleiss' kappa needs the same number of raters for every unit; here units have 2 to 3 raters")
+        None, "Fleiss' kappa needs the same number of raters for every unit; here units have 2 to 3 raters"
+    )
 
 
 def test_fleiss_kappa_ignores_units_nobody_rated():
@@ -84,8 +85,11 @@ def test_weights_make_no_difference_with_two_categories():
 
 def test_weighted_kappa_credits_near_misses():
     near_misses = ([0, 1, 2, 3, 4, 0, 2, 4], [1, 2, 3, 4, 3, 0, 2, 4])
-    assert cohen_kappa(*near_misses, 5, "quadratic") > cohen_kappa(*near_misses, 5, "linear") > cohen_kappa(
-        *near_misses, 5)
+    assert (
+        cohen_kappa(*near_misses, 5, "quadratic")
+        > cohen_kappa(*near_misses, 5, "linear")
+        > cohen_kappa(*near_misses, 5)
+    )
 
 
 def test_cohen_kappa_rejects_unknown_weights():
@@ -94,12 +98,14 @@ def test_cohen_kappa_rejects_unknown_weights():
 
 
 def test_pairwise_kappas_cover_pairs_with_shared_units_only():
-    ratings = Ratings.from_matrix([
-        [0, 1, 2, 0, _, _],
-        [0, 1, 1, _, _, _],
-        [_, _, _, _, 1, 2],
-        [0, 2, 2, 0, 1, 2],
-    ])
+    ratings = Ratings.from_matrix(
+        [
+            [0, 1, 2, 0, _, _],
+            [0, 1, 1, _, _, _],
+            [_, _, _, _, 1, 2],
+            [0, 2, 2, 0, 1, 2],
+        ]
+    )
     kappas = pairwise_kappas(ratings)
     assert set(kappas) == {(0, 1), (0, 3), (1, 3), (2, 3)}
     assert {pair: shared for pair, (_kappa, shared) in kappas.items()} == {(0, 1): 3, (0, 3): 4, (1, 3): 3, (2, 3): 2}
@@ -117,12 +123,14 @@ def test_pairwise_weighted_kappas_pass_the_weights_on():
 
 
 def test_coder_agreement_is_the_share_of_agreeing_pairs_with_other_coders():
-    ratings = Ratings.from_matrix([
-        [0, 1, 2, 1],
-        [0, 1, 1, _],
-        [0, 2, 1, _],
-        [_, _, _, _],
-    ])
+    ratings = Ratings.from_matrix(
+        [
+            [0, 1, 2, 1],
+            [0, 1, 1, _],
+            [0, 2, 1, _],
+            [_, _, _, _],
+        ]
+    )
     # Coder 0: unit 0 agrees with 2 of 2, unit 1 with 1 of 2, unit 2 with 0 of 2; unit 3 has no partner.
     agreement = coder_agreement(ratings)
     np.testing.assert_allclose(agreement[:3], [3 / 6, 4 / 6, 3 / 6])
@@ -130,11 +138,13 @@ def test_coder_agreement_is_the_share_of_agreeing_pairs_with_other_coders():
 
 
 def test_agreement_with_reference_scores_values_against_gold():
-    ratings = Ratings.from_matrix([
-        [0, 1, 2, 1],
-        [0, 2, 2, _],
-        [_, _, _, 0],
-    ])
+    ratings = Ratings.from_matrix(
+        [
+            [0, 1, 2, 1],
+            [0, 2, 2, _],
+            [_, _, _, 0],
+        ]
+    )
     reference = np.array([0, 1, 2, -1])
     agreement = agreement_with_reference(ratings, reference)
     np.testing.assert_allclose(agreement[:2], [1.0, 2 / 3])

@@ -41,14 +41,22 @@ def set_answers(draw):
 def as_ratings(answers) -> tuple[Ratings, list[frozenset]]:
     categories = sorted({value for row in answers for value in row if value is not None}, key=sorted)
     index = {value: position for position, value in enumerate(categories)}
-    triples = [(unit, coder, index[value]) for unit, row in enumerate(answers) for coder, value in enumerate(row)
-               if value is not None]
+    triples = [
+        (unit, coder, index[value])
+        for unit, row in enumerate(answers)
+        for coder, value in enumerate(row)
+        if value is not None
+    ]
     return Ratings.from_triples(triples, len(categories), n_units=len(answers), n_coders=len(answers[0])), categories
 
 
 def nltk_alpha(answers) -> float:
-    data = [(f"c{coder}", f"u{unit}", value) for unit, row in enumerate(answers) for coder, value in enumerate(row)
-            if value is not None]
+    data = [
+        (f"c{coder}", f"u{unit}", value)
+        for unit, row in enumerate(answers)
+        for coder, value in enumerate(row)
+        if value is not None
+    ]
     return AnnotationTask(data=data, distance=nltk_masi_distance).alpha()
 
 
@@ -57,8 +65,9 @@ def nltk_alpha(answers) -> float:
 def test_masi_alpha_equals_nltk(answers):
     ratings, categories = as_ratings(answers)
     ours = krippendorff_alpha(ratings, "masi", categories)
-    pairable = [value for row in answers if sum(value is not None for value in row) >= 2 for value in row
-                if value is not None]
+    pairable = [
+        value for row in answers if sum(value is not None for value in row) >= 2 for value in row if value is not None
+    ]
     if len(set(pairable)) < 2:
         # Alpha is undefined with no pairable value, or with one kind of value (expected
         # disagreement 0): NaN here, as the krippendorff package has it; NLTK raises or says 1.
@@ -70,10 +79,12 @@ def test_masi_alpha_equals_nltk(answers):
 
 
 def test_masi_alpha_on_a_worked_case_and_its_interval():
-    answers = [[frozenset({"opinion"}), frozenset({"opinion", "quantity"}), frozenset({"opinion"})],
-               [frozenset({"event"}), frozenset({"event"}), None],
-               [frozenset({"causal", "event"}), frozenset({"causal"}), frozenset({"quantity"})],
-               [frozenset({"quantity"}), frozenset({"quantity"}), frozenset({"quantity"})]]
+    answers = [
+        [frozenset({"opinion"}), frozenset({"opinion", "quantity"}), frozenset({"opinion"})],
+        [frozenset({"event"}), frozenset({"event"}), None],
+        [frozenset({"causal", "event"}), frozenset({"causal"}), frozenset({"quantity"})],
+        [frozenset({"quantity"}), frozenset({"quantity"}), frozenset({"quantity"})],
+    ]
     ratings, categories = as_ratings(answers)
     alpha = krippendorff_alpha(ratings, "masi", categories)
     assert alpha == pytest.approx(nltk_alpha(answers), abs=1e-9)

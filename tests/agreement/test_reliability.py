@@ -20,8 +20,9 @@ from annotator.agreement.reliability import (
 _ = np.nan
 
 
-def noisy_ratings(n_units: int, seed: int, n_coders: int = 3, n_categories: int = 5,
-                  faithful: float = 0.7, missing: float = 0.1) -> Ratings:
+def noisy_ratings(
+    n_units: int, seed: int, n_coders: int = 3, n_categories: int = 5, faithful: float = 0.7, missing: float = 0.1
+) -> Ratings:
     """Coders who copy a unit's true category with probability `faithful`, else guess."""
     rng = np.random.default_rng(seed)
     truth = rng.integers(0, n_categories, n_units)
@@ -104,7 +105,8 @@ def test_interval_alpha_ignores_the_unit_of_the_category_values():
     ratings = noisy_ratings(40, seed=4, n_categories=4)
     values = np.array([1.0, 2.0, 4.0, 8.0])
     assert krippendorff_alpha(ratings, "interval", 10 * values - 7) == pytest.approx(
-        krippendorff_alpha(ratings, "interval", values))
+        krippendorff_alpha(ratings, "interval", values)
+    )
 
 
 def test_alpha_rejects_unknown_levels_and_misfit_category_values():

@@ -4,7 +4,9 @@ the good lines go in, on every database."""
 from tests.annotations.test_importing import CLAIM, NO_CLAIM, lines_file, project, stored  # noqa: F401  (project: a fixture)
 
 
-def test_lines_too_long_too_deep_or_holding_a_nul_are_refused_and_the_others_go_in(runner, project, make_user, write_file):
+def test_lines_too_long_too_deep_or_holding_a_nul_are_refused_and_the_others_go_in(
+    runner, project, make_user, write_file
+):
     make_user("ada")
     first, second, third = project.passages[:3]
     path = lines_file(
@@ -27,11 +29,14 @@ def test_lines_too_long_too_deep_or_holding_a_nul_are_refused_and_the_others_go_
 
 def test_an_annotator_name_no_account_can_have_is_refused_per_line_not_a_traceback(runner, project, write_file):
     first, second = project.passages[:2]
-    path = lines_file(write_file,
-                      {"passage_id": first.id, "annotator": "a" * 100, "labels": CLAIM},
-                      {"passage_id": second.id, "annotator": "bob", "labels": CLAIM})
+    path = lines_file(
+        write_file,
+        {"passage_id": first.id, "annotator": "a" * 100, "labels": CLAIM},
+        {"passage_id": second.id, "annotator": "bob", "labels": CLAIM},
+    )
     result = runner.invoke(args=["import-annotations", "Claims", str(path), "--create-users"])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "labels.jsonl:1: no account can be made for this annotator: a username of 1 to 80 characters is required")
+        "labels.jsonl:1: no account can be made for this annotator: a username of 1 to 80 characters is required"
+    )
     assert stored() == [("bob", second.id, CLAIM)]

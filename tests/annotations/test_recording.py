@@ -6,8 +6,8 @@ from sqlalchemy.exc import DBAPIError
 
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.annotations.recording import Submission, record_labels
-from annotator.extensions import db
 from annotator.documents.models import Passage
+from annotator.extensions import db
 from annotator.schema import LabelError
 from tests.conftest import FIXTURES
 
@@ -22,7 +22,9 @@ def passage(runner, make_project):
 
 
 def events():
-    return db.session.execute(sa.select(AnnotationEvent.kind, AnnotationEvent.before, AnnotationEvent.after).order_by(AnnotationEvent.id)).all()
+    return db.session.execute(
+        sa.select(AnnotationEvent.kind, AnnotationEvent.before, AnnotationEvent.after).order_by(AnnotationEvent.id)
+    ).all()
 
 
 def stored():
@@ -36,7 +38,12 @@ def test_first_labels_create_an_annotation_and_one_event(passage, make_user):
     db.session.commit()
     annotation = stored()
     assert recorded.created and (recorded.labels, recorded.note) == (CLAIM, "a note")
-    assert (annotation.labels, annotation.note, annotation.seconds, annotation.schema_version) == (CLAIM, "a note", 4.2, 1)
+    assert (annotation.labels, annotation.note, annotation.seconds, annotation.schema_version) == (
+        CLAIM,
+        "a note",
+        4.2,
+        1,
+    )
     assert events() == [("labels", None, {"labels": CLAIM, "note": "a note", "unsure": False})]
 
 

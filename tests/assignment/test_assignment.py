@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.annotations.recording import Submission
 from annotator.assignment import service
-from annotator.assignment.models import AnnotatorState
 from annotator.assignment.lifecycle import recount_progress
+from annotator.assignment.models import AnnotatorState
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
-from annotator.extensions import db
 from annotator.documents.models import Passage
-from annotator.schema import LabelError
+from annotator.extensions import db
 from annotator.projects.models import Project
+from annotator.schema import LabelError
 from annotator.users.models import User
 
 NOW = datetime(2026, 11, 24, 9, 0, 0)
@@ -34,8 +34,10 @@ def label_next(project, user, now=NOW, labels=NO_CLAIM):
 
 def labels_per_passage(project):
     rows = db.session.execute(
-        sa.select(Passage.id, sa.func.count(Annotation.id)).outerjoin(Annotation, Annotation.passage_id == Passage.id)
-        .where(Passage.project_id == project.id, Passage.annotatable).group_by(Passage.id)
+        sa.select(Passage.id, sa.func.count(Annotation.id))
+        .outerjoin(Annotation, Annotation.passage_id == Passage.id)
+        .where(Passage.project_id == project.id, Passage.annotatable)
+        .group_by(Passage.id)
     )
     return dict(rows.all())
 
@@ -44,11 +46,19 @@ def counters(project):
     """Every counter assignment keeps, to compare with a recount."""
     passages = db.session.execute(
         sa.select(Passage.id, Passage.label_count, Passage.assigned_count, Passage.queue)
-        .where(Passage.project_id == project.id).order_by(Passage.id)
+        .where(Passage.project_id == project.id)
+        .order_by(Passage.id)
     ).all()
     states = db.session.execute(
-        sa.select(AnnotatorState.user_id, AnnotatorState.labels, AnnotatorState.skips, AnnotatorState.started,
-                  AnnotatorState.completed).where(AnnotatorState.project_id == project.id).order_by(AnnotatorState.user_id)
+        sa.select(
+            AnnotatorState.user_id,
+            AnnotatorState.labels,
+            AnnotatorState.skips,
+            AnnotatorState.started,
+            AnnotatorState.completed,
+        )
+        .where(AnnotatorState.project_id == project.id)
+        .order_by(AnnotatorState.user_id)
     ).all()
     db.session.refresh(project)
     return [tuple(row) for row in passages], [tuple(row) for row in states], project.annotatable_passages
@@ -185,7 +195,10 @@ def test_annotators_change_their_own_earlier_labels_without_counting_twice(make_
     assert next_passage(db.session, project, ada, NOW).id == holding.id == passages[1].id
     db.session.commit()
     assert db.session.get(Passage, first.id).label_count == 1
-    assert [e.after["labels"] for e in db.session.scalars(sa.select(AnnotationEvent).order_by(AnnotationEvent.id))] == [NO_CLAIM, CLAIM]
+    assert [e.after["labels"] for e in db.session.scalars(sa.select(AnnotationEvent).order_by(AnnotationEvent.id))] == [
+        NO_CLAIM,
+        CLAIM,
+    ]
     assert_counters_agree_with_a_recount(project)
 
 
@@ -234,7 +247,9 @@ def test_changing_k_reopens_or_closes_passages(make_project, make_documents, tea
     assert_counters_agree_with_a_recount(project)
 
 
-def test_annotators_asking_at_the_same_instant_never_push_a_passage_past_k(app, make_project, make_documents, make_user):
+def test_annotators_asking_at_the_same_instant_never_push_a_passage_past_k(
+    app, make_project, make_documents, make_user
+):
     import threading
 
     project = make_project("P", overlap_k=3)
@@ -289,7 +304,12 @@ def test_a_disputed_passage_gets_one_more_annotator_when_the_project_asks(make_p
         assert label_next(project, user).id == agreed.id  # agreement: no third label wanted
     assert label_next(project, cy) is None
     assert labels_per_passage(project) == {disputed.id: 3, agreed.id: 2}
-    rows = dict(db.session.execute(sa.select(PassageAgreement.passage_id, PassageAgreement.awaiting_review)
-                                   .where(PassageAgreement.field == ANY_FIELD)).all())
+    rows = dict(
+        db.session.execute(
+            sa.select(PassageAgreement.passage_id, PassageAgreement.awaiting_review).where(
+                PassageAgreement.field == ANY_FIELD
+            )
+        ).all()
+    )
     assert rows == {disputed.id: 1, agreed.id: 0}  # complete, still disputed: for a reviewer
     assert_counters_agree_with_a_recount(project)

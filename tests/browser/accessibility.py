@@ -19,7 +19,9 @@ def axe_violations(page) -> list[str]:
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))  # through the debugger: no page policy stops it
     found = page.evaluate(_RUN)
-    return [f"{v['impact']} {v['id']} ({v['help']}): {', '.join(v['targets'])}" for v in found if v["impact"] in BLOCKING]
+    return [
+        f"{v['impact']} {v['id']} ({v['help']}): {', '.join(v['targets'])}" for v in found if v["impact"] in BLOCKING
+    ]
 
 
 def assert_accessible(page, where: str = "") -> None:

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("ANNOTATOR_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -92,8 +99,14 @@ def open_browser(browser, server_url, csp_violations):
         context.add_init_script(_REPORT_CSP_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
-        page.on("framenavigated", lambda frame: visited.setdefault(context, set()).add(frame.url.split("#")[0])
-                if frame.parent_frame is None and frame.url.startswith(server_url) else None)
+        page.on(
+            "framenavigated",
+            lambda frame: (
+                visited.setdefault(context, set()).add(frame.url.split("#")[0])
+                if frame.parent_frame is None and frame.url.startswith(server_url)
+                else None
+            ),
+        )
         page.goto("/auth/login")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password or PASSWORD)

@@ -4,8 +4,8 @@ annotators, and follows their progress on the overview."""
 import pytest
 import sqlalchemy as sa
 
-from annotator.extensions import db
 from annotator.documents.models import Document
+from annotator.extensions import db
 from annotator.projects.models import Project, ProjectMember
 from tests.browser.test_annotation_journeys import submit_and_wait
 from tests.conftest import paragraph_text
@@ -13,7 +13,9 @@ from tests.conftest import paragraph_text
 pytestmark = pytest.mark.browser
 
 
-def test_an_admin_creates_a_project_uploads_documents_and_adds_two_annotators(open_browser, make_user, tmp_path, screenshot_to):
+def test_an_admin_creates_a_project_uploads_documents_and_adds_two_annotators(
+    open_browser, make_user, tmp_path, screenshot_to
+):
     make_user("root", "admin")
     for name in ("ada", "bob"):
         make_user(name)
@@ -23,7 +25,9 @@ def test_an_admin_creates_a_project_uploads_documents_and_adds_two_annotators(op
         path.write_text("\n\n".join(paragraph_text(number, p) for p in range(4)) + "\n")
         files.append(path)
     broken = tmp_path / "letters.jsonl"
-    broken.write_text('{"id": "letter-1", "text": "The mayor promised forty new bike lanes by next spring, a pledge."}\n{not json\n')
+    broken.write_text(
+        '{"id": "letter-1", "text": "The mayor promised forty new bike lanes by next spring, a pledge."}\n{not json\n'
+    )
 
     admin = open_browser("root")
     admin.click("text=New project")
@@ -44,7 +48,11 @@ def test_an_admin_creates_a_project_uploads_documents_and_adds_two_annotators(op
     text = results.inner_text()
     assert text.count("imported") >= 3 and "letters.jsonl" in text and "rejected" in text
     assert "3 imported" in admin.content()
-    assert sorted(db.session.scalars(sa.select(Document.external_id))) == ["council-report-0", "council-report-1", "letter-1"]
+    assert sorted(db.session.scalars(sa.select(Document.external_id))) == [
+        "council-report-0",
+        "council-report-1",
+        "letter-1",
+    ]
 
     admin.goto(f"/admin/projects/{project.id}/members")
     for name in ("ada", "bob"):

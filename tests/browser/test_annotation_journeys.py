@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
-from annotator.extensions import db
 from annotator.documents.models import Passage
+from annotator.extensions import db
 from annotator.users.models import User
 
 pytestmark = pytest.mark.browser
@@ -18,11 +18,16 @@ def project(runner, make_project, make_user):
     imported through the real importer; k = 2; ada and bob annotate."""
     from annotator.demo import CORPUS
 
-    project = make_project("Bike lanes", target="Cities should build protected bike lanes", overlap_k=2,
-                           guidelines="Label **every** passage.\n\n* Pick *no claim* when nothing is asserted.")
+    project = make_project(
+        "Bike lanes",
+        target="Cities should build protected bike lanes",
+        overlap_k=2,
+        guidelines="Label **every** passage.\n\n* Pick *no claim* when nothing is asserted.",
+    )
     assert runner.invoke(args=["import-docs", "Bike lanes", *map(str, sorted(CORPUS.glob("*.txt")))]).exit_code == 0
-    project.passages = list(db.session.scalars(
-        sa.select(Passage).where(Passage.annotatable).order_by(Passage.document_id, Passage.index)))
+    project.passages = list(
+        db.session.scalars(sa.select(Passage).where(Passage.annotatable).order_by(Passage.document_id, Passage.index))
+    )
     for name in ("ada", "bob"):
         make_user(name)
         runner.invoke(args=["add-member", "Bike lanes", name, "--role", "annotator"])
@@ -48,12 +53,15 @@ def submit_and_wait(page, *keys):
 
 def labels_of(username):
     user_id = db.session.scalar(sa.select(User.id).where(User.username == username))
-    rows = db.session.execute(sa.select(Annotation.passage_id, Annotation.labels).where(Annotation.user_id == user_id)
-                              .order_by(Annotation.id))
+    rows = db.session.execute(
+        sa.select(Annotation.passage_id, Annotation.labels).where(Annotation.user_id == user_id).order_by(Annotation.id)
+    )
     return dict(rows.all())
 
 
-def test_an_annotator_labels_five_passages_with_the_keyboard_skips_one_and_changes_one(open_browser, project, screenshot_to):
+def test_an_annotator_labels_five_passages_with_the_keyboard_skips_one_and_changes_one(
+    open_browser, project, screenshot_to
+):
     passages = [p.id for p in project.passages]
     page = open_browser("ada")
     page.goto(f"/projects/{project.id}/annotate")
@@ -126,8 +134,9 @@ def test_guidelines_document_and_keys_are_one_key_away(open_browser, project):
     document = page.locator("#document-dialog")
     document.locator(".marked").wait_for()
     assert document.locator(".marked").inner_text() == project.passages[0].text
-    in_document = db.session.scalar(sa.select(sa.func.count(Passage.id)).where(
-        Passage.document_id == project.passages[0].document_id))
+    in_document = db.session.scalar(
+        sa.select(sa.func.count(Passage.id)).where(Passage.document_id == project.passages[0].document_id)
+    )
     assert document.locator("p[dir=auto]").count() == in_document  # menus and all, for the record
     press(page, "Escape")
     press(page, "?")

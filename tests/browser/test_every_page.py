@@ -16,13 +16,24 @@ SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElemen
 
 def pages_of(project, role: str) -> list[str]:
     passage = project.passages[1].id  # labelled by three annotators: in the review queue
-    reviewer = [f"/projects/{project.id}", f"/projects/{project.id}/review", f"/projects/{project.id}/review/{passage}",
-                f"/projects/{project.id}/agreement", f"/projects/{project.id}/exports"]
+    reviewer = [
+        f"/projects/{project.id}",
+        f"/projects/{project.id}/review",
+        f"/projects/{project.id}/review/{passage}",
+        f"/projects/{project.id}/agreement",
+        f"/projects/{project.id}/exports",
+    ]
     return {
         "annotator": ["/", "/account", f"/projects/{project.id}/annotate"],
         "reviewer": ["/", *reviewer],
-        "admin": ["/admin/users", "/admin/projects/new", f"/admin/projects/{project.id}/edit",
-                  f"/admin/projects/{project.id}/documents", f"/admin/projects/{project.id}/members", *reviewer],
+        "admin": [
+            "/admin/users",
+            "/admin/projects/new",
+            f"/admin/projects/{project.id}/edit",
+            f"/admin/projects/{project.id}/documents",
+            f"/admin/projects/{project.id}/members",
+            *reviewer,
+        ],
     }[role]
 
 
@@ -39,7 +50,9 @@ def problems_on(page, where: str) -> list[str]:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_every_page_is_accessible_and_never_scrolls_sideways(open_browser, project, make_user, browser, server_url, size):
+def test_every_page_is_accessible_and_never_scrolls_sideways(
+    open_browser, project, make_user, browser, server_url, size
+):
     make_user("root", "admin")
     problems = []
     for role, username in (("annotator", "ada"), ("reviewer", "rev"), ("admin", "root")):

@@ -41,23 +41,43 @@ def test_a_reviewer_downloads_the_training_file_the_command_writes(open_browser,
     reviewer.check("input[name=context]")
     reviewer.fill("input[name=split]", "60/20/20")
     reviewer.fill("input[name=seed]", "3")  # three documents, and this seed puts none in dev
-    expect(count).to_contain_text("leaves dev empty: of the 3 documents with lines in this export, train gets 2, "
-                                  "dev gets 0, test gets 1")
+    expect(count).to_contain_text(
+        "leaves dev empty: of the 3 documents with lines in this export, train gets 2, dev gets 0, test gets 1"
+    )
     expect(count).to_contain_text("seed 5 gives every split at least one document")
 
     reviewer.click("form.export-form button[type=submit]")  # refused: the form again, as it was filled in
     expect(reviewer.locator("#training-count")).to_contain_text("leaves dev empty")
-    assert reviewer.input_value("input[name=seed]") == "3" and reviewer.input_value("input[name=min_agreement]") == "0.3"
-    assert reviewer.is_checked("input[name=context]") and not reviewer.is_checked("input[name=field][value=verifiability]")
+    assert (
+        reviewer.input_value("input[name=seed]") == "3" and reviewer.input_value("input[name=min_agreement]") == "0.3"
+    )
+    assert reviewer.is_checked("input[name=context]") and not reviewer.is_checked(
+        "input[name=field][value=verifiability]"
+    )
 
     reviewer.fill("input[name=seed]", "5")
     expect(count).to_contain_text("This download gives")
     announced = int(count.locator("strong").inner_text())
     training = downloaded_lines(reviewer, lambda: reviewer.click("form.export-form button[type=submit]"))
-    expected = cli_lines(runner, "--kind", "training", "--fields", "claim_type,stance", "--min-agreement", "0.3",
-                         "--split", "60/20/20", "--seed", "5", "--context")
+    expected = cli_lines(
+        runner,
+        "--kind",
+        "training",
+        "--fields",
+        "claim_type,stance",
+        "--min-agreement",
+        "0.3",
+        "--split",
+        "60/20/20",
+        "--seed",
+        "5",
+        "--context",
+    )
     assert training == expected and len(training) == announced >= 10
-    assert {line["split"] for line in training} == {"train", "dev", "test"} and set(training[0]["labels"]) == {"claim_type", "stance"}
+    assert {line["split"] for line in training} == {"train", "dev", "test"} and set(training[0]["labels"]) == {
+        "claim_type",
+        "stance",
+    }
 
     reviewer.goto(f"/projects/{project.id}/exports")
     audit = downloaded_lines(reviewer, lambda: reviewer.click("a[href$='/exports/audit']"))

@@ -9,11 +9,11 @@ import itertools
 import pytest
 import sqlalchemy as sa
 
+from annotator.annotations.adjudications import Adjudication
 from annotator.annotations.models import Annotation
 from annotator.extensions import db
-from annotator.users.models import User
-from annotator.annotations.adjudications import Adjudication
 from annotator.schema import Schema
+from annotator.users.models import User
 from tests.browser.test_annotation_journeys import press, shown_passage, submit_and_wait
 from tests.schema.test_field_types import ALL_TYPES
 
@@ -22,7 +22,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def typed(runner, make_project, make_documents, make_user):
-    project = make_project("Typed", target="Cities should build bike lanes", overlap_k=2, schema=copy.deepcopy(ALL_TYPES))
+    project = make_project(
+        "Typed", target="Cities should build bike lanes", overlap_k=2, schema=copy.deepcopy(ALL_TYPES)
+    )
     project.passages = make_documents(project, count=1, paragraphs=4)
     for name, role in (("ada", "annotator"), ("bob", "annotator"), ("rev", "reviewer")):
         make_user(name, role)
@@ -32,8 +34,13 @@ def typed(runner, make_project, make_documents, make_user):
 
 def stored(username):
     db.session.expire_all()
-    return dict(db.session.execute(sa.select(Annotation.passage_id, Annotation.labels).join(User, User.id == Annotation.user_id)
-                                   .where(User.username == username)).all())
+    return dict(
+        db.session.execute(
+            sa.select(Annotation.passage_id, Annotation.labels)
+            .join(User, User.id == Annotation.user_id)
+            .where(User.username == username)
+        ).all()
+    )
 
 
 def visible(page, field):
@@ -55,7 +62,9 @@ def test_every_field_type_from_the_keyboard_and_a_reviewer_starts_from_one_answe
     ada.keyboard.type("The council voted 7 to 4.")
     press(ada, "Escape")
     submit_and_wait(ada)
-    assert stored("ada") == {first: {"claim_types": ["event"], "checkworthy": "not_sure", "rewrite": "The council voted 7 to 4."}}
+    assert stored("ada") == {
+        first: {"claim_types": ["event"], "checkworthy": "not_sure", "rewrite": "The council voted 7 to 4."}
+    }
 
     bob = open_browser("bob")
     bob.goto(f"/projects/{typed.id}/annotate")
@@ -76,18 +85,26 @@ def test_every_field_type_from_the_keyboard_and_a_reviewer_starts_from_one_answe
     press(rev, "Enter")
     rev.wait_for_url(lambda url: f"decided={first}" in url)
     decided = db.session.scalar(sa.select(Adjudication.labels))
-    assert decided == {"claim_types": ["quantity", "event"], "checkworthy": "yes", "rewrite": "The council voted 7 to 4."}
+    assert decided == {
+        "claim_types": ["quantity", "event"],
+        "checkworthy": "yes",
+        "rewrite": "The council voted 7 to 4.",
+    }
     assert "Claim types: <strong>Quantity, Event</strong>" in rev.locator(".decision-saved").inner_html()
 
 
 def test_the_browser_evaluates_show_if_as_the_server_does(open_browser, typed):
     schema = Schema.parse(copy.deepcopy(ALL_TYPES))
     condition = schema.field("checkworthy").show_if
-    cases = [list(chosen) for size in range(4) for chosen in itertools.combinations(["opinion", "quantity", "event"], size)]
+    cases = [
+        list(chosen) for size in range(4) for chosen in itertools.combinations(["opinion", "quantity", "event"], size)
+    ]
     page = open_browser("ada")
     page.goto(f"/projects/{typed.id}/annotate")
-    in_browser = page.evaluate("([rule, cases]) => cases.map((chosen) => window.annotatorConditionHolds(rule, chosen))",
-                               [condition.as_data(), cases])
+    in_browser = page.evaluate(
+        "([rule, cases]) => cases.map((chosen) => window.annotatorConditionHolds(rule, chosen))",
+        [condition.as_data(), cases],
+    )
     assert in_browser == [condition.holds(chosen) for chosen in cases]
     assert in_browser.count(True) == 6  # every set but the empty one and opinion alone
 
@@ -106,5 +123,6 @@ def test_unsent_choices_of_every_field_type_come_back_after_a_reload(open_browse
     assert ada.locator("input[value=yes]").is_checked()
     assert ada.locator("textarea[name=label-rewrite]").input_value() == "Seven of eleven voted for it."
     submit_and_wait(ada)
-    assert stored("ada") == {first: {"claim_types": ["quantity", "event"], "checkworthy": "yes",
-                                     "rewrite": "Seven of eleven voted for it."}}
+    assert stored("ada") == {
+        first: {"claim_types": ["quantity", "event"], "checkworthy": "yes", "rewrite": "Seven of eleven voted for it."}
+    }

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from annotator.extensions import db
 from annotator.administration.projects import ProjectChanges, update_project
+from annotator.extensions import db
 from tests.browser.test_annotation_journeys import press, project  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -36,8 +36,13 @@ class OtherSite:
                     self._answer("image/gif", PIXEL)
                 else:
                     frame = f'<iframe title="framed" src="{query["src"][0]}"></iframe>' if path == "/frame" else ""
-                    self._answer("text/html", (f'<!doctype html><html lang="en"><title>Another site</title><main>'
-                                               f'<h1>Another site</h1>{frame}</main></html>').encode())
+                    self._answer(
+                        "text/html",
+                        (
+                            f'<!doctype html><html lang="en"><title>Another site</title><main>'
+                            f"<h1>Another site</h1>{frame}</main></html>"
+                        ).encode(),
+                    )
 
             def _answer(self, content_type, body):
                 self.send_response(200)
@@ -70,7 +75,9 @@ def other_site():
 def test_another_site_cannot_show_a_signed_in_admin_page_in_a_frame(open_browser, make_user, other_site, server_url):
     make_user("root", "admin")
     page = open_browser("root")
-    assert page.goto("/admin/users").ok and page.locator("h1").inner_text() == "Accounts"  # signed in, as the frame would be
+    assert (
+        page.goto("/admin/users").ok and page.locator("h1").inner_text() == "Accounts"
+    )  # signed in, as the frame would be
 
     page.goto(f"{other_site.url}/frame?src={server_url}/admin/users")
     framed = page.frame_locator("iframe[title=framed]")  # loaded, or refused, by the time the page has
@@ -79,7 +86,8 @@ def test_another_site_cannot_show_a_signed_in_admin_page_in_a_frame(open_browser
 
 
 def test_an_image_on_another_host_in_the_guidelines_is_never_fetched_and_links_out_send_no_referer(
-        open_browser, project, other_site, csp_violations):
+    open_browser, project, other_site, csp_violations
+):
     guidelines = f"![logo]({other_site.url}/pixel.gif)\n\nSources: [the council's report]({other_site.url}/report)."
     update_project(db.session, project, ProjectChanges(guidelines=guidelines))
     db.session.commit()

@@ -7,8 +7,8 @@ import random
 import pytest
 import sqlalchemy as sa
 
-from annotator.extensions import db
 from annotator.annotations.adjudications import Adjudication
+from annotator.extensions import db
 from tests.browser.test_annotation_journeys import press, shown_passage, submit_and_wait
 
 pytestmark = pytest.mark.browser
@@ -23,8 +23,14 @@ def project(runner, make_project, make_documents, make_user, write_file):
     for name, role in (("ada", "annotator"), ("bob", "annotator"), ("rev", "reviewer")):
         make_user(name, "reviewer" if role == "reviewer" else "annotator")
         runner.invoke(args=["add-member", "Bike lanes", name, "--role", role])
-    result = runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("earlier.jsonl", imported_labels(project))),
-                                 "--create-users"])
+    result = runner.invoke(
+        args=[
+            "import-annotations",
+            "Bike lanes",
+            str(write_file("earlier.jsonl", imported_labels(project))),
+            "--create-users",
+        ]
+    )
     assert result.exit_code == 0, result.stderr
     return project
 
@@ -34,13 +40,35 @@ def imported_labels(project) -> str:
     claims = ["no_claim", "opinion", "quantity", "event", "causal"]
     lines = []
     for number, passage in enumerate(project.passages[1:]):
-        truth = rng.choice(claims), rng.choice(["favor", "against", "neutral"]), rng.choice(["verifiable", "unverifiable"])
+        truth = (
+            rng.choice(claims),
+            rng.choice(["favor", "against", "neutral"]),
+            rng.choice(["verifiable", "unverifiable"]),
+        )
         for annotator, skill in (("carol", 0.9), ("dan", 0.75), ("erin", 0.6)):
-            claim, stance, check = (value if rng.random() < skill else rng.choice(pool) for value, pool in zip(
-                truth, (claims, ["favor", "against", "neutral"], ["verifiable", "partly_verifiable", "unverifiable"])))
-            labels = {"claim_type": claim} if claim == "no_claim" else {"claim_type": claim, "stance": stance, "verifiability": check}
-            lines.append(json.dumps({"passage_id": passage.id, "annotator": annotator, "labels": labels,
-                                     "created_at": f"2026-11-{2 + 7 * (number % 3) + number % 5:02d}T10:00:00Z"}))
+            claim, stance, check = (
+                value if rng.random() < skill else rng.choice(pool)
+                for value, pool in zip(
+                    truth,
+                    (claims, ["favor", "against", "neutral"], ["verifiable", "partly_verifiable", "unverifiable"]),
+                    strict=False,
+                )
+            )
+            labels = (
+                {"claim_type": claim}
+                if claim == "no_claim"
+                else {"claim_type": claim, "stance": stance, "verifiability": check}
+            )
+            lines.append(
+                json.dumps(
+                    {
+                        "passage_id": passage.id,
+                        "annotator": annotator,
+                        "labels": labels,
+                        "created_at": f"2026-11-{2 + 7 * (number % 3) + number % 5:02d}T10:00:00Z",
+                    }
+                )
+            )
     return "\n".join(lines)
 
 
@@ -55,7 +83,9 @@ def test_two_annotators_disagree_and_the_reviewer_decides(open_browser, project,
     reviewer.set_viewport_size({"width": 1366, "height": 900})
     reviewer.goto(f"/projects/{project.id}/review?field=claim_type")
     row = reviewer.locator(f"tr[data-passage-id='{project.passages[0].id}']")
-    assert "is the case) (ada)" in row.inner_text() and "Opinion (bob)" in row.inner_text()  # the conflict, before opening
+    assert (
+        "is the case) (ada)" in row.inner_text() and "Opinion (bob)" in row.inner_text()
+    )  # the conflict, before opening
     row.locator("a").click()
     reviewer.wait_for_selector("table.opinions")
     opinions = reviewer.inner_text("table.opinions")

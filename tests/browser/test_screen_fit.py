@@ -28,8 +28,13 @@ def test_passage_fields_and_submit_fit_one_1366x900_screen(open_browser, project
         current = shown_passage(page)
         press(page, "2")  # a claim: all three fields show
         if current in (project.passages[0].id, longest.id) or checked == 0:
-            for selector in ("#current-passage", "fieldset[data-field=claim_type]", "fieldset[data-field=stance]",
-                             "fieldset[data-field=verifiability]", "#label-form button.primary"):
+            for selector in (
+                "#current-passage",
+                "fieldset[data-field=claim_type]",
+                "fieldset[data-field=stance]",
+                "fieldset[data-field=verifiability]",
+                "#label-form button.primary",
+            ):
                 assert page.evaluate(ON_SCREEN, selector), f"{selector} is not on screen for passage {current}"
             assert page.evaluate("() => window.scrollY") == 0
             assert page.evaluate(SIDEWAYS) == 0
@@ -46,8 +51,15 @@ def test_a_390_px_phone_scrolls_down_only_with_passage_options_and_submit_in_ord
     page.goto(f"/projects/{project.id}/annotate")
     press(page, "2")
     assert page.evaluate(SIDEWAYS) == 0
-    order = [top_of(page, selector) for selector in ("#current-passage", "fieldset[data-field=claim_type] .option",
-                                                     "fieldset[data-field=verifiability] .option", "#label-form button.primary")]
+    order = [
+        top_of(page, selector)
+        for selector in (
+            "#current-passage",
+            "fieldset[data-field=claim_type] .option",
+            "fieldset[data-field=verifiability] .option",
+            "#label-form button.primary",
+        )
+    ]
     assert order == sorted(order)
     page.locator("#label-form button.primary").scroll_into_view_if_needed()
     assert page.evaluate(ON_SCREEN, "#label-form button.primary")

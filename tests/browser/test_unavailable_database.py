@@ -10,8 +10,15 @@ from annotator.annotations.models import Skip
 from annotator.extensions import db
 from annotator.users.models import User
 from tests.browser.test_annotation_journeys import press, project, shown_passage  # noqa: F401
-from tests.browser.test_unsent_choices import (EVENT_NEUTRAL_VERIFIABLE, NOTE, choose_event_with_note,
-                                               expect_choices_on_screen, status_of, stored, wait_for_next_passage)
+from tests.browser.test_unsent_choices import (
+    EVENT_NEUTRAL_VERIFIABLE,
+    NOTE,
+    choose_event_with_note,
+    expect_choices_on_screen,
+    status_of,
+    stored,
+    wait_for_next_passage,
+)
 from tests.test_database_outage import outage  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -27,8 +27,11 @@ def choose_event_with_note(page):
 def stored(username):
     user_id = db.session.scalar(sa.select(User.id).where(User.username == username))
     db.session.expire_all()
-    return db.session.execute(sa.select(Annotation.passage_id, Annotation.labels, Annotation.note, Annotation.unsure)
-                              .where(Annotation.user_id == user_id)).all()
+    return db.session.execute(
+        sa.select(Annotation.passage_id, Annotation.labels, Annotation.note, Annotation.unsure).where(
+            Annotation.user_id == user_id
+        )
+    ).all()
 
 
 def status_of(page):
@@ -75,8 +78,9 @@ def test_cookies_cleared_then_signing_in_in_another_tab_and_enter_stores_the_cho
     expect_choices_on_screen(page)
     assert stored("ada") == []
 
-    sign_in_in_another_tab(page, address=page.locator("#status a[target=_blank]").get_attribute("href"),
-                           landing="**/annotate")
+    sign_in_in_another_tab(
+        page, address=page.locator("#status a[target=_blank]").get_attribute("href"), landing="**/annotate"
+    )
     page.bring_to_front()
     press(page, "Enter")
     wait_for_next_passage(page, first)

@@ -4,8 +4,8 @@ passage marked and scrolled into view: after submits, skips and Back."""
 import pytest
 import sqlalchemy as sa
 
-from annotator.extensions import db
 from annotator.documents.models import Document, Passage
+from annotator.extensions import db
 from tests.browser.test_annotation_journeys import press, project, shown_passage, submit_and_wait  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -25,9 +25,11 @@ def expect_document_of(page, passage_id):
     assert dialog.locator("h2").inner_text() == title
     assert dialog.locator(".marked").inner_text() == passage.text
     assert dialog.locator(".marked").count() == 1
-    page.wait_for_function("() => { const r = document.querySelector('#document-dialog .marked').getBoundingClientRect();"
-                           " const d = document.querySelector('#document-dialog').getBoundingClientRect();"
-                           " return r.top >= d.top && r.bottom <= d.bottom; }")
+    page.wait_for_function(
+        "() => { const r = document.querySelector('#document-dialog .marked').getBoundingClientRect();"
+        " const d = document.querySelector('#document-dialog').getBoundingClientRect();"
+        " return r.top >= d.top && r.bottom <= d.bottom; }"
+    )
     press(page, "Escape")
     assert not dialog.is_visible()
 
@@ -50,7 +52,9 @@ def test_the_document_key_follows_the_current_passage_across_documents(open_brow
     press(page, "s")
     page.keyboard.type("Broken or unreadable text")
     press(page, "Enter")
-    page.wait_for_function("before => document.querySelector('#workspace').dataset.passageId != before", arg=before_skip)
+    page.wait_for_function(
+        "before => document.querySelector('#workspace').dataset.passageId != before", arg=before_skip
+    )
     expect_document_of(page, shown_passage(page))
     page.locator("#workspace [data-key=d]").click()  # a click as well as the key
     page.locator("#document-dialog .marked").wait_for()
@@ -63,8 +67,9 @@ def test_the_document_key_follows_the_current_passage_across_documents(open_brow
     expect_document_of(page, shown_passage(page))
 
 
-def test_a_long_document_opens_around_the_passage_and_loads_more_on_demand(open_browser, runner, make_project, make_user,
-                                                                              write_file):
+def test_a_long_document_opens_around_the_passage_and_loads_more_on_demand(
+    open_browser, runner, make_project, make_user, write_file
+):
     from annotator.documents.context import CHUNK, WINDOW
     from tests.conftest import paragraph_text
 
@@ -83,8 +88,14 @@ def test_a_long_document_opens_around_the_passage_and_loads_more_on_demand(open_
     shown = dialog.locator(".whole-document p")
     assert shown.count() == 2 * WINDOW + 1 and dialog.locator(".marked").inner_text() == current.text
     dialog.locator("button.more", has_text="Later passages").click()
-    page.wait_for_function(f"() => document.querySelectorAll('#document-dialog .whole-document p').length > {2 * WINDOW + 1}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#document-dialog .whole-document p').length > {2 * WINDOW + 1}"
+    )
     dialog.locator("button.more", has_text="Earlier passages").click()
-    page.wait_for_function(f"() => document.querySelectorAll('#document-dialog .whole-document p').length > {2 * WINDOW + 1 + CHUNK}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#document-dialog .whole-document p').length > {2 * WINDOW + 1 + CHUNK}"
+    )
     texts = shown.all_inner_texts()
-    assert texts == [passage.text for passage in passages[current.index - WINDOW - CHUNK:current.index + WINDOW + 1 + CHUNK]]
+    assert texts == [
+        passage.text for passage in passages[current.index - WINDOW - CHUNK : current.index + WINDOW + 1 + CHUNK]
+    ]

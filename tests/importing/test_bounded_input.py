@@ -6,8 +6,8 @@ import tracemalloc
 
 import sqlalchemy as sa
 
-from annotator.extensions import db
 from annotator.documents.models import Document
+from annotator.extensions import db
 from annotator.splitting import split_document
 
 GOOD = {"id": "good", "text": "The council approved the harbour bridge on Monday by nine votes to four."}
@@ -65,12 +65,16 @@ def test_a_json_line_far_over_the_limit_is_skipped_without_being_read_into_memor
 
 def test_nul_characters_are_refused_in_text_title_meta_and_id_alike_on_every_database(runner, make_project, write_file):
     make_project("Claims")
-    path = write_file("docs.jsonl", jsonl(
-        {"id": "text", "text": "A claim\u0000 with a NUL."},
-        {"id": "title", "text": "A claim with a NUL in its title.", "title": "Title\u0000"},
-        {"id": "meta", "text": "A claim with a NUL in its meta.", "meta": {"source": {"name": "x\u0000"}}},
-        {"id": "id\u0000", "text": "A claim with a NUL in its id."},
-        GOOD))
+    path = write_file(
+        "docs.jsonl",
+        jsonl(
+            {"id": "text", "text": "A claim\u0000 with a NUL."},
+            {"id": "title", "text": "A claim with a NUL in its title.", "title": "Title\u0000"},
+            {"id": "meta", "text": "A claim with a NUL in its meta.", "meta": {"source": {"name": "x\u0000"}}},
+            {"id": "id\u0000", "text": "A claim with a NUL in its id."},
+            GOOD,
+        ),
+    )
     result = runner.invoke(args=["import-docs", "Claims", str(path)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:4] == [

@@ -30,12 +30,15 @@ def test_utf16_with_bom():
     assert decode_bytes(WESTERN.encode("utf-16")).text == WESTERN
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty file"),
-    (b"  \n\t\r\n", "empty file"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
-    (bytes(range(256)) * 4, "binary file"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty file"),
+        (b"  \n\t\r\n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+        (bytes(range(256)) * 4, "binary file"),
+    ],
+)
 def test_empty_and_binary_input_is_refused(data, message):
     with pytest.raises(DecodingError, match=message):
         decode_bytes(data)

@@ -5,8 +5,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from annotator.extensions import db
 from annotator.documents.models import Document, Passage
+from annotator.extensions import db
 from annotator.splitting import SPLITTER_VERSION
 from tests.conftest import FIXTURES
 
@@ -24,15 +24,19 @@ def passage_count():
 
 def test_text_files_are_imported_with_passages_and_offsets(runner, make_project):
     make_project("Claims")
-    result = runner.invoke(args=["import-docs", "Claims", str(SPLITTING / "pdf_newsletter.txt"), str(SPLITTING / "blog_listing.txt")])
+    result = runner.invoke(
+        args=["import-docs", "Claims", str(SPLITTING / "pdf_newsletter.txt"), str(SPLITTING / "blog_listing.txt")]
+    )
     assert result.exit_code == 0, result.output
     assert "2 imported (21 passages), 0 skipped as identical, 0 rejected" in result.stderr
     assert [row.external_id for row in documents()] == ["blog_listing", "pdf_newsletter"]
     document = db.session.scalar(sa.select(Document).where(Document.external_id == "pdf_newsletter"))
     assert document.raw_text == (SPLITTING / "pdf_newsletter.txt").read_text(encoding="utf-8")
-    passages = db.session.scalars(sa.select(Passage).where(Passage.document_id == document.id).order_by(Passage.index)).all()
+    passages = db.session.scalars(
+        sa.select(Passage).where(Passage.document_id == document.id).order_by(Passage.index)
+    ).all()
     assert passages[0].text.startswith("Attitudes are shifting")
-    assert document.raw_text[passages[0].start:passages[0].start + 9] == "Attitudes"
+    assert document.raw_text[passages[0].start : passages[0].start + 9] == "Attitudes"
     assert [(p.excluded_reason, p.duplicate_of_id) for p in passages[-1:]] == [("duplicate", passages[2].id)]
     assert {p.splitter_version for p in passages} == {SPLITTER_VERSION}
 
@@ -65,7 +69,9 @@ def test_bad_files_are_named_and_good_files_beside_them_still_go_in(runner, make
     binary = write_file("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     unknown = write_file("table.xlsx", b"PK\x03\x04")
     missing = good.parent / "missing.txt"
-    result = runner.invoke(args=["import-docs", "Claims", str(empty), str(binary), str(good), str(unknown), str(missing)])
+    result = runner.invoke(
+        args=["import-docs", "Claims", str(empty), str(binary), str(good), str(unknown), str(missing)]
+    )
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert f"{empty}: empty file" in lines
@@ -116,13 +122,27 @@ def test_jsonl_bad_lines_are_named_and_good_lines_kept(runner, make_project, wri
 def test_documents_without_a_title_are_named_by_their_first_real_line(runner, make_project, write_file, workers):
     make_project("Claims")
     web_page = write_file("fares.txt", (TITLES / "web_dump_menus_first.txt").read_text(encoding="utf-8"))
-    letters = write_file("letters.jsonl", "".join(json.dumps(record) + "\n" for record in [
-        {"id": "letter", "text": (TITLES / "letter_with_subject.txt").read_text(encoding="utf-8")},
-        {"id": "given", "text": "# Bridge vote\n\nThe council approved the bridge.", "title": "Council minutes, March"},
-        {"id": "invisible", "text": "\u200b\u200b"},
-    ]))
-    bodies = write_file("bodies.csv", 'id,text\nslides,"  • slide1.jpg\n  • slide2.jpg\n  • slide3.jpg\nShare Tweet Email\n"\n')
-    result = runner.invoke(args=["import-docs", "Claims", str(web_page), str(letters), str(bodies), "--workers", str(workers)])
+    letters = write_file(
+        "letters.jsonl",
+        "".join(
+            json.dumps(record) + "\n"
+            for record in [
+                {"id": "letter", "text": (TITLES / "letter_with_subject.txt").read_text(encoding="utf-8")},
+                {
+                    "id": "given",
+                    "text": "# Bridge vote\n\nThe council approved the bridge.",
+                    "title": "Council minutes, March",
+                },
+                {"id": "invisible", "text": "\u200b\u200b"},
+            ]
+        ),
+    )
+    bodies = write_file(
+        "bodies.csv", 'id,text\nslides,"  • slide1.jpg\n  • slide2.jpg\n  • slide3.jpg\nShare Tweet Email\n"\n'
+    )
+    result = runner.invoke(
+        args=["import-docs", "Claims", str(web_page), str(letters), str(bodies), "--workers", str(workers)]
+    )
     assert result.exit_code == 0, result.stderr
     assert [tuple(row) for row in documents()] == [
         ("fares", "Bus fares in Harbourton to rise by 8 percent in April"),
@@ -136,7 +156,10 @@ def test_documents_without_a_title_are_named_by_their_first_real_line(runner, ma
 def test_documents_over_the_size_limit_are_rejected_whole(runner, make_project, write_file):
     make_project("Claims")
     big = write_file("big.txt", "A claim. " * 200)
-    small = write_file("small.jsonl", json.dumps({"id": "s", "text": "short"}) + "\n" + json.dumps({"id": "l", "text": "x" * 3000}) + "\n")
+    small = write_file(
+        "small.jsonl",
+        json.dumps({"id": "s", "text": "short"}) + "\n" + json.dumps({"id": "l", "text": "x" * 3000}) + "\n",
+    )
     result = runner.invoke(args=["import-docs", "Claims", str(big), str(small), "--max-bytes", "1000"])
     assert result.exit_code == 1
     assert f"{big}: document is 0.0 MB, over the limit of 0.0 MB" in result.stderr
@@ -147,8 +170,14 @@ def test_documents_over_the_size_limit_are_rejected_whole(runner, make_project, 
 
 def test_csv_with_chosen_columns_and_a_bad_row(runner, make_project, write_file):
     make_project("Claims")
-    path = write_file("bodies.csv", 'Body ID,articleBody,lang\n1,"Fares rose, the mayor said.",en\n2,,en\n3,"Second body.\n\nWith two paragraphs.",en\n')
-    result = runner.invoke(args=["import-docs", "Claims", str(path), "--text-column", "articleBody", "--id-column", "Body ID"])
+    path = write_file(
+        "bodies.csv",
+        'Body ID,articleBody,lang\n1,"Fares rose, the mayor said.",en\n2,,en\n3,"Second body.\n\nWith two '
+        'paragraphs.",en\n',
+    )
+    result = runner.invoke(
+        args=["import-docs", "Claims", str(path), "--text-column", "articleBody", "--id-column", "Body ID"]
+    )
     assert result.exit_code == 1
     assert f'{path}:3: empty text in column "articleBody"' in result.stderr
     assert [row.external_id for row in documents()] == ["1", "3"]
@@ -187,7 +216,9 @@ def test_passages_repeated_across_documents_point_at_the_first(runner, make_proj
     second = write_file("second.txt", f"Opening of the second report.\n\n{shared}\n")
     runner.invoke(args=["import-docs", "Claims", str(first)])
     runner.invoke(args=["import-docs", "Claims", str(second)])
-    rows = db.session.execute(sa.select(Passage.id, Passage.text, Passage.excluded_reason, Passage.duplicate_of_id).order_by(Passage.id)).all()
+    rows = db.session.execute(
+        sa.select(Passage.id, Passage.text, Passage.excluded_reason, Passage.duplicate_of_id).order_by(Passage.id)
+    ).all()
     original = next(row for row in rows if row.text == shared)
     repeat = [row for row in rows if row.text == shared][1]
     assert (repeat.excluded_reason, repeat.duplicate_of_id) == ("duplicate", original.id)
@@ -197,9 +228,15 @@ def test_passages_repeated_across_documents_point_at_the_first(runner, make_proj
 def test_repeats_within_one_batch_across_documents_are_flagged(runner, make_project, write_file):
     make_project("Claims")
     shared = "A reposted paragraph that appears in both documents of the file."
-    path = write_file("docs.jsonl", "\n".join(json.dumps({"id": n, "text": f"Intro {n}.\n\n{shared}"}) for n in ("a", "b")) + "\n")
+    path = write_file(
+        "docs.jsonl", "\n".join(json.dumps({"id": n, "text": f"Intro {n}.\n\n{shared}"}) for n in ("a", "b")) + "\n"
+    )
     runner.invoke(args=["import-docs", "Claims", str(path)])
-    rows = db.session.execute(sa.select(Passage.id, Passage.excluded_reason, Passage.duplicate_of_id).where(Passage.text == shared).order_by(Passage.id)).all()
+    rows = db.session.execute(
+        sa.select(Passage.id, Passage.excluded_reason, Passage.duplicate_of_id)
+        .where(Passage.text == shared)
+        .order_by(Passage.id)
+    ).all()
     assert [(row.excluded_reason, row.duplicate_of_id) for row in rows] == [(None, None), ("duplicate", rows[0].id)]
 
 
@@ -218,7 +255,9 @@ def test_folders_are_walked(runner, make_project, write_file):
     assert [row.external_id for row in documents()] == ["one", "two"]
 
 
-def test_a_document_the_database_refuses_leaves_nothing_and_its_batch_still_goes_in(runner, make_project, write_file, monkeypatch):
+def test_a_document_the_database_refuses_leaves_nothing_and_its_batch_still_goes_in(
+    runner, make_project, write_file, monkeypatch
+):
     from annotator.importing import splitting_pool
     from annotator.splitting import split_document
 
@@ -230,7 +269,10 @@ def test_a_document_the_database_refuses_leaves_nothing_and_its_batch_still_goes
 
     monkeypatch.setattr(splitting_pool, "split_document", split_with_a_broken_passage)
     make_project("Claims")
-    lines = [json.dumps({"id": name, "text": f"First paragraph of {name}.\n\nSecond paragraph of {name}."}) for name in ("a", "poison", "c")]
+    lines = [
+        json.dumps({"id": name, "text": f"First paragraph of {name}.\n\nSecond paragraph of {name}."})
+        for name in ("a", "poison", "c")
+    ]
     path = write_file("docs.jsonl", "\n".join(lines) + "\n")
     result = runner.invoke(args=["import-docs", "Claims", str(path)])
     assert result.exit_code == 1

@@ -6,13 +6,12 @@ import json
 import re
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from annotator.extensions import db
 from annotator.documents.models import Document
+from annotator.extensions import db
 from annotator.importing import splitting_pool
 from annotator.importing.job_runner import imports_folder, wait_for_jobs
 from annotator.importing.jobs import interrupt_unfinished_jobs
@@ -54,8 +53,11 @@ def start_upload(client, project, files):
 
 def test_an_upload_answers_at_once_and_its_page_shows_progress_then_the_results(as_admin, make_project, slow_split):
     project = make_project("Bike lanes")
-    started = start_upload(as_admin, project, [a_file(paragraph_text(1, 1), "first.txt"),
-                                               a_file(f"{SLOW}\n\n{paragraph_text(1, 2)}", "second.txt")])
+    started = start_upload(
+        as_admin,
+        project,
+        [a_file(paragraph_text(1, 1), "first.txt"), a_file(f"{SLOW}\n\n{paragraph_text(1, 2)}", "second.txt")],
+    )
     assert started.status_code == 303 and re.search(rf"/admin/projects/{project.id}/imports/\d+$", started.location)
     assert slow_split.reached.wait(10)
     running = as_admin.get(started.location).get_data(as_text=True)
@@ -67,20 +69,26 @@ def test_an_upload_answers_at_once_and_its_page_shows_progress_then_the_results(
     assert "HX-Target" in poll.headers["Vary"]
     slow_split.opened.set()
     wait_for_jobs()
-    done = as_admin.get(started.location, headers={"HX-Request": "true", "HX-Target": "import-job"}).get_data(as_text=True)
+    done = as_admin.get(started.location, headers={"HX-Request": "true", "HX-Target": "import-job"}).get_data(
+        as_text=True
+    )
     assert "2 imported (3 passages), 0 skipped as identical, 0 rejected" in done
     assert "every 1s" not in done  # the page stops asking
     assert slow_split.waited == [True]
 
 
-def test_annotators_label_while_an_upload_imports(app, as_admin, make_project, make_documents, runner, api_client,
-                                                  slow_split):
+def test_annotators_label_while_an_upload_imports(
+    app, as_admin, make_project, make_documents, runner, api_client, slow_split
+):
     project = make_project("Bike lanes", overlap_k=1)
     make_documents(project, count=1, paragraphs=3)
     ada = api_client("ada")
     runner.invoke(args=["add-member", "Bike lanes", "ada", "--role", "annotator"])
-    started = start_upload(as_admin, project, [a_file(paragraph_text(5, 1), "first.txt"),
-                                               a_file(f"{SLOW}\n\n{paragraph_text(5, 2)}", "second.txt")])
+    started = start_upload(
+        as_admin,
+        project,
+        [a_file(paragraph_text(5, 1), "first.txt"), a_file(f"{SLOW}\n\n{paragraph_text(5, 2)}", "second.txt")],
+    )
     assert started.status_code == 303
     assert slow_split.reached.wait(10)  # the first file's batch is written; the job splits the second
     for _ in range(2):
@@ -96,12 +104,15 @@ def test_annotators_label_while_an_upload_imports(app, as_admin, make_project, m
 
 def test_a_bad_file_is_reported_by_name_while_the_good_ones_import(as_admin, make_project):
     project = make_project("Bike lanes")
-    page = upload_files(as_admin, f"/admin/projects/{project.id}/documents",
-                        files=[a_file("title,body\nx,y\n", "table.csv"), a_file(paragraph_text(1, 1), "notes.txt")])
+    page = upload_files(
+        as_admin,
+        f"/admin/projects/{project.id}/documents",
+        files=[a_file("title,body\nx,y\n", "table.csv"), a_file(paragraph_text(1, 1), "notes.txt")],
+    )
     html = page.get_data(as_text=True)
     assert "1 imported (1 passages), 0 skipped as identical, 1 rejected" in html
     rows = [re.sub(r"\s+", " ", row).strip() for row in re.findall(r'<tr class="outcome-[^"]+">(.*?)</tr>', html, re.S)]
-    assert rows[0].startswith("<td>rejected</td><td>table.csv</td>") and 'no column &#34;text&#34;' in rows[0]
+    assert rows[0].startswith("<td>rejected</td><td>table.csv</td>") and "no column &#34;text&#34;" in rows[0]
     assert rows[1].startswith("<td>imported</td><td>notes.txt</td>")
     assert not any(imports_folder(as_admin.application).iterdir())  # the saved files are gone
 
@@ -154,10 +165,15 @@ def test_a_large_upload_is_imported_in_a_process_of_its_own_with_the_same_result
     app.config["IMPORT_PROCESS_FROM_BYTES"] = 1  # every upload counts as large
     project = make_project("Bike lanes")
     articles = "\n".join(json.dumps({"id": f"a{number}", "text": paragraph_text(number, 1)}) for number in range(3))
-    page = upload_files(as_admin, f"/admin/projects/{project.id}/documents",
-                        files=[a_file(articles + "\n{not json\n", "articles.jsonl"), a_file(paragraph_text(9, 9), "notes.txt")])
+    page = upload_files(
+        as_admin,
+        f"/admin/projects/{project.id}/documents",
+        files=[a_file(articles + "\n{not json\n", "articles.jsonl"), a_file(paragraph_text(9, 9), "notes.txt")],
+    )
     html = page.get_data(as_text=True)
     assert "4 imported (4 passages), 0 skipped as identical, 1 rejected" in html
     assert "<td>rejected</td><td>articles.jsonl</td><td>4</td><td>not valid JSON" in html
-    assert db.session.scalars(sa.select(Document.source).order_by(Document.id)).all() == ["articles.jsonl"] * 3 + ["notes.txt"]
+    assert db.session.scalars(sa.select(Document.source).order_by(Document.id)).all() == ["articles.jsonl"] * 3 + [
+        "notes.txt"
+    ]
     assert not any(imports_folder(app).iterdir())

@@ -4,8 +4,8 @@ import json
 
 import sqlalchemy as sa
 
-from annotator.extensions import db
 from annotator.documents.models import Passage
+from annotator.extensions import db
 from annotator.importing import service
 from annotator.importing.readers import ReadOptions
 from annotator.importing.service import ImportSettings, import_paths
@@ -19,7 +19,8 @@ def _import(make_project, name, path, workers, monkeypatch):
     db.session.commit()
     rows = db.session.execute(
         sa.select(Passage.index, Passage.text, Passage.excluded_reason, Passage.duplicate_of_id.is_not(None))
-        .where(Passage.project_id == project.id).order_by(Passage.id)
+        .where(Passage.project_id == project.id)
+        .order_by(Passage.id)
     ).all()
     return outcomes, [tuple(row) for row in rows]
 
@@ -27,8 +28,14 @@ def _import(make_project, name, path, workers, monkeypatch):
 def test_worker_processes_give_the_same_passages_in_the_same_order(make_project, write_file, monkeypatch):
     shared = "The same reposted paragraph appears in several documents of this file, word for word."
     lines = [
-        json.dumps({"id": f"doc{n}", "text": f"Opening line of document {n}.\n\n{shared if n % 3 == 0 else f'Unique paragraph {n} with a hyphen-'}\n"
-                    f"{'' if n % 3 == 0 else 'ated word and a bil-'}\n\nlions figure {n}."})
+        json.dumps(
+            {
+                "id": f"doc{n}",
+                "text": f"Opening line of document {n}.\n\n"
+                f"{shared if n % 3 == 0 else f'Unique paragraph {n} with a hyphen-'}\n"
+                f"{'' if n % 3 == 0 else 'ated word and a bil-'}\n\nlions figure {n}.",
+            }
+        )
         for n in range(60)
     ]
     path = write_file("many.jsonl", "\n".join(lines) + "\n")

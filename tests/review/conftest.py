@@ -29,8 +29,14 @@ def labelled(make_project, make_documents, make_user, add_member, import_labels)
     for name in LABELS:
         make_user(name)
         add_member(project, name)
-    import_labels(project, [{"passage_id": passage.id, "annotator": name, "labels": label_set(codes[index])}
-                            for name, codes in LABELS.items() for index, passage in enumerate(passages)])
+    import_labels(
+        project,
+        [
+            {"passage_id": passage.id, "annotator": name, "labels": label_set(codes[index])}
+            for name, codes in LABELS.items()
+            for index, passage in enumerate(passages)
+        ],
+    )
     db.session.refresh(project)
     project.passages = passages
     return project
@@ -56,8 +62,17 @@ def loner(labelled, make_user, write_file, add_member, import_texts, import_labe
     import_texts(labelled, [document])
     make_user("dan")
     add_member(labelled, "dan")
-    ids = list(db.session.scalars(sa.select(Passage.id).join(Document).where(Document.external_id == "loner")
-                                  .order_by(Passage.index)))
-    import_labels(labelled, [{"passage_id": passage_id, "annotator": "dan", "labels": label_set(code)}
-                             for passage_id, code in zip(ids, ["opinion/favor", "-", "event/against"])], "dan.jsonl")
+    ids = list(
+        db.session.scalars(
+            sa.select(Passage.id).join(Document).where(Document.external_id == "loner").order_by(Passage.index)
+        )
+    )
+    import_labels(
+        labelled,
+        [
+            {"passage_id": passage_id, "annotator": "dan", "labels": label_set(code)}
+            for passage_id, code in zip(ids, ["opinion/favor", "-", "event/against"], strict=False)
+        ],
+        "dan.jsonl",
+    )
     return ids

@@ -12,16 +12,28 @@ from annotator.extensions import db
 from annotator.project_agreement.snapshot import agreement_figures
 from tests.review.conftest import LABELS
 
-CLAIM_TYPES = ["no_claim", "opinion", "quantity", "event", "causal", "rule", "prediction", "personal_experience", "other_claim"]
+CLAIM_TYPES = [
+    "no_claim",
+    "opinion",
+    "quantity",
+    "event",
+    "causal",
+    "rule",
+    "prediction",
+    "personal_experience",
+    "other_claim",
+]
 STANCES = ["favor", "against", "neutral", "unrelated"]
 
 
 def reliability(part: int, categories: list[str]) -> np.ndarray:
     """annotators x passages, NaN where the field has no value (no claim: no stance)."""
+
     def value(code):
         if code == "-":
             return categories.index("no_claim") if part == 0 else np.nan
         return categories.index(code.split("/")[part])
+
     return np.array([[value(code) for code in codes] for codes in LABELS.values()], dtype=float)
 
 
@@ -61,8 +73,13 @@ def test_figures_are_kept_until_a_label_or_a_decision_changes(labelled, make_use
     from annotator.review.adjudicating import adjudicate
 
     reviewer = make_user("rev", "reviewer")
-    adjudicate(db.session, labelled, labelled.passages[2].id, reviewer,
-               {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"})
+    adjudicate(
+        db.session,
+        labelled,
+        labelled.passages[2].id,
+        reviewer,
+        {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"},
+    )
     db.session.commit()
     changed = agreement_figures(db.session, labelled)
     assert changed.fresh and changed.figures["fields"]["claim_type"]["gold"]["sources"]["adjudicated"] == 1
@@ -74,7 +91,9 @@ def test_the_agreement_command_prints_the_figures_and_their_json(runner, labelle
     figures = json.loads(result.stdout)
     for name in ("claim_type", "stance", "verifiability", "claim_type:no_claim"):
         field = figures["fields"][name]
-        assert {"level", "alpha", "alpha_ci", "units", "pairable_values", "percent_agreement", "fleiss_kappa"} <= set(field)
+        assert {"level", "alpha", "alpha_ci", "units", "pairable_values", "percent_agreement", "fleiss_kappa"} <= set(
+            field
+        )
     assert figures["fields"]["verifiability"]["level"] == "ordinal"
     assert [a["username"] for a in figures["annotators"]] == ["ada", "bob", "cy"]
     text = runner.invoke(args=["agreement", "Bike lanes"]).stdout
@@ -95,8 +114,14 @@ def test_an_annotator_who_shares_no_passage_has_no_estimated_accuracy(runner, la
     by_name = {annotator["username"]: annotator["fields"] for annotator in figures["annotators"]}
     for field in ("claim_type", "stance", "claim_type:no_claim"):
         assert by_name["dan"][field]["estimated_accuracy"] is None, field
-        assert by_name["dan"][field]["estimated_accuracy_note"] == "not estimable: shares no passage with another annotator"
-        assert by_name["ada"][field]["estimated_accuracy"] is not None and by_name["ada"][field]["estimated_accuracy_note"] is None
+        assert (
+            by_name["dan"][field]["estimated_accuracy_note"]
+            == "not estimable: shares no passage with another annotator"
+        )
+        assert (
+            by_name["ada"][field]["estimated_accuracy"] is not None
+            and by_name["ada"][field]["estimated_accuracy_note"] is None
+        )
     assert figures["fields"]["claim_type"]["gold"]["sources"]["single"] == 3  # dan's labels still count, as single
     text = runner.invoke(args=["agreement", "Bike lanes"]).stdout
     assert re.search(r"^dan .*claim_type=not estimable", text, re.MULTILINE)

@@ -9,9 +9,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from annotator.extensions import db
-from annotator.exporting.kinds import ExportRequest, export_lines
 from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
+from annotator.exporting.kinds import ExportRequest, export_lines
+from annotator.extensions import db
 from annotator.users.models import User
 from tests.conftest import csrf_token_in
 
@@ -26,12 +26,14 @@ def tie(runner, make_project, make_documents, make_user, write_file, login, clie
     project = make_project("Tie", target="Cities should build bike lanes", overlap_k=2)
     passages = make_documents(project, count=1, paragraphs=3)
     third_bob = {**ADA, "stance": "against"}
-    lines = [{"passage_id": passages[0].id, "annotator": "ada", "labels": ADA},
-             {"passage_id": passages[0].id, "annotator": "bob", "labels": BOB},
-             {"passage_id": passages[1].id, "annotator": "ada", "labels": ADA},
-             {"passage_id": passages[1].id, "annotator": "bob", "labels": ADA},
-             {"passage_id": passages[2].id, "annotator": "ada", "labels": ADA},
-             {"passage_id": passages[2].id, "annotator": "bob", "labels": third_bob}]
+    lines = [
+        {"passage_id": passages[0].id, "annotator": "ada", "labels": ADA},
+        {"passage_id": passages[0].id, "annotator": "bob", "labels": BOB},
+        {"passage_id": passages[1].id, "annotator": "ada", "labels": ADA},
+        {"passage_id": passages[1].id, "annotator": "bob", "labels": ADA},
+        {"passage_id": passages[2].id, "annotator": "ada", "labels": ADA},
+        {"passage_id": passages[2].id, "annotator": "bob", "labels": third_bob},
+    ]
     path = write_file("tie.jsonl", "\n".join(json.dumps(line) for line in lines))
     assert runner.invoke(args=["import-annotations", "Tie", str(path), "--create-users"]).exit_code == 0
     make_user("rev", "reviewer")
@@ -47,15 +49,19 @@ def checked_values(html: str) -> dict[str, str]:
 
 def decide(client, project, passage_id, labels, page=None):
     page = page or client.get(f"/projects/{project.id}/review/{passage_id}").get_data(as_text=True)
-    return client.post(f"/projects/{project.id}/review/{passage_id}",
-                       data={"csrf_token": csrf_token_in(page), **{f"label-{k}": v for k, v in labels.items()}})
+    return client.post(
+        f"/projects/{project.id}/review/{passage_id}",
+        data={"csrf_token": csrf_token_in(page), **{f"label-{k}": v for k, v in labels.items()}},
+    )
 
 
 def test_on_a_tie_nothing_is_pre_chosen_and_enter_alone_stores_nothing(client, tie):
     first = tie.passages[0].id
     page = client.get(f"/projects/{tie.id}/review/{first}").get_data(as_text=True)
     assert checked_values(page) == {}
-    estimate = re.search(r'<tr data-field="claim_type" class="disputed">.*?<td class="gold-now"[^>]*>(.*?)</td>', page, re.S)
+    estimate = re.search(
+        r'<tr data-field="claim_type" class="disputed">.*?<td class="gold-now"[^>]*>(.*?)</td>', page, re.S
+    )
     assert estimate and "(estimated)" in estimate.group(1)  # shown beside the answers, as information
     response = decide(client, tie, first, {}, page)
     assert response.status_code == 422
@@ -92,7 +98,7 @@ def test_the_history_records_whether_a_decision_equals_an_annotators_answer(clie
 def test_the_queue_shows_who_gave_which_value_and_how_far_they_agree(client, tie):
     html = re.sub(r"\s+", " ", client.get(f"/projects/{tie.id}/review").get_data(as_text=True))
     first = re.search(rf'<tr data-passage-id="{tie.passages[0].id}">(.*?)</tr>', html).group(1)
-    assert "Claim type:</span> <span class=\"answer\">Opinion (bob)</span> · <span class=\"answer\">Event" in first
+    assert 'Claim type:</span> <span class="answer">Opinion (bob)</span> · <span class="answer">Event' in first
     assert "Favor (ada)" in first and "Neutral (bob)" in first and "0 of 1 pair agree" in first
     third = re.search(rf'<tr data-passage-id="{tie.passages[2].id}">(.*?)</tr>', html).group(1)
     assert "Against (bob)" in third and "Claim type" not in third  # only what they disagree on
@@ -104,8 +110,10 @@ def test_the_decision_screen_says_its_place_and_the_next_confirms_the_decision(c
     page = client.get(f"/projects/{tie.id}/review/{third}").get_data(as_text=True)
     assert re.search(r"Passage 2 of 2 waiting for review", page)
     response = decide(client, tie, first, BOB)
-    assert response.headers["Location"].endswith(f"/review/{third}?field=*&decided={first}") or \
-        f"decided={first}" in response.headers["Location"]
+    assert (
+        response.headers["Location"].endswith(f"/review/{third}?field=*&decided={first}")
+        or f"decided={first}" in response.headers["Location"]
+    )
     following = re.sub(r"\s+", " ", client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Passage 1 of 1 waiting for review" in following
     confirmation = re.search(r'<p class="notice decision-saved"[^>]*>(.*?)</p>', following).group(1)

@@ -5,13 +5,13 @@ import re
 
 import sqlalchemy as sa
 
-from annotator.extensions import db
 from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
+from annotator.extensions import db
 from tests.conftest import csrf_token_in
 
 
 def queue_ids(html: str) -> list[int]:
-    return [int(i) for i in re.findall(r'/review/(\d+)\?field=', html)]
+    return [int(i) for i in re.findall(r"/review/(\d+)\?field=", html)]
 
 
 def test_the_queue_lists_disputed_passages_lowest_agreement_first(reviewer, labelled):
@@ -28,29 +28,40 @@ def test_deciding_a_passage_takes_it_out_of_the_queue_with_its_history(reviewer,
     first = labelled.passages[0].id
     page = reviewer.get(f"/projects/{labelled.id}/review/{first}").get_data(as_text=True)
     text = re.sub(r"\s+", " ", page)
-    assert "<th scope=\"col\">ada</th><th scope=\"col\">bob</th><th scope=\"col\">cy</th>" in text
+    assert '<th scope="col">ada</th><th scope="col">bob</th><th scope="col">cy</th>' in text
     # what all three said alike starts chosen; the disputed stance (2 favor, 1 against) does not
     assert re.search(r'value="opinion"\s+data-key="1" checked', page)
     assert re.search(r'value="verifiable"\s+data-key="v" checked', page)
     assert not re.search(r'name="label-stance" value="\w+"\s+data-key="\w" checked', page)
-    response = reviewer.post(f"/projects/{labelled.id}/review/{first}", data={
-        "csrf_token": csrf_token_in(page), "label-claim_type": "opinion", "label-stance": "against",
-        "label-verifiability": "unverifiable", "note": "sarcasm"})
+    response = reviewer.post(
+        f"/projects/{labelled.id}/review/{first}",
+        data={
+            "csrf_token": csrf_token_in(page),
+            "label-claim_type": "opinion",
+            "label-stance": "against",
+            "label-verifiability": "unverifiable",
+            "note": "sarcasm",
+        },
+    )
     assert response.status_code == 303 and f"/review/{labelled.passages[2].id}" in response.headers["Location"]
     assert f"decided={first}" in response.headers["Location"]
     decided = db.session.scalar(sa.select(Adjudication))
     assert decided.labels == {"claim_type": "opinion", "stance": "against", "verifiability": "unverifiable"}
-    assert queue_ids(reviewer.get(f"/projects/{labelled.id}/review").get_data(as_text=True))[0] == labelled.passages[2].id
+    assert (
+        queue_ids(reviewer.get(f"/projects/{labelled.id}/review").get_data(as_text=True))[0] == labelled.passages[2].id
+    )
     again = re.sub(r"\s+", " ", reviewer.get(f"/projects/{labelled.id}/review/{first}").get_data(as_text=True))
-    assert "Against <span class=\"source\">(adjudicated)</span>" in again
+    assert 'Against <span class="source">(adjudicated)</span>' in again
     assert db.session.scalar(sa.select(sa.func.count(AdjudicationEvent.id))) == 1
 
 
 def test_an_incomplete_decision_is_refused_with_the_choices_kept(reviewer, labelled):
     first = labelled.passages[0].id
     page = reviewer.get(f"/projects/{labelled.id}/review/{first}").get_data(as_text=True)
-    response = reviewer.post(f"/projects/{labelled.id}/review/{first}", data={
-        "csrf_token": csrf_token_in(page), "label-claim_type": "opinion", "note": "half done"})
+    response = reviewer.post(
+        f"/projects/{labelled.id}/review/{first}",
+        data={"csrf_token": csrf_token_in(page), "label-claim_type": "opinion", "note": "half done"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "half done</textarea>" in html
     assert "Not saved: Stance toward the target: choose a value. Your choices are still here." in html
@@ -60,13 +71,20 @@ def test_an_incomplete_decision_is_refused_with_the_choices_kept(reviewer, label
 def test_a_decision_with_a_value_the_form_does_not_offer_is_refused_naming_the_choices(reviewer, labelled):
     first = labelled.passages[0].id
     page = reviewer.get(f"/projects/{labelled.id}/review/{first}").get_data(as_text=True)
-    response = reviewer.post(f"/projects/{labelled.id}/review/{first}", data={
-        "csrf_token": csrf_token_in(page), "label-claim_type": "opinion", "label-stance": "maybe",
-        "label-verifiability": "verifiable"})
+    response = reviewer.post(
+        f"/projects/{labelled.id}/review/{first}",
+        data={
+            "csrf_token": csrf_token_in(page),
+            "label-claim_type": "opinion",
+            "label-stance": "maybe",
+            "label-verifiability": "verifiable",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert ("Not saved: Stance toward the target: &#34;maybe&#34; is not one of Favor, Against, Neutral, Unrelated."
-            in html)
+    assert (
+        "Not saved: Stance toward the target: &#34;maybe&#34; is not one of Favor, Against, Neutral, Unrelated." in html
+    )
     assert db.session.scalar(sa.select(sa.func.count(Adjudication.id))) == 0
 
 
@@ -77,8 +95,11 @@ def test_the_dashboard_shows_every_figure_and_refreshes_through_htmx(reviewer, l
     assert html.count('<svg class="chart heatmap"') == 4 and html.count('<svg class="chart bars"') == 4
     assert 'class="listing weeks"' in html and "gold \\ given" in html
     assert "does not apply" in html  # Fleiss on stance: unequal raters
-    fragment = reviewer.post(f"/projects/{labelled.id}/agreement", headers={"HX-Request": "true", "HX-Target": "figures"},
-                             data={"csrf_token": csrf_token_in(html)})
+    fragment = reviewer.post(
+        f"/projects/{labelled.id}/agreement",
+        headers={"HX-Request": "true", "HX-Target": "figures"},
+        data={"csrf_token": csrf_token_in(html)},
+    )
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
     assert 'id="figures"' in fragment.get_data(as_text=True)
 
@@ -93,8 +114,9 @@ def test_the_dashboard_says_who_has_no_estimable_accuracy(reviewer, labelled, lo
     assert "not estimable" not in annotator_row(html, "ada")
 
 
-def test_the_dashboard_and_the_command_warn_when_dawid_skene_stopped_before_converging(reviewer, runner, labelled,
-                                                                                       monkeypatch):
+def test_the_dashboard_and_the_command_warn_when_dawid_skene_stopped_before_converging(
+    reviewer, runner, labelled, monkeypatch
+):
     from annotator.agreement import figures
     from annotator.agreement.dawid_skene import dawid_skene
 
@@ -107,6 +129,9 @@ def test_the_dashboard_and_the_command_warn_when_dawid_skene_stopped_before_conv
 
 def test_annotators_cannot_see_review_pages(client, login, labelled):
     login("ada")
-    for path in (f"/projects/{labelled.id}/review", f"/projects/{labelled.id}/review/{labelled.passages[0].id}",
-                 f"/projects/{labelled.id}/agreement"):
+    for path in (
+        f"/projects/{labelled.id}/review",
+        f"/projects/{labelled.id}/review/{labelled.passages[0].id}",
+        f"/projects/{labelled.id}/agreement",
+    ):
         assert client.get(path).status_code == 403, path

@@ -6,9 +6,9 @@ import copy
 import json
 import re
 
+from annotator.administration.projects import ProjectChanges, update_project
 from annotator.extensions import db
 from annotator.projects.schema_store import schema_of
-from annotator.administration.projects import ProjectChanges, update_project
 from tests.review.test_review_pages import queue_ids
 
 
@@ -57,8 +57,15 @@ def test_an_added_field_is_measured_though_nobody_answered_it_yet(runner, labell
     assert "source" not in figures_json(runner)["fields"]
 
     def ask_the_source(fields, schema):
-        schema["fields"].append({"name": "source", "label": "Source", "level": "nominal", "required": False,
-                                 "options": [{"value": "named", "label": "Named"}, {"value": "none", "label": "None"}]})
+        schema["fields"].append(
+            {
+                "name": "source",
+                "label": "Source",
+                "level": "nominal",
+                "required": False,
+                "options": [{"value": "named", "label": "Named"}, {"value": "none", "label": "None"}],
+            }
+        )
 
     change_schema(labelled, ask_the_source)
     source = figures_json(runner)["fields"]["source"]

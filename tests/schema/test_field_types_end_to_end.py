@@ -44,10 +44,13 @@ def typed(runner, make_project, make_documents, make_user, write_file):
     project.passages = make_documents(project, count=3, paragraphs=10)
     rng = random.Random(11)
     project.given = {(passage.id, name): answers(rng) for passage in project.passages for name in ANNOTATORS}
-    lines = [json.dumps({"passage_id": passage_id, "annotator": name, "labels": labels})
-             for (passage_id, name), labels in project.given.items()]
-    result = runner.invoke(args=["import-annotations", "Bike lanes", str(write_file("typed.jsonl", "\n".join(lines))),
-                                 "--create-users"])
+    lines = [
+        json.dumps({"passage_id": passage_id, "annotator": name, "labels": labels})
+        for (passage_id, name), labels in project.given.items()
+    ]
+    result = runner.invoke(
+        args=["import-annotations", "Bike lanes", str(write_file("typed.jsonl", "\n".join(lines))), "--create-users"]
+    )
     assert result.exit_code == 0, result.stderr
     return project
 
@@ -59,7 +62,9 @@ def figures(runner) -> dict:
 
 
 def test_a_multi_field_is_measured_by_masi_as_nltk_has_it(runner, typed):
-    data = [(name, str(passage_id), frozenset(labels["claim_types"])) for (passage_id, name), labels in typed.given.items()]
+    data = [
+        (name, str(passage_id), frozenset(labels["claim_types"])) for (passage_id, name), labels in typed.given.items()
+    ]
     expected = AnnotationTask(data=data, distance=masi_distance).alpha()
     found = figures(runner)["fields"]
     assert found["claim_types"]["level"] == "masi"
@@ -70,9 +75,15 @@ def test_a_multi_field_is_measured_by_masi_as_nltk_has_it(runner, typed):
 
 def test_not_sure_is_missing_for_agreement_as_the_krippendorff_package_has_it(runner, typed):
     order = ["no", "maybe", "yes"]
-    matrix = [[order.index(typed.given[(passage.id, name)]["checkworthy"])
-               if typed.given[(passage.id, name)].get("checkworthy") in order else np.nan for passage in typed.passages]
-              for name in ANNOTATORS]
+    matrix = [
+        [
+            order.index(typed.given[(passage.id, name)]["checkworthy"])
+            if typed.given[(passage.id, name)].get("checkworthy") in order
+            else np.nan
+            for passage in typed.passages
+        ]
+        for name in ANNOTATORS
+    ]
     expected = krippendorff.alpha(reliability_data=np.asarray(matrix, dtype=float), level_of_measurement="ordinal")
     assert figures(runner)["fields"]["checkworthy"]["alpha"] == pytest.approx(expected, abs=1e-9)
 
@@ -89,7 +100,9 @@ def test_training_lines_hold_each_types_gold_and_every_answer_as_given(runner, t
         for option in CLAIMS:  # an option is in the gold set when its own gold says chosen
             chosen = [option in labels["claim_types"] for labels in given]
             if len(set(chosen)) == 1:
-                assert gold["options"][option]["chosen"] == chosen[0] and gold["options"][option]["source"] == "unanimous"
+                assert (
+                    gold["options"][option]["chosen"] == chosen[0] and gold["options"][option]["source"] == "unanimous"
+                )
                 assert (option in line["labels"]["claim_types"]) == chosen[0]
         texts = [labels["rewrite"] for labels in given if "rewrite" in labels]
         if len(set(texts)) == 1:  # the one text given, by one annotator or by several alike
@@ -97,9 +110,10 @@ def test_training_lines_hold_each_types_gold_and_every_answer_as_given(runner, t
             assert line["gold"]["rewrite"]["source"] == ("unanimous" if len(texts) > 1 else "single")
         else:  # none, or different texts: a reviewer decides
             assert line["labels"]["rewrite"] is None
-        assert sorted(json.dumps(answer["labels"], sort_keys=True) for answer in line["annotations"]) == \
-            sorted(json.dumps({key: labels.get(key) for key in ("claim_types", "checkworthy", "rewrite")}, sort_keys=True)
-                   for labels in given)  # "not_sure" and the texts as given
+        assert sorted(json.dumps(answer["labels"], sort_keys=True) for answer in line["annotations"]) == sorted(
+            json.dumps({key: labels.get(key) for key in ("claim_types", "checkworthy", "rewrite")}, sort_keys=True)
+            for labels in given
+        )  # "not_sure" and the texts as given
     assert any(line["labels"]["checkworthy"] is None and line["annotations"] for line in lines)
 
 
@@ -126,8 +140,11 @@ def test_the_api_takes_every_type_and_names_a_wrong_answer(runner, make_project,
     answer = {"claim_types": ["event", "opinion"], "checkworthy": "not_sure", "rewrite": " The council voted 7-4. "}
     stored = ada("POST", url, json={"labels": answer})
     assert stored.status_code == 201
-    assert stored.get_json()["labels"] == {"claim_types": ["opinion", "event"], "checkworthy": "not_sure",
-                                           "rewrite": "The council voted 7-4."}
+    assert stored.get_json()["labels"] == {
+        "claim_types": ["opinion", "event"],
+        "checkworthy": "not_sure",
+        "rewrite": "The council voted 7-4.",
+    }
 
 
 def test_a_reviewer_decides_every_type(typed, make_user, runner):
@@ -139,7 +156,11 @@ def test_a_reviewer_decides_every_type(typed, make_user, runner):
     adjudicate(db.session, typed, typed.passages[0].id, reviewer, decision)
     db.session.commit()
     line = next(line for line in exported(runner, "training") if line["passage_id"] == typed.passages[0].id)
-    assert line["labels"] == {"claim_types": ["quantity", "event"], "checkworthy": "yes", "rewrite": "Fares rose by 8% in April."}
+    assert line["labels"] == {
+        "claim_types": ["quantity", "event"],
+        "checkworthy": "yes",
+        "rewrite": "Fares rose by 8% in April.",
+    }
     assert {line["gold"][name]["source"] for name in line["gold"]} == {"adjudicated"}
     audit = [entry for entry in exported(runner, "audit") if entry.get("type") == "adjudication"]
     assert audit[0]["after"]["labels"]["claim_types"] == ["quantity", "event"]

@@ -16,7 +16,9 @@ from tests.splitting.test_split_document import assert_spans_hold_texts
 SENTENCES = {
     "Chinese": "第{n}次会议决定提高公共交通的服务质量，居民们表示支持。专家认为，这个问题非常重要！",
     "Arabic": "قررت الحكومة في الاجتماع رقم {n} تحسين النقل العام، ورحب السكان بالقرار. هل يكفي ذلك؟ ",
-    "Russian": "На заседании № {n} совет решил улучшить общественный транспорт, и жители это поддержали. Почему сейчас? ",
+    "Russian": (
+        "На заседании № {n} совет решил улучшить общественный транспорт, и жители это поддержали. Почему сейчас? "
+    ),
     "emoji and accents": "Réunion n° {n} : le conseil a voté 😀 la hausse des tarifs, déjà contestée. Ça ira? ",
 }
 
@@ -37,7 +39,7 @@ def test_a_paragraph_longer_than_the_segmenter_window_splits_as_if_read_whole(sc
     passages = split_document(raw)
     assert_spans_hold_texts(raw, passages)
     assert all(len(p.text) <= 600 for p in passages)
-    assert "".join(raw[p.start:p.end] for p in passages).replace(" ", "") == raw.replace(" ", "")
+    assert "".join(raw[p.start : p.end] for p in passages).replace(" ", "") == raw.replace(" ", "")
     monkeypatch.setattr(sentences, "SEGMENT_WINDOW", 10 * len(raw))
     assert split_document(raw) == passages
 
@@ -60,7 +62,9 @@ def test_punctuation_without_words_is_cut_into_passages_of_furniture():
     passages = split_document(raw)
     assert_spans_hold_texts(raw, passages)
     assert all(len(p.text) <= 600 and p.excluded_reason == "boilerplate" for p in passages)
-    assert "".join(raw[p.start:p.end] for p in passages).replace(" ", "").replace("\n", "") == raw.replace(" ", "").replace("\n", "")
+    assert "".join(raw[p.start : p.end] for p in passages).replace(" ", "").replace("\n", "") == raw.replace(
+        " ", ""
+    ).replace("\n", "")
 
 
 def test_thousands_of_loose_lines_beside_furniture_are_furniture():
@@ -81,22 +85,33 @@ def test_a_passage_repeating_two_earlier_ones_equally_points_at_the_first_in_eve
     first = " ".join(f"alpha{n}" for n in range(30)) + "."
     second = " ".join(f"beta{n}" for n in range(30)) + "."
     raw = f"{first}\n\n{second}\n\n{first[:-1]} {second}"
-    program = "import sys; from annotator.splitting import split_document; print(split_document(sys.argv[1])[2].duplicate_of)"
+    program = (
+        "import sys; from annotator.splitting import split_document; print(split_document(sys.argv[1])[2].duplicate_of)"
+    )
     root = Path(__file__).resolve().parents[2]
     answers = {
-        subprocess.run([sys.executable, "-c", program, raw], capture_output=True, text=True, check=True, cwd=root,
-                       env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+        subprocess.run(
+            [sys.executable, "-c", program, raw],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout.strip()
         for seed in range(1, 9)
     }
     assert answers == {"0"}
 
 
-@pytest.mark.parametrize("text", [
-    prose(SENTENCES["Chinese"], 5_000),
-    "他说：「今天下雨。明天晴。」然后走了。真的吗？是的！好。",
-    "日本語の文です。二つ目の文！三つ目？\n最後の文。",
-    "混合 text。English after a full stop. 再来一句。。。还有？！",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        prose(SENTENCES["Chinese"], 5_000),
+        "他说：「今天下雨。明天晴。」然后走了。真的吗？是的！好。",
+        "日本語の文です。二つ目の文！三つ目？\n最後の文。",
+        "混合 text。English after a full stop. 再来一句。。。还有？！",
+    ],
+)
 def test_full_width_sentence_ends_give_the_sentences_blingfire_finds_in_the_text_as_given(text):
     """Chinese and Japanese sentences follow one another without a space; the segmenter is
     shown one after each full-width full stop to keep it linear and fast, which must not

@@ -27,7 +27,7 @@ def assert_spans_hold_texts(raw, passages):
     previous_end = 0
     for passage in passages:
         assert previous_end <= passage.start < passage.end <= len(raw)
-        assert squash(passage.text) == squash(raw[passage.start:passage.end]), passage
+        assert squash(passage.text) == squash(raw[passage.start : passage.end]), passage
         previous_end = passage.end
 
 
@@ -57,19 +57,38 @@ def test_pdf_newsletter_rejoins_wrapped_lines_hyphen_breaks_and_page_breaks():
     raw = (SPLITTING / "pdf_newsletter.txt").read_text(encoding="utf-8")
     passages = split_document(raw)
     assert summary(passages) == [
-        ("Attitudes are shifting over the future of the harbour, with the new Ambassador to the port "
-         "authority introducing a new approach. But the July 4 article also highlights the danger that "
-         "various groups still try to profit from the closure.", None, None),
-        ('The council spokesperson said the deal would bring "jobs, not promises" to the Iranian-American '
-         "community in the eastern district, and that the pro-democracy groups had been consulted.", None, None),
-        ("Members of the board have urged us to speak out, because the plan would cost billions of dollars "
-         "over the next ten years and leave the old docks empty.", None, None),
+        (
+            "Attitudes are shifting over the future of the harbour, with the new Ambassador to the port "
+            "authority introducing a new approach. But the July 4 article also highlights the danger that "
+            "various groups still try to profit from the closure.",
+            None,
+            None,
+        ),
+        (
+            'The council spokesperson said the deal would bring "jobs, not promises" to the Iranian-American '
+            "community in the eastern district, and that the pro-democracy groups had been consulted.",
+            None,
+            None,
+        ),
+        (
+            "Members of the board have urged us to speak out, because the plan would cost billions of dollars "
+            "over the next ten years and leave the old docks empty.",
+            None,
+            None,
+        ),
         ("Page 2", "boilerplate", None),
         ("The port authority has received a total of 240 complaints since January, mostly about noise.", None, None),
-        ("Residents asked for a curfew on loading after ten, and the authority promised an answer before "
-         "the summer.", None, None),
-        ("... the plan would cost billions of dollars over the next ten years and leave the old docks empty ...",
-         "duplicate", 2),
+        (
+            "Residents asked for a curfew on loading after ten, and the authority promised an answer before "
+            "the summer.",
+            None,
+            None,
+        ),
+        (
+            "... the plan would cost billions of dollars over the next ten years and leave the old docks empty ...",
+            "duplicate",
+            2,
+        ),
     ]
     assert_spans_hold_texts(raw, passages)
 
@@ -85,7 +104,7 @@ def test_windows_line_endings_give_the_same_passages(name):
 def test_offsets_point_at_the_source_span():
     raw = "Intro line.\n\nThe mayor   said\nthat fares rise.\n"
     second = split_document(raw)[1]
-    assert raw[second.start:second.end] == "The mayor   said\nthat fares rise."
+    assert raw[second.start : second.end] == "The mayor   said\nthat fares rise."
     assert second.text == "The mayor said that fares rise."
 
 
@@ -100,7 +119,10 @@ def test_soft_hyphens_and_no_break_spaces_from_html_do_not_survive():
 
 
 def test_compounds_keep_their_hyphen_while_broken_words_are_rejoined():
-    raw = "Shoppers in the self-\ndefense class and well-\nknown traders said re-\nceipts rose in Paki-\nstan and anti-\nAmericanism fell.\n"
+    raw = (
+        "Shoppers in the self-\ndefense class and well-\nknown traders said re-\nceipts rose in Paki-\nstan and anti-\n"
+        "Americanism fell.\n"
+    )
     assert split_document(raw)[0].text == (
         "Shoppers in the self-defense class and well-known traders said receipts rose in Pakistan "
         "and anti-Americanism fell."
@@ -129,7 +151,9 @@ def test_headings_and_single_line_paragraphs_of_web_text_stay_apart():
     long_line = "The debate over the port has drawn critics and supporters alike, " * 3
     raw = f"{long_line.strip()}\nThe Debate over Delisting\n{long_line.strip()}\n"
     assert [p.text for p in split_document(raw)] == [
-        long_line.strip(), "The Debate over Delisting", long_line.strip(),
+        long_line.strip(),
+        "The Debate over Delisting",
+        long_line.strip(),
     ]
 
 
@@ -174,8 +198,10 @@ def test_bylines_with_dates_and_comment_counts_are_boilerplate():
 def test_bare_page_numbers_are_boilerplate():
     raw = "End of the first page of the report.\n\n- 12 -\n\n13\n\nStart of the next page.\n"
     assert [(p.text, p.excluded_reason) for p in split_document(raw)] == [
-        ("End of the first page of the report.", None), ("- 12 -", "boilerplate"),
-        ("13", "boilerplate"), ("Start of the next page.", None),
+        ("End of the first page of the report.", None),
+        ("- 12 -", "boilerplate"),
+        ("13", "boilerplate"),
+        ("Start of the next page.", None),
     ]
 
 
@@ -205,7 +231,9 @@ def test_breadcrumbs_file_names_bylines_cookie_notices_and_running_headers_are_b
 
 
 def test_long_paragraphs_are_cut_at_sentence_boundaries_under_the_limit():
-    sentences = [f"Sentence number {n} reports that {n * 7} ferries were late in the week of the storm." for n in range(1, 13)]
+    sentences = [
+        f"Sentence number {n} reports that {n * 7} ferries were late in the week of the storm." for n in range(1, 13)
+    ]
     raw = " ".join(sentences) + " Yes."
     passages = split_document(raw, max_chars=300)
     assert len(passages) > 1
@@ -262,11 +290,43 @@ def test_empty_and_blank_documents_have_no_passages():
     assert split_document(" \n\r\n\t\n") == []
 
 
-_PIECES = st.sampled_from([
-    "word", "Word", "claim", "bil-", "lions", "pro-", "Iranian-", "American", ".", ",", " ", "  ", "\n", "\n\n",
-    "\r\n", "\u00ad", "\u00a0", "• ", "  - ", "... ", "“", "”", "é", "e\u0301", "۱۰", "قیمت", "\f",
-    "March 3, 2025 0 comments", "FacebookTwitter", "©", "Back To Top", "1. ", "Page 2",
-])
+_PIECES = st.sampled_from(
+    [
+        "word",
+        "Word",
+        "claim",
+        "bil-",
+        "lions",
+        "pro-",
+        "Iranian-",
+        "American",
+        ".",
+        ",",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\u00ad",
+        "\u00a0",
+        "• ",
+        "  - ",
+        "... ",
+        "“",
+        "”",
+        "é",
+        "e\u0301",
+        "۱۰",
+        "قیمت",
+        "\f",
+        "March 3, 2025 0 comments",
+        "FacebookTwitter",
+        "©",
+        "Back To Top",
+        "1. ",
+        "Page 2",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

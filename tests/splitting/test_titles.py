@@ -8,8 +8,10 @@ from tests.conftest import FIXTURES
 
 TITLES = FIXTURES / "titles"
 SPLITTING = FIXTURES / "splitting"
-LETTER_LEAD = ("I was disappointed to read your report on the Mill Street bike lane trial, which quoted only "
-               "the shop owners who oppose it.")
+LETTER_LEAD = (
+    "I was disappointed to read your report on the Mill Street bike lane trial, which quoted only "
+    "the shop owners who oppose it."
+)
 
 
 NOISY_DOCUMENTS = [
@@ -30,13 +32,17 @@ def test_the_title_is_the_first_real_line_past_the_noise(path, title):
 
 def test_a_paragraph_that_comes_first_gives_its_first_sentence():
     raw = (SPLITTING / "pdf_newsletter.txt").read_text(encoding="utf-8")
-    assert document_title(raw) == ("Attitudes are shifting over the future of the harbour, with the new Ambassador "
-                                   "to the port authority introducing a new approach.")
+    assert document_title(raw) == (
+        "Attitudes are shifting over the future of the harbour, with the new Ambassador "
+        "to the port authority introducing a new approach."
+    )
 
 
 def test_captions_tags_and_salutations_are_passed_over():
-    raw = ("Harbour seals on the slipway.\n\nWildlife\n\nDear Friends of the Harbour\n\n"
-           "The first seals in forty years were counted on the old docks last week. Volunteers counted 14.\n")
+    raw = (
+        "Harbour seals on the slipway.\n\nWildlife\n\nDear Friends of the Harbour\n\n"
+        "The first seals in forty years were counted on the old docks last week. Volunteers counted 14.\n"
+    )
     assert document_title(raw) == "The first seals in forty years were counted on the old docks last week."
 
 

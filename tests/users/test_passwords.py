@@ -36,8 +36,16 @@ def test_weak_passwords_are_refused_saying_what_is_wrong_and_what_would_do(passw
         assert "at least 12 characters that are not a common password" in problem
 
 
-@pytest.mark.parametrize("password", [PASSWORD, "tangerine submarine lighthouse", "Kx7#mq2Lp9&w", "é" * 3 + "zqjxvbnwkr" + "ж",
-                                      "w" + "7q!Kd0" * 170 + "e"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        PASSWORD,
+        "tangerine submarine lighthouse",
+        "Kx7#mq2Lp9&w",
+        "é" * 3 + "zqjxvbnwkr" + "ж",
+        "w" + "7q!Kd0" * 170 + "e",
+    ],
+)
 def test_strong_passwords_of_12_to_1024_characters_are_accepted(password):
     assert len(password) <= 1024 and password_problem(password, "ada") is None
 
@@ -75,7 +83,11 @@ def test_the_settings_page_applies_the_rule_to_a_changed_password(client, make_u
 @pytest.mark.parametrize("command", [["create-user", "bob", "--role", "admin"], ["reset-password", "ada"]])
 def test_the_commands_apply_the_rule(runner, make_user, command):
     make_user("ada")
-    for weak, reason in [("password", "has 8 characters"), ("x" * 5_000_000, "at most 1,024"), (command[1] * 4, "username")]:
+    for weak, reason in [
+        ("password", "has 8 characters"),
+        ("x" * 5_000_000, "at most 1,024"),
+        (command[1] * 4, "username"),
+    ]:
         result = runner.invoke(args=[*command, "--password-stdin"], input=weak + "\n")
         assert result.exit_code == 1 and reason in result.stderr, result.stderr[:300]
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1

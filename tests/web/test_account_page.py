@@ -24,7 +24,7 @@ def test_a_token_made_on_the_settings_page_works_until_revoked(client, app, make
     assert plain not in client.get("/account").get_data(as_text=True)  # shown once
     script = app.test_client()
     assert script.get("/api/projects", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
-    token_id = re.search(r'/account/tokens/(\d+)/revoke', client.get("/account").get_data(as_text=True)).group(1)
+    token_id = re.search(r"/account/tokens/(\d+)/revoke", client.get("/account").get_data(as_text=True)).group(1)
     page = client.get(post(client, f"/account/tokens/{token_id}/revoke").headers["Location"]).get_data(as_text=True)
     assert "Token pre-annotation revoked" in page and "revoked 20" in page
     assert script.get("/api/projects", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
@@ -44,8 +44,14 @@ def test_nobody_revokes_another_users_token(client, make_user, login, runner):
 def test_changing_the_password_keeps_this_session_and_ends_the_others(client, app, make_user, login):
     make_user("ada")
     other = app.test_client()
-    other.post("/auth/login", data={"csrf_token": csrf_token_in(other.get("/auth/login").get_data(as_text=True)),
-                                    "username": "ada", "password": PASSWORD})
+    other.post(
+        "/auth/login",
+        data={
+            "csrf_token": csrf_token_in(other.get("/auth/login").get_data(as_text=True)),
+            "username": "ada",
+            "password": PASSWORD,
+        },
+    )
     assert other.get("/").status_code == 200
     login("ada")
     wrong = post(client, "/account/password", current="not it", new="a new password")

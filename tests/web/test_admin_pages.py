@@ -26,10 +26,14 @@ def test_admin_creates_an_account_that_can_sign_in(client, make_user, login):
 def test_bad_account_input_is_shown_and_nothing_is_created(client, make_user, login):
     make_user("root", "admin")
     login("root")
-    page = post(client, "/admin/users", "/admin/users", username="ada", role="annotator", password="short").get_data(as_text=True)
+    page = post(client, "/admin/users", "/admin/users", username="ada", role="annotator", password="short").get_data(
+        as_text=True
+    )
     assert "the password has 5 characters" in page
-    page = post(client, "/admin/users", "/admin/users", username="root", role="annotator", password="long enough, really").get_data(as_text=True)
-    assert 'a user named &#34;root&#34; already exists' in page
+    page = post(
+        client, "/admin/users", "/admin/users", username="root", role="annotator", password="long enough, really"
+    ).get_data(as_text=True)
+    assert "a user named &#34;root&#34; already exists" in page
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
 
 
@@ -37,8 +41,10 @@ def test_a_refused_account_keeps_what_was_typed_but_the_password(client, make_us
     make_user("root", "admin")
     login("root")
     token = csrf_token_in(client.get("/admin/users").get_data(as_text=True))
-    response = client.post("/admin/users", data={"csrf_token": token, "username": "root", "role": "reviewer",
-                                                 "password": "a secret password"})
+    response = client.post(
+        "/admin/users",
+        data={"csrf_token": token, "username": "root", "role": "reviewer", "password": "a secret password"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Not created: a user named &#34;root&#34; already exists." in html
     assert 'name="username" value="root"' in html and '<option value="reviewer" selected>' in html

@@ -32,8 +32,11 @@ def current_passage_id(html: str) -> int:
 
 def submit(client, project, passage_id, form, headers=None):
     page = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
-    return client.post(f"/projects/{project.id}/passages/{passage_id}/labels",
-                       data={"csrf_token": csrf_token_in(page), **form}, headers=headers or {})
+    return client.post(
+        f"/projects/{project.id}/passages/{passage_id}/labels",
+        data={"csrf_token": csrf_token_in(page), **form},
+        headers=headers or {},
+    )
 
 
 def test_the_page_shows_the_passage_in_its_document_with_the_target_and_keys(client, login, project):
@@ -91,7 +94,8 @@ def test_without_javascript_a_stance_left_on_no_claim_is_refused_in_the_forms_wo
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert re.findall(r'<p class="error" role="alert">(.*?)</p>', html) == [
-        "Not saved: Stance toward the target: leave it empty when Claim type is No claim. Your choices are still here."]
+        "Not saved: Stance toward the target: leave it empty when Claim type is No claim. Your choices are still here."
+    ]
     assert db.session.scalar(sa.select(sa.func.count(Annotation.id))) == 0
 
 
@@ -119,8 +123,11 @@ def test_skipping_asks_no_more_of_that_passage(client, login, project):
     login("ada")
     page = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
     first = current_passage_id(page)
-    response = client.post(f"/projects/{project.id}/passages/{first}/skip",
-                           data={"csrf_token": csrf_token_in(page), "reason": "Broken or unreadable text"}, headers=HTMX)
+    response = client.post(
+        f"/projects/{project.id}/passages/{first}/skip",
+        data={"csrf_token": csrf_token_in(page), "reason": "Broken or unreadable text"},
+        headers=HTMX,
+    )
     assert current_passage_id(response.get_data(as_text=True)) == project.passages[1].id
     assert db.session.scalar(sa.select(Skip.reason)) == "Broken or unreadable text"
 
@@ -133,14 +140,16 @@ def test_annotators_never_see_each_others_labels(client, login, project):
     login("bob")
     html = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
     assert current_passage_id(html) == first  # bob joins ada's passage (k = 2) ...
-    assert "ada's private reasoning" not in html and not re.search(r'\schecked>', html)  # ... blind to her labels
+    assert "ada's private reasoning" not in html and not re.search(r"\schecked>", html)  # ... blind to her labels
     assert client.get(f"/projects/{project.id}/passages/{first}/edit").status_code == 404
 
 
 def test_the_whole_document_marks_the_passage(client, login, project):
     login("ada")
     passage = project.passages[2]
-    html = client.get(f"/projects/{project.id}/documents/{passage.document_id}?passage={passage.id}").get_data(as_text=True)
+    html = client.get(f"/projects/{project.id}/documents/{passage.document_id}?passage={passage.id}").get_data(
+        as_text=True
+    )
     assert re.search(r'class="marked"\s*>' + re.escape(passage.text) + "</p>", html)
     assert all(p.text in html for p in project.passages[:4])
 
@@ -149,8 +158,11 @@ def test_document_text_is_escaped_everywhere(client, login, runner, write_file, 
     make_project("X", overlap_k=1)
     make_user("cy")
     runner.invoke(args=["add-member", "X", "cy", "--role", "annotator"])
-    path = write_file("evil.txt", "The council said <script>alert('x')</script> it would spend four million pounds.\n\n"
-                                  "Another <img src=x onerror=alert(1)> paragraph about the roads budget this year.\n")
+    path = write_file(
+        "evil.txt",
+        "The council said <script>alert('x')</script> it would spend four million pounds.\n\n"
+        "Another <img src=x onerror=alert(1)> paragraph about the roads budget this year.\n",
+    )
     assert runner.invoke(args=["import-docs", "X", str(path)]).exit_code == 0
     login("cy")
     project_id = db.session.scalar(sa.text("SELECT id FROM project WHERE name = 'X'"))
@@ -172,8 +184,11 @@ def test_a_page_opened_by_another_user_is_refused_and_stores_nothing(client, log
     page = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
     passage_id = current_passage_id(page)
     bob_id = db.session.scalar(sa.select(User.id).where(User.username == "bob"))
-    response = client.post(f"/projects/{project.id}/passages/{passage_id}/labels",
-                           data={"csrf_token": csrf_token_in(page), "page_user": bob_id, **CLAIM}, headers=HTMX)
+    response = client.post(
+        f"/projects/{project.id}/passages/{passage_id}/labels",
+        data={"csrf_token": csrf_token_in(page), "page_user": bob_id, **CLAIM},
+        headers=HTMX,
+    )
     assert response.status_code == 403 and "signed in as ada" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Annotation.id))) == 0
 
@@ -186,8 +201,11 @@ def test_the_session_endpoint_says_who_is_signed_in_with_a_fresh_token(client, l
     assert state.headers["Cache-Control"] == "no-store"
     assert state.get_json()["username"] == "ada" and state.get_json()["signed_in"] is True
     page = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
-    response = client.post(f"/projects/{project.id}/passages/{current_passage_id(page)}/labels",
-                           data={"csrf_token": state.get_json()["csrf_token"], **CLAIM}, headers=HTMX)
+    response = client.post(
+        f"/projects/{project.id}/passages/{current_passage_id(page)}/labels",
+        data={"csrf_token": state.get_json()["csrf_token"], **CLAIM},
+        headers=HTMX,
+    )
     assert response.status_code == 200  # the token it gives is good for the session
 
 
@@ -223,8 +241,9 @@ def test_the_caption_names_the_document_by_its_title(client, login, project):
     assert "Council votes on Mill Street" in caption and "· passage 1" in caption
 
 
-def test_the_whole_document_sends_a_window_and_more_on_demand_whatever_its_size(client, login, make_project, make_user,
-                                                                                 runner, write_file):
+def test_the_whole_document_sends_a_window_and_more_on_demand_whatever_its_size(
+    client, login, make_project, make_user, runner, write_file
+):
     """A 1,200-passage document: one request never carries more than the window, whichever
     passage is marked, and "earlier"/"later" bring the rest a chunk at a time, in order."""
     from annotator.documents.context import CHUNK, WINDOW

@@ -23,7 +23,10 @@ def test_next_hands_out_a_passage_with_its_context_and_schema(runner, make_proje
     assert response.status_code == 200
     body = response.get_json()
     assert (body["passage_id"], body["text"], body["document_id"]) == (passages[0].id, passages[0].text, "doc0000")
-    assert body["context"]["before"] == [] and [p["passage_id"] for p in body["context"]["after"]] == [passages[1].id, passages[2].id]
+    assert body["context"]["before"] == [] and [p["passage_id"] for p in body["context"]["after"]] == [
+        passages[1].id,
+        passages[2].id,
+    ]
     assert body["target"] == "Cities should build bike lanes"
     assert [field["name"] for field in body["schema"]["fields"]] == ["claim_type", "stance", "verifiability"]
     assert ada("GET", f"/api/projects/{project.id}/next").get_json()["passage_id"] == passages[0].id
@@ -33,7 +36,9 @@ def test_submit_answers_201_then_200_when_the_label_is_replaced(runner, make_pro
     ada = api_client("ada")
     project, _ = setup_project(runner, make_project, make_documents)
     passage_id = ada("GET", f"/api/projects/{project.id}/next").get_json()["passage_id"]
-    first = ada("POST", f"/api/passages/{passage_id}/annotations", json={"labels": CLAIM, "note": "a figure", "unsure": True})
+    first = ada(
+        "POST", f"/api/passages/{passage_id}/annotations", json={"labels": CLAIM, "note": "a figure", "unsure": True}
+    )
     assert first.status_code == 201
     assert first.get_json()["labels"] == CLAIM and first.get_json()["unsure"] is True
     second = ada("POST", f"/api/passages/{passage_id}/annotations", json={"labels": {"claim_type": "no_claim"}})
@@ -43,7 +48,9 @@ def test_submit_answers_201_then_200_when_the_label_is_replaced(runner, make_pro
     assert ada("GET", f"/api/projects/{project.id}/next").get_json()["passage_id"] != passage_id
 
 
-def test_invalid_labels_answer_422_naming_the_field_and_allowed_values(runner, make_project, make_documents, api_client):
+def test_invalid_labels_answer_422_naming_the_field_and_allowed_values(
+    runner, make_project, make_documents, api_client
+):
     ada = api_client("ada")
     project, _ = setup_project(runner, make_project, make_documents)
     passage_id = ada("GET", f"/api/projects/{project.id}/next").get_json()["passage_id"]
@@ -51,8 +58,10 @@ def test_invalid_labels_answer_422_naming_the_field_and_allowed_values(runner, m
     wrong_value = ada("POST", url, json={"labels": {**CLAIM, "stance": "maybe"}})
     assert wrong_value.status_code == 422
     assert wrong_value.get_json() == {
-        "field": "stance", "error": 'Stance toward the target: "maybe" is not one of Favor, Against, Neutral, Unrelated',
-        "allowed": ["favor", "against", "neutral", "unrelated"]}
+        "field": "stance",
+        "error": 'Stance toward the target: "maybe" is not one of Favor, Against, Neutral, Unrelated',
+        "allowed": ["favor", "against", "neutral", "unrelated"],
+    }
     missing = ada("POST", url, json={"labels": {"claim_type": "opinion"}}).get_json()
     assert (missing["field"], missing["error"]) == ("stance", "Stance toward the target: choose a value")
     assert ada("POST", url, json={"labels": CLAIM, "unsure": "yes"}).get_json()["field"] == "unsure"
@@ -60,8 +69,9 @@ def test_invalid_labels_answer_422_naming_the_field_and_allowed_values(runner, m
     assert db.session.scalar(sa.select(sa.func.count(Annotation.id))) == 0
 
 
-def test_a_422_speaks_the_schemas_labels_and_keeps_the_field_name_for_scripts(runner, make_project, make_documents,
-                                                                             api_client):
+def test_a_422_speaks_the_schemas_labels_and_keeps_the_field_name_for_scripts(
+    runner, make_project, make_documents, api_client
+):
     ada = api_client("ada")
     project, _ = setup_project(runner, make_project, make_documents)
     passage_id = ada("GET", f"/api/projects/{project.id}/next").get_json()["passage_id"]
@@ -69,10 +79,17 @@ def test_a_422_speaks_the_schemas_labels_and_keeps_the_field_name_for_scripts(ru
     not_asked = ada("POST", url, json={"labels": {"claim_type": "no_claim", "stance": "favor"}})
     assert not_asked.status_code == 422
     assert not_asked.get_json() == {
-        "field": "stance", "error": "Stance toward the target: leave it empty when Claim type is No claim", "allowed": []}
+        "field": "stance",
+        "error": "Stance toward the target: leave it empty when Claim type is No claim",
+        "allowed": [],
+    }
     unknown = ada("POST", url, json={"labels": {**CLAIM, "mood": "happy"}}).get_json()
-    assert unknown == {"field": "mood", "allowed": ["claim_type", "stance", "verifiability"], "error":
-                       '"mood" is not a field of these labels (the fields are Claim type, Stance toward the target, Verifiability)'}
+    assert unknown == {
+        "field": "mood",
+        "allowed": ["claim_type", "stance", "verifiability"],
+        "error": '"mood" is not a field of these labels '
+        "(the fields are Claim type, Stance toward the target, Verifiability)",
+    }
 
 
 def test_a_passage_not_handed_to_the_caller_answers_409(runner, make_project, make_documents, api_client):
@@ -88,7 +105,12 @@ def test_204_when_nothing_is_left_for_the_caller(runner, make_project, make_docu
     project, passages = setup_project(runner, make_project, make_documents, k=1)
     for _ in passages:
         passage_id = ada("GET", f"/api/projects/{project.id}/next").get_json()["passage_id"]
-        assert ada("POST", f"/api/passages/{passage_id}/annotations", json={"labels": {"claim_type": "no_claim"}}).status_code == 201
+        assert (
+            ada(
+                "POST", f"/api/passages/{passage_id}/annotations", json={"labels": {"claim_type": "no_claim"}}
+            ).status_code
+            == 201
+        )
     done = ada("GET", f"/api/projects/{project.id}/next")
     assert done.status_code == 204 and done.data == b""
 
@@ -105,7 +127,12 @@ def test_skip_and_progress(runner, make_project, make_documents, api_client):
     bob("POST", f"/api/passages/{second}/annotations", json={"labels": CLAIM})
     progress = ada("GET", f"/api/projects/{project.id}/progress").get_json()
     assert {key: progress[key] for key in ("passages", "labels", "complete", "skips", "overlap_k")} == {
-        "passages": len(passages), "labels": 2, "complete": 1, "skips": 1, "overlap_k": 2}
+        "passages": len(passages),
+        "labels": 2,
+        "complete": 1,
+        "skips": 1,
+        "overlap_k": 2,
+    }
     assert progress["mine"] == {"labels": 1, "skips": 1}
     assert progress["open"] + progress["in_progress"] + progress["complete"] == len(passages)
 

@@ -24,7 +24,9 @@ def test_create_token_prints_a_token_that_lists_the_users_projects(client, runne
     assert token not in {row.token_hash for row in db.session.scalars(sa.select(ApiToken))}
     response = client.get("/api/projects", headers=bearer(token))
     assert response.status_code == 200
-    assert [(p["name"], p["target"], p["overlap_k"]) for p in response.get_json()] == [("Bike lanes", "Cities should build bike lanes", 3)]
+    assert [(p["name"], p["target"], p["overlap_k"]) for p in response.get_json()] == [
+        ("Bike lanes", "Cities should build bike lanes", 3)
+    ]
     assert "Set-Cookie" not in response.headers
 
 
@@ -62,7 +64,9 @@ def test_a_session_cookie_does_not_excuse_a_post_from_csrf_but_a_token_does(clie
     assert client.post("/auth/logout", headers=bearer("ann_forged")).status_code == 400
 
 
-def test_a_request_with_a_token_acts_as_the_tokens_user_even_from_a_signed_in_browser(client, runner, make_user, make_project, login):
+def test_a_request_with_a_token_acts_as_the_tokens_user_even_from_a_signed_in_browser(
+    client, runner, make_user, make_project, login
+):
     make_project("Bike lanes")
     make_project("Secret audit")
     make_user("root", "admin")

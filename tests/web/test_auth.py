@@ -71,8 +71,11 @@ def test_next_never_leads_off_the_site(client, make_user):
     for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
         page = client.get("/auth/login")
         token = csrf_token_in(page.get_data(as_text=True))
-        response = client.post("/auth/login", query_string={"next": target},
-                               data={"csrf_token": token, "username": "ada", "password": PASSWORD})
+        response = client.post(
+            "/auth/login",
+            query_string={"next": target},
+            data={"csrf_token": token, "username": "ada", "password": PASSWORD},
+        )
         assert response.headers["Location"] == "/", target
         client.post("/auth/logout", data={"csrf_token": csrf_token_in(client.get("/").get_data(as_text=True))})
 

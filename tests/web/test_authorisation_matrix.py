@@ -1,10 +1,10 @@
 """Every endpoint against every role: who may, who is sent to sign in, who is refused."""
 
+import re
+
 import pytest
 
 from tests.conftest import csrf_token_in
-
-import re
 
 OK, REDIRECT, SIGN_IN, BAD_REQUEST, FORBIDDEN, UNAUTHORISED = 200, 303, 302, 400, 403, 401
 CONFLICT, UNPROCESSABLE, NOT_FOUND, CREATED = 409, 422, 404, 201
@@ -46,13 +46,25 @@ MATRIX = [
     ("GET", "/api/projects", (UNAUTHORISED, OK, OK, OK)),
     ("GET", "/api/projects/{project}/progress", (UNAUTHORISED, OK, OK, OK)),
     ("POST", "/api/passages/{passage}/skip", (UNAUTHORISED, CONFLICT, FORBIDDEN, CONFLICT)),  # nothing handed out yet
-    ("POST", "/api/passages/{passage}/annotations", (UNAUTHORISED, UNPROCESSABLE, FORBIDDEN, UNPROCESSABLE)),  # no labels sent
+    (
+        "POST",
+        "/api/passages/{passage}/annotations",
+        (UNAUTHORISED, UNPROCESSABLE, FORBIDDEN, UNPROCESSABLE),
+    ),  # no labels sent
     ("GET", "/api/projects/{project}/next", (UNAUTHORISED, OK, FORBIDDEN, OK)),
     ("GET", "/projects/{project}/annotate", (SIGN_IN, OK, FORBIDDEN, OK)),
     ("GET", "/projects/{project}/documents/{document}", (SIGN_IN, OK, OK, OK)),
-    ("GET", "/projects/{project}/passages/{passage}/edit", (SIGN_IN, NOT_FOUND, FORBIDDEN, NOT_FOUND)),  # nothing labelled yet
+    (
+        "GET",
+        "/projects/{project}/passages/{passage}/edit",
+        (SIGN_IN, NOT_FOUND, FORBIDDEN, NOT_FOUND),
+    ),  # nothing labelled yet
     ("POST", "/projects/{project}/passages/{other}/skip", (SIGN_IN, CONFLICT, FORBIDDEN, CONFLICT)),  # not handed out
-    ("POST", "/projects/{project}/passages/{passage}/labels", (SIGN_IN, UNPROCESSABLE, FORBIDDEN, UNPROCESSABLE)),  # no labels
+    (
+        "POST",
+        "/projects/{project}/passages/{passage}/labels",
+        (SIGN_IN, UNPROCESSABLE, FORBIDDEN, UNPROCESSABLE),
+    ),  # no labels
 ]
 ROLES = ("anonymous", "annotator", "reviewer", "admin")
 
@@ -61,8 +73,15 @@ ROLES = ("anonymous", "annotator", "reviewer", "admin")
 def world(runner, make_user, make_project, make_documents):
     project = make_project("Bike lanes")
     passages = make_documents(project, count=1, paragraphs=2)
-    ids = {"project": project.id, "passage": passages[0].id, "other": passages[1].id, "training": "training", "backup": "backup",
-           "document": passages[0].document_id, "ada": make_user("ada", "annotator").id}
+    ids = {
+        "project": project.id,
+        "passage": passages[0].id,
+        "other": passages[1].id,
+        "training": "training",
+        "backup": "backup",
+        "document": passages[0].document_id,
+        "ada": make_user("ada", "annotator").id,
+    }
     make_user("rev", "reviewer")
     make_user("root", "admin")
     runner.invoke(args=["add-member", "Bike lanes", "ada", "--role", "annotator"])
@@ -127,9 +146,14 @@ def test_guessing_a_password_elsewhere_locks_out_the_guesser_not_the_user(app, c
     assert login(USERNAMES[role]).status_code == 303  # where they work (127.0.0.1)
     guesser = app.test_client()
     token = csrf_token_in(guesser.get("/auth/login").get_data(as_text=True))
-    guesses = [guesser.post("/auth/login", data={"csrf_token": token, "username": USERNAMES[role], "password": password},
-                            environ_base={"REMOTE_ADDR": "10.6.6.6"}).status_code
-               for password in ["guess"] * 10 + [PASSWORD]]
+    guesses = [
+        guesser.post(
+            "/auth/login",
+            data={"csrf_token": token, "username": USERNAMES[role], "password": password},
+            environ_base={"REMOTE_ADDR": "10.6.6.6"},
+        ).status_code
+        for password in ["guess"] * 10 + [PASSWORD]
+    ]
     assert guesses[-1] == 429 and set(guesses) == {401, 429}
     client.post("/auth/logout", data={"csrf_token": csrf_token_in(client.get("/auth/login").get_data(as_text=True))})
     login(USERNAMES[role])
@@ -157,8 +181,15 @@ def assert_protected(response, where: str) -> None:
 
 
 def test_the_matrix_covers_every_endpoint(app):
-    shape = lambda path: re.sub(r"<[^>]+>|\{[^}]+\}", "*", path)
+
+    def shape(path):
+        return re.sub(r"<[^>]+>|\{[^}]+\}", "*", path)
+
     covered = {(method, shape(template)) for method, template, _ in MATRIX}
-    routes = {(method, shape(str(rule))) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        (method, shape(str(rule)))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert routes - covered == set()

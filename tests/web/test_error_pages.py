@@ -30,7 +30,10 @@ def test_an_unknown_address_is_a_page_in_the_layout_with_a_way_back(ada):
     html = response.get_data(as_text=True)
     assert response.status_code == 404 and in_the_layout(html)
     assert "<h1>Nothing here</h1>" in html and "the link may be old or mistyped" in html
-    assert '<a href="/">Your projects</a>' in html and '<a href="http://localhost/">Back to the page you came from</a>' in html
+    assert (
+        '<a href="/">Your projects</a>' in html
+        and '<a href="http://localhost/">Back to the page you came from</a>' in html
+    )
 
 
 def test_a_page_the_account_may_not_open_says_whom_to_ask(ada, make_project):
@@ -59,8 +62,11 @@ def test_an_upload_over_the_limit_says_how_large_one_may_be(app, client, make_us
     upload = f"/admin/projects/{project.id}/documents"
     token = csrf_token_in(client.get(upload).get_data(as_text=True))
     app.config["MAX_CONTENT_LENGTH"] = 100 * 1024
-    response = client.post(upload, data={"csrf_token": token, "files": [(io.BytesIO(b"x" * 200 * 1024), "big.txt")]},
-                           content_type="multipart/form-data")
+    response = client.post(
+        upload,
+        data={"csrf_token": token, "files": [(io.BytesIO(b"x" * 200 * 1024), "big.txt")]},
+        content_type="multipart/form-data",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 413 and in_the_layout(html)
     assert "larger than the 100 KB one request may carry" in html and "annotator import-docs" in html
@@ -92,9 +98,12 @@ def test_htmx_requests_get_a_short_fragment_not_a_page(ada, make_project):
 
 def test_the_api_and_requests_for_json_keep_getting_json(ada, api_client):
     caller = api_client("bob")
-    for response, status in ((caller("GET", "/api/nothing-here"), 404), (caller("DELETE", "/api/projects"), 405),
-                             (caller("GET", "/api/projects/999/progress"), 404),
-                             (ada.get("/projects/nowhere", headers={"Accept": "application/json"}), 404)):
+    for response, status in (
+        (caller("GET", "/api/nothing-here"), 404),
+        (caller("DELETE", "/api/projects"), 405),
+        (caller("GET", "/api/projects/999/progress"), 404),
+        (ada.get("/projects/nowhere", headers={"Accept": "application/json"}), 404),
+    ):
         assert response.status_code == status and response.is_json and response.get_json()["error"]
 
 

@@ -32,7 +32,7 @@ def _post_forms(project_id: int, user_id: int, passage_id: int) -> dict[str, dic
 
 @pytest.fixture
 def signed_in_admin(make_user, make_project, make_documents, add_member, login):
-    admin = make_user("root", "admin")
+    make_user("root", "admin")
     bob = make_user("bob")
     project = make_project()
     passages = make_documents(project, count=1, paragraphs=2)
@@ -79,9 +79,15 @@ def test_a_csv_column_name_too_long_is_refused_by_its_label(client, make_user, m
     project = make_project()
     login("root")
     token = csrf_token_in(client.get(f"/admin/projects/{project.id}/documents").get_data(as_text=True))
-    response = client.post(f"/admin/projects/{project.id}/documents", content_type="multipart/form-data",
-                           data={"csrf_token": token, "text_column": "t" * 201,
-                                 "files": (io.BytesIO(b"id,text\n1,Some text here.\n"), "a.csv")})
+    response = client.post(
+        f"/admin/projects/{project.id}/documents",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            "text_column": "t" * 201,
+            "files": (io.BytesIO(b"id,text\n1,Some text here.\n"), "a.csv"),
+        },
+    )
     assert response.status_code == 422
     assert "CSV text column: at most 200 characters" in response.get_data(as_text=True)
 
@@ -92,16 +98,33 @@ def test_the_label_form_has_a_field_per_schema_field_read_by_its_type(app):
     from annotator.web.label_form import label_form
     from tests.schema.test_field_types import schema
 
-    sent = MultiDict([("label-claim_types", "opinion"), ("label-claim_types", "event"), ("label-claim_types", ""),
-                      ("label-checkworthy", "yes"), ("label-rewrite", ""), ("note", "see the table"), ("unsure", "on"),
-                      ("client_time", "2026-12-01T09:00:00Z"), ("page_user", "7")])
+    sent = MultiDict(
+        [
+            ("label-claim_types", "opinion"),
+            ("label-claim_types", "event"),
+            ("label-claim_types", ""),
+            ("label-checkworthy", "yes"),
+            ("label-rewrite", ""),
+            ("note", "see the table"),
+            ("unsure", "on"),
+            ("client_time", "2026-12-01T09:00:00Z"),
+            ("page_user", "7"),
+        ]
+    )
     with app.test_request_context("/", method="POST", data=sent):
         form = label_form(schema())
         assert [field.label.text for field in form if field.name.startswith("label-")] == [
-            "Claim types", "Check-worthy?", "The claim in one sentence"]
+            "Claim types",
+            "Check-worthy?",
+            "The claim in one sentence",
+        ]
         assert form.labels() == {"claim_types": ["opinion", "event"], "checkworthy": "yes"}
         assert (form.note.data, form.unsure.data, form.client_time.data, form.page_user.data) == (
-            "see the table", True, "2026-12-01T09:00:00Z", 7)
+            "see the table",
+            True,
+            "2026-12-01T09:00:00Z",
+            7,
+        )
     with app.test_request_context("/", method="POST", data={"page_user": "99999999999"}):
         form = label_form(schema())
         assert form.labels() == {} and form.unsure.data is False and form.page_user.data is None

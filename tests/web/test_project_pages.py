@@ -11,19 +11,33 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from annotator import create_app
-from annotator.extensions import db
 from annotator.documents.models import Document
-from annotator.schema import Schema, SchemaError
-from annotator.schema import default_definition as default_schema
+from annotator.extensions import db
 from annotator.projects.models import Project, ProjectGuidelines
 from annotator.projects.schema_store import schema_of
+from annotator.schema import Schema, SchemaError
+from annotator.schema import default_definition as default_schema
 from tests.conftest import FIXTURES, csrf_token_in, paragraph_text
 
 CLAIM = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}
-STANCE_ONLY = {"fields": [{"name": "stance", "label": "Stance", "level": "nominal", "required": True,
-                           "options": [{"value": "favor", "label": "Favor", "key": "f"},
-                                       {"value": "against", "label": "Against", "key": "a"}]}]}
-BROKEN_SCHEMA = {"fields": [{"name": "Stance", "level": "interval", "options": [{"value": "x", "key": "s"}]}], "colour": "red"}
+STANCE_ONLY = {
+    "fields": [
+        {
+            "name": "stance",
+            "label": "Stance",
+            "level": "nominal",
+            "required": True,
+            "options": [
+                {"value": "favor", "label": "Favor", "key": "f"},
+                {"value": "against", "label": "Against", "key": "a"},
+            ],
+        }
+    ]
+}
+BROKEN_SCHEMA = {
+    "fields": [{"name": "Stance", "level": "interval", "options": [{"value": "x", "key": "s"}]}],
+    "colour": "red",
+}
 
 
 @pytest.fixture
@@ -64,20 +78,37 @@ def project_named(name: str) -> Project:
 
 
 def test_admin_creates_a_project_with_the_default_schema(as_admin):
-    response = submit(as_admin, "/admin/projects/new", "/admin/projects", name="Bike lanes",
-                      target="Cities should build bike lanes", guidelines="Label **every** claim.", overlap_k="3",
-                      schema=no_file())
+    response = submit(
+        as_admin,
+        "/admin/projects/new",
+        "/admin/projects",
+        name="Bike lanes",
+        target="Cities should build bike lanes",
+        guidelines="Label **every** claim.",
+        overlap_k="3",
+        schema=no_file(),
+    )
     project = project_named("Bike lanes")
     assert response.status_code == 303 and response.location.endswith(f"/projects/{project.id}")
-    assert (project.target, project.overlap_k, project.guidelines) == ("Cities should build bike lanes", 3, "Label **every** claim.")
+    assert (project.target, project.overlap_k, project.guidelines) == (
+        "Cities should build bike lanes",
+        3,
+        "Label **every** claim.",
+    )
     assert schema_of(db.session, project).definition == default_schema()
     page = as_admin.get(response.location).get_data(as_text=True)
     assert "Project Bike lanes created." in page and "Label <strong>every</strong> claim." in page
 
 
 def test_an_uploaded_schema_becomes_the_projects_schema(as_admin):
-    response = submit(as_admin, "/admin/projects/new", "/admin/projects", name="Stance only", overlap_k="2",
-                      schema=a_file(json.dumps(STANCE_ONLY), "stance.json"))
+    response = submit(
+        as_admin,
+        "/admin/projects/new",
+        "/admin/projects",
+        name="Stance only",
+        overlap_k="2",
+        schema=a_file(json.dumps(STANCE_ONLY), "stance.json"),
+    )
     assert response.status_code == 303
     assert schema_of(db.session, project_named("Stance only")).definition == STANCE_ONLY
 
@@ -86,8 +117,15 @@ def test_a_broken_schema_shows_every_problem_and_creates_nothing(as_admin):
     with pytest.raises(SchemaError) as raised:
         Schema.load(json.dumps(BROKEN_SCHEMA))
     assert len(raised.value.problems) >= 4
-    response = submit(as_admin, "/admin/projects/new", "/admin/projects", name="Kept name", target="Kept target",
-                      overlap_k="2", schema=a_file(json.dumps(BROKEN_SCHEMA), "broken.json"))
+    response = submit(
+        as_admin,
+        "/admin/projects/new",
+        "/admin/projects",
+        name="Kept name",
+        target="Kept target",
+        overlap_k="2",
+        schema=a_file(json.dumps(BROKEN_SCHEMA), "broken.json"),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f"{len(raised.value.problems)} problems" in page
@@ -101,18 +139,22 @@ def test_a_schema_file_that_is_not_utf8_or_not_json_is_refused_clearly(as_admin)
     latin1 = a_file('{"fields": [{"label": "Café"}]}'.encode("latin-1"), "schema.json")
     page = submit(as_admin, "/admin/projects/new", "/admin/projects", name="P", overlap_k="2", schema=latin1)
     assert page.status_code == 422 and "the file is not UTF-8 text" in page.get_data(as_text=True)
-    page = submit(as_admin, "/admin/projects/new", "/admin/projects", name="P", overlap_k="2", schema=a_file("{oops", "s.json"))
+    page = submit(
+        as_admin, "/admin/projects/new", "/admin/projects", name="P", overlap_k="2", schema=a_file("{oops", "s.json")
+    )
     assert page.status_code == 422 and "line 1: not valid JSON" in page.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
 
 
 def test_bad_settings_are_shown_on_the_form(as_admin, make_project):
     make_project("Taken")
-    for name, k, message in (("New", "0", "overlap k must be a whole number, 1 or more"),
-                             ("New", "two", "overlap k must be a whole number, 1 or more"),
-                             ("Taken", "2", "a project named &#34;Taken&#34; already exists"),
-                             ("  ", "2", "a project needs a name"),
-                             ("x" * 201, "2", "a project name has at most 200 characters")):
+    for name, k, message in (
+        ("New", "0", "overlap k must be a whole number, 1 or more"),
+        ("New", "two", "overlap k must be a whole number, 1 or more"),
+        ("Taken", "2", "a project named &#34;Taken&#34; already exists"),
+        ("  ", "2", "a project needs a name"),
+        ("x" * 201, "2", "a project name has at most 200 characters"),
+    ):
         response = submit(as_admin, "/admin/projects/new", "/admin/projects", name=name, overlap_k=k, schema=no_file())
         assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 1
@@ -121,15 +163,26 @@ def test_bad_settings_are_shown_on_the_form(as_admin, make_project):
 def test_editing_changes_k_and_adds_a_guidelines_version(as_admin, make_project):
     project = make_project("Bike lanes", target="Bike lanes", guidelines="Old rules.\nLine two.", overlap_k=2)
     edit = f"/admin/projects/{project.id}/edit"
-    response = submit(as_admin, edit, f"/admin/projects/{project.id}", name="Bike lanes", target="Bike lanes",
-                      guidelines="New *rules*.", overlap_k="3", schema=no_file())
+    response = submit(
+        as_admin,
+        edit,
+        f"/admin/projects/{project.id}",
+        name="Bike lanes",
+        target="Bike lanes",
+        guidelines="New *rules*.",
+        overlap_k="3",
+        schema=no_file(),
+    )
     assert response.status_code == 303
     assert "Saved: guidelines, overlap k." in as_admin.get(response.location).get_data(as_text=True)
     db.session.expire_all()
     project = db.session.get(Project, project.id)
     assert (project.overlap_k, project.guidelines, project.guidelines_version) == (3, "New *rules*.", 2)
-    versions = db.session.execute(sa.select(ProjectGuidelines.version, ProjectGuidelines.text)
-                                  .where(ProjectGuidelines.project_id == project.id).order_by(ProjectGuidelines.version)).all()
+    versions = db.session.execute(
+        sa.select(ProjectGuidelines.version, ProjectGuidelines.text)
+        .where(ProjectGuidelines.project_id == project.id)
+        .order_by(ProjectGuidelines.version)
+    ).all()
     assert [tuple(row) for row in versions] == [(1, "Old rules.\nLine two."), (2, "New *rules*.")]
 
 
@@ -137,16 +190,30 @@ def test_saving_the_form_unchanged_changes_nothing(as_admin, make_project):
     project = make_project("Bike lanes", guidelines="\nStarts with a blank line.\nTwo lines.", overlap_k=2)
     form = as_admin.get(f"/admin/projects/{project.id}/edit").get_data(as_text=True)
     shown = re.search(r'<textarea name="guidelines"[^>]*>\n(.*?)</textarea>', form, re.S).group(1)
-    response = submit(as_admin, f"/admin/projects/{project.id}/edit", f"/admin/projects/{project.id}",
-                      name="Bike lanes", target="", guidelines=shown.replace("\n", "\r\n"), overlap_k="2", schema=no_file())
+    response = submit(
+        as_admin,
+        f"/admin/projects/{project.id}/edit",
+        f"/admin/projects/{project.id}",
+        name="Bike lanes",
+        target="",
+        guidelines=shown.replace("\n", "\r\n"),
+        overlap_k="2",
+        schema=no_file(),
+    )
     assert "Nothing changed." in as_admin.get(response.location).get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(ProjectGuidelines.id))) == 1
 
 
 def test_a_new_schema_file_on_edit_becomes_version_2(as_admin, make_project):
     project = make_project("Bike lanes")
-    response = submit(as_admin, f"/admin/projects/{project.id}/edit", f"/admin/projects/{project.id}", name="Bike lanes",
-                      overlap_k="2", schema=a_file(json.dumps(STANCE_ONLY), "stance.json"))
+    response = submit(
+        as_admin,
+        f"/admin/projects/{project.id}/edit",
+        f"/admin/projects/{project.id}",
+        name="Bike lanes",
+        overlap_k="2",
+        schema=a_file(json.dumps(STANCE_ONLY), "stance.json"),
+    )
     assert "Saved: schema." in as_admin.get(response.location).get_data(as_text=True)
     db.session.expire_all()
     project = db.session.get(Project, project.id)
@@ -155,16 +222,27 @@ def test_a_new_schema_file_on_edit_becomes_version_2(as_admin, make_project):
 
 def test_an_invalid_k_on_edit_is_refused_and_nothing_changes(as_admin, make_project):
     project = make_project("Bike lanes", overlap_k=2)
-    response = submit(as_admin, f"/admin/projects/{project.id}/edit", f"/admin/projects/{project.id}",
-                      name="Renamed", overlap_k="-1", schema=no_file())
+    response = submit(
+        as_admin,
+        f"/admin/projects/{project.id}/edit",
+        f"/admin/projects/{project.id}",
+        name="Renamed",
+        overlap_k="-1",
+        schema=no_file(),
+    )
     assert response.status_code == 422 and "overlap k must be a whole number" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert (db.session.get(Project, project.id).name, db.session.get(Project, project.id).overlap_k) == ("Bike lanes", 2)
+    assert (db.session.get(Project, project.id).name, db.session.get(Project, project.id).overlap_k) == (
+        "Bike lanes",
+        2,
+    )
 
 
 def test_guidelines_render_markdown_with_html_and_script_links_made_harmless(as_admin, make_project):
-    guidelines = ("A **bold** rule.\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
-                  "[click me](javascript:alert(3)) and [the manual](https://example.org/manual)")
+    guidelines = (
+        "A **bold** rule.\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
+        "[click me](javascript:alert(3)) and [the manual](https://example.org/manual)"
+    )
     project = make_project("Bike lanes", guidelines=guidelines)
     page = as_admin.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "<strong>bold</strong>" in page
@@ -180,8 +258,15 @@ def test_several_files_upload_at_once_with_a_result_per_document(as_admin, make_
     first = upload_files(as_admin, upload, files=[a_file(report, "report.txt")])
     assert "1 imported (3 passages), 0 skipped as identical, 0 rejected" in first.get_data(as_text=True)
     articles = json.dumps({"id": "a1", "text": paragraph_text(2, 0), "title": "Council spending"}) + "\n{not json\n"
-    response = upload_files(as_admin, upload, files=[a_file(report, "report.txt"), a_file(articles, "articles.jsonl"),
-                                                       a_file(paragraph_text(3, 0), "notes.md")])
+    response = upload_files(
+        as_admin,
+        upload,
+        files=[
+            a_file(report, "report.txt"),
+            a_file(articles, "articles.jsonl"),
+            a_file(paragraph_text(3, 0), "notes.md"),
+        ],
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "2 imported (2 passages), 1 skipped as identical, 1 rejected" in page
@@ -192,7 +277,11 @@ def test_several_files_upload_at_once_with_a_result_per_document(as_admin, make_
     assert rows[3].startswith("<td>imported</td><td>notes.md</td>")
     assert "annotator-upload-" not in page
     documents = db.session.execute(sa.select(Document.external_id, Document.source).order_by(Document.id)).all()
-    assert [tuple(row) for row in documents] == [("report", "report.txt"), ("a1", "articles.jsonl"), ("notes", "notes.md")]
+    assert [tuple(row) for row in documents] == [
+        ("report", "report.txt"),
+        ("a1", "articles.jsonl"),
+        ("notes", "notes.md"),
+    ]
 
 
 def test_uploads_without_files_or_usable_names_are_refused(as_admin, make_project):
@@ -200,16 +289,20 @@ def test_uploads_without_files_or_usable_names_are_refused(as_admin, make_projec
     upload = f"/admin/projects/{project.id}/documents"
     empty = submit(as_admin, upload, upload, files=no_file())
     assert empty.status_code == 422 and "Choose one or more files to import." in empty.get_data(as_text=True)
-    response = upload_files(as_admin, upload, files=[a_file(paragraph_text(1, 1), "#?!.txt"),
-                                                       a_file(paragraph_text(1, 2), "Board minutes.txt")])
+    response = upload_files(
+        as_admin,
+        upload,
+        files=[a_file(paragraph_text(1, 1), "#?!.txt"), a_file(paragraph_text(1, 2), "Board minutes.txt")],
+    )
     page = response.get_data(as_text=True)
     assert "<td>rejected</td><td>#?!.txt</td><td></td><td>no usable file name" in page
     assert "1 imported (1 passages), 0 skipped as identical, 1 rejected" in page
     assert db.session.scalars(sa.select(Document.external_id)).all() == ["Board_minutes"]
 
 
-def test_the_upload_limit_comes_from_the_settings_and_a_larger_upload_gets_413(app, as_admin, make_project, monkeypatch,
-                                                                              tmp_path):
+def test_the_upload_limit_comes_from_the_settings_and_a_larger_upload_gets_413(
+    app, as_admin, make_project, monkeypatch, tmp_path
+):
     assert app.config["MAX_CONTENT_LENGTH"] == app.config["MAX_UPLOAD_BYTES"] == 64 * 1024 * 1024
     monkeypatch.setenv("ANNOTATOR_DATABASE_URL", f"sqlite:///{tmp_path / 'limit.sqlite3'}")
     monkeypatch.setenv("ANNOTATOR_SECRET_KEY", "from-the-environment")
@@ -234,8 +327,9 @@ class Clock:
         return self.now
 
 
-def test_the_overview_counts_what_annotators_did(client, login, make_user, runner, make_project, make_documents,
-                                                api_client, monkeypatch):
+def test_the_overview_counts_what_annotators_did(
+    client, login, make_user, runner, make_project, make_documents, api_client, monkeypatch
+):
     project = make_project("Bike lanes", overlap_k=2)
     make_documents(project, count=2, paragraphs=3)
     ada, bob = api_client("ada"), api_client("bob")
@@ -251,11 +345,17 @@ def test_the_overview_counts_what_annotators_did(client, login, make_user, runne
     make_user("root", "admin")
     login("root")
     page = re.sub(r"\s+", " ", client.get(f"/projects/{project.id}").get_data(as_text=True))
-    assert "<dt>Complete</dt><dd>1</dd>" in page and "<dt>In progress</dt><dd>1</dd>" in page and "<dt>Open</dt><dd>4</dd>" in page
+    assert (
+        "<dt>Complete</dt><dd>1</dd>" in page
+        and "<dt>In progress</dt><dd>1</dd>" in page
+        and "<dt>Open</dt><dd>4</dd>" in page
+    )
     assert '<progress value="1" max="6"' in page and "1 of 6 passages complete (17%)" in page
     assert "<tr><td>ada</td><td>2</td><td>0</td> <td>12.3 s</td></tr>" in page
     assert "<tr><td>bob</td><td>1</td><td>0</td> <td>12.3 s</td></tr>" in page
-    first, second = re.findall(r"<tr> <td>(doc\d+)</td> <td>.*?</td> <td>(\d+)</td> <td>(\d+)</td> <td>(\d+)</td> </tr>", page)
+    first, second = re.findall(
+        r"<tr> <td>(doc\d+)</td> <td>.*?</td> <td>(\d+)</td> <td>(\d+)</td> <td>(\d+)</td> </tr>", page
+    )
     assert first == ("doc0000", "3", "1", "2") and second == ("doc0001", "3", "0", "0")
 
 
@@ -287,9 +387,13 @@ def test_names_and_titles_are_escaped(as_admin, make_project):
     project = make_project("<script>alert('name')</script>", target="<b>target</b>")
     upload = f"/admin/projects/{project.id}/documents"
     hostile = json.dumps({"id": "<i>id</i>", "text": paragraph_text(1, 1), "title": "<img src=x onerror=alert(1)>"})
-    result = upload_files(as_admin, upload, files=[a_file(hostile, "<svg onload=alert(2)>.jsonl")]).get_data(as_text=True)
-    pages = [result] + [as_admin.get(url).get_data(as_text=True)
-                        for url in (f"/projects/{project.id}", f"/admin/projects/{project.id}/edit", "/")]
+    result = upload_files(as_admin, upload, files=[a_file(hostile, "<svg onload=alert(2)>.jsonl")]).get_data(
+        as_text=True
+    )
+    pages = [result] + [
+        as_admin.get(url).get_data(as_text=True)
+        for url in (f"/projects/{project.id}", f"/admin/projects/{project.id}/edit", "/")
+    ]
     for page in pages:
         assert "<script>alert(" not in page and "<img src=x" not in page and "<b>target" not in page
         assert "<svg" not in page and "<i>id" not in page
@@ -305,9 +409,13 @@ def test_only_admins_and_the_projects_reviewers_see_the_overview(client, runner,
     runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
     login("ada")
     assert client.get(f"/projects/{project.id}").status_code == 403
-    for page in ("/admin/projects/new", f"/admin/projects/{project.id}/edit", f"/admin/projects/{project.id}/documents"):
+    for page in (
+        "/admin/projects/new",
+        f"/admin/projects/{project.id}/edit",
+        f"/admin/projects/{project.id}/documents",
+    ):
         assert client.get(page).status_code == 403
-    assert f"/projects/{project.id}\"" not in client.get("/").get_data(as_text=True)
+    assert f'/projects/{project.id}"' not in client.get("/").get_data(as_text=True)
     client.post("/auth/logout", data={"csrf_token": csrf_token_in(client.get("/").get_data(as_text=True))})
     login("rev")
     assert client.get(f"/projects/{project.id}").status_code == 200
@@ -320,8 +428,14 @@ def test_only_admins_and_the_projects_reviewers_see_the_overview(client, runner,
 def test_admins_find_every_project_page_from_the_start_page(as_admin, make_project):
     project = make_project("Bike lanes")
     index = as_admin.get("/").get_data(as_text=True)
-    for link in ("/admin/projects/new", f"/projects/{project.id}", f"/admin/projects/{project.id}/edit",
-                 f"/admin/projects/{project.id}/documents", f"/admin/projects/{project.id}/members", "/admin/users"):
+    for link in (
+        "/admin/projects/new",
+        f"/projects/{project.id}",
+        f"/admin/projects/{project.id}/edit",
+        f"/admin/projects/{project.id}/documents",
+        f"/admin/projects/{project.id}/members",
+        "/admin/users",
+    ):
         assert f'href="{link}"' in index
         assert as_admin.get(link).status_code == 200
 
@@ -334,7 +448,9 @@ def test_the_one_more_annotator_threshold_is_set_and_checked_on_the_form(as_admi
     form = {"csrf_token": csrf_token_in(page), "name": "Bike lanes", "target": "", "guidelines": "", "overlap_k": "2"}
     refused = as_admin.post(f"/admin/projects/{project.id}", data={**form, "extra_annotator_below": "1.5"})
     assert refused.status_code == 422 and "at most 1" in refused.get_data(as_text=True)
-    assert as_admin.post(f"/admin/projects/{project.id}", data={**form, "extra_annotator_below": "0.7"}).status_code == 303
+    assert (
+        as_admin.post(f"/admin/projects/{project.id}", data={**form, "extra_annotator_below": "0.7"}).status_code == 303
+    )
     db.session.refresh(project)
     assert project.extra_annotator_below == 0.7
     as_admin.post(f"/admin/projects/{project.id}", data={**form, "extra_annotator_below": ""})

@@ -30,7 +30,9 @@ def test_a_username_with_a_nul_is_refused_at_sign_in_and_on_the_accounts_page(cl
     refused = login("root\x00")
     assert refused.status_code == 400 and refusal_of("username") in refused.get_data(as_text=True)
     login("root")
-    created = post(client, "/admin/users", "/admin/users", username="ada\x00", role="annotator", password="a good password")
+    created = post(
+        client, "/admin/users", "/admin/users", username="ada\x00", role="annotator", password="a good password"
+    )
     assert created.status_code == 400 and refusal_of("username") in created.get_data(as_text=True)
     assert db.session.scalars(sa.select(User.username)).all() == ["root"]
 
@@ -38,8 +40,9 @@ def test_a_username_with_a_nul_is_refused_at_sign_in_and_on_the_accounts_page(cl
 def test_project_names_and_token_names_with_a_nul_are_refused(client, make_user, login):
     make_user("root", "admin")
     login("root")
-    project = post(client, "/admin/projects/new", "/admin/projects", name="Bike\x00lanes", target="", guidelines="",
-                   overlap_k="2")
+    project = post(
+        client, "/admin/projects/new", "/admin/projects", name="Bike\x00lanes", target="", guidelines="", overlap_k="2"
+    )
     assert project.status_code == 400 and refusal_of("name") in project.get_data(as_text=True)
     token = post(client, "/account", "/account/tokens", name="script\x00")
     assert token.status_code == 400
@@ -57,7 +60,8 @@ def test_a_note_with_a_nul_sent_to_the_api_is_refused_in_json(runner, make_proje
 
 
 def test_a_json_body_nested_a_hundred_thousand_levels_is_refused_not_a_server_error(
-        runner, make_project, make_documents, api_client):
+    runner, make_project, make_documents, api_client
+):
     ada = api_client("ada")
     project, _ = setup_project(runner, make_project, make_documents)
     passage_id = ada("GET", f"/api/projects/{project.id}/next").get_json()["passage_id"]

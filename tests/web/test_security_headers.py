@@ -45,5 +45,7 @@ def test_static_files_are_never_sniffed_or_framed_and_may_be_cached(client):
 def test_https_answers_tell_the_browser_to_keep_to_https(client):
     assert "Strict-Transport-Security" not in client.get("/auth/login").headers  # plain HTTP: a browser ignores it
     secure = client.get("/auth/login", base_url="https://annotator.example")
-    assert secure.headers["Strict-Transport-Security"].startswith("max-age=") and int(
-        secure.headers["Strict-Transport-Security"].removeprefix("max-age=")) >= 180 * 24 * 3600
+    assert (
+        secure.headers["Strict-Transport-Security"].startswith("max-age=")
+        and int(secure.headers["Strict-Transport-Security"].removeprefix("max-age=")) >= 180 * 24 * 3600
+    )

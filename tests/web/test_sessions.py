@@ -27,7 +27,9 @@ def sign_out(client):
     assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 303
 
 
-def test_a_cookie_copied_before_signing_out_opens_nothing_afterwards(app, client, make_user, make_project, login, runner):
+def test_a_cookie_copied_before_signing_out_opens_nothing_afterwards(
+    app, client, make_user, make_project, login, runner
+):
     project = make_project("Bike lanes")
     make_user("rev", "reviewer")
     runner.invoke(args=["add-member", "Bike lanes", "rev", "--role", "reviewer"])
@@ -45,8 +47,14 @@ def test_signing_out_ends_only_that_browsers_session(app, client, make_user, log
     make_user("ada")
     login("ada")
     laptop = app.test_client()
-    laptop.post("/auth/login", data={"csrf_token": csrf_token_in(laptop.get("/auth/login").get_data(as_text=True)),
-                                     "username": "ada", "password": PASSWORD})
+    laptop.post(
+        "/auth/login",
+        data={
+            "csrf_token": csrf_token_in(laptop.get("/auth/login").get_data(as_text=True)),
+            "username": "ada",
+            "password": PASSWORD,
+        },
+    )
     sign_out(client)
     assert not signed_in(client) and signed_in(laptop)
 
@@ -88,7 +96,10 @@ def test_last_seen_is_written_at_most_once_a_minute(client, make_user, login, cl
     make_user("ada")
     login("ada")
     signed_in_at = clock.now
-    last_seen = lambda: db.session.scalar(sa.select(UserSession.last_seen_at).execution_options(populate_existing=True))
+
+    def last_seen():
+        return db.session.scalar(sa.select(UserSession.last_seen_at).execution_options(populate_existing=True))
+
     for seconds in (10, 20, 20):
         clock.advance(seconds=seconds)
         assert signed_in(client)
@@ -120,8 +131,9 @@ def test_changing_the_password_revokes_the_users_tokens_and_says_so(app, client,
     assert not token_works(app.test_client(), token)
 
 
-def test_a_reset_password_or_a_deactivation_revokes_tokens_and_reactivating_brings_none_back(app, client, make_user,
-                                                                                           login, runner):
+def test_a_reset_password_or_a_deactivation_revokes_tokens_and_reactivating_brings_none_back(
+    app, client, make_user, login, runner
+):
     ada = make_user("ada")
     make_user("root", "admin")
     login("root")

@@ -24,8 +24,12 @@ def attempt(app):
     def attempt(username="ada", password="not the password", address=OWNERS, headers=None):
         browser = app.test_client()
         token = csrf_token_in(browser.get("/auth/login").get_data(as_text=True))
-        return browser.post("/auth/login", data={"csrf_token": token, "username": username, "password": password},
-                            environ_base={"REMOTE_ADDR": address}, headers=headers or {})
+        return browser.post(
+            "/auth/login",
+            data={"csrf_token": token, "username": username, "password": password},
+            environ_base={"REMOTE_ADDR": address},
+            headers=headers or {},
+        )
 
     return attempt
 
@@ -109,10 +113,15 @@ def test_simultaneous_guesses_cannot_all_pass_the_count(app, make_user, monkeypa
 
     def guess(browser, token):
         start.wait()
-        answers.append(browser.post("/auth/login", data={"csrf_token": token, "username": "ada", "password": "guess"},
-                                    environ_base={"REMOTE_ADDR": GUESSERS}).status_code)
+        answers.append(
+            browser.post(
+                "/auth/login",
+                data={"csrf_token": token, "username": "ada", "password": "guess"},
+                environ_base={"REMOTE_ADDR": GUESSERS},
+            ).status_code
+        )
 
-    threads = [threading.Thread(target=guess, args=pair) for pair in zip(browsers, tokens)]
+    threads = [threading.Thread(target=guess, args=pair) for pair in zip(browsers, tokens, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -139,14 +148,17 @@ def test_an_ipv6_client_is_counted_by_its_network():
     assert network_of("::ffff:10.0.0.1") == "10.0.0.1" and network_of("10.0.0.1") == "10.0.0.1"
 
 
-def test_the_current_password_on_the_settings_page_is_guessed_no_faster_than_at_sign_in(client, make_user, login, clock):
+def test_the_current_password_on_the_settings_page_is_guessed_no_faster_than_at_sign_in(
+    client, make_user, login, clock
+):
     make_user("ada")
     login("ada")
 
     def change(current):
         token = csrf_token_in(client.get("/account").get_data(as_text=True))
-        return client.post("/account/password", data={"csrf_token": token, "current": current,
-                                                       "new": "tangerine submarine lighthouse"})
+        return client.post(
+            "/account/password", data={"csrf_token": token, "current": current, "new": "tangerine submarine lighthouse"}
+        )
 
     assert statuses(change("guess") for _ in range(PER_ADDRESS.free + 1)) == [422] * (PER_ADDRESS.free + 1)
     refused = change(PASSWORD)

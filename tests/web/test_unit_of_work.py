@@ -7,9 +7,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from annotator.administration.projects import ProjectError
 from annotator.annotations.models import Annotation
 from annotator.extensions import db
-from annotator.administration.projects import ProjectError
 from annotator.users.models import User
 from annotator.users.services import create_user
 from tests.conftest import PASSWORD, csrf_token_in
@@ -81,8 +81,9 @@ def test_a_fault_after_a_flush_leaves_nothing_in_the_database(app, probe, databa
     assert accounts_named(database_url, "flushed") == 0
 
 
-def test_a_label_acknowledged_by_the_api_is_stored_before_the_answer(runner, make_project, make_documents, api_client,
-                                                                    database_url):
+def test_a_label_acknowledged_by_the_api_is_stored_before_the_answer(
+    runner, make_project, make_documents, api_client, database_url
+):
     ada = api_client("ada")
     project = setup_project(runner, make_project, make_documents)
     passage_id = ada("GET", f"/api/projects/{project.id}/next").get_json()["passage_id"]
@@ -91,14 +92,18 @@ def test_a_label_acknowledged_by_the_api_is_stored_before_the_answer(runner, mak
     assert labels == CLAIM
 
 
-def test_a_label_acknowledged_by_an_htmx_fragment_is_stored_before_the_answer(client, login, runner, make_project,
-                                                                             make_documents, make_user, database_url):
+def test_a_label_acknowledged_by_an_htmx_fragment_is_stored_before_the_answer(
+    client, login, runner, make_project, make_documents, make_user, database_url
+):
     project = setup_project(runner, make_project, make_documents, make_user)
     login("ada")
     page = client.get(f"/projects/{project.id}/annotate").get_data(as_text=True)
     passage_id = current_passage_id(page)
-    response = client.post(f"/projects/{project.id}/passages/{passage_id}/labels",
-                           data={"csrf_token": csrf_token_in(page), **FORM_CLAIM}, headers=HTMX)
+    response = client.post(
+        f"/projects/{project.id}/passages/{passage_id}/labels",
+        data={"csrf_token": csrf_token_in(page), **FORM_CLAIM},
+        headers=HTMX,
+    )
     assert response.status_code == 200 and current_passage_id(response.get_data(as_text=True)) != passage_id
     stored = stored_elsewhere(database_url, sa.select(Annotation.labels).where(Annotation.passage_id == passage_id))
     assert stored["stance"] == "against"
@@ -141,8 +146,10 @@ def test_work_handed_to_after_commit_starts_only_once_the_request_is_stored(app,
     @app.get("/after-commit/<int:status>")
     def after_commit_view(status: int):
         create_user(db.session, "queued", PASSWORD, "annotator")
-        after_commit(lambda: happened.extend([f"stored: {accounts_named(database_url, 'queued')}", "started"]),
-                     undo=lambda: happened.append("undone"))
+        after_commit(
+            lambda: happened.extend([f"stored: {accounts_named(database_url, 'queued')}", "started"]),
+            undo=lambda: happened.append("undone"),
+        )
         return "answered", status
 
     assert client.get(f"/after-commit/{status}").status_code == status

@@ -12,6 +12,7 @@ Revises: 0008
 Create Date: 2026-12-01 16:40:00
 
 """
+
 from pathlib import PurePath
 
 import sqlalchemy as sa
@@ -20,8 +21,8 @@ from alembic import op
 from annotator.splitting import titles
 
 # revision identifiers, used by Alembic.
-revision = '0009'
-down_revision = '0008'
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -31,17 +32,26 @@ BATCH = 500
 HEAD_CHARS = titles.HEADS[-1] + 1
 
 _document = sa.table(
-    "document", sa.column("id", sa.Integer), sa.column("external_id", sa.String), sa.column("title", sa.Text),
-    sa.column("source", sa.Text), sa.column("meta", sa.JSON), sa.column("raw_text", sa.Text),
+    "document",
+    sa.column("id", sa.Integer),
+    sa.column("external_id", sa.String),
+    sa.column("title", sa.Text),
+    sa.column("source", sa.Text),
+    sa.column("meta", sa.JSON),
+    sa.column("raw_text", sa.Text),
 )
-_SET_TITLE = _document.update().where(_document.c.id == sa.bindparam("document_id")).values(title=sa.bindparam("new_title"))
+_SET_TITLE = (
+    _document.update().where(_document.c.id == sa.bindparam("document_id")).values(title=sa.bindparam("new_title"))
+)
 
 
 def upgrade():
     connection = op.get_bind()
     last_id = 0
     while rows := connection.execute(_candidates(last_id)).all():
-        changes = [{"document_id": row.id, "new_title": title} for row in rows if (title := _new_title(row)) is not None]
+        changes = [
+            {"document_id": row.id, "new_title": title} for row in rows if (title := _new_title(row)) is not None
+        ]
         if changes:
             connection.execute(_SET_TITLE, changes)
         last_id = rows[-1].id
@@ -52,10 +62,18 @@ def downgrade():
 
 
 def _candidates(after_id: int):
-    from_untitled_files = sa.or_(*(sa.func.lower(_document.c.source).like(f"%{suffix}") for suffix in UNTITLED_SUFFIXES))
+    from_untitled_files = sa.or_(
+        *(sa.func.lower(_document.c.source).like(f"%{suffix}") for suffix in UNTITLED_SUFFIXES)
+    )
     return (
-        sa.select(_document.c.id, _document.c.external_id, _document.c.title, _document.c.source, _document.c.meta,
-                  sa.func.substr(_document.c.raw_text, 1, HEAD_CHARS).label("head"))
+        sa.select(
+            _document.c.id,
+            _document.c.external_id,
+            _document.c.title,
+            _document.c.source,
+            _document.c.meta,
+            sa.func.substr(_document.c.raw_text, 1, HEAD_CHARS).label("head"),
+        )
         .where(_document.c.id > after_id, from_untitled_files)
         .order_by(_document.c.id)
         .limit(BATCH)

@@ -60,8 +60,14 @@ class Field:
             problems.append(f"{path}.help: must be text")
         if problems:
             return None, problems
-        return cls(name=name, label=definition["label"], help=definition.get("help", ""),
-                   required=definition.get("required", True), definition=definition, **own), []
+        return cls(
+            name=name,
+            label=definition["label"],
+            help=definition.get("help", ""),
+            required=definition.get("required", True),
+            definition=definition,
+            **own,
+        ), []
 
     @classmethod
     def _parse_own(cls, definition: dict, path: str) -> tuple[dict[str, Any], list[str]]:

@@ -34,8 +34,11 @@ class ChoiceField(Field):
         if options and not option_problems and len(answers) < 2:
             problems.append(f"{path}.options: at least two options that are not marked missing are required")
         if level == "interval" and not option_problems:
-            problems += [f'{path}.options: "{option.value}" is not a number, as an interval level needs'
-                         for option in answers if not _is_number(option.value)]
+            problems += [
+                f'{path}.options: "{option.value}" is not a number, as an interval level needs'
+                for option in answers
+                if not _is_number(option.value)
+            ]
         return {"level": level, "options": options}, problems
 
     @property
@@ -62,14 +65,25 @@ class ChoiceField(Field):
     def measured(self) -> list[MeasuredField]:
         answers = tuple(option.value for option in self.options if not option.missing)
         numbers = tuple(float(value) for value in answers) if self.level == "interval" else None
-        return [MeasuredField(self.name, self.label, self.level, answers, self.name, ANSWER,
-                              ignored=frozenset(option.value for option in self.options if option.missing),
-                              category_values=numbers)]
+        return [
+            MeasuredField(
+                self.name,
+                self.label,
+                self.level,
+                answers,
+                self.name,
+                ANSWER,
+                ignored=frozenset(option.value for option in self.options if option.missing),
+                category_values=numbers,
+            )
+        ]
 
     def gold_columns(self, columns: dict[str, tuple[list, list, list, list]]) -> tuple[list, list]:
         labels, sources, probabilities, agreements = columns[self.name]
-        return labels, [{"source": source, "probability": probability, "agreement": agreement}
-                        for source, probability, agreement in zip(sources, probabilities, agreements, strict=True)]
+        return labels, [
+            {"source": source, "probability": probability, "agreement": agreement}
+            for source, probability, agreement in zip(sources, probabilities, agreements, strict=True)
+        ]
 
     def agreement_column(self, columns: dict[str, tuple[list, list, list, list]]) -> list:
         return columns[self.name][3]

@@ -59,12 +59,15 @@ class MultiField(Field):
         if value is None or value == []:
             return None
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise LabelError(self.name, f"{self.label}: a list of options is required, got {quoted(value)}",
-                             self.option_values)
+            raise LabelError(
+                self.name, f"{self.label}: a list of options is required, got {quoted(value)}", self.option_values
+            )
         unknown = [item for item in value if item not in self.option_values]
         if unknown:
             choices = ", ".join(option.label for option in self.options)
-            raise LabelError(self.name, f"{self.label}: {quoted(unknown[0])} is not one of {choices}", self.option_values)
+            raise LabelError(
+                self.name, f"{self.label}: {quoted(unknown[0])} is not one of {choices}", self.option_values
+            )
         chosen = [option for option in self.option_values if option in value]  # the schema's order, each once
         if self.most is not None and len(chosen) > self.most:
             raise LabelError(self.name, f"{self.label}: choose at most {self.most}", self.option_values)
@@ -91,38 +94,62 @@ class MultiField(Field):
     def measured(self) -> list[MeasuredField]:
         values = tuple(self.option_values)
         whole = MeasuredField(self.name, self.label, MASI, (), self.name, SET, condition=values)
-        return [whole] + [MeasuredField(self.option_field(option.value), f"{self.label}: {option.label}", "nominal",
-                                        (ABSENT, PRESENT), self.name, OPTION, condition=(option.value,))
-                          for option in self.options]
+        return [whole] + [
+            MeasuredField(
+                self.option_field(option.value),
+                f"{self.label}: {option.label}",
+                "nominal",
+                (ABSENT, PRESENT),
+                self.name,
+                OPTION,
+                condition=(option.value,),
+            )
+            for option in self.options
+        ]
 
     def gold_columns(self, columns: dict[str, tuple[list, list, list, list]]) -> tuple[list, list]:
         per_option = [columns[self.option_field(option.value)] for option in self.options]
         answers, golds = [], []
         for unit in range(len(per_option[0][0])):
-            answer, gold = self._unit_gold([(option.value, *(column[unit] for column in one))
-                                            for option, one in zip(self.options, per_option)])
+            answer, gold = self._unit_gold(
+                [
+                    (option.value, *(column[unit] for column in one))
+                    for option, one in zip(self.options, per_option, strict=True)
+                ]
+            )
             answers.append(answer)
             golds.append(gold)
         return answers, golds
 
     def agreement_column(self, columns: dict[str, tuple[list, list, list, list]]) -> list:
         per_option = [columns[self.option_field(option.value)][3] for option in self.options]
-        return [min((value for value in values if value is not None), default=None) for values in zip(*per_option)]
+        return [
+            min((value for value in values if value is not None), default=None)
+            for values in zip(*per_option, strict=True)
+        ]
 
     def _unit_gold(self, options: list[tuple]) -> tuple[list[str] | None, dict]:
         """One passage's gold set from its options' (value, label, source, probability,
         agreement): the options whose own gold is "chosen". Every option is named in "options",
         null where it has no gold, so that every line has the same keys."""
         decided = [option for option in options if option[1] is not None]
-        per_option = {value: {"chosen": label == PRESENT if label is not None else None, "source": source or None,
-                              "probability": probability}
-                      for value, label, source, probability, _ in options}
+        per_option = {
+            value: {
+                "chosen": label == PRESENT if label is not None else None,
+                "source": source or None,
+                "probability": probability,
+            }
+            for value, label, source, probability, _ in options
+        }
         if not decided:
             return None, {"source": None, "probability": None, "agreement": None, "options": per_option}
         chosen = [value for value, label, *_ in decided if label == PRESENT]
         sources = [source for _, _, source, _, _ in decided if source in SOURCE_STRENGTH]
         probabilities = [probability for *_, probability, _ in decided if probability is not None]
         agreements = [agreement for *_, agreement in decided if agreement is not None]
-        return chosen, {"source": min(sources, key=SOURCE_STRENGTH.index, default=None),
-                        "probability": min(probabilities, default=None), "agreement": min(agreements, default=None),
-                        "options": per_option}
+        return chosen, {
+            "source": min(sources, key=SOURCE_STRENGTH.index, default=None),
+            "probability": min(probabilities, default=None),
+            "agreement": min(agreements, default=None),
+            "options": per_option,
+        }

@@ -59,5 +59,9 @@ class TextField(Field):
             return decided, {"source": "adjudicated", "probability": None, "agreement": None}
         texts = [text for text in given if text is not None]
         if len(texts) >= 1 and len(set(texts)) == 1:
-            return texts[0], {"source": "unanimous" if len(texts) > 1 else "single", "probability": None, "agreement": None}
+            return texts[0], {
+                "source": "unanimous" if len(texts) > 1 else "single",
+                "probability": None,
+                "agreement": None,
+            }
         return None, {"source": None, "probability": None, "agreement": None}
