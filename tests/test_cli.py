@@ -330,7 +330,7 @@ def test_serve_with_two_processes_answers_from_both_and_they_share_the_labels(tm
     port = _free_port()
     database = tmp_path / "serve.sqlite3"
     environment = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{database}"}
-    annotator = [sys.executable, "-c", "from annotator.cli import main; main()"]
+    annotator = [sys.executable, "-m", "annotator"]
 
     def run(*args, given=""):
         return subprocess.run(
