@@ -37,9 +37,19 @@ def server_url(app):
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="annotator-test")
-    thread = threading.Thread(target=server.run, daemon=True)
+    closing = threading.Event()
+
+    def serve():
+        try:
+            server.run()
+        except OSError:  # its select() was given the socket close() just shut (EBADF): the end, not a fault
+            if not closing.is_set():
+                raise
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
+    closing.set()
     server.close()
     thread.join(timeout=5)
 
