@@ -28,21 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_setup import ANNOTATOR, fresh_database, run  # noqa: E402  (export_bench uses them from here too)
 
+from annotator.schema.defaults import default_definition  # noqa: E402
+
 BENCH_DATABASE = "annotator_agreement_bench"
 PARAGRAPHS = 10
-CLAIMS = [
-    "no_claim",
-    "opinion",
-    "quantity",
-    "event",
-    "causal",
-    "rule",
-    "prediction",
-    "personal_experience",
-    "other_claim",
-]
-STANCES = ["favor", "against", "neutral", "unrelated"]
-CHECKS = ["verifiable", "partly_verifiable", "unverifiable"]
+# The default schema's options, in its order (the benchmark labels the default schema).
+CLAIMS, STANCES, CHECKS = ([option["value"] for option in field["options"]] for field in default_definition()["fields"])
 ANNOTATORS = {"ann_a": 0.9, "ann_b": 0.8, "ann_c": 0.65}  # chance of giving the true value
 
 
