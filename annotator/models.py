@@ -3,6 +3,7 @@
 from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.assignment.models import AnnotatorState, PassageAgreement
+from annotator.curation.models import Correction
 from annotator.documents.models import Document, Passage
 from annotator.importing.models import ImportJob, ImportJobFile, ImportJobOutcome
 from annotator.project_agreement.models import AgreementSnapshot
@@ -17,6 +18,7 @@ __all__ = [
     "AnnotatorState",
     "Annotation",
     "AnnotationEvent",
+    "Correction",
     "ApiToken",
     "Document",
     "ImportJob",

@@ -9,7 +9,10 @@ import sqlalchemy.orm as so
 from annotator.clock import utcnow
 from annotator.extensions import db
 
-EXCLUDED_REASONS = ("boilerplate", "duplicate")
+# Why a passage is not handed out: the splitter's verdicts (page furniture, a repeat, a heading or
+# byline on its own, a fragment too short to carry a claim), an admin's correction, a withdrawn document.
+EXCLUDED_REASONS = ("boilerplate", "duplicate", "heading", "fragment", "manual", "withdrawn")
+SPLITTER_REASONS = ("boilerplate", "duplicate", "heading", "fragment")
 FRESH, STARTED = 0, 1  # Passage.queue: nobody has it yet / some but fewer than k annotators have it
 
 
@@ -26,6 +29,11 @@ class Document(db.Model):
     source: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     imported_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    imported_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    size: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # characters of raw_text
+    passage_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # kept by import and corrections
+    # Withdrawn: its passages are excluded ("withdrawn"); kept for the audit and backup exports.
+    withdrawn_at: so.Mapped[datetime | None]
     # Large columns last: SQLite reads a row's columns in order, through overflow pages.
     meta: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
     raw_text: so.Mapped[str] = so.mapped_column(sa.Text)

@@ -105,6 +105,7 @@ def settings_of(job: ImportJob) -> ImportSettings:
         read=ReadOptions(options["max_document_bytes"], options["text_column"], options["id_column"]),
         max_passage_chars=options["max_passage_chars"],
         workers=1,
+        imported_by_id=job.started_by_id,
     )
 
 

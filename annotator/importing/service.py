@@ -79,6 +79,7 @@ class ImportSettings:
     read: ReadOptions = ReadOptions(max_document_bytes=20 * 1024 * 1024)
     max_passage_chars: int = 600
     workers: int = 1  # processes splitting documents; 1 splits in this process
+    imported_by_id: int | None = None  # who imports (None: the command line)
 
 
 @dataclass
@@ -126,7 +127,7 @@ def import_batches(
     items = _read_all(paths, settings, names or {})
     jobs = _batches(items, settings)
     for job in split_batches(jobs, settings.workers):
-        yield job.outcomes_before + _store_batch(session, project, job.documents)
+        yield job.outcomes_before + _store_batch(session, project, job.documents, settings.imported_by_id)
 
 
 def _read_all(
@@ -177,7 +178,9 @@ def _batches(items: Iterator[_Pending | ImportOutcome], settings: ImportSettings
         yield job
 
 
-def _store_batch(session: so.Session, project: Project, batch: list[_Pending]) -> list[ImportOutcome]:
+def _store_batch(
+    session: so.Session, project: Project, batch: list[_Pending], imported_by_id: int | None
+) -> list[ImportOutcome]:
     if not batch:
         return []
     fresh, outcomes = _without_existing(session.connection(), project.id, batch)
@@ -185,16 +188,16 @@ def _store_batch(session: so.Session, project: Project, batch: list[_Pending]) -
         return outcomes
     try:
         with session.begin_nested():
-            _insert(session.connection(), project.id, fresh)
+            _insert(session.connection(), project.id, fresh, imported_by_id)
         return outcomes + [_imported(pending) for pending in fresh]
     except IntegrityError:
-        return outcomes + [_store_alone(session, project.id, pending) for pending in fresh]
+        return outcomes + [_store_alone(session, project.id, pending, imported_by_id) for pending in fresh]
 
 
-def _store_alone(session: so.Session, project_id: int, pending: _Pending) -> ImportOutcome:
+def _store_alone(session: so.Session, project_id: int, pending: _Pending, imported_by_id: int | None) -> ImportOutcome:
     try:
         with session.begin_nested():
-            _insert(session.connection(), project_id, [pending])
+            _insert(session.connection(), project_id, [pending], imported_by_id)
     except IntegrityError as error:
         message = f"could not be stored: {error.orig}"
         return ImportOutcome("rejected", pending.label, pending.source.line, message, pending.source.external_id)
@@ -253,7 +256,7 @@ def _existing_documents(connection, project_id: int, batch: list[_Pending]) -> d
     return {"sha256": dict(by_digest), "external_id": set(by_id)}
 
 
-def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
+def _insert(connection, project_id: int, batch: list[_Pending], imported_by_id: int | None) -> None:
     """Write documents and passages with Core statements (the ORM would cost more than the
     splitting); passages repeating earlier text point at its first occurrence."""
     now = utcnow()
@@ -269,6 +272,9 @@ def _insert(connection, project_id: int, batch: list[_Pending]) -> None:
                 "sha256": p.digest,
                 "meta": p.source.meta,
                 "imported_at": now,
+                "imported_by_id": imported_by_id,
+                "size": len(p.source.text),
+                "passage_count": len(p.passages),
             }
             for p in batch
         ],

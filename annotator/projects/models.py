@@ -24,6 +24,7 @@ class Project(db.Model):
     # A passage whose agreement after k labels is below this gets one more annotator (None: never).
     extra_annotator_below: so.Mapped[float | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    archived_at: so.Mapped[datetime | None]  # archived: hidden from annotators, read-only
 
     schemas: so.WriteOnlyMapped["ProjectSchema"] = so.relationship(back_populates="project", passive_deletes=True)
 
