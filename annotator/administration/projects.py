@@ -9,7 +9,7 @@ import sqlalchemy.orm as so
 
 from annotator.assignment.lifecycle import labels_changed
 from annotator.domain_errors import Invalid, NotFound
-from annotator.projects.access import NoSuchProject
+from annotator.projects.access import NoSuchProject, refuse_if_archived
 from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, ProjectMember, ProjectSchema
 from annotator.projects.schema_store import schema_of
 from annotator.schema import Schema, default_definition
@@ -84,6 +84,7 @@ def update_project(session: so.Session, project: Project, changes: ProjectChange
     the version they were given under), a new k recounts which passages are complete, and
     either rebuilds the per-passage agreement the review queue reads (the fields measured, or
     which passages are complete, have changed). Returns the names of the settings that changed."""
+    refuse_if_archived(project)
     changed = []
     if changes.name is not None and changes.name.strip() != project.name:
         _check_name(session, changes.name.strip())
@@ -160,10 +161,15 @@ def add_member(session: so.Session, project: Project, username: str, role: str) 
 
 
 def projects_of(session: so.Session, user: User) -> list[Project]:
-    """The projects a user may work on: all for an admin, else those they are a member of."""
+    """The projects a user may work on: all for an admin, else those they are a member of
+    (archived ones only for their reviewers)."""
     query = sa.select(Project).order_by(Project.name)
     if not user.is_admin:
-        query = query.where(Project.id.in_(sa.select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)))
+        memberships = sa.select(ProjectMember.project_id).where(ProjectMember.user_id == user.id)
+        reviewing = memberships.where(ProjectMember.role == "reviewer")
+        query = query.where(
+            Project.id.in_(memberships), sa.or_(Project.archived_at.is_(None), Project.id.in_(reviewing))
+        )
     return list(session.scalars(query))
 
 

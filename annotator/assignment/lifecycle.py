@@ -266,3 +266,93 @@ def _recount_annotators(session, project: Project) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+
+
+# --- corrections: passages leaving and joining the pool --------------------------------------
+
+_state = AnnotatorState.__table__
+_GIVE_BACK = (
+    _passage.update()
+    .where(_passage.c.id == sa.bindparam("passage_id"), _passage.c.assigned_count > 0)
+    .values(assigned_count=_passage.c.assigned_count - 1, queue=queue_after(0, -1))
+)
+
+
+def holds_released(session: so.Session, passage_ids: list[int], let_go: bool) -> int:
+    """Give back every hold on these passages (before an admin excludes, merges, splits or
+    removes them); returns how many. The holders' state rows are locked first, in id order,
+    then the passages: the order every assignment request takes its locks in, so an
+    annotator's request in flight finishes first and the two never deadlock. With `let_go`
+    the annotators no longer have the passage at all (its text is about to change or vanish);
+    without, their state still names it, so that a submit is told it was excluded."""
+    if not passage_ids:
+        return 0
+    connection = session.connection()
+    holders = connection.execute(
+        sa.select(_state.c.id, _state.c.passage_id, _state.c.holds_slot)
+        .where(_state.c.passage_id.in_(passage_ids))
+        .order_by(_state.c.id)
+        .with_for_update()
+    ).all()
+    released = 0
+    for holder in holders:
+        gone = {"passage_id": None, "assigned_at": None} if let_go else {}
+        connection.execute(
+            _state.update().where(_state.c.id == holder.id).values(holds_slot=False, expires_at=None, **gone)
+        )
+        if holder.holds_slot:
+            released += connection.execute(_GIVE_BACK, {"passage_id": holder.passage_id}).rowcount
+    return released
+
+
+def passages_excluded(session: so.Session, project: Project, passage_ids: list[int], reason: str) -> int:
+    """Take these passages out of annotation at once, for `reason`: their holds given back
+    (holders keep the passage's name, so their submit is refused as excluded: see
+    assignment.service), the passages out of every queue, the project's count of annotatable
+    passages down. Labels already given stay (label_count too: a recount counts them). Returns
+    how many were annotatable."""
+    holds_released(session, passage_ids, let_go=False)
+    excluded = (
+        session.connection()
+        .execute(
+            _passage.update()
+            .where(_passage.c.id.in_(passage_ids), _passage.c.annotatable)
+            .values(annotatable=False, excluded_reason=reason, queue=None)
+        )
+        .rowcount
+    )
+    annotatable_changed(session, project, -excluded)
+    return excluded
+
+
+def passage_included(session: so.Session, project: Project, passage_id: int) -> bool:
+    """Hand an excluded passage out again: annotatable, back in the queue its counts put it in
+    (it may already have all its labels). Returns whether it was excluded."""
+    connection = session.connection()
+    included = connection.execute(
+        _passage.update()
+        .where(_passage.c.id == passage_id, sa.not_(_passage.c.annotatable))
+        .values(annotatable=True, excluded_reason=None, duplicate_of_id=None)
+    ).rowcount
+    if included:
+        passage_requeued(session, passage_id)
+        annotatable_changed(session, project, 1)
+    return bool(included)
+
+
+def passage_requeued(session: so.Session, passage_id: int) -> None:
+    """A passage whose text or status an admin changed goes in the queue its counts put it in."""
+    session.connection().execute(_passage.update().where(_passage.c.id == passage_id).values(queue=queue_after(0, 0)))
+
+
+def annotatable_changed(session: so.Session, project: Project, delta: int) -> None:
+    """The project's count of annotatable passages moves by `delta` (one UPDATE relative to the
+    stored value, so concurrent imports and corrections add up)."""
+    if delta:
+        project_table = Project.__table__
+        session.connection().execute(
+            project_table.update()
+            .where(project_table.c.id == project.id)
+            .values(annotatable_passages=project_table.c.annotatable_passages + delta)
+        )
+        session.expire(project, ["annotatable_passages"])

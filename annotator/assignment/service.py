@@ -27,6 +27,7 @@ from annotator.assignment.models import AnnotatorState
 from annotator.db import insert_ignoring_conflicts
 from annotator.documents.models import FRESH, STARTED, Passage
 from annotator.domain_errors import Conflict
+from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
 from annotator.users.models import User
 from annotator.write_lock import begin_write
@@ -43,6 +44,16 @@ ATTEMPTS = 5
 
 class NotAssigned(Conflict):
     """The passage is not the caller's to label: not handed to them, or no room is left."""
+
+
+class PassageExcluded(NotAssigned):
+    """An admin took the passage out of annotation after it was handed to the annotator."""
+
+
+EXCLUDED_WHILE_HELD = (
+    "an admin took this passage out of annotation after it was handed to you, so your labels for it were "
+    "not stored: ask for the next passage"
+)
 
 
 # --- statements ------------------------------------------------------------------------------
@@ -77,8 +88,9 @@ _STATE = (
 )
 _SAVE_STATE = _state.update().where(_state.c.id == _param("state_id"))
 _HELD_PASSAGE = sa.select(*PASSAGE_COLUMNS).where(
-    _passage.c.id == _param("passage_id"), _not_skipped(), _not_labelled()
+    _passage.c.id == _param("passage_id"), _passage.c.annotatable, _not_skipped(), _not_labelled()
 )
+_ANNOTATABLE = sa.select(_passage.c.annotatable).where(_passage.c.id == _param("passage_id"))
 _LABELLED = sa.select(
     sa.exists().where(_annotation.c.passage_id == _param("passage_id"), _annotation.c.user_id == _param("user_id"))
 )
@@ -94,7 +106,7 @@ _GIVE_BACK_SLOT = (
 )
 _LABEL_FROM_HOLD = (
     _passage.update()
-    .where(_passage.c.id == _param("passage_id"))
+    .where(_passage.c.id == _param("passage_id"), _passage.c.annotatable)
     .values(
         label_count=_passage.c.label_count + 1, assigned_count=_passage.c.assigned_count - 1, queue=queue_after(1, -1)
     )
@@ -211,6 +223,7 @@ def next_passage(
     """The passage the annotator should label now (a row of PASSAGE_COLUMNS), held for them
     until `now + hold`; None when nothing is left for them. Asking again returns the same
     passage until it is labelled or skipped."""
+    refuse_if_archived(project)
     release_expired_holds(session, now)
     state = lock_state(session, project, user)
     connection = session.connection()
@@ -228,10 +241,15 @@ def submit_labels(
 ) -> Recorded:
     """Store the annotator's labels for the passage: a new label when it was handed to them
     (a lapsed hold still counts while the passage has room), or a change of their own earlier
-    label. Raises NotAssigned otherwise, LabelError for labels the schema refuses."""
+    label. Raises NotAssigned otherwise (PassageExcluded when an admin excluded the passage
+    meanwhile: its hold was given back, and no label goes on a passage out of annotation),
+    ProjectArchived in an archived project, LabelError for labels the schema refuses."""
+    refuse_if_archived(project)
     state = lock_state(session, project, user)
     connection = session.connection()
     if connection.execute(_LABELLED, {"passage_id": passage.id, "user_id": user.id}).scalar():
+        if not connection.execute(_ANNOTATABLE, {"passage_id": passage.id}).scalar():
+            raise PassageExcluded("an admin took this passage out of annotation: its labels can no longer be changed")
         recorded = record_labels(session, project, passage.id, user.id, submission)
         if recorded.changed:
             label_replaced(session, project, passage.id, *connection.execute(_COUNTS, {"passage_id": passage.id}).one())
@@ -242,6 +260,8 @@ def submit_labels(
         _LABEL_FROM_HOLD if state.holds_slot else _LABEL_FROM_ROOM, {"passage_id": passage.id}
     ).first()
     if counted is None:
+        if not connection.execute(_ANNOTATABLE, {"passage_id": passage.id}).scalar():
+            raise PassageExcluded(EXCLUDED_WHILE_HELD)
         raise NotAssigned("your hold on this passage lapsed and other annotators have labelled it since")
     seconds = round((now - state.assigned_at).total_seconds(), 3) if state.assigned_at else None
     recorded = record_labels(session, project, passage.id, user.id, _timed(submission, seconds))
@@ -259,6 +279,7 @@ def skip_passage(
     session: so.Session, project: Project, passage: Passage, user: User, reason: str, now: datetime
 ) -> None:
     """Pass on the passage handed to the annotator; it is not offered to them again."""
+    refuse_if_archived(project)
     state = lock_state(session, project, user)
     connection = session.connection()
     labelled = connection.execute(_LABELLED, {"passage_id": passage.id, "user_id": user.id}).scalar()

@@ -19,6 +19,7 @@ from annotator.importing.models import ImportJob, ImportJobFile, ImportJobOutcom
 from annotator.importing.readers import ReadOptions
 from annotator.importing.service import ImportOutcome, ImportSettings
 from annotator.importing.uploads import UNUSABLE_NAME, safe_file_name, save_upload, shown_name
+from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
 
 # A running job writes at least once per batch; one silent this long lost its runner (a
@@ -51,6 +52,7 @@ def start_job(
     """A job for (file name, content) uploads, each saved under a safe version of its name
     in a folder of the job's own (removed again if saving fails); a name no file can have is
     a rejected outcome at once. Flushes; the caller commits, or removes the folder."""
+    refuse_if_archived(project)
     job = ImportJob(project_id=project.id, started_by_id=user_id, options=options, failure="")
     session.add(job)
     session.flush()

@@ -27,6 +27,7 @@ from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
 from annotator.domain_errors import Invalid
 from annotator.json_input import JsonRefused, megabytes, parse_json
+from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project, ProjectMember
 from annotator.projects.schema_store import schema_of
 from annotator.schema import LabelError
@@ -71,6 +72,7 @@ def import_annotations(
     """Import the file's label sets into the project, one chunk of lines per yield; yields the
     `FILE:LINE: message` of every rejected line as it goes (the caller commits after each
     chunk: a `None` marks the end of one)."""
+    refuse_if_archived(project)
     importer = _Importer(session, project, path.name, create_users, counts)
     with path.open("rb") as lines:
         chunk: list[tuple[int, bytes | None]] = []

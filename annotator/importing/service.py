@@ -30,6 +30,7 @@ from annotator.importing.readers import (
     stored_size,
 )
 from annotator.importing.splitting_pool import SplitJob, split_batches
+from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
 from annotator.splitting import SPLITTER_VERSION, SplitPassage
 
@@ -124,6 +125,7 @@ def import_batches(
     decoded and split before its first write, then written (flushed) at once. A caller that
     commits after each list holds the database's write lock for one batch's writes only,
     never while the next batch is read or split."""
+    refuse_if_archived(project)
     items = _read_all(paths, settings, names or {})
     jobs = _batches(items, settings)
     for job in split_batches(jobs, settings.workers):

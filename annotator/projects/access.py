@@ -5,7 +5,7 @@ disagreements."""
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.domain_errors import Forbidden, NotFound
+from annotator.domain_errors import Conflict, Forbidden, NotFound
 from annotator.projects.models import Project, ProjectMember
 from annotator.users.models import User
 
@@ -27,14 +27,30 @@ class NotAllowed(Forbidden):
     """The project exists; the user's role in it does not allow this."""
 
 
+class ProjectArchived(Conflict):
+    """The project is archived: read-only until an admin unarchives it."""
+
+
 def project_for(session: so.Session, user: User, project_id: int, purpose: str) -> Project:
-    """The project, if the user may use it for `purpose` (ANNOTATE, REVIEW, VIEW)."""
+    """The project, if the user may use it for `purpose` (ANNOTATE, REVIEW, VIEW). An archived
+    project is not there for those who only annotate it, and takes no labels from anyone."""
     project = session.get(Project, project_id)
-    if project is None:
+    if project is None or (project.archived_at is not None and not may(session, user, project.id, REVIEW)):
         raise NoSuchProject(f"project {project_id} not found")
     if not may(session, user, project.id, purpose):
         raise NotAllowed(f"your account may not {purpose} in project {project.name}")
+    if purpose == ANNOTATE:
+        refuse_if_archived(project)
     return project
+
+
+def refuse_if_archived(project: Project) -> None:
+    """Refuse any change to an archived project's data (labels, skips, imports, its schema,
+    corrections); only unarchiving it is allowed."""
+    if project.archived_at is not None:
+        raise ProjectArchived(
+            f'project "{project.name}" is archived, so it is read-only: an admin can unarchive it on its settings page'
+        )
 
 
 def may(session: so.Session, user: User, project_id: int, purpose: str) -> bool:

@@ -18,6 +18,7 @@ from annotator.annotations.recording import MAX_NOTE
 from annotator.assignment.lifecycle import passage_decided
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
+from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
 from annotator.schema import RESERVED_KEYS, Schema
@@ -138,6 +139,7 @@ def adjudicate(
     """Store the reviewer's final labels for the passage (a complete label set under the
     current schema; LabelError otherwise); the passage leaves the queue. Returns whether
     anything changed (the same decision again is one decision)."""
+    refuse_if_archived(project)
     state = {"labels": schema_of(session, project).check_labels(labels), "note": note.strip()[:MAX_NOTE]}
     existing = current_adjudication(session, passage_id)
     before = {"labels": existing.labels, "note": existing.note} if existing else None
