@@ -1,8 +1,9 @@
 """The `audit` export: who said what, when, under which rules. A header line (the project, every
 version of its schema and guidelines, the agreement at export time), then every annotation
-event and every reviewer decision, merged in the order the server recorded them, each with the
-schema and guidelines versions it was made under (the guidelines also by their sha256) and the
-splitter version of the passage."""
+event, every reviewer decision and every admin's correction of the data (annotator.curation),
+merged in the order the server recorded them; labels and decisions each with the schema and
+guidelines versions they were made under (the guidelines also by their sha256) and the
+splitter version of the passage. Labels of passages excluded or withdrawn since stay here."""
 
 import heapq
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ import sqlalchemy.orm as so
 from annotator.annotations.adjudications import AdjudicationEvent
 from annotator.annotations.models import AnnotationEvent
 from annotator.clock import utcnow
+from annotator.curation.models import Correction
 from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
 from annotator.exporting.consistent_read import read_consistently
@@ -43,10 +45,11 @@ def audit_records(session: so.Session, project: Project) -> Iterator[dict]:
     events = heapq.merge(
         _annotation_events(session, project, time),
         _adjudication_events(session, project, time),
+        _correction_events(session, project, time),
         key=itemgetter(SERVER_TIME, LOG, ID),
     )
     for event in events:
-        yield _line(event, names, guidelines)
+        yield _correction_line(event, names) if event[LOG] == CORRECTION_LOG else _line(event, names, guidelines)
 
 
 def _header(session, project: Project) -> dict:
@@ -174,6 +177,45 @@ def _adjudication_events(session, project: Project, _time):
         .order_by(log.server_time, log.id)
     )
     return raw_rows(session, query, stream=True)
+
+
+CORRECTION_LOG = 2
+# Columns of a correction row (ID, SERVER_TIME and LOG where the other events have them).
+ACTION, CORRECTED_PASSAGE, ADMIN, REASON, DETAILS = range(3, 8)
+
+
+def _correction_events(session, project: Project, _time):
+    log = Correction
+    query = (
+        sa.select(
+            log.id,
+            _time(log.at),
+            sa.literal(CORRECTION_LOG),
+            log.action,
+            log.passage_id,
+            log.user_id,
+            log.reason,
+            _text(log.details),
+        )
+        .where(log.project_id == project.id)
+        .order_by(log.at, log.id)
+    )
+    return raw_rows(session, query, stream=True)
+
+
+def _correction_line(event, names: dict[int, str]) -> dict:
+    details = orjson.loads(event[DETAILS]) if event[DETAILS] else {}
+    return {
+        "type": "correction",
+        "event_id": event[ID],
+        "action": event[ACTION],
+        "passage_id": event[CORRECTED_PASSAGE],
+        "document_id": details.get("document"),
+        "actor": names.get(event[ADMIN]) if event[ADMIN] is not None else None,
+        "reason": event[REASON],
+        "details": {"before": None, "after": None, **details},
+        "server_time": _iso(event[SERVER_TIME]),
+    }
 
 
 def _text(column):
