@@ -64,7 +64,9 @@ def _register(app: Flask) -> None:
         admin,
         annotate,
         api,
+        api_curation,
         auth,
+        curation,
         errors,
         exports,
         headers,
@@ -83,12 +85,14 @@ def _register(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_curation.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(annotate.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(main.bp)
+    app.register_blueprint(curation.bp)
     cli.init_app(app)
     from annotator.projects.guidelines import render_guidelines
 

@@ -66,3 +66,17 @@ def _nearest(raw: str, start: int, end: int, at: int) -> str:
     after = next((p for p in range(at + 1, end) if _is_space(raw[p - 1]) or _is_space(raw[p])), None)
     places = [str(p) for p in (before, after) if p is not None]
     return f"split at {' or '.join(places)} instead" if places else "this passage has no place between two words"
+
+
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*\s+|\n\s*")
+
+
+def split_points(raw: str, start: int, end: int) -> list[tuple[int, str, str]]:
+    """Where a passage can usefully be split: after each sentence end or line break inside it,
+    as (offset, the text just before, the text just after), for a page to offer."""
+    points = []
+    for found in _SENTENCE_END.finditer(raw, start, end):
+        at = found.end()
+        if start < at < end and _WORD.search(raw[start:at]) and _WORD.search(raw[at:end]):
+            points.append((at, " ".join(raw[max(start, at - 40) : at].split()), " ".join(raw[at : at + 40].split())))
+    return points

@@ -65,6 +65,27 @@ MATRIX = [
         "/projects/{project}/passages/{passage}/labels",
         (SIGN_IN, UNPROCESSABLE, FORBIDDEN, UNPROCESSABLE),
     ),  # no labels
+    # corrections, admins only: refused corrections (nothing to do) go back with why, then real ones last
+    ("POST", "/curation/passages/{passage}/exclude", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # no reason
+    ("POST", "/curation/passages/{passage}/include", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # not excluded
+    ("POST", "/curation/passages/{other}/merge-next", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # the last one
+    ("GET", "/curation/passages/{passage}/split", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
+    ("POST", "/curation/passages/{passage}/split", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # no offset
+    ("POST", "/curation/documents/{document}/retitle", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # no title
+    ("POST", "/curation/projects/{project}/unarchive", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # not archived
+    ("GET", "/curation/projects/{project}/delete", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),
+    ("POST", "/curation/projects/{project}/delete", (SIGN_IN, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no name
+    ("POST", "/api/passages/{other}/merge-next", (UNAUTHORISED, FORBIDDEN, FORBIDDEN, CONFLICT)),  # the last one
+    ("POST", "/api/passages/{passage}/split", (UNAUTHORISED, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no offset
+    ("POST", "/api/projects/{project}/unarchive", (UNAUTHORISED, FORBIDDEN, FORBIDDEN, CONFLICT)),  # not archived
+    ("PATCH", "/api/passages/{passage}", (UNAUTHORISED, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no JSON
+    ("PATCH", "/api/documents/{document}", (UNAUTHORISED, FORBIDDEN, FORBIDDEN, UNPROCESSABLE)),  # no title
+    ("POST", "/api/documents/{document}/withdraw", (UNAUTHORISED, FORBIDDEN, FORBIDDEN, OK)),
+    ("POST", "/curation/documents/{document}/withdraw", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # already
+    ("POST", "/curation/documents/{document}/remove", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # no labels
+    ("DELETE", "/api/documents/{document}", (UNAUTHORISED, FORBIDDEN, FORBIDDEN, NOT_FOUND)),  # removed just now
+    ("POST", "/api/projects/{project}/archive", (UNAUTHORISED, FORBIDDEN, FORBIDDEN, OK)),
+    ("POST", "/curation/projects/{project}/archive", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # already
 ]
 ROLES = ("anonymous", "annotator", "reviewer", "admin")
 
@@ -112,7 +133,7 @@ def expect_matrix_column(client, world, column, sign_in_again=None):
     token = csrf_token_in(client.get("/auth/login").get_data(as_text=True))
     for method, template, expected in MATRIX:
         url = template.format(**world)
-        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+        response = client.get(url) if method == "GET" else client.open(url, method=method, data={"csrf_token": token})
         response.get_data()  # a streamed download keeps its request open until read
         assert response.status_code == expected[column], f"{ROLES[column]} {method} {url}"
         assert_protected(response, f"{ROLES[column]} {method} {url}")
