@@ -83,14 +83,17 @@ def current_session():
 
 
 def _safe_next(target: str | None) -> str:
+    return target if is_local_path(target) else url_for("main.index")
+
+
+def is_local_path(target: str | None) -> bool:
     r"""Only a path on this site: never another host (`//host`, or `/\host`, which browsers read
     as `//host`), and nothing with a control character (a line break would split the redirect's
     header; browsers drop tabs and line breaks, so `/\t/host` would lead to `//host`)."""
     if target and target.startswith("/") and not _NOT_IN_A_PATH.search(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and not target.startswith("//"):
-            return target
-    return url_for("main.index")
+        return not parts.scheme and not parts.netloc and not target.startswith("//")
+    return False
 
 
 _NOT_IN_A_PATH = re.compile(r"[\x00-\x1f\x7f\\]")

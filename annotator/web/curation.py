@@ -2,8 +2,6 @@
 and without htmx, each answered by a redirect (303) back to the page it came from (`next`, a
 local path only) with a flashed message saying what was done or why it was refused."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -14,6 +12,7 @@ from annotator.documents.models import Document, Passage
 from annotator.domain_errors import DomainError
 from annotator.extensions import db
 from annotator.projects.models import Project
+from annotator.web.auth import is_local_path
 from annotator.web.security import roles_required
 from annotator.web.unit_of_work import discard_changes
 
@@ -189,17 +188,6 @@ def _documents_page(project: Project) -> str:
     if "data.documents" in current_app.view_functions:
         return url_for("data.documents", project_id=project.id)
     return url_for("projects.overview", project_id=project.id)
-
-
-def is_local_path(target: str) -> bool:
-    """A path on this site (no scheme, no host, not `//host` or `/\\host`, which browsers read
-    as another site; no control characters)."""
-    if not target.startswith("/") or target.startswith(("//", "/\\")):
-        return False
-    if any(ord(character) < 32 or character == "\\" for character in target):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
 
 
 def _project(project_id: int) -> Project:
