@@ -30,6 +30,7 @@ from annotator.assignment.models import AnnotatorState
 from annotator.assignment.passage_agreement import (
     label_agreement,
     lowest_agreement,
+    out_of_review,
     rebuild_agreement,
     settle,
     store_agreement,
@@ -308,7 +309,7 @@ def holds_released(session: so.Session, passage_ids: list[int], let_go: bool) ->
 def passages_excluded(session: so.Session, project: Project, passage_ids: list[int], reason: str) -> int:
     """Take these passages out of annotation at once, for `reason`: their holds given back
     (holders keep the passage's name, so their submit is refused as excluded: see
-    assignment.service), the passages out of every queue, the project's count of annotatable
+    assignment.service), the passages out of every queue (review too), the project's count of annotatable
     passages down. Labels already given stay (label_count too: a recount counts them). Returns
     how many were annotatable."""
     holds_released(session, passage_ids, let_go=False)
@@ -322,12 +323,13 @@ def passages_excluded(session: so.Session, project: Project, passage_ids: list[i
         .rowcount
     )
     annotatable_changed(session, project, -excluded)
+    out_of_review(session, passage_ids)
     return excluded
 
 
 def passage_included(session: so.Session, project: Project, passage_id: int) -> bool:
     """Hand an excluded passage out again: annotatable, back in the queue its counts put it in
-    (it may already have all its labels). Returns whether it was excluded."""
+    (it may already have all its labels, and await review again). Returns whether it was excluded."""
     connection = session.connection()
     included = connection.execute(
         _passage.update()
@@ -337,6 +339,7 @@ def passage_included(session: so.Session, project: Project, passage_id: int) -> 
     if included:
         passage_requeued(session, passage_id)
         annotatable_changed(session, project, 1)
+        rebuild_agreement(session, project, [passage_id])
     return bool(included)
 
 

@@ -62,6 +62,13 @@ def store_agreement(
         connection.execute(_agreement.insert(), rows)
 
 
+def out_of_review(session: so.Session, passage_ids: list[int]) -> None:
+    """Excluded passages leave the review queue (their agreement stays, for when they come back)."""
+    session.connection().execute(
+        _agreement.update().where(_agreement.c.passage_id.in_(passage_ids)).values(awaiting_review=0)
+    )
+
+
 def settle(session: so.Session, passage_id: int) -> None:
     """A reviewer decided the passage: it leaves the queue."""
     session.connection().execute(_SETTLED, {"settled_passage": passage_id})
@@ -93,7 +100,9 @@ def _rebuild_chunk(connection, project: Project, fields, ids: list[int]) -> None
     complete = set(
         connection.execute(
             sa.select(Passage.id).where(
-                Passage.id.in_(ids), Passage.label_count >= project.overlap_k + Passage.extra_labels
+                Passage.id.in_(ids),
+                Passage.label_count >= project.overlap_k + Passage.extra_labels,
+                Passage.annotatable,  # an excluded passage is not reviewed (its labels are kept)
             )
         ).scalars()
     )

@@ -19,6 +19,7 @@ from annotator.projects.models import Project
 from annotator.splitting import clean_text
 from tests.assignment.test_assignment import assert_counters_agree_with_a_recount
 from tests.curation.conftest import SENTENCE_BREAK, STORY, document_of, passages_of
+from tests.review.conftest import labelled  # noqa: F401  (six passages labelled by three annotators)
 
 NOW = datetime(2026, 12, 1, 9, 0)
 NO_CLAIM = {"claim_type": "no_claim"}
@@ -355,3 +356,24 @@ def test_a_spans_text_is_the_splitters_text_for_every_passage_of_the_fixtures():
         raw = path.read_text(encoding="utf-8")
         for passage in split_document(raw):
             assert span_text(raw, passage.start, passage.end) == passage.text, (path.name, passage.index)
+
+
+def test_an_excluded_passage_leaves_the_review_queue_and_comes_back_when_included(labelled, make_user):
+    from annotator.review.queue import next_in_queue, queue_length
+
+    admin = make_user("root", "admin")
+    waiting = queue_length(db.session, labelled)
+    disputed = next_in_queue(db.session, labelled)
+    assert waiting and disputed is not None
+    service.exclude_passage(db.session, labelled, disputed, admin, "not a claim after all")
+    db.session.commit()
+    assert queue_length(db.session, labelled) == waiting - 1 and next_in_queue(db.session, labelled) != disputed
+    from annotator.administration.projects import ProjectChanges, update_project
+
+    update_project(db.session, labelled, ProjectChanges(overlap_k=2))  # every passage's agreement measured again
+    update_project(db.session, labelled, ProjectChanges(overlap_k=3))
+    db.session.commit()
+    assert queue_length(db.session, labelled) == waiting - 1
+    service.include_passage(db.session, labelled, disputed, admin)
+    db.session.commit()
+    assert queue_length(db.session, labelled) == waiting and next_in_queue(db.session, labelled) == disputed
