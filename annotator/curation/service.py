@@ -214,7 +214,8 @@ def remove_document(
     session: so.Session, project: Project, document_id: int, admin: User, reason: str = ""
 ) -> Correction:
     """Delete a document nobody has labelled, skipped or decided, with its passages (a wrong
-    upload). One with labels can only be withdrawn: its labels belong to the record."""
+    upload). One with labels can only be withdrawn: its labels belong to the record. A passage
+    elsewhere that repeated one of its passages is now the first occurrence: handed out."""
     document = _document(session, project, document_id)
     passage_ids = list(session.scalars(sa.select(Passage.id).where(Passage.document_id == document.id)))
     if _worked_on(session, passage_ids):
@@ -227,12 +228,51 @@ def remove_document(
         sa.select(sa.func.count()).where(Passage.document_id == document.id, Passage.annotatable)
     )
     details = {"title": document.title, "passages": document.passage_count, "sha256": document.sha256}
-    correction = _record(session, project, admin, "remove", _reason(reason), document=document, before=details)
+    promoted = _first_repeats_included(session, project, document, passage_ids)
+    correction = _record(
+        session,
+        project,
+        admin,
+        "remove",
+        _reason(reason),
+        document=document,
+        before=details,
+        after={"included": promoted},
+    )
     session.execute(sa.delete(Passage).where(Passage.document_id == document.id))
     session.delete(document)
     session.flush()
     annotatable_changed(session, project, -annotatable)
     return correction
+
+
+def _first_repeats_included(session, project: Project, document: Document, passage_ids: list[int]) -> list[int]:
+    """Passages of other documents that repeat the removed ones: the first repeat of each is
+    included (it is the first occurrence now), the others repeat it. Returns the included ones."""
+    repeats = session.execute(
+        sa.select(Passage.id, Passage.duplicate_of_id)
+        .join(Document, Document.id == Passage.document_id)
+        .where(
+            Passage.duplicate_of_id.in_(passage_ids),
+            Passage.document_id != document.id,
+            Passage.excluded_reason == "duplicate",
+            Document.withdrawn_at.is_(None),
+        )
+        .order_by(Passage.duplicate_of_id, Passage.document_id, Passage.index)
+    ).all()
+    first_of: dict[int, int] = {}
+    for passage_id, original in repeats:
+        if original not in first_of:
+            first_of[original] = passage_id
+            passage_included(session, project, passage_id)
+        else:
+            session.execute(
+                sa.update(Passage)
+                .where(Passage.id == passage_id)
+                .values(duplicate_of_id=first_of[original])
+                .execution_options(synchronize_session=False)
+            )
+    return list(first_of.values())
 
 
 # --- projects --------------------------------------------------------------------------------

@@ -377,3 +377,22 @@ def test_an_excluded_passage_leaves_the_review_queue_and_comes_back_when_include
     service.include_passage(db.session, labelled, disputed, admin)
     db.session.commit()
     assert queue_length(db.session, labelled) == waiting and next_in_queue(db.session, labelled) == disputed
+
+
+def test_removing_a_document_hands_out_the_first_repeat_of_its_passages(story, admin, import_texts, write_file):
+    repeated = STORY.split("\n\n")[0]
+    import_texts(story, [write_file("again.txt", f"{repeated}\n\nA new paragraph about the harbour's bus lanes.\n")])
+    import_texts(story, [write_file("thrice.txt", f"{repeated}\n\nAnother paragraph, this one about trams.\n")])
+    again, thrice = (
+        db.session.scalar(sa.select(Passage).join(Document).where(Document.external_id == name, Passage.index == 0))
+        for name in ("again", "thrice")
+    )
+    assert again.excluded_reason == thrice.excluded_reason == "duplicate"
+    before = annotatable_count(story)
+    service.remove_document(db.session, story, document_of(story).id, admin, "wrong file")
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Passage, again.id).annotatable and annotatable_count(story) == before - 3 + 1
+    assert db.session.get(Passage, thrice.id).duplicate_of_id == again.id
+    assert corrections()[0].details["after"] == {"included": [again.id]}
+    assert_counters_agree_with_a_recount(story)
