@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from annotator.administration.projects import ProjectChanges, add_member, create_project, find_project, update_project
+from annotator.curation import service as curation
 from annotator.database_outage import DATABASE_ERRORS, outage_reason
 from annotator.domain_errors import DomainError
 from annotator.exporting.kinds import KINDS
@@ -49,6 +50,10 @@ def init_app(app: Flask) -> None:
         export,
         restore,
         reset_password_command,
+        withdraw_document_command,
+        remove_document_command,
+        archive_command,
+        unarchive_command,
         serve,
         setup_demo,
     ):
@@ -454,6 +459,60 @@ def add_member_command(project_name, username, role) -> None:
     _, added = add_member(db.session, project, username, role)
     db.session.commit()
     _say(f'{username} {"is now" if added else "already was"} {role} of "{project.name}"')
+
+
+@click.command("withdraw-document")
+@click.argument("project_name")
+@click.argument("document_id")
+@click.option("--reason", default="", help="Why, for the audit trail.")
+@with_appcontext
+def withdraw_document_command(project_name, document_id, reason) -> None:
+    """Take a document (by its own id) out of annotation and the training export; its labels stay
+    in the audit and backup exports."""
+    project = find_project(db.session, project_name)
+    document = curation.document_named(db.session, project, document_id)
+    curation.withdraw_document(db.session, project, document.id, None, reason)
+    db.session.commit()
+    _say(f'withdrew "{document.external_id}" from "{project.name}"')
+
+
+@click.command("remove-document")
+@click.argument("project_name")
+@click.argument("document_id")
+@click.option("--reason", default="", help="Why, for the audit trail.")
+@with_appcontext
+def remove_document_command(project_name, document_id, reason) -> None:
+    """Delete a document (by its own id) that nobody has labelled, with its passages."""
+    project = find_project(db.session, project_name)
+    document = curation.document_named(db.session, project, document_id)
+    external_id = document.external_id
+    curation.remove_document(db.session, project, document.id, None, reason)
+    db.session.commit()
+    _say(f'removed "{external_id}" from "{project.name}"')
+
+
+@click.command("archive")
+@click.argument("project_name")
+@click.option("--reason", default="", help="Why, for the audit trail.")
+@with_appcontext
+def archive_command(project_name, reason) -> None:
+    """Archive a project: hidden from its annotators, read-only until unarchived."""
+    project = find_project(db.session, project_name)
+    curation.archive_project(db.session, project, None, reason)
+    db.session.commit()
+    _say(f'archived "{project.name}"')
+
+
+@click.command("unarchive")
+@click.argument("project_name")
+@click.option("--reason", default="", help="Why, for the audit trail.")
+@with_appcontext
+def unarchive_command(project_name, reason) -> None:
+    """Open an archived project again."""
+    project = find_project(db.session, project_name)
+    curation.unarchive_project(db.session, project, None, reason)
+    db.session.commit()
+    _say(f'unarchived "{project.name}"')
 
 
 @click.command("export")

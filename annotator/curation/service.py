@@ -55,7 +55,9 @@ class CorrectionInvalid(Invalid):
 # --- passages --------------------------------------------------------------------------------
 
 
-def exclude_passage(session: so.Session, project: Project, passage_id: int, admin: User, reason: str) -> Correction:
+def exclude_passage(
+    session: so.Session, project: Project, passage_id: int, admin: User | None, reason: str
+) -> Correction:
     """Take the passage out of annotation ("manual"; the why is the correction's reason)."""
     reason = _required_reason(reason, "excluding a passage")
     passage = _passage(session, project, passage_id)
@@ -69,7 +71,7 @@ def exclude_passage(session: so.Session, project: Project, passage_id: int, admi
 
 
 def include_passage(
-    session: so.Session, project: Project, passage_id: int, admin: User, reason: str = ""
+    session: so.Session, project: Project, passage_id: int, admin: User | None, reason: str = ""
 ) -> Correction:
     """Hand an excluded passage out again: one an admin excluded, or one the splitter excluded
     (boilerplate, a repeat, a heading, a fragment). A withdrawn document's passages stay out."""
@@ -83,7 +85,9 @@ def include_passage(
     return _record(session, project, admin, "include", _reason(reason), passage, before=before, after=_status(passage))
 
 
-def merge_with_next(session: so.Session, project: Project, passage_id: int, admin: User, reason: str = "") -> Passage:
+def merge_with_next(
+    session: so.Session, project: Project, passage_id: int, admin: User | None, reason: str = ""
+) -> Passage:
     """Join the passage with the one after it in its document: one passage over both spans, its
     text worked out from the raw text as the splitter would; the next one's place is gone and the
     passages after it move up one. Neither may have labels, skips or a decision. Returns the
@@ -116,7 +120,7 @@ def merge_with_next(session: so.Session, project: Project, passage_id: int, admi
 
 
 def split_passage(
-    session: so.Session, project: Project, passage_id: int, at: int, admin: User, reason: str = ""
+    session: so.Session, project: Project, passage_id: int, at: int, admin: User | None, reason: str = ""
 ) -> tuple[Passage, Passage]:
     """Cut the passage in two at `at`, an offset into the document's raw text strictly inside
     the passage and between two words (refused inside a word, naming the nearest places that
@@ -161,7 +165,7 @@ def split_passage(
 
 
 def retitle_document(
-    session: so.Session, project: Project, document_id: int, title: str, admin: User, reason: str = ""
+    session: so.Session, project: Project, document_id: int, title: str, admin: User | None, reason: str = ""
 ) -> Correction:
     """Change the document's title."""
     document = _document(session, project, document_id)
@@ -186,7 +190,7 @@ def retitle_document(
 
 
 def withdraw_document(
-    session: so.Session, project: Project, document_id: int, admin: User, reason: str = ""
+    session: so.Session, project: Project, document_id: int, admin: User | None, reason: str = ""
 ) -> Correction:
     """Take the document out of annotation and out of the training export: its annotatable
     passages are excluded ("withdrawn"), its holds given back. Its passages and labels stay, in
@@ -211,7 +215,7 @@ def withdraw_document(
 
 
 def remove_document(
-    session: so.Session, project: Project, document_id: int, admin: User, reason: str = ""
+    session: so.Session, project: Project, document_id: int, admin: User | None, reason: str = ""
 ) -> Correction:
     """Delete a document nobody has labelled, skipped or decided, with its passages (a wrong
     upload). One with labels can only be withdrawn: its labels belong to the record. A passage
@@ -275,10 +279,20 @@ def _first_repeats_included(session, project: Project, document: Document, passa
     return list(first_of.values())
 
 
+def document_named(session: so.Session, project: Project, external_id: str) -> Document:
+    """The project's document with this id of its own (its file name or the `id` of its line)."""
+    document = session.scalar(
+        sa.select(Document).where(Document.project_id == project.id, Document.external_id == external_id)
+    )
+    if document is None:
+        raise NoSuchDocument(f'no document "{external_id}" in project "{project.name}"')
+    return document
+
+
 # --- projects --------------------------------------------------------------------------------
 
 
-def archive_project(session: so.Session, project: Project, admin: User, reason: str = "") -> Correction:
+def archive_project(session: so.Session, project: Project, admin: User | None, reason: str = "") -> Correction:
     """Archive the project: hidden from its annotators, read-only for everyone until unarchived;
     its reviewers and admins still see and export it."""
     begin_write(session)
@@ -287,7 +301,7 @@ def archive_project(session: so.Session, project: Project, admin: User, reason: 
     return _record(session, project, admin, "archive", _reason(reason))
 
 
-def unarchive_project(session: so.Session, project: Project, admin: User, reason: str = "") -> Correction:
+def unarchive_project(session: so.Session, project: Project, admin: User | None, reason: str = "") -> Correction:
     """Open an archived project again."""
     begin_write(session)
     if project.archived_at is None:
@@ -417,7 +431,7 @@ def _reason(reason: str | None) -> str:
 def _record(
     session,
     project: Project,
-    admin: User,
+    admin: User | None,
     action: str,
     reason: str,
     passage: Passage | None = None,
@@ -436,7 +450,7 @@ def _record(
         project_id=project.id,
         document_id=document.id if document is not None else None,
         passage_id=passage.id if passage is not None else None,
-        user_id=admin.id,
+        user_id=admin.id if admin is not None else None,  # None: from the command line
         action=action,
         reason=reason,
         details=details,
