@@ -132,3 +132,29 @@ def test_the_fragments_show_the_controls_a_passage_and_a_document_allow(app, sto
     assert f'action="/curation/passages/{second.id}/merge-next"' in fresh
     assert f'min="{second.start + 1}" max="{second.end - 1}"' in fresh and 'name="next" value="/here"' in fresh
     assert f'action="/curation/documents/{document.id}/withdraw"' in heading and "Change the title" in heading
+
+
+def test_an_annotator_who_submits_a_passage_excluded_meanwhile_is_told_so(client, login, story, make_user, add_member):
+    import re
+
+    from annotator.annotations.models import Annotation
+    from annotator.curation import service
+
+    admin = make_user("root", "admin")
+    make_user("ada")
+    add_member(story, "ada")
+    login("ada")
+    page = client.get(f"/projects/{story.id}/annotate").get_data(as_text=True)
+    held = int(re.search(r'data-passage-id="(\d+)"', page).group(1))
+    service.exclude_passage(db.session, story, held, admin, "a menu")
+    db.session.commit()
+    response = client.post(
+        f"/projects/{story.id}/passages/{held}/labels",
+        data={"csrf_token": csrf_token_in(page), "label-claim_type": "no_claim"},
+        headers={"HX-Request": "true", "HX-Target": "workspace"},
+    )
+    assert response.status_code == 409
+    assert "an admin took this passage out of annotation after it was handed to you" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Annotation)) == 0
+    following = client.get(f"/projects/{story.id}/annotate").get_data(as_text=True)
+    assert int(re.search(r'data-passage-id="(\d+)"', following).group(1)) != held
