@@ -32,6 +32,8 @@ def pages_of(project, role: str) -> list[str]:
             f"/admin/projects/{project.id}/edit",
             f"/admin/projects/{project.id}/documents",
             f"/admin/projects/{project.id}/members",
+            f"/curation/passages/{passage}/split",
+            f"/curation/projects/{project.id}/delete",
             *reviewer,
         ],
     }[role]
