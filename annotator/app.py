@@ -64,7 +64,9 @@ def _register(app: Flask) -> None:
         admin,
         annotate,
         api,
+        api_data,
         auth,
+        data,
         errors,
         exports,
         headers,
@@ -83,11 +85,13 @@ def _register(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_data.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(annotate.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(data.bp)
     app.register_blueprint(main.bp)
     cli.init_app(app)
     from annotator.projects.guidelines import render_guidelines

@@ -21,8 +21,12 @@ import sqlalchemy as sa
 FTS_TABLE = "passage_fts"  # SQLite: FTS5 over passage.text (external content), kept by triggers
 PG_INDEX = "ix_passage_text_search"  # PostgreSQL: GIN over PG_DOCUMENT
 PG_CONFIG = "simple"
-# The indexed expression; a query must use it word for word for the index to serve it.
-PG_DOCUMENT = f"to_tsvector('{PG_CONFIG}', regexp_replace(text, '[[:punct:]]', ' ', 'g'))"
+
+
+def pg_document(column: str = "text") -> str:
+    """The indexed expression; a query must use it word for word for the index to serve it."""
+    return f"to_tsvector('{PG_CONFIG}', regexp_replace({column}, '[[:punct:]]', ' ', 'g'))"
+
 
 MAX_TERMS = 16  # more words than anyone searches for: the rest are dropped
 MAX_TERM_CHARS = 64
@@ -95,7 +99,8 @@ def matching_passage_ids(dialect: str, terms: list[Term]) -> sa.Select:
 
 def pg_match(terms: list[Term]) -> sa.TextClause:
     """PostgreSQL: the condition, on a row of the passage table, that it holds every term."""
-    return sa.text(f"{PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}', :ts_query)").bindparams(ts_query=tsquery(terms))
+    condition = f"{pg_document('passage.text')} @@ to_tsquery('{PG_CONFIG}', :ts_query)"
+    return sa.text(condition).bindparams(ts_query=tsquery(terms))
 
 
 def is_search_index(name: str | None) -> bool:
