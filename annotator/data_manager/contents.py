@@ -135,7 +135,7 @@ def _labels(session: so.Session, project: Project, document_id: int) -> dict[int
             .join(Passage, Passage.id == Adjudication.passage_id)
             .join(User, User.id == Adjudication.reviewer_id)
             .where(Passage.document_id == document_id)
-        ).tuples()
+        )
     }
     schema = schema_of(session, project)
     found = {}

@@ -15,17 +15,19 @@ from annotator.documents.context import document_heading
 from annotator.documents.lookup import NoSuchDocument
 from annotator.extensions import db
 from annotator.projects.access import REVIEW
-from annotator.web.query import passage_filters, text_in_query
+from annotator.web.query import limit_in_query, passage_filters, text_in_query
 from annotator.web.security import project_or_refuse
 
 bp = Blueprint("api_data", __name__, url_prefix="/api")
+PAGE_SIZE, MOST_PER_PAGE = 50, 500
 
 
 @bp.get("/projects/<int:project_id>/documents")
 @login_required
 def documents(project_id: int):
     project = project_or_refuse(project_id, REVIEW)
-    page = list_documents(db.session, project, DocumentSort.parse(text_in_query("sort")), text_in_query("cursor"))
+    sort = DocumentSort.parse(text_in_query("sort"))
+    page = list_documents(db.session, project, sort, text_in_query("cursor"), _limit())
     return jsonify(items=[_document_json(document) for document in page.documents], next_cursor=page.next_cursor)
 
 
@@ -33,7 +35,7 @@ def documents(project_id: int):
 @login_required
 def passages(project_id: int):
     project = project_or_refuse(project_id, REVIEW)
-    page = search_passages(db.session, project, passage_filters(), text_in_query("cursor"))
+    page = search_passages(db.session, project, passage_filters(), text_in_query("cursor"), _limit())
     return jsonify(items=[_passage_json(passage) for passage in page.passages], next_cursor=page.next_cursor)
 
 
@@ -45,6 +47,10 @@ def document(document_id: int):
         raise NoSuchDocument(f"document {document_id} not found")
     project = project_or_refuse(heading.project_id, REVIEW)
     return jsonify(_contents_json(document_contents(db.session, project, document_id, with_labels=True)))
+
+
+def _limit() -> int:
+    return limit_in_query(PAGE_SIZE, MOST_PER_PAGE)
 
 
 def _document_json(document: DocumentListing) -> dict:

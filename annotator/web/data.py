@@ -64,7 +64,7 @@ def passages(project_id: int):
             problem=problem,
             statuses=STATUS_FILTERS,
             label_fields=[field for field in schema_of(db.session, project).fields if field.option_values],
-            back=request.full_path,
+            back=request.full_path.rstrip("?"),
         ),
         400 if problem else 200,
     )
@@ -83,5 +83,5 @@ def document(project_id: int, document_id: int):
         contents=contents,
         document=contents.document,
         schema=schema_of(db.session, project),
-        back=request.full_path,
+        back=request.full_path.rstrip("?"),
     )

@@ -31,3 +31,9 @@ def passage_filters() -> PassageFilters:
         field=text_in_query("field"),
         value=text_in_query("value"),
     )
+
+
+def limit_in_query(default: int, most: int) -> int:
+    """How many rows a page of a listing holds (`limit=`, from 1 to `most`; else `default`)."""
+    limit = request.args.get("limit", type=int)
+    return limit if limit is not None and 1 <= limit <= most else default
