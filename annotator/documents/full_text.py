@@ -1,6 +1,7 @@
 """Full-text search over passages' text: what a user typed, made into search terms, and the SQL
-that finds the passages holding them, on SQLite (an FTS5 table) and PostgreSQL (a GIN index on
-a tsvector expression). Migration 0014 builds both; the models know nothing of them.
+that finds the passages holding them, on SQLite (an FTS5 table) and PostgreSQL (a stored
+generated tsvector column of the passage table under a GIN index). Migration 0014 builds both;
+the models know nothing of them.
 
 Both databases are asked the same question so that they find the same passages: words are
 split at spaces, punctuation and symbols (SQLite's unicode61 tokenizer; on PostgreSQL the
@@ -19,14 +20,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 FTS_TABLE = "passage_fts"  # SQLite: FTS5 over passage.text (external content), kept by triggers
-PG_INDEX = "ix_passage_text_search"  # PostgreSQL: GIN over PG_DOCUMENT
+PG_COLUMN = "text_search"  # PostgreSQL: passage.text_search, generated from the text, stored
+PG_INDEX = "ix_passage_text_search"  # PostgreSQL: GIN over PG_COLUMN
 PG_CONFIG = "simple"
-
-
-def pg_document(column: str = "text") -> str:
-    """The indexed expression; a query must use it word for word for the index to serve it."""
-    return f"to_tsvector('{PG_CONFIG}', regexp_replace({column}, '[[:punct:]]', ' ', 'g'))"
-
 
 MAX_TERMS = 16  # more words than anyone searches for: the rest are dropped
 MAX_TERM_CHARS = 64
@@ -99,11 +95,11 @@ def matching_passage_ids(dialect: str, terms: list[Term]) -> sa.Select:
 
 def pg_match(terms: list[Term]) -> sa.TextClause:
     """PostgreSQL: the condition, on a row of the passage table, that it holds every term."""
-    condition = f"{pg_document('passage.text')} @@ to_tsquery('{PG_CONFIG}', :ts_query)"
+    condition = f"passage.{PG_COLUMN} @@ to_tsquery('{PG_CONFIG}', :ts_query)"
     return sa.text(condition).bindparams(ts_query=tsquery(terms))
 
 
 def is_search_index(name: str | None) -> bool:
-    """Whether a table or index is part of the full-text index (migration-made, outside the
-    models: the schema comparison leaves it alone)."""
-    return bool(name) and (name == PG_INDEX or name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
+    """Whether a table, column or index is part of the full-text index (migration-made, outside
+    the models: the schema comparison leaves it alone)."""
+    return bool(name) and (name in (PG_INDEX, PG_COLUMN, FTS_TABLE) or name.startswith(FTS_TABLE + "_"))
