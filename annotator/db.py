@@ -78,7 +78,7 @@ def insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict]) ->
         connection.exec_driver_sql(f"{head}{values}{', '.join([one_row] * len(chunk))}", tuple(flat))
 
 
-SQLITE_ROWS_PER_INSERT = 1000
+SQLITE_ROWS_PER_INSERT = 500
 SQLITE_MAX_PARAMETERS = 32766  # SQLite's limit on a statement's parameters (since 3.32)
 
 
