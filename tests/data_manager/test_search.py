@@ -170,3 +170,23 @@ def test_a_multi_field_value_is_found_among_the_values_ticked(
     assert ids(project, field="claim_types", value="event") == [passages[1].id]
     with pytest.raises(Invalid, match="choice field"):
         found(project, field="rewrite", value="quantity")
+
+
+def test_the_index_follows_a_passage_whose_text_changes_and_passages_removed(corpus):
+    import sqlalchemy as sa
+
+    from annotator.documents.models import Document, Passage
+
+    first = corpus.ids["bridges"][0]
+    db.session.execute(sa.update(Passage).where(Passage.id == first).values(text="A ferry will replace it."))
+    db.session.commit()
+    assert ids(corpus, words="ferry") == [first]
+    assert ids(corpus, words="mayor") == []
+    db.session.execute(sa.delete(Document).where(Document.external_id == "parks"))
+    db.session.commit()
+    assert ids(corpus, words="critics") == [] and ids(corpus, words="council") == [
+        corpus.ids["bridges"][1],
+        corpus.ids["repeats"][0],
+    ]
+    if db.session.get_bind().dialect.name == "sqlite":  # the FTS5 index holds exactly the passages' text
+        db.session.execute(sa.text("INSERT INTO passage_fts(passage_fts, rank) VALUES ('integrity-check', 1)"))
