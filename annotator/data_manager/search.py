@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 from annotator.annotations.models import Annotation
 from annotator.data_manager.cursors import decode_cursor, encode_cursor
 from annotator.data_manager.status import passage_status, reviewed_marks, status_condition
-from annotator.documents.full_text import Term, matching_passage_ids, pg_match, search_terms
+from annotator.documents.full_text import Term, holding_every_term, search_terms
 from annotator.documents.models import Document, Passage
 from annotator.domain_errors import Invalid
 from annotator.projects.models import Project
@@ -153,10 +153,7 @@ def _conditions(session: so.Session, project: Project, filters: PassageFilters) 
 
 
 def _holding(session: so.Session, terms: list[Term]):
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_match(terms)
-    return Passage.id.in_(matching_passage_ids(dialect, terms))
+    return holding_every_term(session.get_bind().dialect.name, terms)
 
 
 def _labelled(session: so.Session, project: Project, filters: PassageFilters):

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from annotator.documents.models import Passage
+
 FTS_TABLE = "passage_fts"  # SQLite: FTS5 over passage.text (external content), kept by triggers
 PG_COLUMN = "text_search"  # PostgreSQL: passage.text_search, generated from the text, stored
 PG_INDEX = "ix_passage_text_search"  # PostgreSQL: GIN over PG_COLUMN
@@ -82,19 +84,13 @@ def tsquery(terms: list[Term]) -> str:
     )
 
 
-def matching_passage_ids(dialect: str, terms: list[Term]) -> sa.Select:
-    """A SELECT of the ids of the passages (of every project) that hold every term."""
+def holding_every_term(dialect: str, terms: list[Term]) -> sa.ColumnElement[bool]:
+    """The SQL condition, on a row of the passage table, that its text holds every term."""
     if dialect == "sqlite":
-        return (
-            sa.select(sa.column("rowid"))
-            .select_from(sa.table(FTS_TABLE))
-            .where(sa.text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts5_query(terms)))
+        matching = sa.select(sa.column("rowid")).select_from(sa.table(FTS_TABLE))
+        return Passage.__table__.c.id.in_(
+            matching.where(sa.text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts5_query(terms)))
         )
-    return sa.select(sa.column("id")).select_from(sa.table("passage")).where(pg_match(terms))
-
-
-def pg_match(terms: list[Term]) -> sa.TextClause:
-    """PostgreSQL: the condition, on a row of the passage table, that it holds every term."""
     condition = f"passage.{PG_COLUMN} @@ to_tsquery('{PG_CONFIG}', :ts_query)"
     return sa.text(condition).bindparams(ts_query=tsquery(terms))
 
