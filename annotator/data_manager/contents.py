@@ -10,6 +10,7 @@ import sqlalchemy.orm as so
 
 from annotator.annotations.adjudications import Adjudication
 from annotator.annotations.models import Annotation
+from annotator.data_manager.cursors import decode_cursor, encode_cursor
 from annotator.data_manager.search import LISTED_COLUMNS, FoundPassage, found_passages
 from annotator.documents.lookup import NoSuchDocument
 from annotator.documents.models import Document, Passage
@@ -17,6 +18,10 @@ from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
 from annotator.review.adjudicating import FieldGold, Opinion, passage_gold
 from annotator.users.models import User
+
+PAGE_SIZE = 200  # passages of a document on one page
+CONTEXT_BEFORE = 3  # passages shown before one a link leads to
+_CURSOR = "document-passages"
 
 
 @dataclass(frozen=True)
@@ -67,23 +72,47 @@ class DocumentContents:
     document: DocumentDetails
     passages: list[FoundPassage]
     labels: dict[int, PassageLabels] = field(default_factory=dict)  # by passage id; only passages with labels
+    next_cursor: str | None = None  # of the next page of passages; None on the last
 
 
 def document_contents(
-    session: so.Session, project: Project, document_id: int, with_labels: bool = False
+    session: so.Session,
+    project: Project,
+    document_id: int,
+    with_labels: bool = False,
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
 ) -> DocumentContents:
-    """The document of the project and its passages in reading order; with every passage's
-    label sets, decision and gold when `with_labels` (for reviewers and admins only)."""
+    """The document of the project and a page of its passages in reading order (after
+    `cursor`; a document can have tens of thousands); with every passage's label sets,
+    decision and gold when `with_labels` (for reviewers and admins only)."""
     document = _details(session, project, document_id)
     rows = session.execute(
         sa.select(*LISTED_COLUMNS)
         .join(Document, Document.id == Passage.document_id)
-        .where(Passage.document_id == document_id)
+        .where(Passage.document_id == document_id, Passage.index > _after_index(document_id, cursor))
         .order_by(Passage.index)
+        .limit(size + 1)
     ).all()
-    passages = found_passages(session, project, rows)
-    labels = _labels(session, project, document_id) if with_labels else {}
-    return DocumentContents(document, passages, labels)
+    page = rows[:size]
+    labels = _labels(session, project, [row.id for row in page]) if with_labels else {}
+    next_cursor = encode_cursor(_CURSOR, [document_id, page[-1].index]) if len(rows) > size else None
+    return DocumentContents(document, found_passages(session, project, page), labels, next_cursor)
+
+
+def cursor_at(document_id: int, index: int) -> str | None:
+    """The cursor of the page of a document that shows the passage at `index` with a few
+    passages before it (None: the first page does)."""
+    start = index - CONTEXT_BEFORE
+    return encode_cursor(_CURSOR, [document_id, start - 1]) if start > PAGE_SIZE - CONTEXT_BEFORE else None
+
+
+def _after_index(document_id: int, cursor: str | None) -> int:
+    """The index after which the page starts (-1: from the first passage)."""
+    found = decode_cursor(_CURSOR, cursor)
+    if not found or len(found) != 2 or found[0] != document_id or not isinstance(found[1], int):
+        return -1
+    return found[1] if 0 <= found[1] < 2**31 else -1
 
 
 def _details(session: so.Session, project: Project, document_id: int) -> DocumentDetails:
@@ -108,9 +137,8 @@ def _details(session: so.Session, project: Project, document_id: int) -> Documen
     return DocumentDetails(*row)
 
 
-def _labels(session: so.Session, project: Project, document_id: int) -> dict[int, PassageLabels]:
-    """Per labelled or decided passage of the document: its label sets, decision and gold (two
-    queries for the whole document)."""
+def _labels(session: so.Session, project: Project, passage_ids: list[int]) -> dict[int, PassageLabels]:
+    """Per labelled or decided passage of these: its label sets, decision and gold (two queries)."""
     label_sets: dict[int, list[LabelSet]] = {}
     for passage_id, *label_set in session.execute(
         sa.select(
@@ -122,9 +150,8 @@ def _labels(session: so.Session, project: Project, document_id: int) -> dict[int
             Annotation.unsure,
             Annotation.updated_at,
         )
-        .join(Passage, Passage.id == Annotation.passage_id)
         .join(User, User.id == Annotation.user_id)
-        .where(Passage.document_id == document_id)
+        .where(Annotation.passage_id.in_(passage_ids))
         .order_by(Annotation.passage_id, Annotation.id)
     ):
         label_sets.setdefault(passage_id, []).append(LabelSet(*label_set))
@@ -132,9 +159,8 @@ def _labels(session: so.Session, project: Project, document_id: int) -> dict[int
         adjudication.passage_id: (adjudication, reviewer)
         for adjudication, reviewer in session.execute(
             sa.select(Adjudication, User.username)
-            .join(Passage, Passage.id == Adjudication.passage_id)
             .join(User, User.id == Adjudication.reviewer_id)
-            .where(Passage.document_id == document_id)
+            .where(Adjudication.passage_id.in_(passage_ids))
         )
     }
     schema = schema_of(session, project)

@@ -46,7 +46,8 @@ def document(document_id: int):
     if heading is None:
         raise NoSuchDocument(f"document {document_id} not found")
     project = project_or_refuse(heading.project_id, REVIEW)
-    return jsonify(_contents_json(document_contents(db.session, project, document_id, with_labels=True)))
+    contents = document_contents(db.session, project, document_id, True, text_in_query("cursor"), _limit())
+    return jsonify(_contents_json(contents))
 
 
 def _limit() -> int:
@@ -98,6 +99,7 @@ def _contents_json(contents: DocumentContents) -> dict:
     return {
         "document": document,
         "passages": [{**_passage_json(passage), **_labels_json(contents, passage.id)} for passage in contents.passages],
+        "next_cursor": contents.next_cursor,
     }
 
 

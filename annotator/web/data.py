@@ -8,7 +8,7 @@ is the annotate screen's whole-document view (annotate.document), open to annota
 from flask import Blueprint, make_response, render_template, request
 from flask_login import login_required
 
-from annotator.data_manager.contents import document_contents
+from annotator.data_manager.contents import cursor_at, document_contents
 from annotator.data_manager.listing import SORT_COLUMNS, DocumentSort, list_documents
 from annotator.data_manager.search import PassagePage, search_passages
 from annotator.data_manager.status import STATUS_FILTERS
@@ -63,6 +63,7 @@ def passages(project_id: int):
             cursor=cursor,
             problem=problem,
             statuses=STATUS_FILTERS,
+            cursor_at=cursor_at,
             label_fields=[field for field in schema_of(db.session, project).fields if field.option_values],
             back=request.full_path.rstrip("?"),
         ),
@@ -76,12 +77,14 @@ def passages(project_id: int):
 @login_required
 def document(project_id: int, document_id: int):
     project = project_or_refuse(project_id, REVIEW)
-    contents = document_contents(db.session, project, document_id, with_labels=True)
+    cursor = text_in_query("cursor")
+    contents = document_contents(db.session, project, document_id, with_labels=True, cursor=cursor)
     return render_template(
         "data/document.html",
         project=project,
         contents=contents,
         document=contents.document,
         schema=schema_of(db.session, project),
+        cursor=cursor,
         back=request.full_path.rstrip("?"),
     )

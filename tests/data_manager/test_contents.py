@@ -41,3 +41,23 @@ def test_a_document_of_another_project_is_not_there(corpus, make_project):
     other = make_project("Other")
     with pytest.raises(NoSuchDocument):
         document_contents(db.session, other, bridges_id())
+
+
+def test_a_long_document_comes_a_page_at_a_time_and_a_passage_has_a_page_that_shows_it(make_project, make_documents):
+    from annotator.data_manager.contents import cursor_at
+
+    project = make_project("Long")
+    passages = make_documents(project, count=1, paragraphs=7)
+    document_id = passages[0].document_id
+    first = document_contents(db.session, project, document_id, size=3)
+    second = document_contents(db.session, project, document_id, cursor=first.next_cursor, size=3)
+    last = document_contents(db.session, project, document_id, cursor=second.next_cursor, size=3)
+    pages = [first, second, last]
+    assert [[p.index for p in page.passages] for page in pages] == [[0, 1, 2], [3, 4, 5], [6]]
+    assert last.next_cursor is None
+    assert cursor_at(document_id, 2) is None  # the first page shows it
+    from annotator.data_manager.contents import _after_index
+
+    assert _after_index(document_id, cursor_at(document_id, 300)) == 296  # from 3 passages before it
+    assert _after_index(document_id + 1, cursor_at(document_id, 300)) == -1  # another document's: from the start
+    assert document_contents(db.session, project, document_id, cursor="garbage", size=3).passages == first.passages
