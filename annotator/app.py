@@ -65,8 +65,10 @@ def _register(app: Flask) -> None:
         annotate,
         api,
         api_curation,
+        api_data,
         auth,
         curation,
+        data,
         errors,
         exports,
         headers,
@@ -86,11 +88,13 @@ def _register(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_curation.bp)
+    app.register_blueprint(api_data.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(annotate.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(data.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(curation.bp)
     cli.init_app(app)

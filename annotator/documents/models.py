@@ -20,6 +20,12 @@ class Document(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("project_id", "external_id"),
         sa.UniqueConstraint("project_id", "sha256"),
+        # A project's documents sorted by each of the data manager's keys, a page at a time
+        # (annotator.data_manager.listing; by external id: the unique constraint above).
+        sa.Index("ix_document_project_id_id", "project_id", "id"),
+        sa.Index("ix_document_project_id_size_id", "project_id", "size", "id"),
+        sa.Index("ix_document_project_id_imported_at_id", "project_id", "imported_at", "id"),
+        sa.Index("ix_document_project_id_passage_count_id", "project_id", "passage_count", "id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ long list as at its start, and its progress comes from one grouped query over th
 just the documents on it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -37,26 +37,54 @@ def document_page(
         .limit(size + 1)
     ).all()
     page = documents[:size]
-    counts = _passage_counts(session, [document.id for document in page], project.overlap_k)
+    tallies = passage_tallies(session, [document.id for document in page], project.overlap_k)
     rows = [
-        DocumentProgress(document.id, document.external_id, document.title, *counts.get(document.id, (0, 0, 0)))
+        DocumentProgress(
+            document.id, document.external_id, document.title, *tallies.get(document.id, PassageTally()).progress
+        )
         for document in page
     ]
     return rows, page[-1].id if len(documents) > size else None
 
 
-def _passage_counts(session: so.Session, document_ids: list[int], overlap_k: int) -> dict[int, tuple[int, int, int]]:
-    """Per document: annotatable passages, those labelled by k annotators, those labelled at all."""
+@dataclass(frozen=True)
+class PassageTally:
+    """A document's passages, counted."""
+
+    annotatable: int = 0
+    complete: int = 0  # annotatable, with labels from k annotators (or more)
+    started: int = 0  # annotatable, with at least one label
+    excluded: dict[str, int] = field(default_factory=dict)  # per reason (annotator.documents.models.EXCLUDED_REASONS)
+    repeats: int = 0  # passages that repeat an earlier one (excluded as "duplicate" or not)
+
+    @property
+    def progress(self) -> tuple[int, int, int]:
+        return self.annotatable, self.complete, self.started
+
+
+def passage_tallies(session: so.Session, document_ids: list[int], overlap_k: int) -> dict[int, PassageTally]:
+    """Per document (of these, a page of them): its passages counted, in one grouped query over
+    just their passages (along the unique index on document and position)."""
     if not document_ids:
         return {}
     rows = session.execute(
         sa.select(
             Passage.document_id,
+            Passage.excluded_reason,
             sa.func.count(),
             sa.func.count(sa.case((Passage.label_count >= overlap_k, 1))),
             sa.func.count(sa.case((Passage.label_count >= 1, 1))),
+            sa.func.count(Passage.duplicate_of_id),
         )
-        .where(Passage.document_id.in_(document_ids), Passage.annotatable)
-        .group_by(Passage.document_id)
+        .where(Passage.document_id.in_(document_ids))
+        .group_by(Passage.document_id, Passage.excluded_reason)
     )
-    return {document_id: (passages, complete, started) for document_id, passages, complete, started in rows}
+    counted: dict[int, dict] = {}
+    for document_id, reason, passages, complete, started, repeats in rows:
+        tally = counted.setdefault(document_id, {"excluded": {}, "repeats": 0})
+        tally["repeats"] += repeats
+        if reason is None:
+            tally.update(annotatable=passages, complete=complete, started=started)
+        else:
+            tally["excluded"][reason] = passages
+    return {document_id: PassageTally(**tally) for document_id, tally in counted.items()}

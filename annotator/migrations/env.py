@@ -7,6 +7,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from annotator.documents.full_text import is_search_index
+
 config = context.config
 if config.config_file_name is not None and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -22,6 +24,7 @@ def run_migrations_offline() -> None:
         target_metadata=_database().metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -30,9 +33,17 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     options = current_app.extensions["migrate"].configure_args
     with _database().engine.connect() as connection, _sqlite_foreign_keys_off(connection):
-        context.configure(connection=connection, target_metadata=_database().metadata, **options)
+        context.configure(
+            connection=connection, target_metadata=_database().metadata, include_object=include_object, **options
+        )
         with context.begin_transaction():
             context.run_migrations()
+
+
+def include_object(object_, name, type_, reflected, compare_to) -> bool:
+    """What autogenerate compares: everything but the full-text index, which the migrations
+    build outside the models (an FTS5 table and its shadow tables, a GIN expression index)."""
+    return not (reflected and compare_to is None and is_search_index(name))
 
 
 @contextmanager

@@ -22,6 +22,9 @@ def pages_of(project, role: str) -> list[str]:
         f"/projects/{project.id}/review/{passage}",
         f"/projects/{project.id}/agreement",
         f"/projects/{project.id}/exports",
+        f"/projects/{project.id}/documents",
+        f"/projects/{project.id}/passages?q=the&status=complete",
+        f"/projects/{project.id}/documents/{project.passages[1].document_id}/passages",
     ]
     return {
         "annotator": ["/", "/account", f"/projects/{project.id}/annotate"],

@@ -43,6 +43,12 @@ MATRIX = [
     ("GET", "/projects/{project}/exports", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/projects/{project}/exports/{training}", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/projects/{project}/exports/{backup}", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),  # admins only
+    ("GET", "/projects/{project}/documents", (SIGN_IN, FORBIDDEN, OK, OK)),  # the data manager
+    ("GET", "/projects/{project}/passages", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("GET", "/projects/{project}/documents/{document}/passages", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("GET", "/api/projects/{project}/documents", (UNAUTHORISED, FORBIDDEN, OK, OK)),
+    ("GET", "/api/projects/{project}/passages", (UNAUTHORISED, FORBIDDEN, OK, OK)),
+    ("GET", "/api/documents/{document}", (UNAUTHORISED, FORBIDDEN, OK, OK)),
     ("GET", "/api/projects", (UNAUTHORISED, OK, OK, OK)),
     ("GET", "/api/projects/{project}/progress", (UNAUTHORISED, OK, OK, OK)),
     ("POST", "/api/passages/{passage}/skip", (UNAUTHORISED, CONFLICT, FORBIDDEN, CONFLICT)),  # nothing handed out yet
