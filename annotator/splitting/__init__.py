@@ -11,19 +11,22 @@ import unicodedata
 from bisect import bisect_right
 from typing import NamedTuple
 
+from annotator.splitting.boilerplate import is_byline
 from annotator.splitting.duplicates import comparison_words, find_repeats, is_excerpt, text_hash
-from annotator.splitting.hyphenation import drop_hyphen, ends_with_hyphen_break
+from annotator.splitting.hyphenation import continuation_case, drop_hyphen, ends_with_hyphen_break
 from annotator.splitting.lines import physical_lines
 from annotator.splitting.paragraphs import Unit, paragraph_units
 from annotator.splitting.sentences import pack_sentences
+from annotator.splitting.standalone import MAX_STANDALONE_SPAN, NO_SENTENCE, standalone_reason
 
-SPLITTER_VERSION = "1.2"
+SPLITTER_VERSION = "1.3"
 DEFAULT_MAX_CHARS = 600
 DEFAULT_MIN_CHARS = 40
 
 INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 _REMOVE_INVISIBLE = str.maketrans("", "", INVISIBLE)
 _HAS_WORD = re.compile(r"\w")
+OPENING_QUOTES = "\"'“‘«„"
 
 
 class SplitPassage(NamedTuple):
@@ -34,7 +37,7 @@ class SplitPassage(NamedTuple):
     end: int
     text: str
     text_hash: int
-    excluded_reason: str | None  # None, "boilerplate" or "duplicate"
+    excluded_reason: str | None  # None, "boilerplate", "heading", "fragment" or "duplicate"
     duplicate_of: int | None  # index of the passage this one repeats
 
     @property
@@ -46,14 +49,35 @@ def split_document(
     raw: str, max_chars: int = DEFAULT_MAX_CHARS, min_chars: int = DEFAULT_MIN_CHARS
 ) -> list[SplitPassage]:
     """Split a document into passages: paragraphs, long ones cut at sentence boundaries into
-    pieces of at most `max_chars`; boilerplate and repeats flagged."""
-    spans: list[tuple[int, int, str, bool]] = []
+    pieces of at most `max_chars`; boilerplate, headings, fragments and repeats flagged."""
+    spans: list[tuple[int, int, str, str | None]] = []
     for unit in _merge_boilerplate(paragraph_units(physical_lines(raw))):
         if unit.boilerplate:
-            spans.append((unit.start, unit.end, clean_text(raw[unit.start : unit.end]), True))
+            text = clean_text(raw[unit.start : unit.end])
+            spans.append((unit.start, unit.end, text, _furniture_reason(unit, text)))
+        elif unit.end - unit.start <= MAX_STANDALONE_SPAN:
+            text = unit_text(raw, unit)
+            spans.append((unit.start, unit.end, text, standalone_reason(text)))
         else:
-            spans += [(start, end, text, False) for start, end, text in _unit_passages(raw, unit, max_chars, min_chars)]
-    return _flag(spans)
+            spans += [(start, end, text, None) for start, end, text in _unit_passages(raw, unit, max_chars, min_chars)]
+    return _flag(_name_headings(spans))
+
+
+def _furniture_reason(unit: Unit, text: str) -> str:
+    """A byline on its own is a heading of the article; the rest is boilerplate."""
+    return "heading" if len(unit.lines) == 1 and is_byline(text) else "boilerplate"
+
+
+def _name_headings(spans: list[tuple[int, int, str, str | None]]) -> list[tuple[int, int, str, str | None]]:
+    """A line that makes no sentence is the heading of the text that follows it, or a fragment
+    when no text follows (a label, a stray caption, a line of a list)."""
+    named = []
+    for number, (start, end, text, reason) in enumerate(spans):
+        if reason == NO_SENTENCE:
+            following = spans[number + 1][3] if number + 1 < len(spans) else "end"
+            reason = "heading" if following is None else "fragment"
+        named.append((start, end, text, reason))
+    return named
 
 
 def clean_text(text: str) -> str:
@@ -102,9 +126,14 @@ def _joined_text(raw: str, unit: Unit) -> tuple[str, list[int], list[int]]:
     raw_starts: list[int] = []
     position = 0
     lines = unit.lines
+    rejoined = ""  # the start of a word whose hyphen break was just removed
     for number, line in enumerate(lines):
         start = line.start + (unit.marker if number == 0 else 0)
         piece = raw[start : line.end]
+        if rejoined:
+            recased = continuation_case(rejoined, piece)
+            piece = recased if len(recased) == len(piece) else piece
+            rejoined = ""
         separator = " "
         if number + 1 < len(lines):
             following = lines[number + 1].text
@@ -113,6 +142,7 @@ def _joined_text(raw: str, unit: Unit) -> tuple[str, list[int], list[int]]:
             elif ends_with_hyphen_break(piece):
                 separator = ""
                 if drop_hyphen(piece, following):
+                    rejoined = piece
                     piece = piece[:-1]
         text_starts.append(position)
         raw_starts.append(start)
@@ -127,11 +157,18 @@ def _to_raw(position: int, text_starts: list[int], raw_starts: list[int]) -> int
     return raw_starts[piece] + (position - text_starts[piece])
 
 
-def _flag(spans: list[tuple[int, int, str, bool]]) -> list[SplitPassage]:
+def _set_off(text: str) -> bool:
+    """Set off as a pull quote is: in quotation marks, or in capitals."""
+    return text[:1] in OPENING_QUOTES or text.isupper()
+
+
+def _flag(spans: list[tuple[int, int, str, str | None]]) -> list[SplitPassage]:
     words = [comparison_words(text) for _, _, text, _ in spans]
-    boilerplate = [flag or not _HAS_WORD.search(text) for (_, _, text, flag) in spans]
-    excerpts = [not flag and is_excerpt(text) for (_, _, text, _), flag in zip(spans, boilerplate, strict=True)]
-    repeats = find_repeats(words, excerpts, [not flag for flag in boilerplate])
+    reasons = [reason if _HAS_WORD.search(text) else "boilerplate" for (_, _, text, reason) in spans]
+    candidates = [reason is None for reason in reasons]
+    excerpts = [candidate and is_excerpt(text) for (_, _, text, _), candidate in zip(spans, candidates, strict=True)]
+    quotes = [candidate and _set_off(text) for (_, _, text, _), candidate in zip(spans, candidates, strict=True)]
+    repeats = find_repeats(words, excerpts, candidates, quotes)
     return [
         SplitPassage(
             index=index,
@@ -139,11 +176,7 @@ def _flag(spans: list[tuple[int, int, str, bool]]) -> list[SplitPassage]:
             end=end,
             text=text,
             text_hash=text_hash(words[index]),
-            excluded_reason="boilerplate"
-            if boilerplate[index]
-            else "duplicate"
-            if repeats[index] is not None
-            else None,
+            excluded_reason=reasons[index] or ("duplicate" if repeats[index] is not None else None),
             duplicate_of=repeats[index],
         )
         for index, (start, end, text, _) in enumerate(spans)

@@ -129,10 +129,15 @@ def is_boilerplate_line(text: str) -> bool:
     if _COOKIE_NOTICE.match(text):
         return True
     if length > MAX_FURNITURE_LINE:
-        return False
+        return _SEPARATOR.search(text) is not None and _is_menu_line(text)
     if _BOILERPLATE_LINE.match(text) is not None:
         return True
     return _SEPARATOR.search(text) is not None and (_is_menu_line(text) or _is_running_header(text))
+
+
+def is_byline(text: str) -> bool:
+    """A line naming the author ("By Jane Smith", "Posted by ... on ...")."""
+    return _BYLINE.match(text) is not None or _BY_NAME.match(text) is not None
 
 
 def _is_menu_line(text: str) -> bool:

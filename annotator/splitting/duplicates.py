@@ -11,6 +11,11 @@ _WORD = re.compile(r"\w+")
 SHINGLE_WORDS = 5
 MIN_SHINGLES = 3
 COVERED = 0.8
+# A pull quote is a sentence or two: a passage of at most this many shingles that a later,
+# longer passage holds is one, printed ahead of its source.
+MAX_QUOTE_SHINGLES = 60
+MIN_SHORT_QUOTE = 3
+SHORT_QUOTE_LIMIT = SHINGLE_WORDS + MIN_SHINGLES - 1  # passages this long have shingles
 _LEADING_ELLIPSIS = re.compile(r"^[\"'“‘(\[]*(?:\.{2,}|…)")
 _TRAILING_ELLIPSIS = re.compile(r"(?:\.{2,}|…)[\"'”’)\]]*$")
 
@@ -59,27 +64,43 @@ def is_excerpt(text: str) -> bool:
     return bool(_LEADING_ELLIPSIS.match(text[:8]) or _TRAILING_ELLIPSIS.search(text[-8:]))
 
 
-def find_repeats(words: list[list[str]], excerpts: list[bool], candidates: list[bool]) -> list[int | None]:
+def find_repeats(
+    words: list[list[str]], excerpts: list[bool], candidates: list[bool], quotes: list[bool] | None = None
+) -> list[int | None]:
     """For each passage, the index of the passage it repeats, or None.
 
     An exact repeat points at the first occurrence. A `candidates` passage whose word
     5-grams are mostly (80%) found in earlier passages is a partial repeat, and so is an
-    excerpt found mostly anywhere else in the document; either points at the passage it
+    excerpt found mostly anywhere else in the document, and a `quotes` passage (one in quotation
+    marks: a pull quote) found mostly in a later, longer one; each points at the passage it
     shares most with."""
     repeats: list[int | None] = [None] * len(words)
-    first_seen: dict[int, int] = {}
+    quoted = [excerpt or quote for excerpt, quote in zip(excerpts, quotes or excerpts, strict=True)]
+    first_seen: dict[tuple, int] = {}
     for index, passage_words in enumerate(words):
         key = tuple(passage_words)
-        if key in first_seen and key:
-            repeats[index] = first_seen[key]
-        else:
+        first = first_seen.get(key)
+        if first is None or not key:
             first_seen.setdefault(key, index)
+        elif quoted[first] and not quoted[index] and candidates[index]:
+            # A pull quote ahead of the paragraph it repeats word for word: the paragraph is the original.
+            repeats[first] = index
+            repeats[index] = None
+            for other, target in enumerate(repeats[:index]):
+                if target == first:
+                    repeats[other] = index
+            first_seen[key] = index
+        else:
+            repeats[index] = first
     shingles = [
         _shingles(w) if candidate and repeats[i] is None else None
         for i, (w, candidate) in enumerate(zip(words, candidates, strict=True))
     ]
     _mark_excerpts(shingles, excerpts, repeats)
     _mark_partial_repeats(shingles, excerpts, repeats)
+    if quotes is not None:
+        _mark_quotes_ahead(shingles, quotes, repeats)
+        _mark_short_repeats(words, quotes, candidates, repeats)
     return repeats
 
 
@@ -135,3 +156,50 @@ def _mark_partial_repeats(shingles, excerpts, repeats) -> None:
             owners.claim(passage_shingles, index)
         else:
             repeats[index] = source
+
+
+def _mark_quotes_ahead(shingles, quotes, repeats) -> None:
+    """Short passages that a later, longer passage holds mostly (a pull quote set before the
+    paragraph it quotes) point at it. Read backwards, so that later passages own the shingles."""
+    ahead = [
+        index
+        for index, passage_shingles in enumerate(shingles)
+        if passage_shingles and quotes[index] and repeats[index] is None and len(passage_shingles) <= MAX_QUOTE_SHINGLES
+    ]
+    if not ahead:
+        return
+    owners = _Owners()
+    for index in range(len(shingles) - 1, ahead[0] - 1, -1):
+        passage_shingles = shingles[index]
+        if not passage_shingles or repeats[index] is not None:
+            continue
+        source = owners.best_source(passage_shingles) if quotes[index] else None
+        if source is not None and len(shingles[source]) > len(passage_shingles):
+            repeats[index] = source
+        else:
+            owners.claim(passage_shingles, index)
+
+
+def _mark_short_repeats(words, quotes, candidates, repeats) -> None:
+    """A pull quote too short for shingles (three to six words, "NO FAT IS PURE SATURATED FAT"),
+    found word for word inside a longer passage, points at it."""
+    short = [
+        index
+        for index, passage_words in enumerate(words)
+        if quotes[index] and repeats[index] is None and MIN_SHORT_QUOTE <= len(passage_words) < SHORT_QUOTE_LIMIT
+    ]
+    if not short:
+        return
+    for index in short:
+        size = len(words[index])
+        wanted = tuple(words[index])
+        for other, other_words in enumerate(words):
+            if other == index or not candidates[other] or repeats[other] is not None or len(other_words) <= size:
+                continue
+            if any(tuple(other_words[at : at + size]) == wanted for at in _starts_of(other_words, wanted[0])):
+                repeats[index] = other
+                break
+
+
+def _starts_of(words: list[str], word: str):
+    return (at for at, candidate in enumerate(words) if candidate == word)

@@ -20,6 +20,19 @@ PARAGRAPH_END_FILL = 0.75
 # A line without final punctuation this much shorter than the widest is a heading or label.
 HEADING_FILL = 0.6
 OPENERS = "\"'“‘«([¿¡"
+# A line in capitals of at least this many words (menus in capitals have fewer) may run on.
+CAPITALS_LINE_WORDS = 4
+# A line this much longer than the lines around it that run on is not one of them.
+OVERLONG = 1.15
+# Line widths are told from the lines that run on, this many lines either side.
+WIDTH_WINDOW = 6
+# A line that the next line's first word would have fitted on (with this much of the width to
+# spare, as proportional fonts wrap unevenly) was not wrapped but ended.
+NEXT_WORD_FILL = 0.75
+# A link or headline in a list: a line of at most this many characters and words.
+LINK_LINE_CHARS = 120
+LINK_LINE_WORDS = 16
+MENU_ENTRY_WORDS = 3
 # A block of at least this many line breaks, this share of them after a sentence end, has
 # one paragraph per line.
 LINES_AS_PARAGRAPHS_MIN = 3
@@ -77,23 +90,33 @@ def paragraph_units(lines: list[Line | None]) -> list[Unit]:
 
 
 def _block_units(block: list[Line], number: int) -> list[Unit]:
-    width: float = max(len(line) for line in block)
     # Hard-wrapped text breaks lines mid-sentence; when nearly every line ends a sentence,
     # each line is a paragraph of its own (web text without blank lines).
-    if _lines_are_paragraphs(block):
-        width = float("inf")
+    widths = [float("inf")] * len(block) if _lines_are_paragraphs(block) else _wrap_widths(block)
     units: list[Unit] = []
-    for line in block:
+    for position, line in enumerate(block):
         marker = bp.bullet_marker_length(line.text)
-        if bp.is_boilerplate_line(line.text[marker:]):
+        if bp.is_boilerplate_line(line.text[marker:]) and not _ends_wrapped_sentence(block, position):
             units.append(Unit("boilerplate", [line], number, marker, boilerplate=True))
         elif marker:
             units.append(Unit("item", [line], number, marker))
-        elif units and units[-1].kind != "boilerplate" and not _breaks(units[-1].lines[-1], line, width):
+        elif units and units[-1].kind != "boilerplate" and not _breaks(units[-1].lines[-1], line, widths[position]):
             units[-1].lines.append(line)
         else:
             units.append(Unit("text", [line], number))
     return units
+
+
+def _ends_wrapped_sentence(block: list[Line], position: int) -> bool:
+    """A number ending a sentence on the line after one that runs on ("... died in" / "2011.")
+    ends the sentence; a bare number between lines is a page number."""
+    line = block[position]
+    return (
+        position > 0
+        and line.text[-1] in ".!?"
+        and line.text[:-1].isdigit()
+        and not bp.ends_sentence(block[position - 1].text)
+    )
 
 
 def _lines_are_paragraphs(block: list[Line]) -> bool:
@@ -103,17 +126,97 @@ def _lines_are_paragraphs(block: list[Line]) -> bool:
     ) >= LINES_AS_PARAGRAPHS_SHARE * len(inner)
 
 
-def _breaks(before: Line, after: Line, width: float) -> bool:
-    """Whether the line break between two lines of one block ends a paragraph."""
-    if before.soft_break or ends_with_hyphen_break(before.text) or starts_lowercase(after.text):
+def _wrap_widths(block: list[Line]) -> list[float]:
+    """For each line, the width the text around it is wrapped at: the longest nearby line that
+    runs on into the next one (a sentence goes on after it), as menus, headlines and short last
+    lines around it say nothing of the column's width. A line with no such line nearby gets the
+    block's longest line (and nothing looks too long for it)."""
+    if len(block) == 1:
+        return [float(len(block[0]))]
+    widest = float(max(len(line) for line in block))
+    running_on = [
+        len(before) if _runs_on(before, after) and len(before) <= MAX_WRAPPED_LINE else 0
+        for before, after in zip(block, block[1:], strict=False)
+    ] + [0]
+    if not any(running_on):
+        # No sentence runs on from one line to the next: nothing tells the width (a negative
+        # width says so: a sentence end then ends the paragraph).
+        return [-widest] * len(block)
+    widths = []
+    for position in range(len(block)):
+        nearby = max(running_on[max(0, position - WIDTH_WINDOW) : position + WIDTH_WINDOW + 1])
+        widths.append(float(nearby) if nearby else widest)
+    return widths
+
+
+def _runs_on(before: Line, after: Line) -> bool:
+    """The sentence goes on from one line into the next: a hard wrap, whatever the widths."""
+    return _continues_line(before, after) or before.text[-1] == ","
+
+
+def _continues_line(before: Line, after: Line) -> bool:
+    """The next line goes on with the sentence: it starts in lower case (in capitals after a
+    line of capitals), or a word was broken at the line's end."""
+    return (
+        before.soft_break
+        or ends_with_hyphen_break(before.text)
+        or starts_lowercase(after.text)
+        or _capitals_run_on(before.text, after.text)
+    )
+
+
+def _capitals_run_on(before: str, after: str) -> bool:
+    """A lead-in set in capitals goes on in capitals: a line of several words ending in one
+    in capitals, no sentence end, and the next line opening with a word in capitals."""
+    last_space = before.rfind(" ")
+    if last_space < 0 or before.count(" ") < CAPITALS_LINE_WORDS or bp.ends_sentence(before):
         return False
-    if len(before) > MAX_WRAPPED_LINE:
-        return True
+    first = after.lstrip(OPENERS).split(" ", 1)[0]
+    last = before[last_space + 1 :]
+    return last.isupper() and first.isupper() and (len(first) > 1 or first in "AI")
+
+
+def _breaks(before: Line, after: Line, width: float) -> bool:
+    """Whether the line break between two lines of one block ends a paragraph (`width`: the
+    column's width around them, negative when no line of the block is seen to wrap)."""
+    if _continues_line(before, after):
+        return False
+    if len(before) > MAX_WRAPPED_LINE or len(before) > OVERLONG * width > 0 or len(after) > OVERLONG * width > 0:
+        return True  # a line longer than the column's width is no wrapped line of it
+    if width < 0:
+        if bp.ends_sentence(before.text):
+            return True
+        width = -width
     if bp.ends_sentence(before.text):
         # A short last line ends its paragraph; so does a sentence end before an indented
-        # first line (paragraphs marked by indentation, not blank lines).
-        return len(before) < PARAGRAPH_END_FILL * width or after.indent > before.indent
-    return len(before) < HEADING_FILL * width
+        # first line (paragraphs marked by indentation, not blank lines), before a heading,
+        # or before a short line that makes no sentence (a label glued under a paragraph).
+        return (
+            len(before) < PARAGRAPH_END_FILL * width
+            or after.indent > before.indent
+            or is_title_line(after.text)
+            or len(after) < HEADING_FILL * width
+            and not bp.ends_sentence(after.text)
+        )
+    # A line without final punctuation that the next word would have fitted on, or a
+    # title-cased one, is a heading or a label.
+    next_word = after.text.find(" ")
+    fitted = len(before) + 1 + (next_word if next_word > 0 else len(after))
+    return fitted <= NEXT_WORD_FILL * width or is_title_line(before.text)
+
+
+def is_title_line(text: str) -> bool:
+    """A line of Title Case words (headings, headlines, menu entries), not one of a sentence:
+    every word of four letters or more is capitalised (not in capitals), at least two of them,
+    and it does not end a sentence."""
+    capitalised = 0
+    for word in text.split():
+        if len(word) < 4:
+            continue
+        if not (word[0].isupper() or not word[0].isalpha()) or word.isupper():
+            return False
+        capitalised += word[0].isupper()
+    return capitalised >= 2 and not bp.ends_sentence(text)
 
 
 def starts_lowercase(text: str) -> bool:
@@ -135,20 +238,34 @@ def _mark_menus(units: list[Unit]) -> None:
 
 
 def _mark_link_lists(units: list[Unit]) -> None:
-    """Runs of one-line, few-word lines inside one block are link lists."""
+    """Runs of short lines that make no sentence, with or without bullets, are navigation or
+    lists of links (menus of one to three words, related headlines): article text comes in
+    sentences. Furniture inside the run does not break it; a blank line does, unless the lines
+    on both sides of it are menu entries or headlines (a word or three, or Title Case)."""
     run: list[Unit] = []
     for unit in units:
-        link = _is_link_line(unit)
-        if link and run and run[-1].block == unit.block:
+        if unit.boilerplate:
+            continue
+        if _is_link_line(unit) and (not run or _same_list(run[-1], unit)):
             run.append(unit)
         else:
             _flag_if_run(run)
-            run = [unit] if link else []
+            run = [unit] if _is_link_line(unit) else []
     _flag_if_run(run)
 
 
+def _same_list(previous: Unit, unit: Unit) -> bool:
+    return previous.block == unit.block or _is_entry(previous.body) and _is_entry(unit.body)
+
+
+def _is_entry(text: str) -> bool:
+    return text.count(" ") < MENU_ENTRY_WORDS or is_title_line(text)
+
+
 def _is_link_line(unit: Unit) -> bool:
-    return unit.kind == "text" and len(unit.lines) == 1 and bp.is_short_item(unit.body)
+    if unit.kind == "boilerplate" or len(unit.lines) > 1 or len(unit.body) > LINK_LINE_CHARS:
+        return False
+    return unit.body.count(" ") < LINK_LINE_WORDS and not bp.ends_sentence(unit.body)
 
 
 def _flag_if_run(run: list[Unit]) -> None:
