@@ -15,7 +15,8 @@ Figures, for each directory:
   passage (target <= 0.05);
 - offsets right: passages whose source span holds their text (target >= 0.99).
 On the seed documents: the share of annotatable passages under 25 characters (target < 0.02) and
-the passages cut inside a sentence by the length cap (target 0).
+the passages cut inside a sentence by the length cap between two words (target 0); cuts at
+clause punctuation inside a single sentence longer than the cap are counted apart.
 """
 
 import argparse
@@ -41,7 +42,8 @@ TARGETS = {
 NOT_TEXT = ("boilerplate", "heading", "fragment")
 SHORT = 25
 _SQUASH = re.compile(r"[\s\u00ad\u200b\u2060\ufeff\-\u2010]")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_CLAUSE_END = re.compile(r"(?:[;:,]|\s[—–-])$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?:\s*\[\d+\])*$")  # footnote marks may follow
 
 
 def squash(text: str) -> str:
@@ -133,7 +135,7 @@ def _hyphen_right(passages, hyphen: dict) -> bool:
 
 
 def score_seeds(directory: Path, split_document, max_chars: int) -> dict:
-    annotatable = short = cut = 0
+    annotatable = short = cut = clause_cut = 0
     for path in sorted(directory.glob("*.txt")):
         raw = path.read_text(encoding="utf-8")
         passages = split_document(raw)
@@ -141,21 +143,26 @@ def score_seeds(directory: Path, split_document, max_chars: int) -> dict:
             if passage.excluded_reason is None:
                 annotatable += 1
                 short += len(passage.text) < SHORT
-            cut += following is not None and _cut_inside_sentence(raw, passage, following, max_chars)
+            if following is not None and _cut_inside_sentence(raw, passage, following, max_chars):
+                at_clause = _CLAUSE_END.search(passage.text) is not None
+                clause_cut += at_clause
+                cut += not at_clause
     return {
         "seed documents": len(list(directory.glob("*.txt"))),
         "seed: annotatable passages": annotatable,
         "seed: annotatable under 25 chars": short / max(1, annotatable),
         "seed: cut mid-sentence at the cap": cut,
+        "  seed: cut at a clause (sentence over the cap)": clause_cut,
     }
 
 
 def _cut_inside_sentence(raw: str, passage, following, max_chars: int) -> bool:
-    """A passage cut from a longer paragraph (no blank line before the next one) by the length
-    cap, where no sentence ends."""
+    """An annotatable passage cut from a longer paragraph (no blank line before the next one)
+    by the length cap, where no sentence ends."""
     between = raw[passage.end : following.start]
     same_paragraph = between.count("\n") < 2 and len(passage.text) + len(following.text) > max_chars
-    return same_paragraph and not _SENTENCE_END.search(passage.text) and passage.excluded_reason != "boilerplate"
+    annotatable = passage.excluded_reason is None and following.excluded_reason is None
+    return same_paragraph and annotatable and not _SENTENCE_END.search(passage.text)
 
 
 def measure(directories: list[Path], seeds: Path | None) -> dict:

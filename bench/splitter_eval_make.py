@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 TERMINAL = ".!?\"'”’)"
+_COMPOUND = re.compile(r"[A-Za-z]{2,}(?:-[A-Za-z]{2,})+")
+COMPOUND_BREAK_RATE = 0.9
 _MARKER = re.compile(r"^(?:\d{1,2}[.)]|[•*-])\s+")
 _WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 _EDGE = " \t\u00a0\u00ad"
@@ -237,12 +239,13 @@ class Maker:
 
     def hyphen_break(self, word: str, room: int) -> tuple[str, str, str] | None:
         core = word.rstrip(",.;:!?\"'”’)")
-        if room < 3 or self.rng.random() > self.variant.hyphen_rate:
-            return None
-        if "-" in core:
+        if _COMPOUND.fullmatch(core):
+            # Typesetters break a compound at its own hyphen whenever it does not fit.
             cut = core.index("-")
-            if 2 <= cut <= room and core[cut + 1 : cut + 2].isalpha() and core[cut - 1].isalpha():
+            if 2 <= cut <= room and self.rng.random() < COMPOUND_BREAK_RATE:
                 return core[: cut + 1], word[cut + 1 :], core
+            return None
+        if room < 3 or self.rng.random() > self.variant.hyphen_rate:
             return None
         if not core.isalpha() or len(core) < 7:
             return None

@@ -116,7 +116,9 @@ def is_boilerplate_line(text: str) -> bool:
     """A line that is page furniture wherever it appears (share bar, footer, date line...)."""
     length = len(text)
     if length > MAX_BOILERPLATE_LINE:
-        return length <= MAX_COOKIE_NOTICE and _COOKIE_NOTICE.match(text) is not None
+        return length <= MAX_COOKIE_NOTICE and (
+            _COOKIE_NOTICE.match(text) is not None or _SEPARATOR.search(text) is not None and _is_menu_line(text)
+        )
     lowered = text.lower()
     if (
         "rights reserved" in lowered
@@ -133,6 +135,19 @@ def is_boilerplate_line(text: str) -> bool:
     if _BOILERPLATE_LINE.match(text) is not None:
         return True
     return _SEPARATOR.search(text) is not None and (_is_menu_line(text) or _is_running_header(text))
+
+
+def is_title_cased(text: str) -> bool:
+    """Every word of four letters or more capitalised (not in capitals), at least two of them:
+    how headings, headlines and menu entries are set, and sentences are not."""
+    capitalised = 0
+    for word in text.split():
+        if len(word) < 4:
+            continue
+        if not (word[0].isupper() or not word[0].isalpha()) or word.isupper():
+            return False
+        capitalised += word[0].isupper()
+    return capitalised >= 2
 
 
 def is_byline(text: str) -> bool:

@@ -15,6 +15,11 @@ _LEADING_WORD = re.compile(r"^\w+")
 HYPHENS = "-\u2010"
 # Zipf frequency from which a word is taken to be a real English word (about 1 in 10 million).
 KNOWN_WORD_ZIPF = 2.0
+# wordfreq scores a hyphenated form by its parts, so a compound of common words outscores
+# most closed words: a known joined word is taken unless the compound is this much (in Zipf
+# units, ~30 times) more frequent ("middle-class", "co-founder", "self-defense" keep their
+# hyphen; "AIPAC", "delisting" are joined).
+COMPOUND_MARGIN = 1.5
 
 
 def ends_with_hyphen_break(text: str) -> bool:
@@ -24,9 +29,9 @@ def ends_with_hyphen_break(text: str) -> bool:
 
 def drop_hyphen(left_text: str, right_text: str) -> bool:
     """Whether the hyphen ending `left_text` is a line-break hyphen to remove when joining
-    `right_text`: the hyphen goes when the joined form is an English word, or at least as
-    common as the compound (unknown words, e.g. in other languages, are joined). A numeric
-    side keeps it (`COVID-` + `19`)."""
+    `right_text`: the hyphen goes when the joined form is at least as common as the compound,
+    or a known English word not far rarer than it (unknown words on both sides, e.g. in other
+    languages, are joined). A numeric side keeps it (`COVID-` + `19`)."""
     left, right = _TRAILING_WORD.search(left_text), _LEADING_WORD.match(right_text)
     if left is None or right is None:
         return False
@@ -54,8 +59,8 @@ def continuation_case(left_text: str, piece: str) -> str:
 def _joined_is_likelier(left: str, right: str) -> bool:
     from wordfreq import zipf_frequency  # loads its word list on first use only
 
-    joined = zipf_frequency(left + right, "en")
-    return joined >= KNOWN_WORD_ZIPF or joined >= zipf_frequency(f"{left}-{right}", "en")
+    joined, hyphenated = zipf_frequency(left + right, "en"), zipf_frequency(f"{left}-{right}", "en")
+    return joined >= hyphenated or joined >= KNOWN_WORD_ZIPF and joined >= hyphenated - COMPOUND_MARGIN
 
 
 @lru_cache(maxsize=4096)

@@ -20,6 +20,10 @@ PARAGRAPH_END_FILL = 0.75
 # A line without final punctuation this much shorter than the widest is a heading or label.
 HEADING_FILL = 0.6
 OPENERS = "\"'“‘«([¿¡"
+# A paragraph of at least this many lines this wide whose last line is full goes on after a
+# blank line (fewer lines make a heading; narrower ones a pull quote or a sidebar).
+FULL_PARAGRAPH_LINES = 3
+MIN_COLUMN_WIDTH = 40
 # A line in capitals of at least this many words (menus in capitals have fewer) may run on.
 CAPITALS_LINE_WORDS = 4
 # A line this much longer than the lines around it that run on is not one of them.
@@ -96,7 +100,9 @@ def _block_units(block: list[Line], number: int) -> list[Unit]:
     units: list[Unit] = []
     for position, line in enumerate(block):
         marker = bp.bullet_marker_length(line.text)
-        if bp.is_boilerplate_line(line.text[marker:]) and not _ends_wrapped_sentence(block, position):
+        if marker and units and _dash_goes_on(units[-1], line, marker, widths[position]):
+            units[-1].lines.append(line)
+        elif bp.is_boilerplate_line(line.text[marker:]) and not _ends_wrapped_sentence(block, position):
             units.append(Unit("boilerplate", [line], number, marker, boilerplate=True))
         elif marker:
             units.append(Unit("item", [line], number, marker))
@@ -104,7 +110,32 @@ def _block_units(block: list[Line], number: int) -> list[Unit]:
             units[-1].lines.append(line)
         else:
             units.append(Unit("text", [line], number))
-    return units
+    return [piece for unit in units for piece in _unless_a_list(unit)]
+
+
+def _unless_a_list(unit: Unit) -> list[Unit]:
+    """Lines kept together that end no sentence and never run on from one to the next are no
+    wrapped paragraph but a list (related headlines, an address): one unit per line."""
+    lines = unit.lines
+    if unit.kind != "text" or len(lines) < 2 or bp.ends_sentence(lines[-1].text):
+        return [unit]
+    if any(_continues_line(before, after) for before, after in zip(lines, lines[1:], strict=False)):
+        return [unit]
+    return [Unit("text", [line], unit.block) for line in lines]
+
+
+def _dash_goes_on(previous: Unit, line: Line, marker: int, width: float) -> bool:
+    """A dash opening a line in lower case after a full line of wrapped text that ends no
+    sentence is a dash inside the sentence ("... forget this -" / "- particularly given ..."),
+    not a list marker."""
+    last = previous.lines[-1]
+    return (
+        previous.kind == "text"
+        and line.text[0] in "-–—"
+        and len(last) >= PARAGRAPH_END_FILL * abs(width)
+        and starts_lowercase(line.text[marker:])
+        and not bp.ends_sentence(last.text)
+    )
 
 
 def _ends_wrapped_sentence(block: list[Line], position: int) -> bool:
@@ -206,17 +237,8 @@ def _breaks(before: Line, after: Line, width: float) -> bool:
 
 
 def is_title_line(text: str) -> bool:
-    """A line of Title Case words (headings, headlines, menu entries), not one of a sentence:
-    every word of four letters or more is capitalised (not in capitals), at least two of them,
-    and it does not end a sentence."""
-    capitalised = 0
-    for word in text.split():
-        if len(word) < 4:
-            continue
-        if not (word[0].isupper() or not word[0].isalpha()) or word.isupper():
-            return False
-        capitalised += word[0].isupper()
-    return capitalised >= 2 and not bp.ends_sentence(text)
+    """A line of Title Case words (headings, headlines, menu entries) that ends no sentence."""
+    return bp.is_title_cased(text) and not bp.ends_sentence(text)
 
 
 def starts_lowercase(text: str) -> bool:
@@ -307,6 +329,19 @@ def _continues(previous: Unit, unit: Unit) -> bool:
     if previous.boilerplate or unit.boilerplate or unit.kind != "text" or previous.block == unit.block:
         return False
     last = previous.lines[-1]
-    if not starts_lowercase(unit.lines[0].text):
+    if last.soft_break or ends_with_hyphen_break(last.text):
+        return True
+    if bp.ends_sentence(last.text):
         return False
-    return last.soft_break or ends_with_hyphen_break(last.text) or not bp.ends_sentence(last.text)
+    return starts_lowercase(unit.lines[0].text) or _ends_full(previous)
+
+
+def _ends_full(unit: Unit) -> bool:
+    """The paragraph's last line is as wide as its others: the column went on below the break
+    ("... The fact that" / blank line / "MEK revealed ..."); a heading or a paragraph's own
+    end leaves its line short."""
+    lines = unit.lines
+    if len(lines) < FULL_PARAGRAPH_LINES:
+        return False
+    widest = max(len(line) for line in lines[:-1])
+    return widest >= MIN_COLUMN_WIDTH and len(lines[-1]) >= PARAGRAPH_END_FILL * widest

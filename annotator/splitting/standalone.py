@@ -38,4 +38,6 @@ def _makes_sentence(text: str) -> bool:
         return False
     if stripped[-1] in ":;":
         return len(stripped) > MAX_LEAD_IN_CHARS
+    if stripped[-1] in "?!":
+        return not bp.is_title_cased(text)  # "There Are Three Editions Of The Watch?" heads a section
     return stripped[-1] in SENTENCE_ENDS
