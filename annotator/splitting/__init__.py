@@ -27,6 +27,7 @@ INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 _REMOVE_INVISIBLE = str.maketrans("", "", INVISIBLE)
 _HAS_WORD = re.compile(r"\w")
 OPENING_QUOTES = "\"'“‘«„"
+CLOSING_QUOTES = "\"'”’»“"
 
 
 class SplitPassage(NamedTuple):
@@ -51,16 +52,18 @@ def split_document(
     """Split a document into passages: paragraphs, long ones cut at sentence boundaries into
     pieces of at most `max_chars`; boilerplate, headings, fragments and repeats flagged."""
     spans: list[tuple[int, int, str, str | None]] = []
+    blocks: list[int] = []  # the block (run of lines between blank lines) each span ends in
     for unit in _merge_boilerplate(paragraph_units(physical_lines(raw))):
         if unit.boilerplate:
             text = clean_text(raw[unit.start : unit.end])
             spans.append((unit.start, unit.end, text, _furniture_reason(unit, text)))
-        elif unit.end - unit.start <= MAX_STANDALONE_SPAN:
+        elif unit.end - unit.start <= min(max_chars, MAX_STANDALONE_SPAN):
             text = unit_text(raw, unit)
             spans.append((unit.start, unit.end, text, standalone_reason(text)))
         else:
             spans += [(start, end, text, None) for start, end, text in _unit_passages(raw, unit, max_chars, min_chars)]
-    return _flag(_name_headings(spans))
+        blocks += [unit.block] * (len(spans) - len(blocks))
+    return _flag(spans, blocks)
 
 
 def _furniture_reason(unit: Unit, text: str) -> str:
@@ -68,16 +71,32 @@ def _furniture_reason(unit: Unit, text: str) -> str:
     return "heading" if len(unit.lines) == 1 and is_byline(text) else "boilerplate"
 
 
-def _name_headings(spans: list[tuple[int, int, str, str | None]]) -> list[tuple[int, int, str, str | None]]:
-    """A line that makes no sentence is the heading of the text that follows it, or a fragment
-    when no text follows (a label, a stray caption, a line of a list)."""
-    named = []
-    for number, (start, end, text, reason) in enumerate(spans):
+def _name_headings(reasons: list[str | None], repeats: list[int | None], blocks: list[int]) -> list[str | None]:
+    """A line that makes no sentence is the heading of the text that follows it (past other
+    headings and bylines) unless it hangs under the text before it; else a fragment (a label, a
+    stray caption, a line of a list); a duplicate when it repeats text (a pull quote without
+    final punctuation)."""
+    named: list[str | None] = [None] * len(reasons)
+    text_follows = False
+    for index in range(len(reasons) - 1, -1, -1):
+        reason = reasons[index]
         if reason == NO_SENTENCE:
-            following = spans[number + 1][3] if number + 1 < len(spans) else "end"
-            reason = "heading" if following is None else "fragment"
-        named.append((start, end, text, reason))
+            heading = text_follows and not _hangs_under(reasons, blocks, index)
+            reason = "duplicate" if repeats[index] is not None else "heading" if heading else "fragment"
+        elif reason is None:
+            text_follows = True
+            reason = "duplicate" if repeats[index] is not None else None
+        elif reason != "heading":
+            text_follows = False
+        named[index] = reason
     return named
+
+
+def _hangs_under(reasons: list[str | None], blocks: list[int], index: int) -> bool:
+    """The line follows text with no blank line between and a blank line after it."""
+    glued_above = index > 0 and blocks[index - 1] == blocks[index] and reasons[index - 1] is None
+    glued_below = index + 1 < len(blocks) and blocks[index + 1] == blocks[index]
+    return glued_above and not glued_below
 
 
 def clean_text(text: str) -> str:
@@ -97,7 +116,13 @@ def _merge_boilerplate(units: list[Unit]) -> list[Unit]:
     """Consecutive boilerplate units of one block make one passage (a whole menu, a footer)."""
     merged: list[Unit] = []
     for unit in units:
-        if merged and unit.boilerplate and merged[-1].boilerplate and merged[-1].block == unit.block:
+        if (
+            merged
+            and unit.boilerplate
+            and merged[-1].boilerplate
+            and merged[-1].block == unit.block
+            and not (is_byline(unit.body) or is_byline(merged[-1].body))
+        ):
             merged[-1].lines += unit.lines
         else:
             merged.append(unit)
@@ -158,17 +183,18 @@ def _to_raw(position: int, text_starts: list[int], raw_starts: list[int]) -> int
 
 
 def _set_off(text: str) -> bool:
-    """Set off as a pull quote is: in quotation marks, or in capitals."""
-    return text[:1] in OPENING_QUOTES or text.isupper()
+    """Set off as a pull quote is: wholly in quotation marks, or in capitals."""
+    return text[0] in OPENING_QUOTES and text[-1] in CLOSING_QUOTES or text.isupper()
 
 
-def _flag(spans: list[tuple[int, int, str, str | None]]) -> list[SplitPassage]:
+def _flag(spans: list[tuple[int, int, str, str | None]], blocks: list[int]) -> list[SplitPassage]:
     words = [comparison_words(text) for _, _, text, _ in spans]
     reasons = [reason if _HAS_WORD.search(text) else "boilerplate" for (_, _, text, reason) in spans]
-    candidates = [reason is None for reason in reasons]
+    candidates = [reason is None or reason == NO_SENTENCE for reason in reasons]
     excerpts = [candidate and is_excerpt(text) for (_, _, text, _), candidate in zip(spans, candidates, strict=True)]
     quotes = [candidate and _set_off(text) for (_, _, text, _), candidate in zip(spans, candidates, strict=True)]
     repeats = find_repeats(words, excerpts, candidates, quotes)
+    reasons = _name_headings(reasons, repeats, blocks)
     return [
         SplitPassage(
             index=index,
@@ -176,7 +202,7 @@ def _flag(spans: list[tuple[int, int, str, str | None]]) -> list[SplitPassage]:
             end=end,
             text=text,
             text_hash=text_hash(words[index]),
-            excluded_reason=reasons[index] or ("duplicate" if repeats[index] is not None else None),
+            excluded_reason=reasons[index],
             duplicate_of=repeats[index],
         )
         for index, (start, end, text, _) in enumerate(spans)

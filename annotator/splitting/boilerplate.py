@@ -116,9 +116,12 @@ def is_boilerplate_line(text: str) -> bool:
     """A line that is page furniture wherever it appears (share bar, footer, date line...)."""
     length = len(text)
     if length > MAX_BOILERPLATE_LINE:
-        return length <= MAX_COOKIE_NOTICE and (
-            _COOKIE_NOTICE.match(text) is not None or _SEPARATOR.search(text) is not None and _is_menu_line(text)
-        )
+        if length > MAX_COOKIE_NOTICE:
+            return False
+        if _COOKIE_NOTICE.match(text) is not None:
+            return True
+        # A long menu on one line ends in an entry, not a full stop (prose does).
+        return text[-1] not in TERMINAL and _SEPARATOR.search(text) is not None and _is_menu_line(text)
     lowered = text.lower()
     if (
         "rights reserved" in lowered

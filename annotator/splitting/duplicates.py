@@ -160,7 +160,8 @@ def _mark_partial_repeats(shingles, excerpts, repeats) -> None:
 
 def _mark_quotes_ahead(shingles, quotes, repeats) -> None:
     """Short passages that a later, longer passage holds mostly (a pull quote set before the
-    paragraph it quotes) point at it. Read backwards, so that later passages own the shingles."""
+    paragraph it quotes) point at it. Each later passage is met once, by one set intersection
+    with all such quotes' shingles together (most share none)."""
     ahead = [
         index
         for index, passage_shingles in enumerate(shingles)
@@ -168,16 +169,26 @@ def _mark_quotes_ahead(shingles, quotes, repeats) -> None:
     ]
     if not ahead:
         return
-    owners = _Owners()
-    for index in range(len(shingles) - 1, ahead[0] - 1, -1):
-        passage_shingles = shingles[index]
-        if not passage_shingles or repeats[index] is not None:
+    quoting: dict[int, list[int]] = {}
+    for index in ahead:
+        for shingle in shingles[index]:
+            quoting.setdefault(shingle, []).append(index)
+    together = set(quoting)
+    best: dict[int, tuple[int, int]] = {}  # quote -> (shingles shared, passage sharing them)
+    for later in range(ahead[0] + 1, len(shingles)):
+        passage_shingles = shingles[later]
+        if not passage_shingles or repeats[later] is not None:
             continue
-        source = owners.best_source(passage_shingles) if quotes[index] else None
-        if source is not None and len(shingles[source]) > len(passage_shingles):
+        hits = passage_shingles & together
+        if not hits:
+            continue
+        shared = Counter(index for shingle in hits for index in quoting[shingle] if index < later)
+        for index, count in shared.items():
+            if len(passage_shingles) > len(shingles[index]) and count > best.get(index, (0, 0))[0]:
+                best[index] = (count, later)
+    for index, (count, source) in best.items():
+        if count >= COVERED * len(shingles[index]) and repeats[source] is None:
             repeats[index] = source
-        else:
-            owners.claim(passage_shingles, index)
 
 
 def _mark_short_repeats(words, quotes, candidates, repeats) -> None:

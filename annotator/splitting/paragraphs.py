@@ -268,11 +268,12 @@ def _mark_link_lists(units: list[Unit]) -> None:
     for unit in units:
         if unit.boilerplate:
             continue
-        if _is_link_line(unit) and (not run or _same_list(run[-1], unit)):
+        link = _is_link_line(unit)
+        if link and (not run or _same_list(run[-1], unit)):
             run.append(unit)
         else:
             _flag_if_run(run)
-            run = [unit] if _is_link_line(unit) else []
+            run = [unit] if link else []
     _flag_if_run(run)
 
 
@@ -303,8 +304,13 @@ def _mark_stray_lines(units: list[Unit]) -> None:
     sweep per line of the run: quadratic on a page of thousands of them)."""
     for ordered in (units, units[::-1]):
         for before, this in zip(ordered, ordered[1:], strict=False):
-            if before.boilerplate and before.block == this.block and _is_stray(this):
+            if before.boilerplate and before.block == this.block and _is_stray(this) and not _is_byline(before):
                 this.boilerplate = True
+
+
+def _is_byline(unit: Unit) -> bool:
+    """A byline says who wrote the text next to it: the heading above it is no furniture."""
+    return len(unit.lines) == 1 and bp.is_byline(unit.body)
 
 
 def _is_stray(unit: Unit) -> bool:

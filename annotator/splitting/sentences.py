@@ -123,7 +123,10 @@ def pack_sentences(text: str, max_chars: int, min_chars: int) -> list[tuple[int,
 # A full stop, question or exclamation mark (closing quotes after it), a space, and a capital
 # or opening quote: a sentence end the segmenter may have missed in a very long "sentence".
 # Not after an initial or an abbreviation of capitals ("Dell L. Dailey", "U.S. policy").
-_MISSED_SENTENCE_END = re.compile(r"(?<![\s.][A-Z])(?<!\b[A-Z][a-z])[.!?][\"'”’)\]]*\s+(?=[\"“‘(]?[A-Z])")
+# PDF extraction also drops the space after a full stop ("the docks.The council").
+_MISSED_SENTENCE_END = re.compile(
+    r"(?<![\s.][A-Z])(?<!\b[A-Z][a-z])[.!?][\"'”’)\]]*\s+(?=[\"“‘(]?[A-Z])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])"
+)
 # Clause punctuation, strongest first: a semicolon, colon or dash; then a comma.
 _CLAUSE_ENDS = (re.compile(r"[;:](?=\s)|\s[—–-]\s"), re.compile(r",(?=\s)"))
 # Cuts that leave less than this share of the limit before them are a last resort.
