@@ -53,16 +53,21 @@ def split_document(
     pieces of at most `max_chars`; boilerplate, headings, fragments and repeats flagged."""
     spans: list[tuple[int, int, str, str | None]] = []
     blocks: list[int] = []  # the block (run of lines between blank lines) each span ends in
+    standalone = min(max_chars, MAX_STANDALONE_SPAN)
     for unit in _merge_boilerplate(paragraph_units(physical_lines(raw))):
+        start, end = unit.start, unit.end
         if unit.boilerplate:
-            text = clean_text(raw[unit.start : unit.end])
-            spans.append((unit.start, unit.end, text, _furniture_reason(unit, text)))
-        elif unit.end - unit.start <= min(max_chars, MAX_STANDALONE_SPAN):
-            text = unit_text(raw, unit)
-            spans.append((unit.start, unit.end, text, standalone_reason(text)))
+            text = clean_text(raw[start:end])
+            spans.append((start, end, text, _furniture_reason(unit, text)))
+            blocks.append(unit.block)
+        elif end - start <= standalone:
+            text = clean_text(raw[start:end]) if len(unit.lines) == 1 else unit_text(raw, unit)
+            spans.append((start, end, text, standalone_reason(text)))
+            blocks.append(unit.block)
         else:
-            spans += [(start, end, text, None) for start, end, text in _unit_passages(raw, unit, max_chars, min_chars)]
-        blocks += [unit.block] * (len(spans) - len(blocks))
+            pieces = _unit_passages(raw, unit, max_chars, min_chars)
+            spans += [(start, end, text, None) for start, end, text in pieces]
+            blocks += [unit.block] * len(pieces)
     return _flag(spans, blocks)
 
 

@@ -193,7 +193,8 @@ def _mark_quotes_ahead(shingles, quotes, repeats) -> None:
 
 def _mark_short_repeats(words, quotes, candidates, repeats) -> None:
     """A pull quote too short for shingles (three to six words, "NO FAT IS PURE SATURATED FAT"),
-    found word for word inside a longer passage, points at it."""
+    found word for word inside a longer passage, points at it. The word sequences of each length
+    wanted are gathered once (time in proportion to the document, however many quotes)."""
     short = [
         index
         for index, passage_words in enumerate(words)
@@ -201,16 +202,12 @@ def _mark_short_repeats(words, quotes, candidates, repeats) -> None:
     ]
     if not short:
         return
-    for index in short:
-        size = len(words[index])
-        wanted = tuple(words[index])
+    for size in sorted({len(words[index]) for index in short}):
+        holders: dict[tuple[str, ...], int] = {}
         for other, other_words in enumerate(words):
-            if other == index or not candidates[other] or repeats[other] is not None or len(other_words) <= size:
-                continue
-            if any(tuple(other_words[at : at + size]) == wanted for at in _starts_of(other_words, wanted[0])):
-                repeats[index] = other
-                break
-
-
-def _starts_of(words: list[str], word: str):
-    return (at for at, candidate in enumerate(words) if candidate == word)
+            if candidates[other] and repeats[other] is None and len(other_words) > size:
+                for at in range(len(other_words) - size + 1):
+                    holders.setdefault(tuple(other_words[at : at + size]), other)
+        for index in short:
+            if len(words[index]) == size:
+                repeats[index] = holders.get(tuple(words[index]))
