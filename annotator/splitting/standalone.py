@@ -7,6 +7,8 @@ follows it, else a fragment of the page (a label, a counter, a caption); text un
 two a line is gets decided by what follows it, in `annotator.splitting`.
 """
 
+import re
+
 from annotator.splitting import boilerplate as bp
 
 MIN_PASSAGE_CHARS = 25
@@ -20,6 +22,7 @@ MAX_STANDALONE_SPAN = 4 * MAX_HEADING_CHARS
 MAX_LEAD_IN_CHARS = 60
 NO_SENTENCE = "no sentence"  # heading or fragment, as the text after it decides
 SENTENCE_ENDS = ".!?…"
+_FOOTNOTE_MARKS = re.compile(r"(?:\s*\[\d{1,3}\])+$")  # "... make more trouble." [6]
 
 
 def standalone_reason(text: str) -> str | None:
@@ -33,7 +36,7 @@ def standalone_reason(text: str) -> str | None:
 
 
 def _makes_sentence(text: str) -> bool:
-    stripped = text.rstrip(bp.CLOSERS + " ")
+    stripped = _FOOTNOTE_MARKS.sub("", text).rstrip(bp.CLOSERS + " ")
     if not stripped:
         return False
     if stripped[-1] in ":;":

@@ -124,3 +124,8 @@ def test_a_short_pull_quote_in_capitals_is_found_inside_its_source():
     source = "Nobody on the council said that the bridge would cost more than the ferries, the mayor recalled."
     raw = f"{source}\n\nCOST MORE THAN THE FERRIES\n\n{SECOND}\n"
     assert reasons(raw)[1] == ("COST MORE THAN THE FERRIES", "duplicate")
+
+
+def test_a_sentence_ending_in_a_footnote_mark_is_text():
+    raw = f'{FIRST}\n\nThe last thing they would do would be to make more trouble." [6]\n'
+    assert reasons(raw)[1][1] is None
