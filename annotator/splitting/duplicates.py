@@ -12,7 +12,7 @@ SHINGLE_WORDS = 5
 MIN_SHINGLES = 3
 COVERED = 0.8
 # A pull quote is a sentence or two: a passage of at most this many shingles that a later,
-# longer passage holds is one, printed ahead of its source.
+# longer passage holds is one, printed ahead of its source (a longer one is a paragraph).
 MAX_QUOTE_SHINGLES = 60
 MIN_SHORT_QUOTE = 3
 SHORT_QUOTE_LIMIT = SHINGLE_WORDS + MIN_SHINGLES - 1  # passages this long have shingles
@@ -69,11 +69,12 @@ def find_repeats(
 ) -> list[int | None]:
     """For each passage, the index of the passage it repeats, or None.
 
-    An exact repeat points at the first occurrence. A `candidates` passage whose word
+    An exact repeat points at the first occurrence, unless that is a pull quote (`quotes`: set
+    off in quotation marks or capitals) and the repeat is not. A `candidates` passage whose word
     5-grams are mostly (80%) found in earlier passages is a partial repeat, and so is an
-    excerpt found mostly anywhere else in the document, and a `quotes` passage (one in quotation
-    marks: a pull quote) found mostly in a later, longer one; each points at the passage it
-    shares most with."""
+    excerpt found mostly anywhere else in the document, and a short passage (a pull quote) that
+    a later, longer one holds mostly; a `quotes` passage too short for 5-grams repeats the
+    longer passage that holds its words in order. Each points at the passage it shares most with."""
     repeats: list[int | None] = [None] * len(words)
     quoted = [excerpt or quote for excerpt, quote in zip(excerpts, quotes or excerpts, strict=True)]
     first_seen: dict[tuple, int] = {}
@@ -99,7 +100,6 @@ def find_repeats(
     _mark_excerpts(shingles, excerpts, repeats)
     _mark_partial_repeats(shingles, excerpts, repeats)
     if quotes is not None:
-        _mark_quotes_ahead(shingles, quotes, repeats)
         _mark_short_repeats(words, quotes, candidates, repeats)
     return repeats
 
@@ -123,9 +123,10 @@ class _Owners:
         self.seen |= new
         self.first.update(dict.fromkeys(new, index))
 
-    def best_source(self, passage_shingles: set[int]) -> int | None:
+    def best_source(self, passage_shingles: set[int], shared: set[int] | None = None) -> int | None:
         """The passage sharing most shingles, when the shared ones cover the passage."""
-        shared = passage_shingles & self.seen
+        if shared is None:
+            shared = passage_shingles & self.seen
         if not shared or len(shared) < COVERED * len(passage_shingles):
             return None
         counts = Counter(self.first[shingle] for shingle in shared)
@@ -151,44 +152,25 @@ def _mark_partial_repeats(shingles, excerpts, repeats) -> None:
     for index, passage_shingles in enumerate(shingles):
         if not passage_shingles or excerpts[index] and repeats[index] is not None:
             continue
-        source = owners.best_source(passage_shingles)
+        shared = passage_shingles & owners.seen
+        source = owners.best_source(passage_shingles, shared)
         if source is None:
+            if shared:
+                _mark_held(owners, shared, shingles, index, repeats)
             owners.claim(passage_shingles, index)
         else:
             repeats[index] = source
 
 
-def _mark_quotes_ahead(shingles, quotes, repeats) -> None:
-    """Short passages that a later, longer passage holds mostly (a pull quote set before the
-    paragraph it quotes) point at it. Each later passage is met once, by one set intersection
-    with all such quotes' shingles together (most share none)."""
-    ahead = [
-        index
-        for index, passage_shingles in enumerate(shingles)
-        if passage_shingles and quotes[index] and repeats[index] is None and len(passage_shingles) <= MAX_QUOTE_SHINGLES
-    ]
-    if not ahead:
-        return
-    quoting: dict[int, list[int]] = {}
-    for index in ahead:
-        for shingle in shingles[index]:
-            quoting.setdefault(shingle, []).append(index)
-    together = set(quoting)
-    best: dict[int, tuple[int, int]] = {}  # quote -> (shingles shared, passage sharing them)
-    for later in range(ahead[0] + 1, len(shingles)):
-        passage_shingles = shingles[later]
-        if not passage_shingles or repeats[later] is not None:
-            continue
-        hits = passage_shingles & together
-        if not hits:
-            continue
-        shared = Counter(index for shingle in hits for index in quoting[shingle] if index < later)
-        for index, count in shared.items():
-            if len(passage_shingles) > len(shingles[index]) and count > best.get(index, (0, 0))[0]:
-                best[index] = (count, later)
-    for index, (count, source) in best.items():
-        if count >= COVERED * len(shingles[index]) and repeats[source] is None:
-            repeats[index] = source
+def _mark_held(owners: _Owners, shared: set[int], shingles, holder: int, repeats) -> None:
+    """Earlier, shorter passages that this one holds mostly (a pull quote set ahead of the
+    paragraph it quotes) point at it."""
+    counts = Counter(owners.first[shingle] for shingle in shared)
+    for earlier, count in counts.items():
+        size = len(shingles[earlier])
+        if repeats[earlier] is None and size <= MAX_QUOTE_SHINGLES and size < len(shingles[holder]):
+            if count >= COVERED * size:
+                repeats[earlier] = holder
 
 
 def _mark_short_repeats(words, quotes, candidates, repeats) -> None:

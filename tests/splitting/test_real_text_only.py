@@ -129,3 +129,11 @@ def test_a_short_pull_quote_in_capitals_is_found_inside_its_source():
 def test_a_sentence_ending_in_a_footnote_mark_is_text():
     raw = f'{FIRST}\n\nThe last thing they would do would be to make more trouble." [6]\n'
     assert reasons(raw)[1][1] is None
+
+
+def test_a_sentence_set_ahead_of_the_longer_paragraph_that_holds_it_is_a_duplicate():
+    quote = "Nobody expected the harbour to fill again this quickly, the engineer said."
+    source = f"The water rose by two metres in a week. {quote} The council was not ready for it."
+    raw = f"{quote}\n\n{FIRST}\n\n{source}\n"
+    passages = split_document(raw)
+    assert [(p.excluded_reason, p.duplicate_of) for p in passages] == [("duplicate", 2), (None, None), (None, None)]
