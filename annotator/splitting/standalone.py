@@ -36,7 +36,9 @@ def standalone_reason(text: str) -> str | None:
 
 
 def _makes_sentence(text: str) -> bool:
-    stripped = _FOOTNOTE_MARKS.sub("", text).rstrip(bp.CLOSERS + " ")
+    if text[-1] == "]":
+        text = _FOOTNOTE_MARKS.sub("", text)
+    stripped = text.rstrip(bp.CLOSERS + " ")
     if not stripped:
         return False
     if stripped[-1] in ":;":
