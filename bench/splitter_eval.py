@@ -47,7 +47,9 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?:\s*\[\d+\])*$")  # foot
 
 
 def squash(text: str) -> str:
-    return _SQUASH.sub("", unicodedata.normalize("NFC", text))
+    """What must survive from source span to passage text: all but whitespace, invisible
+    characters and hyphens, in one case (a word rejoined in small capitals takes one case)."""
+    return _SQUASH.sub("", unicodedata.normalize("NFC", text)).casefold()
 
 
 def hyphen_kind(expected: str) -> str:

@@ -2,8 +2,10 @@
 
 `split_document(raw)` returns passages whose `raw[start:end]` is their source span; a passage's
 text differs from that span only by whitespace, invisible characters (soft hyphens, zero-width
-spaces), rejoined hyphen breaks and NFC normalisation. Boilerplate and repeated text stay as
-passages, flagged not annotatable, so the whole document remains auditable.
+spaces), rejoined hyphen breaks (the continuation of a word in capitals set in small capitals
+takes its case: `MOVE-` / `Ment` is `MOVEMENT`) and NFC normalisation. Boilerplate, headings,
+fragments and repeated text stay as passages, flagged not annotatable with their reason, so the
+whole document remains auditable.
 """
 
 import re
