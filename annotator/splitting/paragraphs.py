@@ -2,9 +2,11 @@
 
 Blank lines separate blocks. Inside a block a line break is either a hard wrap (PDF text:
 join) or a paragraph break (web text, or PDF text whose paragraphs are separated by a single
-line break: the short last line of a paragraph ends it). A paragraph that runs on across a
-page or column break (a blank line inside a sentence) is joined again. Boilerplate lines glued
-between paragraphs become units of their own.
+line break: the last line of a paragraph ends short of the column, whose width the lines that
+run on into the next tell). A paragraph that runs on across a page or column break (a blank
+line inside a sentence) is joined again. Boilerplate lines glued between paragraphs become
+units of their own, and so do lines that make no sentence and never run on (a list). Runs of
+such lines are menus or lists of links: evidence over the run, not a list of menu words.
 """
 
 from dataclasses import dataclass, field
