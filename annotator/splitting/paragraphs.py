@@ -34,7 +34,7 @@ OVERLONG = 1.15
 WIDTH_WINDOW = 6
 # A line that the next line's first word would have fitted on (with this much of the width to
 # spare, as proportional fonts wrap unevenly) was not wrapped but ended.
-NEXT_WORD_FILL = 0.75
+NEXT_WORD_FILL = 0.85
 # A link or headline in a list: a line of at most this many characters and words.
 LINK_LINE_CHARS = 120
 LINK_LINE_WORDS = 16
