@@ -121,6 +121,8 @@ def _unless_a_list(unit: Unit) -> list[Unit]:
     lines = unit.lines
     if unit.kind != "text" or len(lines) < 2 or bp.ends_sentence(lines[-1].text):
         return [unit]
+    if lines[-1].soft_break or ends_with_hyphen_break(lines[-1].text):
+        return [unit]  # its last word goes on after the block: prose
     if any(_continues_line(before, after) for before, after in zip(lines, lines[1:], strict=False)):
         return [unit]
     return [Unit("text", [line], unit.block) for line in lines]

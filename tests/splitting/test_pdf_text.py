@@ -138,3 +138,20 @@ def test_a_sentence_end_the_segmenter_missed_is_preferred_to_a_clause():
     ).replace(". The", ".The")
     passages = split_document(sentence, max_chars=150)
     assert passages[0].text.endswith("docks.")
+
+
+def test_two_lines_whose_last_word_goes_on_after_a_blank_line_are_prose():
+    raw = (
+        "The overtures by U.S. nemesis Iran come amid tensions between\n"
+        "Washington and three governments that have each received bil-\n"
+        "\n"
+        "lions of dollars in U.S. aid.\n"
+    )
+    passages = split_document(raw)
+    assert [(p.text, p.excluded_reason) for p in passages] == [
+        (
+            "The overtures by U.S. nemesis Iran come amid tensions between Washington and three governments "
+            "that have each received billions of dollars in U.S. aid.",
+            None,
+        )
+    ]
