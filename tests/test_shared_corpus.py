@@ -47,7 +47,8 @@ def test_blog_listing_furniture_is_not_annotatable(corpus):
         "Recent Posts",
     ):
         assert excluded(passages, fragment) == {"boilerplate"}, fragment
-    assert excluded(passages, "UN puts forward roadmap for relocation of MKO") == {None}
+    assert excluded(passages, "UN puts forward roadmap for relocation of MKO") == {"heading"}
+    assert excluded(passages, "Maryam Rajavi and the people’s mujahedin organization") == {None}
 
 
 def test_newsletter_hyphen_breaks_rejoined_and_compounds_kept(corpus):
@@ -82,7 +83,8 @@ def test_every_passage_offset_points_at_its_text(corpus):
     import unicodedata
 
     def squash(text):
-        return re.sub(r"[\s\u00ad\u200b\u2060\ufeff\-\u2010]", "", unicodedata.normalize("NFC", text))
+        # A word rejoined across a line break in small capitals reads in one case ("MOVE-" / "Ment").
+        return re.sub(r"[\s\u00ad\u200b\u2060\ufeff\-\u2010]", "", unicodedata.normalize("NFC", text)).casefold()
 
     for document, passages in corpus.values():
         for passage in passages:

@@ -9,10 +9,12 @@ import sqlalchemy.orm as so
 from annotator.documents.models import Document, Passage
 
 AROUND = 2
+# How far above its window the heading of a passage's section is looked for (a bounded read).
+HEADING_REACH = 20
 
 _passage, _document = Passage.__table__, Document.__table__
 _NEIGHBOURS = (
-    sa.select(_passage.c.id, _passage.c.index, _passage.c.text)
+    sa.select(_passage.c.id, _passage.c.index, _passage.c.text, _passage.c.excluded_reason)
     .where(
         _passage.c.document_id == sa.bindparam("document_id"),
         _passage.c.index.between(sa.bindparam("first"), sa.bindparam("last")),
@@ -20,27 +22,50 @@ _NEIGHBOURS = (
     )
     .order_by(_passage.c.index)
 )
+_SECTION_HEADING = (
+    sa.select(_passage.c.id, _passage.c.index, _passage.c.text, _passage.c.excluded_reason)
+    .where(
+        _passage.c.document_id == sa.bindparam("document_id"),
+        _passage.c.index.between(sa.bindparam("first"), sa.bindparam("last")),
+        _passage.c.excluded_reason == "heading",
+    )
+    .order_by(_passage.c.index.desc())
+    .limit(1)
+)
 _HEADING = sa.select(_document.c.id, _document.c.project_id, _document.c.external_id, _document.c.title).where(
     _document.c.id == sa.bindparam("id")
 )
 
 
 def neighbours(session: so.Session, passage, around: int = AROUND) -> tuple[list[sa.Row], list[sa.Row]]:
-    """The passages just before and just after this one in its document (one indexed range)."""
-    rows = (
-        session.connection()
-        .execute(
-            _NEIGHBOURS,
-            {
-                "document_id": passage.document_id,
-                "first": passage.index - around,
-                "last": passage.index + around,
-                "id": passage.id,
-            },
-        )
-        .all()
-    )
-    return [p for p in rows if p.index < passage.index], [p for p in rows if p.index > passage.index]
+    """The passages just before and just after this one in its document (one indexed range),
+    the heading of its section first when that stands further up (a second bounded range)."""
+    connection = session.connection()
+    rows = connection.execute(
+        _NEIGHBOURS,
+        {
+            "document_id": passage.document_id,
+            "first": passage.index - around,
+            "last": passage.index + around,
+            "id": passage.id,
+        },
+    ).all()
+    before = [p for p in rows if p.index < passage.index]
+    return section_heading(connection, passage, before) + before, [p for p in rows if p.index > passage.index]
+
+
+def section_heading(connection, passage, before: list[sa.Row]) -> list[sa.Row]:
+    """The nearest heading above the passages shown before this one, when no heading is among
+    them and one stands within HEADING_REACH passages: the splitter excludes headings from
+    annotation, and the annotator reads them as context."""
+    top = before[0].index if before else passage.index
+    if top == 0 or any(p.excluded_reason == "heading" for p in before):
+        return []
+    found = connection.execute(
+        _SECTION_HEADING,
+        {"document_id": passage.document_id, "first": max(0, top - HEADING_REACH), "last": top - 1},
+    ).first()
+    return [found] if found else []
 
 
 def document_heading(session: so.Session, document_id: int) -> sa.Row | None:

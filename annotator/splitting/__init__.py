@@ -2,8 +2,10 @@
 
 `split_document(raw)` returns passages whose `raw[start:end]` is their source span; a passage's
 text differs from that span only by whitespace, invisible characters (soft hyphens, zero-width
-spaces), rejoined hyphen breaks and NFC normalisation. Boilerplate and repeated text stay as
-passages, flagged not annotatable, so the whole document remains auditable.
+spaces), rejoined hyphen breaks (the continuation of a word in capitals set in small capitals
+takes its case: `MOVE-` / `Ment` is `MOVEMENT`) and NFC normalisation. Boilerplate, headings,
+fragments and repeated text stay as passages, flagged not annotatable with their reason, so the
+whole document remains auditable.
 """
 
 import re
@@ -11,19 +13,23 @@ import unicodedata
 from bisect import bisect_right
 from typing import NamedTuple
 
+from annotator.splitting.boilerplate import is_byline
 from annotator.splitting.duplicates import comparison_words, find_repeats, is_excerpt, text_hash
-from annotator.splitting.hyphenation import drop_hyphen, ends_with_hyphen_break
+from annotator.splitting.hyphenation import continuation_case, drop_hyphen, ends_with_hyphen_break
 from annotator.splitting.lines import physical_lines
 from annotator.splitting.paragraphs import Unit, paragraph_units
 from annotator.splitting.sentences import pack_sentences
+from annotator.splitting.standalone import MAX_STANDALONE_SPAN, NO_SENTENCE, standalone_reason
 
-SPLITTER_VERSION = "1.2"
+SPLITTER_VERSION = "1.3"
 DEFAULT_MAX_CHARS = 600
 DEFAULT_MIN_CHARS = 40
 
 INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 _REMOVE_INVISIBLE = str.maketrans("", "", INVISIBLE)
 _HAS_WORD = re.compile(r"\w")
+OPENING_QUOTES = "\"'“‘«„"
+CLOSING_QUOTES = "\"'”’»“"
 
 
 class SplitPassage(NamedTuple):
@@ -34,7 +40,7 @@ class SplitPassage(NamedTuple):
     end: int
     text: str
     text_hash: int
-    excluded_reason: str | None  # None, "boilerplate" or "duplicate"
+    excluded_reason: str | None  # None, "boilerplate", "heading", "fragment" or "duplicate"
     duplicate_of: int | None  # index of the passage this one repeats
 
     @property
@@ -46,14 +52,58 @@ def split_document(
     raw: str, max_chars: int = DEFAULT_MAX_CHARS, min_chars: int = DEFAULT_MIN_CHARS
 ) -> list[SplitPassage]:
     """Split a document into passages: paragraphs, long ones cut at sentence boundaries into
-    pieces of at most `max_chars`; boilerplate and repeats flagged."""
-    spans: list[tuple[int, int, str, bool]] = []
+    pieces of at most `max_chars`; boilerplate, headings, fragments and repeats flagged."""
+    spans: list[tuple[int, int, str, str | None]] = []
+    blocks: list[int] = []  # the block (run of lines between blank lines) each span ends in
+    standalone = min(max_chars, MAX_STANDALONE_SPAN)
     for unit in _merge_boilerplate(paragraph_units(physical_lines(raw))):
+        start, end = unit.start, unit.end
         if unit.boilerplate:
-            spans.append((unit.start, unit.end, clean_text(raw[unit.start : unit.end]), True))
+            text = clean_text(raw[start:end])
+            spans.append((start, end, text, _furniture_reason(unit, text)))
+            blocks.append(unit.block)
+        elif end - start <= standalone:
+            text = clean_text(raw[start:end]) if len(unit.lines) == 1 else unit_text(raw, unit)
+            spans.append((start, end, text, standalone_reason(text)))
+            blocks.append(unit.block)
         else:
-            spans += [(start, end, text, False) for start, end, text in _unit_passages(raw, unit, max_chars, min_chars)]
-    return _flag(spans)
+            pieces = _unit_passages(raw, unit, max_chars, min_chars)
+            spans += [(start, end, text, None) for start, end, text in pieces]
+            blocks += [unit.block] * len(pieces)
+    return _flag(spans, blocks)
+
+
+def _furniture_reason(unit: Unit, text: str) -> str:
+    """A byline on its own is a heading of the article; the rest is boilerplate."""
+    return "heading" if len(unit.lines) == 1 and is_byline(text) else "boilerplate"
+
+
+def _name_headings(reasons: list[str | None], repeats: list[int | None], blocks: list[int]) -> list[str | None]:
+    """A line that makes no sentence is the heading of the text that follows it (past other
+    headings and bylines) unless it hangs under the text before it; else a fragment (a label, a
+    stray caption, a line of a list); a duplicate when it repeats text (a pull quote without
+    final punctuation)."""
+    named: list[str | None] = [None] * len(reasons)
+    text_follows = False
+    for index in range(len(reasons) - 1, -1, -1):
+        reason = reasons[index]
+        if reason == NO_SENTENCE:
+            heading = text_follows and not _hangs_under(reasons, blocks, index)
+            reason = "duplicate" if repeats[index] is not None else "heading" if heading else "fragment"
+        elif reason is None:
+            text_follows = True
+            reason = "duplicate" if repeats[index] is not None else None
+        elif reason != "heading":
+            text_follows = False
+        named[index] = reason
+    return named
+
+
+def _hangs_under(reasons: list[str | None], blocks: list[int], index: int) -> bool:
+    """The line follows text with no blank line between and a blank line after it."""
+    glued_above = index > 0 and blocks[index - 1] == blocks[index] and reasons[index - 1] is None
+    glued_below = index + 1 < len(blocks) and blocks[index + 1] == blocks[index]
+    return glued_above and not glued_below
 
 
 def clean_text(text: str) -> str:
@@ -73,7 +123,13 @@ def _merge_boilerplate(units: list[Unit]) -> list[Unit]:
     """Consecutive boilerplate units of one block make one passage (a whole menu, a footer)."""
     merged: list[Unit] = []
     for unit in units:
-        if merged and unit.boilerplate and merged[-1].boilerplate and merged[-1].block == unit.block:
+        if (
+            merged
+            and unit.boilerplate
+            and merged[-1].boilerplate
+            and merged[-1].block == unit.block
+            and not (is_byline(unit.body) or is_byline(merged[-1].body))
+        ):
             merged[-1].lines += unit.lines
         else:
             merged.append(unit)
@@ -102,9 +158,14 @@ def _joined_text(raw: str, unit: Unit) -> tuple[str, list[int], list[int]]:
     raw_starts: list[int] = []
     position = 0
     lines = unit.lines
+    rejoined = ""  # the start of a word whose hyphen break was just removed
     for number, line in enumerate(lines):
         start = line.start + (unit.marker if number == 0 else 0)
         piece = raw[start : line.end]
+        if rejoined:
+            recased = continuation_case(rejoined, piece)
+            piece = recased if len(recased) == len(piece) else piece
+            rejoined = ""
         separator = " "
         if number + 1 < len(lines):
             following = lines[number + 1].text
@@ -113,6 +174,7 @@ def _joined_text(raw: str, unit: Unit) -> tuple[str, list[int], list[int]]:
             elif ends_with_hyphen_break(piece):
                 separator = ""
                 if drop_hyphen(piece, following):
+                    rejoined = piece
                     piece = piece[:-1]
         text_starts.append(position)
         raw_starts.append(start)
@@ -127,11 +189,19 @@ def _to_raw(position: int, text_starts: list[int], raw_starts: list[int]) -> int
     return raw_starts[piece] + (position - text_starts[piece])
 
 
-def _flag(spans: list[tuple[int, int, str, bool]]) -> list[SplitPassage]:
+def _set_off(text: str) -> bool:
+    """Set off as a pull quote is: wholly in quotation marks, or in capitals."""
+    return text[0] in OPENING_QUOTES and text[-1] in CLOSING_QUOTES or text.isupper()
+
+
+def _flag(spans: list[tuple[int, int, str, str | None]], blocks: list[int]) -> list[SplitPassage]:
     words = [comparison_words(text) for _, _, text, _ in spans]
-    boilerplate = [flag or not _HAS_WORD.search(text) for (_, _, text, flag) in spans]
-    excerpts = [not flag and is_excerpt(text) for (_, _, text, _), flag in zip(spans, boilerplate, strict=True)]
-    repeats = find_repeats(words, excerpts, [not flag for flag in boilerplate])
+    reasons = [reason if _HAS_WORD.search(text) else "boilerplate" for (_, _, text, reason) in spans]
+    candidates = [reason is None or reason == NO_SENTENCE for reason in reasons]
+    excerpts = [candidate and is_excerpt(text) for (_, _, text, _), candidate in zip(spans, candidates, strict=True)]
+    quotes = [candidate and _set_off(text) for (_, _, text, _), candidate in zip(spans, candidates, strict=True)]
+    repeats = find_repeats(words, excerpts, candidates, quotes)
+    reasons = _name_headings(reasons, repeats, blocks)
     return [
         SplitPassage(
             index=index,
@@ -139,11 +209,7 @@ def _flag(spans: list[tuple[int, int, str, bool]]) -> list[SplitPassage]:
             end=end,
             text=text,
             text_hash=text_hash(words[index]),
-            excluded_reason="boilerplate"
-            if boilerplate[index]
-            else "duplicate"
-            if repeats[index] is not None
-            else None,
+            excluded_reason=reasons[index],
             duplicate_of=repeats[index],
         )
         for index, (start, end, text, _) in enumerate(spans)

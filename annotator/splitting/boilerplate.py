@@ -116,7 +116,12 @@ def is_boilerplate_line(text: str) -> bool:
     """A line that is page furniture wherever it appears (share bar, footer, date line...)."""
     length = len(text)
     if length > MAX_BOILERPLATE_LINE:
-        return length <= MAX_COOKIE_NOTICE and _COOKIE_NOTICE.match(text) is not None
+        if length > MAX_COOKIE_NOTICE:
+            return False
+        if _COOKIE_NOTICE.match(text) is not None:
+            return True
+        # A long menu on one line ends in an entry, not a full stop (prose does).
+        return text[-1] not in TERMINAL and _SEPARATOR.search(text) is not None and _is_menu_line(text)
     lowered = text.lower()
     if (
         "rights reserved" in lowered
@@ -129,10 +134,28 @@ def is_boilerplate_line(text: str) -> bool:
     if _COOKIE_NOTICE.match(text):
         return True
     if length > MAX_FURNITURE_LINE:
-        return False
+        return _SEPARATOR.search(text) is not None and _is_menu_line(text)
     if _BOILERPLATE_LINE.match(text) is not None:
         return True
     return _SEPARATOR.search(text) is not None and (_is_menu_line(text) or _is_running_header(text))
+
+
+def is_title_cased(text: str) -> bool:
+    """Every word of four letters or more capitalised (not in capitals), at least two of them:
+    how headings, headlines and menu entries are set, and sentences are not."""
+    capitalised = 0
+    for word in text.split():
+        if len(word) < 4:
+            continue
+        if not (word[0].isupper() or not word[0].isalpha()) or word.isupper():
+            return False
+        capitalised += word[0].isupper()
+    return capitalised >= 2
+
+
+def is_byline(text: str) -> bool:
+    """A line naming the author ("By Jane Smith", "Posted by ... on ...")."""
+    return _BYLINE.match(text) is not None or _BY_NAME.match(text) is not None
 
 
 def _is_menu_line(text: str) -> bool:

@@ -11,6 +11,11 @@ _WORD = re.compile(r"\w+")
 SHINGLE_WORDS = 5
 MIN_SHINGLES = 3
 COVERED = 0.8
+# A pull quote is a sentence or two: a passage of at most this many shingles that a later,
+# longer passage holds is one, printed ahead of its source (a longer one is a paragraph).
+MAX_QUOTE_SHINGLES = 60
+MIN_SHORT_QUOTE = 3
+SHORT_QUOTE_LIMIT = SHINGLE_WORDS + MIN_SHINGLES - 1  # passages this long have shingles
 _LEADING_ELLIPSIS = re.compile(r"^[\"'“‘(\[]*(?:\.{2,}|…)")
 _TRAILING_ELLIPSIS = re.compile(r"(?:\.{2,}|…)[\"'”’)\]]*$")
 
@@ -59,27 +64,43 @@ def is_excerpt(text: str) -> bool:
     return bool(_LEADING_ELLIPSIS.match(text[:8]) or _TRAILING_ELLIPSIS.search(text[-8:]))
 
 
-def find_repeats(words: list[list[str]], excerpts: list[bool], candidates: list[bool]) -> list[int | None]:
+def find_repeats(
+    words: list[list[str]], excerpts: list[bool], candidates: list[bool], quotes: list[bool] | None = None
+) -> list[int | None]:
     """For each passage, the index of the passage it repeats, or None.
 
-    An exact repeat points at the first occurrence. A `candidates` passage whose word
+    An exact repeat points at the first occurrence, unless that is a pull quote (`quotes`: set
+    off in quotation marks or capitals) and the repeat is not. A `candidates` passage whose word
     5-grams are mostly (80%) found in earlier passages is a partial repeat, and so is an
-    excerpt found mostly anywhere else in the document; either points at the passage it
-    shares most with."""
+    excerpt found mostly anywhere else in the document, and a short passage (a pull quote) that
+    a later, longer one holds mostly; a `quotes` passage too short for 5-grams repeats the
+    longer passage that holds its words in order. Each points at the passage it shares most with."""
     repeats: list[int | None] = [None] * len(words)
-    first_seen: dict[int, int] = {}
+    quoted = [excerpt or quote for excerpt, quote in zip(excerpts, quotes or excerpts, strict=True)]
+    first_seen: dict[tuple, int] = {}
     for index, passage_words in enumerate(words):
         key = tuple(passage_words)
-        if key in first_seen and key:
-            repeats[index] = first_seen[key]
-        else:
+        first = first_seen.get(key)
+        if first is None or not key:
             first_seen.setdefault(key, index)
+        elif quoted[first] and not quoted[index] and candidates[index]:
+            # A pull quote ahead of the paragraph it repeats word for word: the paragraph is the original.
+            repeats[first] = index
+            repeats[index] = None
+            for other, target in enumerate(repeats[:index]):
+                if target == first:
+                    repeats[other] = index
+            first_seen[key] = index
+        else:
+            repeats[index] = first
     shingles = [
         _shingles(w) if candidate and repeats[i] is None else None
         for i, (w, candidate) in enumerate(zip(words, candidates, strict=True))
     ]
     _mark_excerpts(shingles, excerpts, repeats)
     _mark_partial_repeats(shingles, excerpts, repeats)
+    if quotes is not None:
+        _mark_short_repeats(words, quotes, candidates, repeats)
     return repeats
 
 
@@ -102,9 +123,10 @@ class _Owners:
         self.seen |= new
         self.first.update(dict.fromkeys(new, index))
 
-    def best_source(self, passage_shingles: set[int]) -> int | None:
+    def best_source(self, passage_shingles: set[int], shared: set[int] | None = None) -> int | None:
         """The passage sharing most shingles, when the shared ones cover the passage."""
-        shared = passage_shingles & self.seen
+        if shared is None:
+            shared = passage_shingles & self.seen
         if not shared or len(shared) < COVERED * len(passage_shingles):
             return None
         counts = Counter(self.first[shingle] for shingle in shared)
@@ -130,8 +152,44 @@ def _mark_partial_repeats(shingles, excerpts, repeats) -> None:
     for index, passage_shingles in enumerate(shingles):
         if not passage_shingles or excerpts[index] and repeats[index] is not None:
             continue
-        source = owners.best_source(passage_shingles)
+        shared = passage_shingles & owners.seen
+        source = owners.best_source(passage_shingles, shared)
         if source is None:
+            if shared:
+                _mark_held(owners, shared, shingles, index, repeats)
             owners.claim(passage_shingles, index)
         else:
             repeats[index] = source
+
+
+def _mark_held(owners: _Owners, shared: set[int], shingles, holder: int, repeats) -> None:
+    """Earlier, shorter passages that this one holds mostly (a pull quote set ahead of the
+    paragraph it quotes) point at it."""
+    counts = Counter(owners.first[shingle] for shingle in shared)
+    for earlier, count in counts.items():
+        size = len(shingles[earlier])
+        if repeats[earlier] is None and size <= MAX_QUOTE_SHINGLES and size < len(shingles[holder]):
+            if count >= COVERED * size:
+                repeats[earlier] = holder
+
+
+def _mark_short_repeats(words, quotes, candidates, repeats) -> None:
+    """A pull quote too short for shingles (three to six words, "NO FAT IS PURE SATURATED FAT"),
+    found word for word inside a longer passage, points at it. The word sequences of each length
+    wanted are gathered once (time in proportion to the document, however many quotes)."""
+    short = [
+        index
+        for index, passage_words in enumerate(words)
+        if quotes[index] and repeats[index] is None and MIN_SHORT_QUOTE <= len(passage_words) < SHORT_QUOTE_LIMIT
+    ]
+    if not short:
+        return
+    for size in sorted({len(words[index]) for index in short}):
+        holders: dict[tuple[str, ...], int] = {}
+        for other, other_words in enumerate(words):
+            if candidates[other] and repeats[other] is None and len(other_words) > size:
+                for at in range(len(other_words) - size + 1):
+                    holders.setdefault(tuple(other_words[at : at + size]), other)
+        for index in short:
+            if len(words[index]) == size:
+                repeats[index] = holders.get(tuple(words[index]))

@@ -103,7 +103,8 @@ def _chars_before(encoded: bytes):
 def pack_sentences(text: str, max_chars: int, min_chars: int) -> list[tuple[int, int]]:
     """Group consecutive sentences into spans of at most `max_chars`; a fragment shorter than
     `min_chars` joins a neighbour when the two fit together; a sentence longer than
-    `max_chars` is cut at whitespace."""
+    `max_chars` is cut where a sentence ends that the segmenter missed, else at clause
+    punctuation, else between words (never between two capitalised words of a name)."""
     pieces: list[tuple[int, int]] = []
     for start, end in sentence_spans(text):
         if end - start <= max_chars:
@@ -119,18 +120,52 @@ def pack_sentences(text: str, max_chars: int, min_chars: int) -> list[tuple[int,
     return _absorb_fragments(chunks, max_chars, min_chars)
 
 
+# A full stop, question or exclamation mark (closing quotes after it), a space, and a capital
+# or opening quote: a sentence end the segmenter may have missed in a very long "sentence".
+# Not after an initial or an abbreviation of capitals ("Dell L. Dailey", "U.S. policy").
+# PDF extraction also drops the space after a full stop ("the docks.The council").
+_MISSED_SENTENCE_END = re.compile(
+    r"(?<![\s.][A-Z])(?<!\b[A-Z][a-z])[.!?][\"'”’)\]]*\s+(?=[\"“‘(]?[A-Z])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])"
+)
+# Clause punctuation, strongest first: a semicolon, colon or dash; then a comma.
+_CLAUSE_ENDS = (re.compile(r"[;:](?=\s)|\s[—–-]\s"), re.compile(r",(?=\s)"))
+# Cuts that leave less than this share of the limit before them are a last resort.
+MIN_CUT_FILL = 0.3
+
+
 def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     spans = []
     while end - start > max_chars:
-        cut = text.rfind(" ", start + 1, start + max_chars)
-        if cut <= start:
-            cut = start + max_chars
-        spans.append((start, cut))
+        cut = _best_cut(text, start, start + max_chars)
+        spans.append((start, len(text[:cut].rstrip())))
         start = cut
         while start < end and text[start].isspace():
             start += 1
     spans.append((start, end))
     return spans
+
+
+def _best_cut(text: str, start: int, limit: int) -> int:
+    """Where to end a piece of an over-long sentence that starts at `start`, at most at
+    `limit`: the latest missed sentence end, else clause punctuation, else a space that
+    is not inside a name, else `limit`."""
+    earliest = start + int(MIN_CUT_FILL * (limit - start))
+    for pattern in (_MISSED_SENTENCE_END, *_CLAUSE_ENDS):
+        found = [match.end() for match in pattern.finditer(text, earliest, limit)]
+        if found:
+            return found[-1]
+    space = text.rfind(" ", start + 1, limit)
+    while space > earliest and _inside_name(text, space):
+        space = text.rfind(" ", start + 1, space)
+    if space > start:
+        return space
+    return limit
+
+
+def _inside_name(text: str, space: int) -> bool:
+    """The words either side of this space are both capitalised ("State Department")."""
+    before = text.rfind(" ", 0, space) + 1
+    return text[before : before + 1].isupper() and text[space + 1 : space + 2].isupper()
 
 
 def _absorb_fragments(chunks: list[list[int]], max_chars: int, min_chars: int) -> list[tuple[int, int]]:

@@ -68,9 +68,9 @@ def test_punctuation_without_words_is_cut_into_passages_of_furniture():
 
 
 def test_thousands_of_loose_lines_beside_furniture_are_furniture():
-    """Short list items and loose lines alternate (neither makes a run of menu entries);
-    the last touches a footer, so the whole list belongs to it."""
-    lines = ["A" * 120]
+    """Short list items and loose lines alternate; the last touches a footer, so the whole list
+    belongs to it, and the paragraph above it (a sentence) does not."""
+    lines = ["The harbour board published its list of moorings and berths for the coming year. " * 2]
     for number in range(3000):
         lines += [f"- item {number}", f"Label {number}"]
     raw = "\n".join(lines + ["Back To Top"])

@@ -36,11 +36,11 @@ def test_blog_listing_keeps_articles_and_flags_page_furniture():
     passages = split_document(raw)
     assert summary(passages) == [
         ("Harbour Watch • Home • News • Local • World • About Us • Contact", "boilerplate", None),
-        ("Council approves harbour bridge", None, None),
+        ("Council approves harbour bridge", "heading", None),
         ("The city council approved the new harbour bridge on Monday by a vote of 9 to 4.", None, None),
         ("Construction will cost 48 million euros and start in spring, the mayor said.", None, None),
         ("March 3, 2025 0 comments FacebookTwitterPinterestEmail Transport", "boilerplate", None),
-        ("Ferry fares rise again", None, None),
+        ("Ferry fares rise again", "heading", None),
         ("Ferry operators raised fares by 12 percent, the third rise in two years.", None, None),
         ("March 2, 2025 0 comments FacebookTwitterPinterestEmail Newer Posts Older Posts", "boilerplate", None),
         ("Recent Posts", "boilerplate", None),
@@ -190,22 +190,22 @@ def test_an_indented_first_line_starts_a_paragraph():
     ]
 
 
-def test_bylines_with_dates_and_comment_counts_are_boilerplate():
+def test_bylines_with_dates_and_comment_counts_are_headings():
     raw = "The shop has been here for nineteen years.\n\nPosted by Mill Street Hardware | 9 March 2026 | 14 comments\n"
-    assert [p.excluded_reason for p in split_document(raw)] == [None, "boilerplate"]
+    assert [p.excluded_reason for p in split_document(raw)] == [None, "heading"]
 
 
 def test_bare_page_numbers_are_boilerplate():
-    raw = "End of the first page of the report.\n\n- 12 -\n\n13\n\nStart of the next page.\n"
+    raw = "End of the first page of the report.\n\n- 12 -\n\n13\n\nStart of the next page of the report.\n"
     assert [(p.text, p.excluded_reason) for p in split_document(raw)] == [
         ("End of the first page of the report.", None),
         ("- 12 -", "boilerplate"),
         ("13", "boilerplate"),
-        ("Start of the next page.", None),
+        ("Start of the next page of the report.", None),
     ]
 
 
-def test_breadcrumbs_file_names_bylines_cookie_notices_and_running_headers_are_boilerplate():
+def test_breadcrumbs_file_names_cookie_notices_and_running_headers_are_boilerplate_and_bylines_headings():
     furniture = [
         "Home > News > Transport",
         "News | Sport | Weather | Opinion",
@@ -213,8 +213,6 @@ def test_breadcrumbs_file_names_bylines_cookie_notices_and_running_headers_are_b
         "We use cookies to give you the best experience on our website. By continuing to browse, "
         "you agree to our use of cookies and to our privacy policy.",
         "Accept all cookies",
-        "By Jane Smith, Transport Correspondent",
-        "BY TOM LEE | 01/12/15 10:09 AM",
         "Harbour News · Issue 14 · Page 3",
         "HARBOURTON TRANSPORT FORUM NEWSLETTER | Spring 2026",
     ]
@@ -222,11 +220,15 @@ def test_breadcrumbs_file_names_bylines_cookie_notices_and_running_headers_are_b
         "Ferry fares rose by 12 percent in March, the third rise in two years.",
         "By 2030 the harbour will carry twice as many ferries as it does today.",
         "By the end of the year, the operator said, fares would be frozen.",
-        "Mill Street | 23 | 4",
     ]
-    passages = split_document("\n\n".join(furniture + article) + "\n")
+    bylines = ["By Jane Smith, Transport Correspondent", "BY TOM LEE | 01/12/15 10:09 AM"]
+    not_a_header = "Mill Street | 23 | 4"  # too short to annotate, but no running header
+    passages = split_document("\n\n".join(furniture + bylines + article + [not_a_header]) + "\n")
     assert [(p.text, p.excluded_reason) for p in passages] == (
-        [(text, "boilerplate") for text in furniture] + [(text, None) for text in article]
+        [(text, "boilerplate") for text in furniture]
+        + [(text, "heading") for text in bylines]
+        + [(text, None) for text in article]
+        + [(not_a_header, "fragment")]
     )
 
 
@@ -260,10 +262,13 @@ def test_unicode_is_kept_and_composed():
 
 
 def test_repeats_inside_a_document_point_at_the_first_occurrence():
-    raw = "Caption of the photo.\n\nCaption of the photo.\n\nBody text that is long enough to matter here.\n"
+    raw = (
+        "The harbour seals on the slipway.\n\nThe harbour seals on the slipway.\n\n"
+        "Body text that is long enough to matter here.\n"
+    )
     assert summary(split_document(raw)) == [
-        ("Caption of the photo.", None, None),
-        ("Caption of the photo.", "duplicate", 0),
+        ("The harbour seals on the slipway.", None, None),
+        ("The harbour seals on the slipway.", "duplicate", 0),
         ("Body text that is long enough to matter here.", None, None),
     ]
 
