@@ -1,7 +1,7 @@
 """The declarative base, connection settings per database and statements for bulk reads and
 writes (the SQLAlchemy handle itself is in annotator.extensions)."""
 
-from itertools import count
+from itertools import chain, count
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -74,8 +74,8 @@ def insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict]) ->
     per_statement = max(1, min(SQLITE_ROWS_PER_INSERT, SQLITE_MAX_PARAMETERS // len(order)))
     for start in range(0, len(parameters), per_statement):
         chunk = parameters[start : start + per_statement]
-        flat = [value for row in chunk for value in (row if len(order) > 1 else (row,))]
-        connection.exec_driver_sql(f"{head}{values}{', '.join([one_row] * len(chunk))}", tuple(flat))
+        flat = tuple(chain.from_iterable(chunk)) if len(order) > 1 else tuple(chunk)
+        connection.exec_driver_sql(f"{head}{values}{', '.join([one_row] * len(chunk))}", flat)
 
 
 SQLITE_ROWS_PER_INSERT = 500

@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from annotator.importing.worker_processes import worker_context
-from annotator.splitting import SplitPassage, split_document
+from annotator.splitting import SplitPassage, document_units, split_units
 from annotator.splitting.titles import document_title
 
 WORKER_NICENESS = 10
@@ -26,10 +26,13 @@ class SplitJob:
 
 def split_texts(texts: list[tuple[str, bool]], max_chars: int) -> list[tuple[list[SplitPassage], str]]:
     """Each (text, untitled) as its passages and, for an untitled text, the title its text gives."""
-    return [
-        (split_document(text, max_chars=max_chars), document_title(text) if untitled else "")
-        for text, untitled in texts
-    ]
+    return [_split_text(text, untitled, max_chars) for text, untitled in texts]
+
+
+def _split_text(text: str, untitled: bool, max_chars: int) -> tuple[list[SplitPassage], str]:
+    """Passages and title are made from one reading of the text into paragraphs."""
+    units = document_units(text)
+    return split_units(text, units, max_chars=max_chars), document_title(text, units) if untitled else ""
 
 
 def split_batches(jobs: Iterator[SplitJob], workers: int) -> Iterator[SplitJob]:

@@ -53,10 +53,24 @@ def split_document(
 ) -> list[SplitPassage]:
     """Split a document into passages: paragraphs, long ones cut at sentence boundaries into
     pieces of at most `max_chars`; boilerplate, headings, fragments and repeats flagged."""
+    return split_units(raw, document_units(raw), max_chars, min_chars)
+
+
+def document_units(raw: str) -> list[Unit]:
+    """The document's paragraphs, list items and boilerplate (a block's consecutive boilerplate
+    lines as one unit): what its passages and its title (annotator.splitting.titles) are made of."""
+    return _merge_boilerplate(paragraph_units(physical_lines(raw)))
+
+
+def split_units(
+    raw: str, units: list[Unit], max_chars: int = DEFAULT_MAX_CHARS, min_chars: int = DEFAULT_MIN_CHARS
+) -> list[SplitPassage]:
+    """split_document, given the document's units (document_units): for a caller that also
+    makes the title from them, so that the document is read into paragraphs once."""
     spans: list[tuple[int, int, str, str | None]] = []
     blocks: list[int] = []  # the block (run of lines between blank lines) each span ends in
     standalone = min(max_chars, MAX_STANDALONE_SPAN)
-    for unit in _merge_boilerplate(paragraph_units(physical_lines(raw))):
+    for unit in units:
         start, end = unit.start, unit.end
         if unit.boilerplate:
             text = clean_text(raw[start:end])

@@ -5,7 +5,6 @@ import re
 import unicodedata
 from collections import Counter
 from hashlib import blake2b
-from itertools import islice
 
 _WORD = re.compile(r"\w+")
 SHINGLE_WORDS = 5
@@ -108,20 +107,37 @@ def _shingles(words: list[str]) -> set[int] | None:
     """Hashes of the passage's overlapping 5-word sequences (hashed once: tuples re-hash)."""
     if len(words) < SHINGLE_WORDS + MIN_SHINGLES - 1:
         return None
-    return set(map(hash, zip(*(islice(words, i, None) for i in range(SHINGLE_WORDS)), strict=False)))
+    return set(map(hash, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
 
 
 class _Owners:
-    """Which passage first held each shingle; a set beside the map keeps set algebra in C."""
+    """Which passage first held each shingle; a set beside the map keeps set algebra in C.
+    The map is made when first asked for: most documents repeat nothing, and until a passage
+    shares shingles with earlier ones the set of those seen is all that is needed."""
 
     def __init__(self):
-        self.first: dict[int, int] = {}
         self.seen: set[int] = set()
+        self._first: dict[int, int] | None = None
+        self._claims: list[tuple[int, set[int]]] = []  # in order, until the map is made
 
     def claim(self, passage_shingles: set[int], index: int) -> None:
+        if self._first is None:
+            self._claims.append((index, passage_shingles))
+            self.seen |= passage_shingles
+            return
         new = passage_shingles - self.seen
         self.seen |= new
-        self.first.update(dict.fromkeys(new, index))
+        self._first.update(dict.fromkeys(new, index))
+
+    @property
+    def first(self) -> dict[int, int]:
+        """For each shingle seen, the first passage that held it."""
+        if self._first is None:
+            self._first = {}
+            for index, passage_shingles in reversed(self._claims):  # earlier passages overwrite later ones
+                self._first.update(dict.fromkeys(passage_shingles, index))
+            self._claims = []
+        return self._first
 
     def best_source(self, passage_shingles: set[int], shared: set[int] | None = None) -> int | None:
         """The passage sharing most shingles, when the shared ones cover the passage."""

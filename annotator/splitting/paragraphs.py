@@ -112,6 +112,8 @@ def _block_units(block: list[Line], number: int) -> list[Unit]:
             units[-1].lines.append(line)
         else:
             units.append(Unit("text", [line], number))
+    if len(block) == 1:
+        return units  # a paragraph on a line of its own (most blocks): no lines kept together
     return [piece for unit in units for piece in _unless_a_list(unit)]
 
 

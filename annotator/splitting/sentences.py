@@ -1,7 +1,8 @@
 """Cutting a long paragraph into passages of whole sentences under a length limit."""
 
 import re
-from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
+from ctypes import byref, c_char, c_char_p, c_int, c_int32
+from functools import cache
 
 import blingfire
 import numpy
@@ -23,6 +24,7 @@ _FULL_WIDTH_SENTENCE_END = re.compile(r"(?<=[。！？])(?=[^\s。！？」』�
 # characters are left to the next window, which starts where the first of them does.
 SEGMENT_WINDOW = 1 << 16
 WINDOW_MARGIN = 2_000
+BUFFER_STEP = 4096
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -75,8 +77,7 @@ def _segment_as_given(text: str, shift: int = 0) -> list[tuple[int, int]]:
         return [(shift + len(text) - len(text.lstrip()), shift + end)] if end else []
     encoded = text.encode("utf-8")
     capacity = 2 * len(encoded) + 16
-    output = create_string_buffer(capacity)
-    starts, ends = (c_int32 * capacity)(), (c_int32 * capacity)()
+    output, starts, ends = _buffers(capacity)
     count = _library.TextToSentencesWithOffsets(
         c_char_p(encoded), c_int(len(encoded)), byref(output), byref(starts), byref(ends), c_int(capacity)
     )
@@ -89,6 +90,20 @@ def _segment_as_given(text: str, shift: int = 0) -> list[tuple[int, int]]:
         return list(zip((byte_starts + shift).tolist(), (byte_ends + shift).tolist(), strict=True))
     chars_before = _chars_before(encoded) + shift
     return list(zip(chars_before[byte_starts].tolist(), chars_before[byte_ends].tolist(), strict=True))
+
+
+def _buffers(capacity: int):
+    """Zeroed buffers for BlingFire's output and offsets, `capacity` long at least. Their ctypes
+    array types are made once per BUFFER_STEP of length (at most 128 of them, as a window is
+    at most 2 * 4 * SEGMENT_WINDOW bytes): making one for each length, as create_string_buffer
+    does, cost more than segmenting a short paragraph."""
+    output_type, offsets_type = _buffer_types(-(-capacity // BUFFER_STEP) * BUFFER_STEP)
+    return output_type(), offsets_type(), offsets_type()
+
+
+@cache
+def _buffer_types(size: int) -> tuple[type, type]:
+    return c_char * size, c_int32 * size
 
 
 def _chars_before(encoded: bytes):

@@ -10,10 +10,10 @@ a paragraph gives its first sentence.
 import re
 
 from annotator.splitting import boilerplate as bp
-from annotator.splitting import clean_text, unit_text
+from annotator.splitting import clean_text, document_units, unit_text
 from annotator.splitting.hyphenation import ends_with_hyphen_break
-from annotator.splitting.lines import Line, physical_lines
-from annotator.splitting.paragraphs import MAX_WRAPPED_LINE, Unit, paragraph_units, starts_lowercase
+from annotator.splitting.lines import Line
+from annotator.splitting.paragraphs import MAX_WRAPPED_LINE, Unit, starts_lowercase
 from annotator.splitting.sentences import sentence_spans
 
 MAX_TITLE = 200
@@ -39,14 +39,17 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W\d_]+")
 
 
-def document_title(raw: str) -> str:
+def document_title(raw: str, units: list[Unit] | None = None) -> str:
     """The title a reader would give the document in a list: its first heading or, when a
     paragraph comes first, that paragraph's first sentence, passing over page furniture, list
     items, loose words and salutations. Falls back to the first non-blank line; "" for a blank
-    document. Whitespace collapsed, at most MAX_TITLE characters."""
+    document. Whitespace collapsed, at most MAX_TITLE characters. `units`: the document's
+    units when the splitter has read them already (document_units(raw), found here if not)."""
+    paragraphs = [unit for unit in (document_units(raw) if units is None else units) if not unit.boilerplate]
+    read = 0
     for limit in HEADS:
         head = _head(raw, limit)
-        title = _first_real_text(head)
+        title, read = _first_real_text(raw, paragraphs, read, len(head))
         if title or len(head) == len(raw):
             break
     return shorten(title or _first_line(head))
@@ -72,18 +75,22 @@ def _head(raw: str, limit: int) -> str:
     return raw[: end if end > 0 else limit]
 
 
-def _first_real_text(head: str) -> str:
-    units = [unit for unit in paragraph_units(physical_lines(head)) if not unit.boilerplate]
-    for number, unit in enumerate(units):
+def _first_real_text(raw: str, units: list[Unit], first: int, head_end: int) -> tuple[str, int]:
+    """The title given by the first of `units[first:]` that end within the head, if one does;
+    and the number of the first unit not looked at (where a look further on goes on)."""
+    number = first
+    while number < len(units) and units[number].end <= head_end:
+        unit = units[number]
+        number += 1
         if unit.kind != "text" or _is_line_list(unit):
             continue
-        text = _without_marks(unit_text(head, unit))
+        text = _without_marks(unit_text(raw, unit))
         if not _reads_as_heading(text):
             if _is_lead(text):
-                return _first_sentence(text)
-        elif _is_heading(text) and not _in_address_block(head, units, number):
-            return text
-    return ""
+                return _first_sentence(text), number
+        elif _is_heading(text) and not _in_address_block(raw, units, number - 1):
+            return text, number
+    return "", number
 
 
 def _reads_as_heading(text: str) -> bool:
@@ -116,13 +123,13 @@ def _runs_on(before: Line, after: Line) -> bool:
     return before.soft_break or ends_with_hyphen_break(before.text) or starts_lowercase(after.text)
 
 
-def _in_address_block(head: str, units: list[Unit], number: int) -> bool:
+def _in_address_block(raw: str, units: list[Unit], number: int) -> bool:
     """A heading stands on its own: a short line with another short line right above or below
     it (no blank line between) is part of an address or a list of names."""
     unit = units[number]
     neighbours = units[max(0, number - 1) : number] + units[number + 1 : number + 2]
     return any(
-        other.block == unit.block and other.kind == "text" and _is_short_line(unit_text(head, other))
+        other.block == unit.block and other.kind == "text" and _is_short_line(unit_text(raw, other))
         for other in neighbours
     )
 

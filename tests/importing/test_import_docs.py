@@ -259,15 +259,15 @@ def test_a_document_the_database_refuses_leaves_nothing_and_its_batch_still_goes
     runner, make_project, write_file, monkeypatch
 ):
     from annotator.importing import splitting_pool
-    from annotator.splitting import split_document
+    from annotator.splitting import split_units
 
-    def split_with_a_broken_passage(text, max_chars):
-        passages = split_document(text, max_chars=max_chars)
+    def split_with_a_broken_passage(text, units, max_chars):
+        passages = split_units(text, units, max_chars=max_chars)
         if "poison" in text:  # a passage whose span breaks the database's CHECK (end > start)
             passages[-1] = passages[-1]._replace(end=passages[-1].start)
         return passages
 
-    monkeypatch.setattr(splitting_pool, "split_document", split_with_a_broken_passage)
+    monkeypatch.setattr(splitting_pool, "split_units", split_with_a_broken_passage)
     make_project("Claims")
     lines = [
         json.dumps({"id": name, "text": f"First paragraph of {name}.\n\nSecond paragraph of {name}."})
