@@ -189,13 +189,17 @@ def _check_spans(spans: Sequence[Span], start: int, end: int, annotator: Hashabl
 
 @dataclass(frozen=True)
 class _Sections:
-    """One label's units and gaps over the pairable continua, each tagged with its continuum."""
+    """One label's units and gaps over the pairable continua as (continuum, length, how many
+    annotators have a section of that length there): annotators who agree on a unit, or who
+    marked nothing, share one entry, which shortens every resample's pass."""
 
     distance_sums: np.ndarray  # per continuum: sum of distances over ordered pairs of annotators
     unit_continuum: np.ndarray
     unit_length: np.ndarray
+    unit_count: np.ndarray
     gap_continuum: np.ndarray  # gaps sorted longest first
     gap_length: np.ndarray
+    gap_count: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -223,16 +227,25 @@ def _sections(continua: Sequence[Continuum], label: str) -> _Sections:
         for unitization in unitizations:
             units += [(index, end - start) for start, end in unitization]
             gaps += [(index, length) for length in _gap_lengths(unitization, continuum.start, continuum.end)]
-    units_array = np.array(units, dtype=np.int64).reshape(-1, 2)
-    gaps_array = np.array(gaps, dtype=np.int64).reshape(-1, 2)
-    gaps_array = gaps_array[np.argsort(-gaps_array[:, 1], kind="stable")]
+    unit_continuum, unit_length, unit_count = _counted(units)
+    gap_continuum, gap_length, gap_count = _counted(gaps)
+    longest_first = np.argsort(-gap_length, kind="stable")
     return _Sections(
         distance_sums=np.array(distance_sums, dtype=np.float64),
-        unit_continuum=units_array[:, 0],
-        unit_length=units_array[:, 1].astype(np.float64),
-        gap_continuum=gaps_array[:, 0],
-        gap_length=gaps_array[:, 1].astype(np.float64),
+        unit_continuum=unit_continuum,
+        unit_length=unit_length,
+        unit_count=unit_count,
+        gap_continuum=gap_continuum[longest_first],
+        gap_length=gap_length[longest_first],
+        gap_count=gap_count[longest_first],
     )
+
+
+def _counted(sections: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (continuum, length) pairs and how often each occurs."""
+    pairs = np.array(sections, dtype=np.int64).reshape(-1, 2)
+    distinct, count = np.unique(pairs, axis=0, return_counts=True)
+    return distinct[:, 0], distinct[:, 1].astype(np.float64), count.astype(np.float64)
 
 
 def _pair_distance(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> int:
@@ -272,7 +285,7 @@ def _expected(study: _Study, sections: _Sections, weights: np.ndarray, length: n
     m L (m L - 1) - sum over units of l_u (l_u - 1). N_c counts the units of the label, gaps are
     every annotator's; m L is the number of (annotator, character) values."""
     values = weights @ (study.annotators * study.lengths)
-    unit_weights = weights[:, sections.unit_continuum]
+    unit_weights = weights[:, sections.unit_continuum] * sections.unit_count
     lengths = sections.unit_length
     units = unit_weights.sum(axis=1)
     cubic = unit_weights @ ((2 * lengths**3 - 3 * lengths**2 + lengths) / 3)
@@ -284,7 +297,7 @@ def _expected(study: _Study, sections: _Sections, weights: np.ndarray, length: n
 def _placements_in_gaps(sections: _Sections, weights: np.ndarray, unit_weights: np.ndarray) -> np.ndarray:
     """sum over units u, gaps g with l_g >= l_u of l_u^2 (l_g - l_u + 1): from running sums over
     the gaps sorted longest first, one lookup per unit."""
-    gap_weights = weights[:, sections.gap_continuum]
+    gap_weights = weights[:, sections.gap_continuum] * sections.gap_count
     zero = np.zeros((len(weights), 1))
     gaps_so_far = np.hstack([zero, np.cumsum(gap_weights, axis=1)])
     lengths_so_far = np.hstack([zero, np.cumsum(gap_weights * (sections.gap_length + 1), axis=1)])
