@@ -1,20 +1,21 @@
 """The JSON API: the same services as the pages, for scripts, pre-annotation and load tests. Its
 errors are JSON `{"error": ...}` (annotator.web.errors)."""
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 from flask_login import current_user, login_required
 
 from annotator.administration.projects import projects_of
 from annotator.annotations.recording import parse_submission
 from annotator.assignment.progress import own_progress, project_progress
 from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
-from annotator.clock import utcnow
+from annotator.clock import iso_utc, utcnow
 from annotator.config import hold_time
 from annotator.documents.context import document_heading, neighbours
 from annotator.extensions import db
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.schema_store import schema_of
 from annotator.schema import LabelError
+from annotator.web.request_text import json_object_body
 from annotator.web.security import passage_or_refuse, project_or_refuse
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -51,7 +52,9 @@ def next_(project_id: int):
 def submit(passage_id: int):
     passage, project = passage_or_refuse(passage_id, ANNOTATE)
     try:
-        recorded = submit_labels(db.session, project, passage, current_user, parse_submission(_json_body()), utcnow())
+        recorded = submit_labels(
+            db.session, project, passage, current_user, parse_submission(json_object_body()), utcnow()
+        )
     except LabelError as error:
         return jsonify(error.as_dict()), 422
     except NotAssigned as error:
@@ -61,7 +64,7 @@ def submit(passage_id: int):
         labels=recorded.labels,
         note=recorded.note,
         unsure=recorded.unsure,
-        updated_at=recorded.updated_at.isoformat() + "Z",
+        updated_at=iso_utc(recorded.updated_at),
     ), 201 if recorded.created else 200
 
 
@@ -69,7 +72,7 @@ def submit(passage_id: int):
 @login_required
 def skip(passage_id: int):
     passage, project = passage_or_refuse(passage_id, ANNOTATE)
-    reason = _json_body().get("reason") or ""
+    reason = json_object_body().get("reason") or ""
     if not isinstance(reason, str):
         return jsonify(field="reason", error="Reason must be text", allowed=[]), 422
     try:
@@ -117,8 +120,3 @@ def passage_json(passage, project) -> dict:
 
 def _neighbour(passage) -> dict:
     return {"passage_id": passage.id, "index": passage.index, "text": passage.text}
-
-
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}

@@ -3,16 +3,17 @@ the correction forms. Refusals come out as JSON `{"error": ...}` (annotator.web.
 unusable input, 404, 409 for what the data does not allow (a labelled passage merged, a document
 with labels removed), 403 for anyone but an admin."""
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_login import current_user
 
+from annotator.clock import iso_utc
 from annotator.curation import service
-from annotator.documents.lookup import NoSuchDocument, NoSuchPassage
 from annotator.documents.models import Document, Passage
 from annotator.extensions import db
 from annotator.projects.access import NoSuchProject
 from annotator.projects.models import Project
-from annotator.web.security import roles_required
+from annotator.web.request_text import json_object_body
+from annotator.web.security import document_with_project, passage_with_project, roles_required
 
 bp = Blueprint("api_curation", __name__, url_prefix="/api")
 
@@ -25,8 +26,8 @@ def _admins_only():
 
 @bp.patch("/passages/<int:passage_id>")
 def change_passage(passage_id: int):
-    project, passage = _passage(passage_id)
-    body = _json_body()
+    project, passage = passage_with_project(passage_id)
+    body = json_object_body()
     annotatable, reason = body.get("annotatable"), body.get("reason", "")
     if not isinstance(annotatable, bool):
         return _unusable("annotatable", "annotatable must be true (include the passage) or false (exclude it)")
@@ -41,15 +42,15 @@ def change_passage(passage_id: int):
 
 @bp.post("/passages/<int:passage_id>/merge-next")
 def merge_next(passage_id: int):
-    project, passage = _passage(passage_id)
+    project, passage = passage_with_project(passage_id)
     merged = service.merge_with_next(db.session, project, passage.id, current_user, _reason())
     return jsonify(passage_json(merged))
 
 
 @bp.post("/passages/<int:passage_id>/split")
 def split(passage_id: int):
-    project, passage = _passage(passage_id)
-    at = _json_body().get("at")
+    project, passage = passage_with_project(passage_id)
+    at = json_object_body().get("at")
     if not isinstance(at, int) or isinstance(at, bool):
         return _unusable("at", "at must be a whole number: an offset into the document's raw text")
     halves = service.split_passage(db.session, project, passage.id, at, current_user, _reason())
@@ -58,8 +59,8 @@ def split(passage_id: int):
 
 @bp.patch("/documents/<int:document_id>")
 def change_document(document_id: int):
-    project, document = _document(document_id)
-    title = _json_body().get("title")
+    project, document = document_with_project(document_id)
+    title = json_object_body().get("title")
     if not isinstance(title, str):
         return _unusable("title", "title must be text")
     service.retitle_document(db.session, project, document.id, title, current_user, _reason())
@@ -68,14 +69,14 @@ def change_document(document_id: int):
 
 @bp.post("/documents/<int:document_id>/withdraw")
 def withdraw(document_id: int):
-    project, document = _document(document_id)
+    project, document = document_with_project(document_id)
     service.withdraw_document(db.session, project, document.id, current_user, _reason())
     return jsonify(document_json(document))
 
 
 @bp.delete("/documents/<int:document_id>")
 def remove(document_id: int):
-    project, document = _document(document_id)
+    project, document = document_with_project(document_id)
     service.remove_document(db.session, project, document.id, current_user, _reason())
     return "", 204
 
@@ -114,16 +115,12 @@ def document_json(document: Document) -> dict:
         "external_id": document.external_id,
         "title": document.title,
         "passage_count": document.passage_count,
-        "withdrawn_at": _iso(document.withdrawn_at),
+        "withdrawn_at": iso_utc(document.withdrawn_at),
     }
 
 
 def project_json(project: Project) -> dict:
-    return {"id": project.id, "name": project.name, "archived_at": _iso(project.archived_at)}
-
-
-def _iso(moment) -> str | None:
-    return None if moment is None else moment.isoformat() + "Z"
+    return {"id": project.id, "name": project.name, "archived_at": iso_utc(project.archived_at)}
 
 
 def _project(project_id: int) -> Project:
@@ -133,29 +130,10 @@ def _project(project_id: int) -> Project:
     return project
 
 
-def _passage(passage_id: int) -> tuple[Project, Passage]:
-    passage = db.session.get(Passage, passage_id)
-    if passage is None:
-        raise NoSuchPassage(f"passage {passage_id} not found")
-    return db.session.get(Project, passage.project_id), passage
-
-
-def _document(document_id: int) -> tuple[Project, Document]:
-    document = db.session.get(Document, document_id)
-    if document is None:
-        raise NoSuchDocument(f"document {document_id} not found")
-    return db.session.get(Project, document.project_id), document
-
-
 def _reason() -> str:
-    reason = _json_body().get("reason", "")
+    reason = json_object_body().get("reason", "")
     return reason if isinstance(reason, str) else ""
 
 
 def _unusable(field: str, message: str):
     return jsonify(field=field, error=message), 422
-
-
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}

@@ -3,11 +3,11 @@ passages, a document with its passages. For the project's reviewers and admins, 
 (annotator.web.data); errors are JSON `{"error": ...}` as everywhere under /api."""
 
 from dataclasses import asdict
-from datetime import datetime
 
 from flask import Blueprint, jsonify
 from flask_login import login_required
 
+from annotator.clock import iso_utc
 from annotator.data_manager.contents import DocumentContents, document_contents
 from annotator.data_manager.listing import DocumentListing, DocumentSort, list_documents
 from annotator.data_manager.search import FoundPassage, search_passages
@@ -62,9 +62,9 @@ def _document_json(document: DocumentListing) -> dict:
         "title": document.title,
         "size": document.size,
         "passage_count": document.passage_count,
-        "imported_at": _time(document.imported_at),
+        "imported_at": iso_utc(document.imported_at),
         "imported_by": document.imported_by,
-        "withdrawn_at": _time(document.withdrawn_at),
+        "withdrawn_at": iso_utc(document.withdrawn_at),
         "passages": {
             "annotatable": tally.annotatable,
             "complete": tally.complete,
@@ -95,7 +95,7 @@ def _passage_json(passage: FoundPassage) -> dict:
 def _contents_json(contents: DocumentContents) -> dict:
     document = asdict(contents.document)
     for name in ("imported_at", "withdrawn_at"):
-        document[name] = _time(document[name])
+        document[name] = iso_utc(document[name])
     return {
         "document": document,
         "passages": [{**_passage_json(passage), **_labels_json(contents, passage.id)} for passage in contents.passages],
@@ -114,7 +114,7 @@ def _labels_json(contents: DocumentContents, passage_id: int) -> dict:
                 "labels": one.labels,
                 "note": one.note,
                 "unsure": one.unsure,
-                "updated_at": _time(one.updated_at),
+                "updated_at": iso_utc(one.updated_at),
             }
             for one in found.label_sets
         ],
@@ -123,11 +123,7 @@ def _labels_json(contents: DocumentContents, passage_id: int) -> dict:
             "reviewer": found.decision.reviewer,
             "labels": found.decision.labels,
             "note": found.decision.note,
-            "updated_at": _time(found.decision.updated_at),
+            "updated_at": iso_utc(found.decision.updated_at),
         },
         "gold": {name: {"value": gold.value, "source": gold.source} for name, gold in found.gold.items()},
     }
-
-
-def _time(moment: datetime | None) -> str | None:
-    return moment.isoformat() + "Z" if moment is not None else None

@@ -7,13 +7,12 @@ from flask_login import current_user
 
 from annotator.curation import service
 from annotator.curation.spans import split_points
-from annotator.documents.lookup import NoSuchDocument, NoSuchPassage
-from annotator.documents.models import Document, Passage
+from annotator.documents.models import Document
 from annotator.domain_errors import DomainError
 from annotator.extensions import db
 from annotator.projects.models import Project
 from annotator.web.auth import is_local_path
-from annotator.web.security import roles_required
+from annotator.web.security import document_with_project, passage_with_project, roles_required
 from annotator.web.unit_of_work import discard_changes
 
 bp = Blueprint("curation", __name__, url_prefix="/curation")
@@ -27,7 +26,7 @@ def _admins_only():
 
 @bp.post("/passages/<int:passage_id>/exclude")
 def exclude(passage_id: int):
-    project, passage = _passage(passage_id)
+    project, passage = passage_with_project(passage_id)
     reason = request.form.get("reason", "")
     return _correct(
         lambda: service.exclude_passage(db.session, project, passage.id, current_user, reason),
@@ -38,7 +37,7 @@ def exclude(passage_id: int):
 
 @bp.post("/passages/<int:passage_id>/include")
 def include(passage_id: int):
-    project, passage = _passage(passage_id)
+    project, passage = passage_with_project(passage_id)
     reason = request.form.get("reason", "")
     return _correct(
         lambda: service.include_passage(db.session, project, passage.id, current_user, reason),
@@ -49,7 +48,7 @@ def include(passage_id: int):
 
 @bp.post("/passages/<int:passage_id>/merge-next")
 def merge_next(passage_id: int):
-    project, passage = _passage(passage_id)
+    project, passage = passage_with_project(passage_id)
     reason = request.form.get("reason", "")
     return _correct(
         lambda: service.merge_with_next(db.session, project, passage.id, current_user, reason),
@@ -60,7 +59,7 @@ def merge_next(passage_id: int):
 
 @bp.get("/passages/<int:passage_id>/split")
 def choose_split(passage_id: int):
-    project, passage = _passage(passage_id)
+    project, passage = passage_with_project(passage_id)
     raw = db.session.get(Document, passage.document_id).raw_text
     points = split_points(raw, passage.start, passage.end)
     return render_template("curation/split.html", project=project, passage=passage, points=points, back=_back(project))
@@ -68,7 +67,7 @@ def choose_split(passage_id: int):
 
 @bp.post("/passages/<int:passage_id>/split")
 def split(passage_id: int):
-    project, passage = _passage(passage_id)
+    project, passage = passage_with_project(passage_id)
     at = request.form.get("at", "").strip()
     if not at.isdigit():
         return _refused(
@@ -85,7 +84,7 @@ def split(passage_id: int):
 
 @bp.post("/documents/<int:document_id>/retitle")
 def retitle(document_id: int):
-    project, document = _document(document_id)
+    project, document = document_with_project(document_id)
     title, reason = request.form.get("title", ""), request.form.get("reason", "")
     return _correct(
         lambda: service.retitle_document(db.session, project, document.id, title, current_user, reason),
@@ -96,7 +95,7 @@ def retitle(document_id: int):
 
 @bp.post("/documents/<int:document_id>/withdraw")
 def withdraw(document_id: int):
-    project, document = _document(document_id)
+    project, document = document_with_project(document_id)
     reason = request.form.get("reason", "")
     return _correct(
         lambda: service.withdraw_document(db.session, project, document.id, current_user, reason),
@@ -107,7 +106,7 @@ def withdraw(document_id: int):
 
 @bp.post("/documents/<int:document_id>/remove")
 def remove(document_id: int):
-    project, document = _document(document_id)
+    project, document = document_with_project(document_id)
     reason = request.form.get("reason", "")
     title = document.title
     return _correct(
@@ -192,17 +191,3 @@ def _documents_page(project: Project) -> str:
 
 def _project(project_id: int) -> Project:
     return db.session.get(Project, project_id) or abort(404)
-
-
-def _passage(passage_id: int) -> tuple[Project, Passage]:
-    passage = db.session.get(Passage, passage_id)
-    if passage is None:
-        raise NoSuchPassage(f"passage {passage_id} not found")
-    return db.session.get(Project, passage.project_id), passage
-
-
-def _document(document_id: int) -> tuple[Project, Document]:
-    document = db.session.get(Document, document_id)
-    if document is None:
-        raise NoSuchDocument(f"document {document_id} not found")
-    return db.session.get(Project, document.project_id), document

@@ -51,3 +51,9 @@ def _field_with_nul() -> str | None:
     if request.is_json and has_nul(request.get_json(silent=True)):
         return "the JSON body"
     return None
+
+
+def json_object_body() -> dict:
+    """The request's JSON body when it is an object, else {} (a view then says what is missing)."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}

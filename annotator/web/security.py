@@ -8,8 +8,8 @@ from flask_login import current_user, login_user, logout_user
 
 from annotator import clock
 from annotator.assignment.service import PASSAGE_COLUMNS
-from annotator.documents.lookup import NoSuchPassage
-from annotator.documents.models import Passage
+from annotator.documents.lookup import NoSuchDocument, NoSuchPassage
+from annotator.documents.models import Document, Passage
 from annotator.extensions import csrf, db, login_manager
 from annotator.projects.access import project_for
 from annotator.projects.models import Project
@@ -139,6 +139,23 @@ def passage_or_refuse(passage_id: int, purpose: str) -> tuple[sa.Row, Project]:
     if passage is None:
         raise NoSuchPassage(f"passage {passage_id} not found")
     return passage, project_or_refuse(passage.project_id, purpose)
+
+
+def passage_with_project(passage_id: int) -> tuple[Project, Passage]:
+    """The passage and its project, for views that refuse everyone but admins beforehand (404 when
+    there is no such passage)."""
+    passage = db.session.get(Passage, passage_id)
+    if passage is None:
+        raise NoSuchPassage(f"passage {passage_id} not found")
+    return db.session.get(Project, passage.project_id), passage
+
+
+def document_with_project(document_id: int) -> tuple[Project, Document]:
+    """The document and its project, as passage_with_project."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise NoSuchDocument(f"document {document_id} not found")
+    return db.session.get(Project, document.project_id), document
 
 
 def roles_required(*roles: str):
