@@ -2,7 +2,7 @@
 and without htmx, each answered by a redirect (303) back to the page it came from (`next`, a
 local path only) with a flashed message saying what was done or why it was refused."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from annotator.curation import service
@@ -184,9 +184,7 @@ def _back(project: Project) -> str:
 
 def _documents_page(project: Project) -> str:
     """Where to go once a document is gone (its own page with it): the project's documents."""
-    if "data.documents" in current_app.view_functions:
-        return url_for("data.documents", project_id=project.id)
-    return url_for("projects.overview", project_id=project.id)
+    return url_for("data.documents", project_id=project.id)
 
 
 def _project(project_id: int) -> Project:
