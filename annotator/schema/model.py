@@ -5,7 +5,7 @@ whether a label set fits, the measured fields agreement reads, the keys, the ans
 import json
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.agreement.fields import DECISION, OTHER, MeasuredField
 from annotator.json_input import MAX_DEPTH, within_depth
@@ -15,6 +15,9 @@ from annotator.schema.types import DEFAULT_TYPE, FIELD_TYPES
 from annotator.schema.types.base import Field
 from annotator.schema.types.options import option_words
 from annotator.untrusted_text import NUL_REFUSED, has_nul
+
+if TYPE_CHECKING:
+    from annotator.documents.words import PassageWords
 
 MAX_SCHEMA_CHARS = 1_000_000
 
@@ -95,10 +98,17 @@ class Schema:
         controller = self.by_name[field.show_if.field]
         return field.show_if.holds(controller.answer_values(labels.get(controller.name)))
 
-    def check_labels(self, labels: object) -> dict:
+    @cached_property
+    def needs_passage(self) -> bool:
+        """Whether a label set is checked against its passage's words (it may mark spans):
+        callers then pass `check_labels` the passage (annotator.documents.words)."""
+        return any(field.NEEDS_PASSAGE for field in self.fields)
+
+    def check_labels(self, labels: object, passage: "PassageWords | None" = None) -> dict:
         """The label set in its normal form: every required asked field answered, each answer
         one the field allows, nothing for a field that was not asked, no unknown field.
-        Raises LabelError in the annotator's words."""
+        Spans are checked against `passage`, the passage's words. Raises LabelError in the
+        annotator's words."""
         if not isinstance(labels, dict):
             raise LabelError("labels", "Labels must be an object of field names to values")
         for name in labels:
@@ -107,7 +117,7 @@ class Schema:
         asked = self.asked(labels)
         checked = {}
         for field in asked:
-            value = field.check(labels.get(field.name))
+            value = field.check_in(labels.get(field.name), passage)
             if value is None and field.required:
                 raise field.missing_answer()
             if value is not None:
