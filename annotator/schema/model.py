@@ -17,7 +17,7 @@ from annotator.schema.types.options import option_words
 from annotator.untrusted_text import NUL_REFUSED, has_nul
 
 if TYPE_CHECKING:
-    from annotator.documents.words import PassageWords
+    from annotator.splitting.words import PassageWords
 
 MAX_SCHEMA_CHARS = 1_000_000
 
@@ -101,7 +101,7 @@ class Schema:
     @cached_property
     def needs_passage(self) -> bool:
         """Whether a label set is checked against its passage's words (it may mark spans):
-        callers then pass `check_labels` the passage (annotator.documents.words)."""
+        callers then pass `check_labels` the passage (annotator.splitting.words)."""
         return any(field.NEEDS_PASSAGE for field in self.fields)
 
     def check_labels(self, labels: object, passage: "PassageWords | None" = None) -> dict:

@@ -3,9 +3,9 @@ form against the passage's words, and the gold they settle."""
 
 import pytest
 
-from annotator.documents.words import PassageWords, passage_words
 from annotator.schema import LabelError, Schema, SchemaError
 from annotator.schema.types.span import majority_runs
+from annotator.splitting.words import PassageWords, passage_words
 
 RAW = "Title\n\nThe mayor said fares rose 8% in 2023. Critics say the figure is wrong.\n"
 START = RAW.index("The mayor")

@@ -97,7 +97,7 @@ class Field:
 
     def check_in(self, value: object, passage: object) -> object:
         """`check`, for a type whose answers are checked against their passage's words
-        (annotator.documents.words.PassageWords; None when the caller has none)."""
+        (annotator.splitting.words.PassageWords; None when the caller has none)."""
         return self.check(value)
 
     def answer_values(self, value: object) -> list[str]:

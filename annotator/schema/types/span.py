@@ -3,7 +3,7 @@ the span's own sub-fields for each (its claim type, stance, verdict, evidence...
 makes two claims, one for the target and one against, can then be labelled truthfully.
 
 A span is stored in the document's raw coordinates, as passages are, snapped outward to whole
-words (annotator/documents/words.py), with the words' text beside the offsets:
+words (annotator/splitting/words.py), with the words' text beside the offsets:
 `{"start": 120, "end": 164, "text": "...", "labels": {...}}`; a field's answer is its spans in
 order of position. Sub-fields are a schema of their own (`"fields"`), checked as the top level
 is, `show_if` among siblings included; spans do not nest.
@@ -23,8 +23,8 @@ from annotator.schema.types.base import Field, json_answer
 from annotator.schema.types.options import key_problems
 
 if TYPE_CHECKING:
-    from annotator.documents.words import PassageWords
     from annotator.schema.model import Schema
+    from annotator.splitting.words import PassageWords
 
 SPAN_KEYS = frozenset({"start", "end", "text", "labels"})
 MOST_SPANS = 200  # a schema's "max" may not exceed it

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from annotator.documents.words import PassageWords, passage_words
 from annotator.splitting import split_document
+from annotator.splitting.words import PassageWords, passage_words
 
 NEWSLETTER = (
     "COUNCIL NEWS\n\n"
