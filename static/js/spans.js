@@ -124,6 +124,7 @@
       span.item.querySelector(".span-badge").textContent = String(position + 1);
       span.item.querySelector(".span-text").textContent = span.text;
       span.item.classList.toggle("is-active", span.id === own.active);
+      span.item.querySelector(".span-summary").textContent = summaryOf(span.item);
       span.item.setAttribute("aria-label", `Span ${position + 1}: ${span.text}`);
     });
   }
@@ -207,6 +208,36 @@
     return button;
   }
 
+  function caption(text) {
+    const words = document.createElement("span");
+    words.className = "tool-caption";
+    words.textContent = text;
+    words.setAttribute("aria-hidden", "true");
+    return words;
+  }
+
+  // A span's answers in one line, shown while another span is being worked on.
+  function summaryOf(item) {
+    const parts = [];
+    item.querySelectorAll("fieldset[data-sub-field]").forEach((fieldset) => {
+      if (fieldset.disabled) return;
+      if (fieldset.dataset.type === "evidence") {
+        const count = parsed(fieldset.querySelector(":scope > input[data-evidence]").value).length;
+        if (count) parts.push(`${count} evidence ${count === 1 ? "record" : "records"}`);
+      } else if (fieldset.dataset.type === "text") {
+        const text = fieldset.querySelector("textarea").value.trim();
+        if (text) parts.push(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+      } else {
+        fieldset.querySelectorAll("input:checked").forEach((input) => {
+          const label = input.closest("label").cloneNode(true);
+          label.querySelectorAll("kbd").forEach((key) => key.remove());
+          parts.push(label.textContent.trim());
+        });
+      }
+    });
+    return parts.length ? parts.join(" · ") : "no answers yet";
+  }
+
   function newItem(widget, span) {
     const item = document.createElement("li");
     item.className = "span-item";
@@ -221,12 +252,14 @@
     const tools = document.createElement("div");
     tools.className = "span-tools";
     tools.append(
-      tool("start-earlier", "◀", "Start one word earlier"), tool("start-later", "▶", "Start one word later"),
-      tool("end-earlier", "◀", "End one word earlier"), tool("end-later", "▶", "End one word later"),
+      caption("start"), tool("start-earlier", "◀", "Start one word earlier"), tool("start-later", "▶", "Start one word later"),
+      caption("end"), tool("end-earlier", "◀", "End one word earlier"), tool("end-later", "▶", "End one word later"),
       tool("adjust", "Adjust", "Adjust: mark this span's words again"), tool("remove", "Remove", "Remove this span"),
     );
+    const summary = document.createElement("p");
+    summary.className = "span-summary";
     head.append(badge, text, tools);
-    item.append(head);
+    item.append(head, summary);
     const template = widget.querySelector(":scope > template[data-span-fields]");
     if (template) {
       const fields = document.createElement("div");
@@ -434,6 +467,10 @@
       const widget = spanWidgets().find((one) => state.get(one).spans.some((span) => String(span.id) === number.dataset.spanId));
       if (widget) setActive(widget, Number(number.dataset.spanId));
     }
+    const item = event.target.closest("#label-form .span-item");
+    if (item && !(action && action.dataset.spanAction === "remove")) {
+      setActive(widgetFor(item), Number(item.dataset.spanId));
+    }
     if (!action) return;
     const widget = widgetFor(action);
     if (!widget || !state.get(widget)) return;
@@ -515,9 +552,11 @@
   document.addEventListener("input", edited, true);
   document.addEventListener("change", edited, true);
 
+  // Tabbing into a span works on it; a click does so on its own (activating on a mouse's focus
+  // would fold the other spans between the press and the release, moving what was clicked).
   document.addEventListener("focusin", (event) => {
     const item = event.target.closest && event.target.closest(".span-item");
-    if (!item) return;
+    if (!item || !event.target.matches(":focus-visible")) return;
     const widget = widgetFor(item);
     if (widget && state.get(widget)) setActive(widget, Number(item.dataset.spanId));
   });

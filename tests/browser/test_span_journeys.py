@@ -117,12 +117,21 @@ def span_item(page, position):
     return page.locator(".span-item").nth(position)
 
 
-def test_an_annotator_marks_overlapping_spans_by_mouse_and_keyboard_with_evidence(open_browser, spans_project):
+def test_an_annotator_marks_overlapping_spans_by_mouse_and_keyboard_with_evidence(
+    open_browser, spans_project, screenshot_to
+):
     passage = spans_project.passages[0]
     page = open_browser("ada")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"/projects/{spans_project.id}/annotate")
     press(page)
+    for selector in (
+        "#current-passage",
+        "fieldset[data-field=claims]",
+        "fieldset[data-field=checkworthy]",
+        "#label-form button.primary",
+    ):
+        assert page.evaluate(ON_SCREEN, selector), f"{selector} is not on the 1366x900 screen"
     # "the council says that it spent" and, overlapping it, "it spent 0 thousand pounds"
     drag_words(page, word_index(page, "the"), word_index(page, "spent"))
     drag_words(page, word_index(page, "it"), word_index(page, "pounds"))
@@ -139,8 +148,12 @@ def test_an_annotator_marks_overlapping_spans_by_mouse_and_keyboard_with_evidenc
     press(page, "n")  # stance none: its verdict is not asked
     assert not span_item(page, 2).locator("fieldset[data-sub-field=verdict]").is_visible()
     assert span_item(page, 1).locator("input[value=against]").is_checked()
+    assert span_item(page, 1).locator(".span-summary").inner_text() == "Against · Refutes"
 
     first = span_item(page, 0)
+    assert not first.locator("fieldset[data-sub-field=stance]").is_visible()  # only the span worked on is open
+    assert first.locator(".span-summary").inner_text() == "no answers yet"
+    first.locator(".span-text").click()
     first.locator("label.option", has_text="Favor").click()
     first.locator("label.option", has_text="Supports").click()
     first.locator("[data-evidence-action=add]").click()
@@ -152,6 +165,7 @@ def test_an_annotator_marks_overlapping_spans_by_mouse_and_keyboard_with_evidenc
     assert link.get_attribute("href") == "https://example.org/budget?year=2023"
     assert link.get_attribute("rel") == "noopener noreferrer" and link.get_attribute("target") == "_blank"
     assert link.get_attribute("referrerpolicy") == "no-referrer"
+    screenshot_to(page, "images/span-screen.png", full_page=False)  # the README's span screen, 1366x900
 
     # Escape leaves the text box; the passage-level key still works; Esc cancels a marking
     page.keyboard.press("Escape")
