@@ -25,7 +25,7 @@ from annotator.schema import SchemaError
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
 from annotator.web.forms import ActiveForm, MemberForm, NewAccountForm, PasswordResetForm, UploadForm
-from annotator.web.project_form import ProjectForm
+from annotator.web.project_form import TEMPLATE_CHOICES, ProjectForm
 from annotator.web.security import roles_required
 from annotator.web.unit_of_work import after_commit, discard_changes
 
@@ -228,7 +228,9 @@ def _members_page(project: Project, chosen: dict | None = None, member_error: st
 def _project_form(project: Project | None, form: ProjectForm):
     """The new-project or edit form; shown again with what is wrong (422) when it has errors."""
     schema = schema_of(db.session, project) if project is not None else None
-    page = render_template("admin/project_form.html", project=project, form=form, schema=schema)
+    page = render_template(
+        "admin/project_form.html", project=project, form=form, schema=schema, template_choices=TEMPLATE_CHOICES
+    )
     return page, 422 if form.invalid else 200
 
 

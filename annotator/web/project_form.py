@@ -3,11 +3,11 @@ and turned into what the project services take."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField, ValidationError
+from wtforms import StringField, TextAreaField, ValidationError
 
 from annotator.administration.projects import ProjectChanges, ProjectError
 from annotator.projects.models import Project
-from annotator.projects.templates import DEFAULT_TEMPLATE, TEMPLATES, TemplateError, template_named
+from annotator.projects.templates import DEFAULT_TEMPLATE, TEMPLATE_NAMES, TEMPLATES, TemplateError, template_named
 from annotator.schema import Schema, SchemaError
 from annotator.web.forms import stripped
 
@@ -45,6 +45,16 @@ def _threshold_or_empty(form, field) -> None:
     raise ValidationError(THRESHOLD_PROBLEM)
 
 
+TEMPLATE_CHOICES = [(template.name, f"{template.name}: {template.description}") for template in TEMPLATES] + [
+    (OWN_SCHEMA, "None: my own label schema file (below)")
+]
+
+
+def _a_template(form, field) -> None:
+    if field.data not in dict(TEMPLATE_CHOICES):
+        raise ValidationError(f"{field.data!r} is not a template: choose one of {', '.join(TEMPLATE_NAMES)}")
+
+
 class ProjectForm(FlaskForm):
     """The form's values as typed (shown again when something is wrong) and what is wrong: the
     service's own checks (the name) stay the service's."""
@@ -57,12 +67,7 @@ class ProjectForm(FlaskForm):
         "One more annotator below", filters=[stripped], validators=[_threshold_or_empty]
     )
     schema = FileField("Label schema (JSON file)")
-    template = SelectField(
-        "Template",
-        choices=[(template.name, f"{template.name}: {template.description}") for template in TEMPLATES]
-        + [(OWN_SCHEMA, "None: my own label schema file (below)")],
-        default=DEFAULT_TEMPLATE,
-    )
+    template = StringField("Template", default=DEFAULT_TEMPLATE, validators=[_a_template])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
