@@ -557,3 +557,9 @@ def test_an_own_schema_file_is_used_when_the_form_says_so(as_admin):
     )
     assert response.status_code == 303
     assert schema_of(db.session, project_named("Own")).definition == STANCE_ONLY
+
+
+def test_an_unknown_template_asked_for_by_address_is_a_bad_request_naming_the_templates(as_admin):
+    response = as_admin.get("/admin/projects/new?template=prodigy")
+    assert response.status_code == 400
+    assert "no template named &#34;prodigy&#34;: the templates are claims" in response.get_data(as_text=True)
