@@ -82,3 +82,21 @@ def test_import_annotations_checks_spans_against_each_lines_passage(runner, make
     stored = db.session.execute(sa.select(Annotation.passage_id, Annotation.labels)).all()
     assert [passage_id for passage_id, _ in stored] == [passages[0].id]
     assert stored[0][1]["claims"][0]["text"] == " ".join(passages[0].text.split()[:2])
+
+
+def test_next_gives_a_script_the_words_a_span_may_start_and_end_at(runner, make_project, make_documents, api_client):
+    ada = api_client("ada")
+    project, passages = project_with_spans(runner, make_project, make_documents)
+    body = ada("GET", f"/api/projects/{project.id}/next").get_json()
+    raw = raw_text_of(passages[0])
+    assert [text for _, _, text in body["words"]][:4] == ["In", "report", "0", ","]
+    assert all(raw[start:end] == text for start, end, text in body["words"])
+    assert body["words"][0][0] == body["start"] and body["words"][-1][1] == body["end"]
+
+
+def test_a_project_without_spans_is_not_sent_words(runner, make_project, make_documents, api_client):
+    ada = api_client("ada")
+    project = make_project("Plain")
+    make_documents(project, count=1, paragraphs=1)
+    runner.invoke(args=["add-member", "Plain", "ada", "--role", "annotator"])
+    assert "words" not in ada("GET", f"/api/projects/{project.id}/next").get_json()
