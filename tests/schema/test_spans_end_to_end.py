@@ -100,3 +100,29 @@ def test_a_project_without_spans_is_not_sent_words(runner, make_project, make_do
     make_documents(project, count=1, paragraphs=1)
     runner.invoke(args=["add-member", "Plain", "ada", "--role", "annotator"])
     assert "words" not in ada("GET", f"/api/projects/{project.id}/next").get_json()
+
+
+def test_a_passage_whose_annotators_marked_different_spans_goes_to_review(
+    runner, make_project, make_documents, write_file
+):
+    from annotator.review.queue import review_queue
+
+    project, passages = project_with_spans(runner, make_project, make_documents)
+    two, three = first_words(passages[0], 2), first_words(passages[0], 3)
+    agreed = first_words(passages[1], 2)
+
+    def claim(extent, verdict="supports"):
+        return {"claims": [{"start": extent[0], "end": extent[1], "labels": {"verdict": verdict}}]}
+
+    lines = [
+        {"passage_id": passages[0].id, "annotator": "ada", "labels": claim(two)},
+        {"passage_id": passages[0].id, "annotator": "bob", "labels": claim(three)},
+        {"passage_id": passages[1].id, "annotator": "ada", "labels": claim(agreed)},
+        {"passage_id": passages[1].id, "annotator": "bob", "labels": claim(agreed)},
+        {"passage_id": passages[2].id, "annotator": "ada", "labels": claim(first_words(passages[2], 2))},
+        {"passage_id": passages[2].id, "annotator": "bob", "labels": claim(first_words(passages[2], 2), "refutes")},
+    ]
+    path = write_file("spans.jsonl", "\n".join(json.dumps(line) for line in lines))
+    assert runner.invoke(args=["import-annotations", "Fares", str(path), "--create-users"]).exit_code == 0
+    entries, _ = review_queue(db.session, project)
+    assert sorted(entry.passage_id for entry in entries) == [passages[0].id, passages[2].id]
