@@ -21,7 +21,10 @@ from annotator.projects.templates import (
     template_named,
 )
 from annotator.schema import LabelError, Schema, default_definition
+from annotator.splitting.words import PassageWords, passage_words
 
+FARES_TEXT = "Bus fares rose 8% in April. The mayor resigned."
+FARES = PassageWords(1, FARES_TEXT, 0, len(FARES_TEXT), passage_words(FARES_TEXT, FARES_TEXT, 0))
 CITED_YEAR = re.compile(r"\b(19|20)\d\d\b")
 LIKERT = ("false_information", "public_interest", "harmful", "check_worthiness")
 
@@ -103,6 +106,30 @@ def test_fever_marks_claims_with_a_verdict_and_evidence_sets():
     assert [option["value"] for option in verdict["options"]] == ["supports", "refutes", "not_enough_info"]
     assert evidence["type"] == "evidence" and evidence["sets"] is True
     assert evidence["show_if"] == {"field": "verdict", "not_in": ["not_enough_info"]}
+
+
+def test_a_fever_claim_needs_evidence_unless_there_is_not_enough_info():
+    schema = Schema.parse(template_named("fever").schema())
+    source = "https://example.org/fares"
+    refuted = {
+        "verdict": "refutes",
+        "evidence": [
+            {"url": source, "relation": "refutes", "quote": "Fares rose 3%.", "set": 1},
+            {"url": source + "/2", "relation": "refutes", "quote": "Fares went up by three per cent.", "set": 2},
+        ],
+    }
+    checked = schema.check_labels({"claims": [{"start": 0, "end": 26, "labels": refuted}]}, FARES)
+    assert checked["claims"][0]["text"] == "Bus fares rose 8% in April"
+    assert [record["set"] for record in checked["claims"][0]["labels"]["evidence"]] == [1, 2]
+    with pytest.raises(LabelError):  # supported or refuted: evidence is required
+        schema.check_labels({"claims": [{"start": 0, "end": 26, "labels": {"verdict": "supports"}}]}, FARES)
+    with pytest.raises(LabelError):  # not enough info: no evidence is asked
+        not_enough = {"verdict": "not_enough_info", "evidence": refuted["evidence"]}
+        schema.check_labels({"claims": [{"start": 0, "end": 26, "labels": not_enough}]}, FARES)
+    unknown = {"verdict": "not_enough_info"}
+    assert schema.check_labels({"claims": [{"start": 28, "end": 46, "labels": unknown}]}, FARES)["claims"][0][
+        "labels"
+    ] == {"verdict": "not_enough_info"}
 
 
 def test_claim_extraction_marks_claims_with_type_stance_verifiability_and_a_rewrite():
