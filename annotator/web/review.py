@@ -111,7 +111,8 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
     decided = current_adjudication(db.session, found.id)
     given = opinions(db.session, found.id)
     before, after = neighbours(db.session, found)
-    gold = passage_gold(schema, given, decided)
+    marking = marking_context(db.session, schema, found.id)
+    gold = passage_gold(schema, given, decided, marking["words"])
     if chosen is None:  # the reviewer's own decision, or what every annotator said alike and the gold spans
         chosen = (
             {"labels": decided.labels, "note": decided.note}
@@ -128,7 +129,7 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
         take_keys=answer_keys(schema, len(given)),
         disputed=_disputed(schema, given),
         gold=gold,
-        **marking_context(db.session, schema, found.id),
+        **marking,
         decided=decided,
         chosen=chosen,
         error=error,
