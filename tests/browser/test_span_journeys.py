@@ -324,3 +324,92 @@ def test_a_reviewer_adjusts_drops_and_adds_spans_starting_from_the_gold_ones(ope
         {"stance": "against", "verdict": "refutes"},
     ]
     assert json.dumps(decided).count("gold") == 0
+
+
+AVERITEC_LIKE = {
+    "fields": [
+        {"name": "claims", "type": "span", "label": "Claims", "required": False, "key": "c"},
+        {
+            "name": "sources",
+            "type": "evidence",
+            "label": "Sources",
+            "required": False,
+            "question": True,
+            "relations": RELATIONS,
+        },
+    ]
+}
+
+
+def tab_to(page, selector, most=80):
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_spans_and_passage_evidence_with_the_keyboard_only(
+    open_browser, runner, make_project, make_documents, make_user
+):
+    project = make_project("Questions", overlap_k=1, schema=copy.deepcopy(AVERITEC_LIKE))
+    passage = make_documents(project, count=1, paragraphs=2)[0]
+    make_user("ada")
+    runner.invoke(args=["add-member", "Questions", "ada", "--role", "annotator"])
+    page = open_browser("ada")
+    page.goto(f"/projects/{project.id}/annotate")
+    press(page, "c", "End", "Shift+ArrowLeft", "Shift+ArrowLeft", "Enter")  # "the year ."
+    press(page, "c", "ArrowRight", "Escape")  # started and cancelled: nothing more
+    assert page.locator(".span-item").count() == 1
+    tab_to(page, "fieldset[data-field=sources] [data-evidence-action=add]")
+    press(page, "Enter")  # adds a record, the cursor in its URL
+    page.keyboard.type("https://example.org/q?a=1")
+    for key, text in (("Tab", None), ("Tab", "a council report"), ("Tab", "How much?")):
+        page.keyboard.press(key)
+        if text:
+            page.keyboard.type(text)
+    assert page.evaluate("() => document.activeElement.dataset.record") == "question"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")  # back to the relation
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # "Refutes"
+    page.keyboard.press("Escape")  # leaves the field: keys are shortcuts again
+    submit_and_wait(page)
+    (labels,) = labels_of("ada").values()
+    (claim,) = labels["claims"]
+    assert claim["text"] == "the year." and (claim["start"], claim["end"]) == raw_words(passage, "the year", ".")
+    assert labels["sources"] == [
+        {
+            "url": "https://example.org/q?a=1",
+            "relation": "refutes",
+            "quote": "a council report",
+            "question": "How much?",
+        }
+    ]
+
+
+def test_a_reviewer_takes_an_annotators_spans_whole(open_browser, spans_project, api_client):
+    passage = spans_project.passages[0]
+    council = raw_words(passage, "council", "says")
+    report = raw_words(passage, "report", "report")
+    bob = [
+        {"start": council[0], "end": council[1], "labels": {"stance": "favor", "verdict": "supports"}},
+        {"start": report[0], "end": report[1], "labels": {"stance": "none"}},
+    ]
+    annotate_through_api(
+        api_client, spans_project, "ada", [{"start": report[0], "end": report[1], "labels": {"stance": "none"}}]
+    )
+    annotate_through_api(api_client, spans_project, "bob", bob)
+    page = open_browser("rev")
+    page.goto(f"/projects/{spans_project.id}/review/{passage.id}")
+    page.locator("button[data-take-answer]", has_text="bob").click()
+    assert page.locator(".span-item").count() == 2 and page.locator("#current-passage .span-number").count() == 2
+    page.locator("#label-form button.primary").click()
+    page.wait_for_url("**decided=*")
+    db.session.expire_all()
+    decided = db.session.scalar(sa.select(Adjudication.labels).where(Adjudication.passage_id == passage.id))
+    assert [(claim["start"], claim["end"], claim["labels"]) for claim in decided["claims"]] == [
+        (report[0], report[1], {"stance": "none"}),
+        (council[0], council[1], {"stance": "favor", "verdict": "supports"}),
+    ]
