@@ -502,6 +502,7 @@
     const widget = marking ? marking.widget : spanWidgets()[0];
     if (!word || !widget || event.button !== 0) return;
     event.preventDefault();  // no text selection: the words are the selection
+    if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();  // keys mark now
     drag = { widget, from: wordsIn(markedPassage()).indexOf(word), moved: false };
   });
 

@@ -167,8 +167,12 @@ def test_an_annotator_marks_overlapping_spans_by_mouse_and_keyboard_with_evidenc
     assert link.get_attribute("referrerpolicy") == "no-referrer"
     screenshot_to(page, "images/span-screen.png", full_page=False)  # the README's span screen, 1366x900
 
-    # Escape leaves the text box; the passage-level key still works; Esc cancels a marking
+    # a tap on a word while typing starts marking there: the keys mark (Esc cancels), not type
+    page.locator("#current-passage .word").nth(word_index(page, "year")).click()
+    assert page.locator("[data-marking]").is_visible()
     page.keyboard.press("Escape")
+    assert not page.locator("[data-marking]").is_visible()
+    assert first.locator("[data-record=set]").input_value() == "2"
     press(page, "m", "ArrowRight", "Escape", "y")
     assert page.locator(".span-item").count() == 3
     submit_and_wait(page)
