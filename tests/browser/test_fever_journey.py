@@ -43,7 +43,9 @@ def add_evidence(item, url, relation, quote, evidence_set=1):
     record.locator("[data-record=set]").fill(str(evidence_set))
 
 
-def test_two_annotators_mark_overlapping_claims_and_a_reviewer_adjudicates_them(open_browser, fever):
+def test_two_annotators_mark_overlapping_claims_and_a_reviewer_adjudicates_them(
+    open_browser, fever, runner, tmp_path, monkeypatch
+):
     project_id = fever
     ada = open_browser("ada")
     ada.goto(f"/projects/{project_id}/annotate")
@@ -111,3 +113,28 @@ def test_two_annotators_mark_overlapping_claims_and_a_reviewer_adjudicates_them(
         ("https://example.org/report", 1),
         ("https://example.org/video", 2),
     ]
+
+    training = tmp_path / "training.jsonl"
+    result = runner.invoke(args=["export", "Fact checks", "--kind", "training", "-o", str(training)])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    rows = load_with_datasets(training, tmp_path, monkeypatch)
+    (row,) = [row for row in rows if row["passage_id"] == passage_id]
+    assert row["gold"]["claims"]["source"] == "adjudicated"
+    exported = [(claim["start"], claim["end"], claim["text"]) for claim in row["labels"]["claims"]]
+    assert exported == [(claim["start"], claim["end"], claim["text"]) for claim in claims]
+    assert all(raw[start:end].split() == text.split() for start, end, text in exported)
+    assert len(row["annotations"]) == 2
+
+
+def load_with_datasets(path, tmp_path, monkeypatch):
+    """The export as `datasets.load_dataset("json", ...)` reads it, offline."""
+    for name in ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE"):
+        monkeypatch.setenv(name, "1")
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # third-party deprecations are not this test's concern
+        import datasets
+
+        return datasets.load_dataset("json", data_files=str(path), split="train", cache_dir=str(tmp_path / "cache"))
