@@ -25,8 +25,10 @@ from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
+from annotator.documents.words import words_of_passages
 from annotator.exporting.consistent_read import read_consistently
 from annotator.exporting.people import anonymous_names, usernames
+from annotator.exporting.provenance import with_provenance
 from annotator.exporting.splits import split_of
 from annotator.exporting.training_options import (
     TrainingOptions,
@@ -41,6 +43,7 @@ from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
 from annotator.schema import Schema
 from annotator.schema.types.base import Field
+from annotator.splitting.words import PassageWords
 
 CHUNK_PASSAGES = 2000
 
@@ -106,7 +109,8 @@ def _training_records(session: so.Session, project: Project, options: TrainingOp
         if passage.annotatable and (options.all_passages or _labelled(passage))
     )
     for chunk in _chunks(passages):
-        yield from _records(chunk, columns, names, options)
+        words = words_of_passages(session, [passage.id for passage in chunk]) if columns.schema.needs_passage else {}
+        yield from _records(chunk, words, columns, names, options)
 
 
 def _annotators(session, project: Project) -> list[int]:
@@ -183,7 +187,11 @@ def _chunks(passages: Iterator[_Passage]) -> Iterator[list[_Passage]]:
 
 
 def _records(
-    chunk: list[_Passage], columns: _Columns, names: dict[int, str], options: TrainingOptions
+    chunk: list[_Passage],
+    words: dict[int, PassageWords],
+    columns: _Columns,
+    names: dict[int, str],
+    options: TrainingOptions,
 ) -> Iterator[dict]:
     table = _table(chunk, columns.gold)
     _, golds = fit_gold(table, columns.parameters)
@@ -191,7 +199,7 @@ def _records(
     measured = {
         field.name: _gold_columns(field, golds[field.name], agreements.get(field.name)) for field in columns.gold
     }
-    answers = {field.name: _answers(field, chunk, measured) for field in columns.exported}
+    answers = {field.name: _answers(field, chunk, words, measured) for field in columns.exported}
     lowest = lowest_agreement(list(agreements.values()), len(chunk))
     shown = _none_for_nan(np.round(lowest, 6))
     for unit, passage in enumerate(chunk):
@@ -208,19 +216,23 @@ def _gold_columns(field: MeasuredField, gold, agreement: np.ndarray | None) -> t
     return labels, [source or None for source in gold.source.tolist()], probability, agreements
 
 
-def _answers(field: Field, chunk: list[_Passage], measured: dict) -> tuple[list, list]:
-    """Per unit, the field's final answer and its gold, as its type derives them."""
+def _answers(field: Field, chunk: list[_Passage], words: dict[int, PassageWords], measured: dict) -> tuple[list, list]:
+    """Per unit, the field's final answer and its gold, as its type derives them. A span field
+    settles its spans against the passage's words (a gold span's agreed extent gets the exact
+    text of its words); every gold span and evidence record carries its provenance."""
     settled = field.gold_columns(measured)
     if settled is not None:
         return settled
-    pairs = [
-        field.settle(
-            [answers.get(field.name) for _, _, _, answers in passage.label_sets],
-            passage.adjudicated[1].get(field.name) if passage.adjudicated else None,
-        )
-        for passage in chunk
-    ]
-    return [answer for answer, _ in pairs], [gold for _, gold in pairs]
+    pairs = [_settled(field, passage, words.get(passage.id)) for passage in chunk]
+    return [with_provenance(field, answer, gold) for answer, gold in pairs], [gold for _, gold in pairs]
+
+
+def _settled(field: Field, passage: _Passage, words: PassageWords | None) -> tuple[object, dict]:
+    given = [answers.get(field.name) for _, _, _, answers in passage.label_sets]
+    decided = passage.adjudicated[1].get(field.name) if passage.adjudicated else None
+    if field.NEEDS_PASSAGE:
+        return field.settle(given, decided, words)
+    return field.settle(given, decided)
 
 
 def _none_for_nan(values: np.ndarray) -> list:
