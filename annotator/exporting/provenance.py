@@ -4,7 +4,9 @@ itself: a reviewer's (`adjudicated`), or settled from the annotators' (a span: `
 a record: `cited`, with how many annotators cited it). The types settle gold
 (annotator/schema/types/span.py, evidence.py) and give the reviewer's spans and records as the
 reviewer stored them; here every one gets the same keys, so that a line says where each of its
-claims and records came from and every line has the same shape (what Arrow wants). Pure."""
+claims and records came from and every line has the same shape (what Arrow wants): a span has
+every sub-field (null where none), a record every key its field allows (null where not given).
+Pure."""
 
 from annotator.schema.types.base import Field
 from annotator.schema.types.evidence import EvidenceField
@@ -22,7 +24,7 @@ def with_provenance(field: Field, answer: object, gold: dict) -> object:
     if isinstance(field, SpanField):
         return [_span(field, span) for span in answer]
     if isinstance(field, EvidenceField):
-        return [_record(record) for record in answer]
+        return [_record(field, record) for record in answer]
     return answer
 
 
@@ -33,19 +35,26 @@ def _span(field: SpanField, span: dict) -> dict:
         if given
         else {"source": ADJUDICATED, "annotators": None, "of": None}
     )
-    labels = {
-        sub_field.name: with_provenance(sub_field, span["labels"][sub_field.name], {})
-        for sub_field in field.sub_fields
-        if span.get("labels", {}).get(sub_field.name) is not None
-    }
+    given_labels = span.get("labels") or {}
+    labels = {sub.name: with_provenance(sub, given_labels.get(sub.name), {}) for sub in field.sub_fields}
     return {"start": span["start"], "end": span["end"], "text": span["text"], "labels": labels, "gold": provenance}
 
 
-def _record(record: dict) -> dict:
+def _record(field: EvidenceField, record: dict) -> dict:
     given = record.get("gold")
     provenance = (
         {"source": CITED, "cited_by": given["cited_by"], "of": given["of"]}
         if given
         else {"source": ADJUDICATED, "cited_by": None, "of": None}
     )
-    return {**{key: value for key, value in record.items() if key != "gold"}, "gold": provenance}
+    return {key: record.get(key) for key in record_keys(field)} | {"gold": provenance}
+
+
+def record_keys(field: EvidenceField) -> tuple[str, ...]:
+    """The keys an evidence field's records may have, in their normal order."""
+    return (
+        ("url", "relation", "quote")
+        + (("set",) if field.sets else ())
+        + (("question", "answer") if field.question else ())
+        + ("note",)
+    )

@@ -50,6 +50,7 @@ def test_a_gold_span_is_the_extent_a_majority_marked_with_its_exact_words(runner
     assert normalised(raw_text[span["start"] : span["end"]]) == span["text"]
     assert span["gold"] == {"source": "majority", "annotators": 2, "of": 3}
     assert span["labels"]["verdict"] == "refutes"
+    assert span["labels"]["claim"] is None  # every sub-field, null where none: every line has the same shape
     assert first["gold"]["claims"]["source"] == "majority"
 
 
@@ -60,6 +61,14 @@ def test_gold_evidence_records_say_who_cited_them(runner, fever_project):
         (REPORT, 1, {"source": "cited", "cited_by": 2, "of": 2}),
         (AUDIT, 2, {"source": "cited", "cited_by": 1, "of": 2}),
     ]
+    assert records[1] | {"gold": None} == {
+        "url": AUDIT,
+        "relation": "refutes",
+        "quote": None,
+        "set": 2,
+        "note": None,
+        "gold": None,
+    }
 
 
 def test_a_reviewers_spans_and_records_are_marked_adjudicated(runner, fever_project):
