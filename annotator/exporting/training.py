@@ -109,8 +109,28 @@ def _training_records(session: so.Session, project: Project, options: TrainingOp
         if passage.annotatable and (options.all_passages or _labelled(passage))
     )
     for chunk in _chunks(passages):
-        words = words_of_passages(session, [passage.id for passage in chunk]) if columns.schema.needs_passage else {}
-        yield from _records(chunk, words, columns, names, options)
+        yield from _records(chunk, _words(session, chunk, columns.exported), columns, names, options)
+
+
+def _words(session, chunk: list[_Passage], fields: list[Field]) -> dict[int, PassageWords]:
+    """The words of the chunk's passages whose gold spans may need them: a gold span's agreed
+    extent is snapped to words when two or more annotators marked spans (a reviewer's spans, or
+    one annotator's, are their own extents). None for a schema without spans: other projects
+    pay nothing (aligning a passage's words to its raw text is the costly part)."""
+    span_fields = [field.name for field in fields if field.NEEDS_PASSAGE]
+    if not span_fields:
+        return {}
+    wanted = [passage.id for passage in chunk if _several_marked(passage, span_fields)]
+    return words_of_passages(session, wanted) if wanted else {}
+
+
+def _several_marked(passage: _Passage, span_fields: list[str]) -> bool:
+    """Whether two or more annotators marked spans of a field the reviewer did not decide."""
+    decided = passage.adjudicated[1] if passage.adjudicated else {}
+    return any(
+        decided.get(name) is None and sum(1 for *_, answers in passage.label_sets if answers.get(name)) >= 2
+        for name in span_fields
+    )
 
 
 def _annotators(session, project: Project) -> list[int]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import sqlalchemy as sa
 
 from annotator.documents.models import Document
 from annotator.exporting.training_csv import CONTROL_STARTS, FORMULA_STARTS
@@ -52,6 +53,18 @@ def test_a_gold_span_is_the_extent_a_majority_marked_with_its_exact_words(runner
     assert span["labels"]["verdict"] == "refutes"
     assert span["labels"]["claim"] is None  # every sub-field, null where none: every line has the same shape
     assert first["gold"]["claims"]["source"] == "majority"
+
+
+def test_a_decision_without_spans_leaves_the_annotators_majority_span(runner, fever_project):
+    from annotator.review.adjudicating import adjudicate
+    from annotator.users.models import User
+
+    reviewer = db.session.scalar(sa.select(User).where(User.username == "rev"))
+    adjudicate(db.session, fever_project, fever_project.passages[0].id, reviewer, {"checkworthy": "yes"})
+    db.session.commit()
+    first = export(runner, "training")[0]
+    assert first["adjudicated"] and first["labels"]["checkworthy"] == "yes"
+    assert [span["text"] for span in first["labels"]["claims"]] == ["it spent 0 thousand pounds"]
 
 
 def test_gold_evidence_records_say_who_cited_them(runner, fever_project):
