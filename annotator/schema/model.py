@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from annotator.agreement.fields import DECISION, OTHER, MeasuredField
+from annotator.agreement.fields import DECISION, OTHER, MeasuredField, pair_agreement
 from annotator.json_input import MAX_DEPTH, within_depth
 from annotator.schema.condition import parse_condition
 from annotator.schema.errors import LabelError, SchemaError, quoted
@@ -161,6 +161,19 @@ class Schema:
         return LabelError(field.name, f"{field.label}: leave it empty {why}")
 
     # --- agreement ---------------------------------------------------------------------------
+
+    def review_agreements(self, label_sets: list[dict]) -> dict[str, tuple[float, int]]:
+        """Per span or evidence field with at least two answers, (share of agreeing pairs,
+        answers) among one passage's label sets, compared by the type's `review_key`: what
+        sends a passage whose annotators marked different spans to review."""
+        found = {}
+        for field in self.fields:
+            keys = [key for key in (field.review_key(labels.get(field.name)) for labels in label_sets)]
+            if any(key is not None for key in keys):
+                agreement = pair_agreement(keys)
+                if agreement is not None:
+                    found[field.name] = (agreement, len(keys))
+        return found
 
     @cached_property
     def measured_fields(self) -> list[MeasuredField]:

@@ -82,3 +82,47 @@ def test_import_annotations_checks_spans_against_each_lines_passage(runner, make
     stored = db.session.execute(sa.select(Annotation.passage_id, Annotation.labels)).all()
     assert [passage_id for passage_id, _ in stored] == [passages[0].id]
     assert stored[0][1]["claims"][0]["text"] == " ".join(passages[0].text.split()[:2])
+
+
+def test_next_gives_a_script_the_words_a_span_may_start_and_end_at(runner, make_project, make_documents, api_client):
+    ada = api_client("ada")
+    project, passages = project_with_spans(runner, make_project, make_documents)
+    body = ada("GET", f"/api/projects/{project.id}/next").get_json()
+    raw = raw_text_of(passages[0])
+    assert [text for _, _, text in body["words"]][:4] == ["In", "report", "0", ","]
+    assert all(raw[start:end] == text for start, end, text in body["words"])
+    assert body["words"][0][0] == body["start"] and body["words"][-1][1] == body["end"]
+
+
+def test_a_project_without_spans_is_not_sent_words(runner, make_project, make_documents, api_client):
+    ada = api_client("ada")
+    project = make_project("Plain")
+    make_documents(project, count=1, paragraphs=1)
+    runner.invoke(args=["add-member", "Plain", "ada", "--role", "annotator"])
+    assert "words" not in ada("GET", f"/api/projects/{project.id}/next").get_json()
+
+
+def test_a_passage_whose_annotators_marked_different_spans_goes_to_review(
+    runner, make_project, make_documents, write_file
+):
+    from annotator.review.queue import review_queue
+
+    project, passages = project_with_spans(runner, make_project, make_documents)
+    two, three = first_words(passages[0], 2), first_words(passages[0], 3)
+    agreed = first_words(passages[1], 2)
+
+    def claim(extent, verdict="supports"):
+        return {"claims": [{"start": extent[0], "end": extent[1], "labels": {"verdict": verdict}}]}
+
+    lines = [
+        {"passage_id": passages[0].id, "annotator": "ada", "labels": claim(two)},
+        {"passage_id": passages[0].id, "annotator": "bob", "labels": claim(three)},
+        {"passage_id": passages[1].id, "annotator": "ada", "labels": claim(agreed)},
+        {"passage_id": passages[1].id, "annotator": "bob", "labels": claim(agreed)},
+        {"passage_id": passages[2].id, "annotator": "ada", "labels": claim(first_words(passages[2], 2))},
+        {"passage_id": passages[2].id, "annotator": "bob", "labels": claim(first_words(passages[2], 2), "refutes")},
+    ]
+    path = write_file("spans.jsonl", "\n".join(json.dumps(line) for line in lines))
+    assert runner.invoke(args=["import-annotations", "Fares", str(path), "--create-users"]).exit_code == 0
+    entries, _ = review_queue(db.session, project)
+    assert sorted(entry.passage_id for entry in entries) == [passages[0].id, passages[2].id]

@@ -121,6 +121,12 @@ class Field:
         """The answer in one CSV cell."""
         return None if value is None else str(value)
 
+    def review_key(self, value: object) -> object:
+        """For a type agreement does not measure field by field (spans, evidence): the answer
+        reduced to what annotators must agree on for a passage to skip review, hashable (two
+        answers agree when their keys are equal); None for other types and for no answer."""
+        return None
+
     def missing_answer(self) -> LabelError:
         return LabelError(self.name, f"{self.label}: choose a value", self.option_values or [])
 

@@ -112,6 +112,10 @@ class EvidenceField(Field):
             raise LabelError(self.name, f"{where}: {problem}")
         return url.strip()
 
+    def review_key(self, value: object) -> object:
+        """The relations cited (which sources is shown apart: annotators rarely cite the same)."""
+        return frozenset(record["relation"] for record in value) if value else None
+
     def missing_answer(self) -> LabelError:
         return LabelError(self.name, f"{self.label}: add at least one record")
 

@@ -136,6 +136,25 @@ class SpanField(Field):
         except LabelError as error:
             raise LabelError(f"{self.name}.{error.field}", f"{self.label}: {error.message}", error.allowed) from None
 
+    def review_key(self, value: object) -> object:
+        """The spans' extents with their sub-answers as agreement compares them (a rewritten
+        claim's text is not compared, an evidence field by the relations it cites)."""
+        if not value:
+            return None
+        return tuple((span["start"], span["end"], self._sub_key(span.get("labels") or {})) for span in value)
+
+    def _sub_key(self, labels: dict) -> tuple:
+        if self.sub_schema is None:
+            return ()
+        keys = []
+        for field in self.sub_schema.fields:
+            answer = labels.get(field.name)
+            if field.TYPE == "text":
+                continue
+            key = field.review_key(answer) if field.OWN_GOLD else answer
+            keys.append((field.name, tuple(key) if isinstance(key, list) else key))
+        return tuple(keys)
+
     def missing_answer(self) -> LabelError:
         return LabelError(self.name, f"{self.label}: mark at least one span")
 
