@@ -238,3 +238,14 @@ def test_datasets_loads_the_span_exports(runner, fever_project, tmp_path, monkey
         span = loaded[0]["labels"]["claims"][0]
         assert (span["text"], span["gold"]["source"]) == ("it spent 0 thousand pounds", "majority")
         assert loaded[2]["labels"]["claims"][0]["gold"]["annotators"] is None
+
+
+def test_of_the_templates_fever_alone_has_claims_with_a_verdict():
+    from annotator.exporting.fever import fever_shape
+    from annotator.projects.templates import TEMPLATES
+    from annotator.schema import Schema
+
+    shapes = {template.name: fever_shape(Schema.parse(template.schema())) for template in TEMPLATES}
+    assert [name for name, shape in shapes.items() if shape is not None] == ["fever"]
+    fever = shapes["fever"]
+    assert (fever.span.name, fever.verdict.name, fever.evidence.name) == ("claims", "verdict", "evidence")
