@@ -269,10 +269,10 @@ def _table(chunk: list[_Passage], fields: list[MeasuredField]) -> LabelTable:
             units.append(unit)
             coders.append(coder_of[user])
             codes.append(label_codes)
-    codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(fields))
+    codes = np.asarray(codes, dtype=np.int64).reshape(len(units), len(fields))  # no -1: a schema may have no fields
     decided = np.asarray(
         [passage.adjudicated[0] if passage.adjudicated else (NONE,) * len(fields) for passage in chunk], dtype=np.int64
-    ).reshape(-1, len(fields))
+    ).reshape(len(chunk), len(fields))
     return LabelTable(
         fields=fields,
         unit=np.asarray(units, dtype=np.int64),

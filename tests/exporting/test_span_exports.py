@@ -249,3 +249,34 @@ def test_of_the_templates_fever_alone_has_claims_with_a_verdict():
     assert [name for name, shape in shapes.items() if shape is not None] == ["fever"]
     fever = shapes["fever"]
     assert (fever.span.name, fever.verdict.name, fever.evidence.name) == ("claims", "verdict", "evidence")
+
+
+def test_a_fever_template_project_exports_its_claims(
+    runner, make_project, make_documents, make_user, add_member, import_labels, tmp_path, monkeypatch
+):
+    from annotator.projects.templates import template_named
+    from tests.exporting.conftest import claim
+
+    project = make_project("Fever", overlap_k=2, schema=template_named("fever").schema())
+    passages = make_documents(project, count=1, paragraphs=2)
+    for name in ("ada", "bob"):
+        make_user(name)
+        add_member(project, name)
+    cited = [{"url": REPORT, "quote": "fares", "relation": "supports", "set": 1}]
+    import_labels(
+        project,
+        [
+            {"passage_id": passages[0].id, "annotator": name, "labels": {"claims": [labels]}}
+            for name, labels in (
+                ("ada", claim(passages[0], "the council says", "supports", evidence=cited)),
+                ("bob", claim(passages[0], "the council says", "supports", evidence=cited)),
+            )
+        ],
+    )
+    target = tmp_path / "fever.jsonl"
+    assert runner.invoke(args=["export", "Fever", "--kind", "fever", "-o", str(target)]).exit_code == 0
+    (line,) = [json.loads(text) for text in target.read_text().splitlines()]
+    assert (line["claim"], line["label"], line["source"]) == ("the council says", "SUPPORTS", "unanimous")
+    assert line["evidence"] == [[{"url": REPORT, "quote": "fares", "relation": "supports"}]]
+    valid([line], "fever")
+    assert load_with_datasets(target, tmp_path, monkeypatch)["label"] == ["SUPPORTS"]
