@@ -110,61 +110,48 @@ def fever_records(session: so.Session, project: Project) -> Iterator[dict]:
     return _lines(training_records(session, project, TrainingOptions(fields=shape.fields)), shape)
 
 
+@dataclass(frozen=True)
+class _Claim:
+    start: int  # raw offsets of the span, or of the passage
+    end: int
+    text: str
+    answers: dict  # the gold answers holding its verdict and evidence
+    source: str  # where its gold came from
+
+
 def _lines(records: Iterator[dict], shape: FeverShape) -> Iterator[dict]:
     for record in records:
-        if shape.span is not None:
-            spans = record["labels"][shape.span.name] or ()
-            yield from (_span_line(record, span, shape) for span in spans if _judged(span["labels"], shape))
-        elif _judged(record["labels"], shape):
-            yield _passage_line(record, shape)
+        for claim in _claims(record, shape):
+            if claim.answers.get(shape.verdict.name) in LABELS:  # without a gold verdict, no line
+                yield _line(record, claim, shape)
 
 
-def _judged(answers: dict, shape: FeverShape) -> bool:
-    """Whether the claim has a gold verdict (annotators who did not agree on one leave none)."""
-    return answers.get(shape.verdict.name) in LABELS
+def _claims(record: dict, shape: FeverShape) -> Iterator[_Claim]:
+    """A training record's claims: its gold spans, or the passage itself."""
+    if shape.span is None:
+        source = record["gold"][shape.verdict.name]["source"]
+        yield _Claim(record["start"], record["end"], record["text"], record["labels"], source)
+        return
+    for span in record["labels"][shape.span.name] or ():
+        wording = span["labels"].get(shape.claim_text.name) if shape.claim_text is not None else None
+        yield _Claim(span["start"], span["end"], wording or span["text"], span["labels"], span["gold"]["source"])
 
 
-def _span_line(record: dict, span: dict, shape: FeverShape) -> dict:
-    answers = span["labels"]
-    wording = answers.get(shape.claim_text.name) if shape.claim_text is not None else None
-    return _line(
-        record,
-        (span["start"], span["end"]),
-        wording or span["text"],
-        answers.get(shape.verdict.name),
-        answers.get(shape.evidence.name) if shape.evidence is not None else None,
-        span["gold"]["source"],
-        shape,
-    )
-
-
-def _passage_line(record: dict, shape: FeverShape) -> dict:
-    evidence = record["labels"][shape.evidence.name] if shape.evidence is not None else None
-    return _line(
-        record,
-        (record["start"], record["end"]),
-        record["text"],
-        record["labels"][shape.verdict.name],
-        evidence,
-        record["gold"][shape.verdict.name]["source"],
-        shape,
-    )
-
-
-def _line(record: dict, extent: tuple[int, int], claim: str, verdict: str, records, source, shape) -> dict:
-    label = LABELS[verdict]
-    start, end = extent
-    questions = shape.evidence is not None and shape.evidence.question
+def _line(record: dict, claim: _Claim, shape: FeverShape) -> dict:
+    label = LABELS[claim.answers[shape.verdict.name]]
+    field = shape.evidence
+    records = (claim.answers.get(field.name) if field is not None else None) or []
+    evidence = [] if label == NOT_ENOUGH_INFO else evidence_sets(records, field is not None and field.question)
     return {
-        "id": f"{record['passage_id']}:{start}-{end}",
-        "claim": claim,
+        "id": f"{record['passage_id']}:{claim.start}-{claim.end}",
+        "claim": claim.text,
         "label": label,
-        "evidence": [] if label == NOT_ENOUGH_INFO else evidence_sets(records or [], questions),
+        "evidence": evidence,
         "passage_id": record["passage_id"],
         "document_id": record["document_id"],
-        "start": start,
-        "end": end,
-        "source": source,
+        "start": claim.start,
+        "end": claim.end,
+        "source": claim.source,
     }
 
 
