@@ -1,7 +1,10 @@
 """The `training` export: one line per labelled passage (an annotator's label set or a reviewer's
 decision; with `all_passages`, every annotatable passage), in reading order, with the final
 label of every field and where it came from (adjudicated, unanimous, majority, estimated with
-its probability, single), the passage's agreement, and every annotator's labels.
+its probability, single), the passage's agreement, and every annotator's labels. A span
+field's label is its gold spans in the document's raw offsets with their exact words, an
+evidence field's its gold records, each span and record with its provenance
+(exporting/provenance.py).
 
 Passages and their label sets stream from one ordered query, a chunk at a time; each chunk's
 gold comes from the Dawid-Skene parameters of the whole project (fitted once, or kept from the
@@ -115,7 +118,7 @@ def _training_records(session: so.Session, project: Project, options: TrainingOp
 def _words(session, chunk: list[_Passage], fields: list[Field]) -> dict[int, PassageWords]:
     """The words of the chunk's passages whose gold spans may need them: a gold span's agreed
     extent is snapped to words when two or more annotators marked spans (a reviewer's spans, or
-    one annotator's, are their own extents). None for a schema without spans: other projects
+    one annotator's, are their own extents). Nothing for a schema without spans: other projects
     pay nothing (aligning a passage's words to its raw text is the costly part)."""
     span_fields = [field.name for field in fields if field.NEEDS_PASSAGE]
     if not span_fields:
