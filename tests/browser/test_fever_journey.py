@@ -1,7 +1,8 @@
 """The issue's journey in real Chromium: a project from the FEVER template over the seed
 documents; two annotators mark overlapping claim spans with different verdicts and attach
 evidence (by mouse and by keyboard); a reviewer adjudicates the spans on the decision screen,
-starting from the gold span both marked; the decision holds the reviewer's spans in raw offsets."""
+starting from the gold span both marked; the decision holds the reviewer's spans in raw offsets,
+and the training and FEVER exports hold it and load with `datasets`."""
 
 import pytest
 import sqlalchemy as sa
@@ -124,6 +125,22 @@ def test_two_annotators_mark_overlapping_claims_and_a_reviewer_adjudicates_them(
     assert exported == [(claim["start"], claim["end"], claim["text"]) for claim in claims]
     assert all(raw[start:end].split() == text.split() for start, end, text in exported)
     assert len(row["annotations"]) == 2
+
+    fever_file = tmp_path / "fever.jsonl"
+    result = runner.invoke(args=["export", "Fact checks", "--kind", "fever", "-o", str(fever_file)])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    fever_rows = [
+        row for row in load_with_datasets(fever_file, tmp_path, monkeypatch) if row["passage_id"] == passage_id
+    ]
+    assert [(row["start"], row["end"], row["claim"], row["label"], row["source"]) for row in fever_rows] == [
+        (words[2][0], words[5][1], claims[0]["text"], "REFUTES", "adjudicated"),
+        (words[7][0], words[8][1], claims[1]["text"], "NOT ENOUGH INFO", "adjudicated"),
+    ]
+    assert [[record["url"] for record in evidence_set] for evidence_set in fever_rows[0]["evidence"]] == [
+        ["https://example.org/report"],
+        ["https://example.org/video"],
+    ]
+    assert fever_rows[1]["evidence"] == []
 
 
 def load_with_datasets(path, tmp_path, monkeypatch):
