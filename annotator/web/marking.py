@@ -9,9 +9,10 @@ from annotator.splitting.words import PassageWords
 DEFAULT_MARK_KEYS = "mkhjlzq"
 
 
-def mark_keys(schema: Schema) -> dict[str, str | None]:
-    """Per span field, the key that starts marking a span (None once the free keys run out)."""
-    taken = set(RESERVED_KEYS) | schema.keys()
+def mark_keys(schema: Schema, taken_by_screen: frozenset[str] = frozenset()) -> dict[str, str | None]:
+    """Per span field, the key that starts marking a span (None once the free keys run out),
+    besides the screen's own keys (`taken_by_screen`: the review screen's "start from" keys)."""
+    taken = set(RESERVED_KEYS) | schema.keys() | taken_by_screen
     keys: dict[str, str | None] = {}
     for field in schema.fields:
         if field.NEEDS_PASSAGE:
@@ -22,10 +23,12 @@ def mark_keys(schema: Schema) -> dict[str, str | None]:
     return keys
 
 
-def marking_context(session, schema: Schema, passage_id: int | None) -> dict:
+def marking_context(
+    session, schema: Schema, passage_id: int | None, taken_by_screen: frozenset[str] = frozenset()
+) -> dict:
     """The template context a screen with span fields adds: `words` (None: the passage is
     drawn as plain text) and `mark_keys`."""
     if passage_id is None or not schema.needs_passage:
         return {"words": None, "mark_keys": {}}
     words: PassageWords | None = words_of_passage(session, passage_id)
-    return {"words": words, "mark_keys": mark_keys(schema)}
+    return {"words": words, "mark_keys": mark_keys(schema, taken_by_screen)}

@@ -111,7 +111,8 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
     decided = current_adjudication(db.session, found.id)
     given = opinions(db.session, found.id)
     before, after = neighbours(db.session, found)
-    marking = marking_context(db.session, schema, found.id)
+    take_keys = answer_keys(schema, len(given))
+    marking = marking_context(db.session, schema, found.id, frozenset(key for key in take_keys if key))
     gold = passage_gold(schema, given, decided, marking["words"])
     if chosen is None:  # the reviewer's own decision, or what every annotator said alike and the gold spans
         chosen = (
@@ -126,7 +127,7 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
         passage=found,
         schema=schema,
         opinions=given,
-        take_keys=answer_keys(schema, len(given)),
+        take_keys=take_keys,
         disputed=_disputed(schema, given),
         gold=gold,
         **marking,

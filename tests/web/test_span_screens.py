@@ -122,3 +122,16 @@ def test_the_review_screen_shows_each_annotators_spans_and_starts_from_the_gold_
     assert [(span["start"], span["end"], span["labels"]["verdict"]) for span in gold] == [(fares, rose, "refutes")]
     assert "gold" not in gold[0] and all("gold" not in record for record in gold[0]["labels"].get("evidence", []))
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 3
+
+
+def test_the_marking_key_is_the_fields_own_else_the_first_free_one():
+    from annotator.schema import Schema
+    from annotator.web.marking import mark_keys
+
+    spans_only = copy.deepcopy(FEVER_LIKE)
+    assert mark_keys(Schema.parse(spans_only)) == {"claims": "m"}
+    spans_only["fields"][0]["fields"][0]["options"][0]["key"] = "m"  # a verdict takes M
+    assert mark_keys(Schema.parse(spans_only)) == {"claims": "k"}
+    assert mark_keys(Schema.parse(spans_only), frozenset("k")) == {"claims": "h"}  # the review screen's own keys
+    spans_only["fields"][0]["key"] = "c"
+    assert mark_keys(Schema.parse(spans_only)) == {"claims": "c"}
