@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from annotator.annotations.adjudications import Adjudication
 from annotator.documents.models import Document
 from annotator.extensions import db
+from annotator.projects.models import Project
 from tests.browser.test_annotation_journeys import labels_of, press, shown_passage, submit_and_wait
 from tests.browser.test_screen_fit import ON_SCREEN, SIDEWAYS
 
@@ -417,3 +418,32 @@ def test_a_reviewer_takes_an_annotators_spans_whole(open_browser, spans_project,
         (report[0], report[1], {"stance": "none"}),
         (council[0], council[1], {"stance": "favor", "verdict": "supports"}),
     ]
+
+
+def test_the_claim_extraction_template_from_the_keyboard(open_browser, runner, make_documents, make_user):
+    assert runner.invoke(args=["create-project", "Extraction", "--template", "claim-extraction"]).exit_code == 0
+    project = db.session.scalar(sa.select(Project).where(Project.name == "Extraction"))
+    passage = make_documents(project, count=1, paragraphs=1)[0]
+    make_user("ada")
+    runner.invoke(args=["add-member", "Extraction", "ada", "--role", "annotator"])
+    page = open_browser("ada")
+    page.goto(f"/projects/{project.id}/annotate")
+    press(page, "c", "Shift+ArrowRight", "Enter", "2", "f", "v", "r")  # "In report": quantity, favor, verifiable
+    page.keyboard.type("cycling spend rose")  # c, r, s... are text here
+    press(page, "Escape", "c", "Shift+ArrowRight", "Enter", "1", "a", "x")  # "0,": the caret starts after the last span
+    assert page.locator(".span-item").count() == 2
+    submit_and_wait(page)
+    (labels,) = labels_of("ada").values()
+    assert [(claim["text"], claim["labels"]) for claim in labels["claims"]] == [
+        (
+            "In report",
+            {
+                "claim_type": "quantity",
+                "stance": "favor",
+                "verifiability": "verifiable",
+                "rewrite": "cycling spend rose",
+            },
+        ),
+        ("0,", {"claim_type": "opinion", "stance": "against", "verifiability": "unverifiable"}),
+    ]
+    assert labels["claims"][0]["start"] == passage.start
