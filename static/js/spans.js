@@ -319,6 +319,7 @@
 
   // The widget's spans from its hidden input (the server's value, a draft, an annotator's answer).
   function build(widget) {
+    if (marking && marking.widget === widget) stopMarking();
     const words = wordsIn(markedPassage());
     const previous = state.get(widget);
     if (previous) previous.spans.forEach((span) => span.item.remove());
