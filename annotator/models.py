@@ -8,6 +8,14 @@ from annotator.documents.models import Document, Passage
 from annotator.importing.models import ImportJob, ImportJobFile, ImportJobOutcome
 from annotator.project_agreement.models import AgreementSnapshot
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
+from annotator.quality.models import (
+    AnnotatorQuality,
+    GoldAnswer,
+    GoldPassage,
+    OnboardingAnswer,
+    OnboardingAttempt,
+    QualityEvent,
+)
 from annotator.users.models import ApiToken, LoginThrottle, User, UserSession
 
 __all__ = [
@@ -25,6 +33,12 @@ __all__ = [
     "ImportJobFile",
     "ImportJobOutcome",
     "Skip",
+    "AnnotatorQuality",
+    "GoldAnswer",
+    "GoldPassage",
+    "OnboardingAnswer",
+    "OnboardingAttempt",
+    "QualityEvent",
     "LoginThrottle",
     "Passage",
     "Project",

@@ -11,7 +11,15 @@ from annotator.extensions import db
 
 
 class Project(db.Model):
-    __table_args__ = (sa.CheckConstraint("overlap_k >= 1", name="overlap_k_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("overlap_k >= 1", name="overlap_k_positive"),
+        # Quality control (annotator.quality): gold rate, pausing rule, onboarding round.
+        sa.CheckConstraint("gold_every IS NULL OR gold_every >= 2", name="gold_every_at_least_two"),
+        sa.CheckConstraint("pause_below IS NULL OR (pause_below > 0 AND pause_below <= 1)", name="pause_below_share"),
+        sa.CheckConstraint("pause_after_gold >= 1", name="pause_after_gold_positive"),
+        sa.CheckConstraint("onboarding_pass_mark > 0 AND onboarding_pass_mark <= 1", name="onboarding_pass_mark_share"),
+        sa.CheckConstraint("onboarding_attempts >= 1", name="onboarding_attempts_positive"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
@@ -23,6 +31,13 @@ class Project(db.Model):
     annotatable_passages: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # kept by the importer
     # A passage whose agreement after k labels is below this gets one more annotator (None: never).
     extra_annotator_below: so.Mapped[float | None]
+    # --- quality control (annotator.quality) ---
+    gold_every: so.Mapped[int | None]  # one passage in this many is a gold check (None: no gold mixed in)
+    pause_below: so.Mapped[float | None]  # gold accuracy under which an annotator is paused (None: never)
+    pause_after_gold: so.Mapped[int] = so.mapped_column(default=5, server_default="5")  # gold answers first
+    onboarding_required: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    onboarding_pass_mark: so.Mapped[float] = so.mapped_column(default=0.8, server_default="0.8")
+    onboarding_attempts: so.Mapped[int] = so.mapped_column(default=3, server_default="3")  # tries allowed
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     archived_at: so.Mapped[datetime | None]  # archived: hidden from annotators, read-only
 
