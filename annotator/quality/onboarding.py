@@ -69,6 +69,37 @@ class Feedback:
         }
 
 
+@dataclass(frozen=True)
+class OnboardingProgress:
+    """Where an annotator is in onboarding, for the annotate screen."""
+
+    attempt: int
+    answered: int
+    total: int
+    attempts_allowed: int
+    pass_mark: float
+
+
+def onboarding_progress(session: so.Session, project: Project, user) -> OnboardingProgress | None:
+    """The annotator's place in the onboarding round; None when they need none."""
+    standing = session.scalar(
+        sa.select(AnnotatorQuality).where(
+            AnnotatorQuality.project_id == project.id, AnnotatorQuality.user_id == user.id
+        )
+    )
+    if not needs_onboarding(session, project, standing):
+        return None
+    attempt = current_attempt(session, project.id, user.id)
+    running = attempt is not None and attempt.finished_at is None
+    return OnboardingProgress(
+        (attempt.number + (0 if running else 1)) if attempt else 1,
+        len(_answered(session, attempt.id)) if running else 0,
+        len(onboarding_set(session, project.id)),
+        project.onboarding_attempts,
+        project.onboarding_pass_mark,
+    )
+
+
 def onboarding_set(session: so.Session, project_id: int) -> list[GoldPassage]:
     """The project's onboarding passages, in the order they are asked."""
     query = sa.select(GoldPassage).where(GoldPassage.project_id == project_id, GoldPassage.onboarding)
@@ -174,3 +205,22 @@ def _answered(session, attempt_id: int) -> set[int]:
     return set(
         session.scalars(sa.select(OnboardingAnswer.gold_passage_id).where(OnboardingAnswer.attempt_id == attempt_id))
     )
+
+
+def feedback_rows(schema, feedback: Feedback) -> list[tuple[str, str, str, bool | None]]:
+    """Per field of the right answer or the given one: (label, given in words, right in words,
+    whether it was right; None where it was not scored)."""
+    given, right = dict(schema.in_words(feedback.given)), dict(schema.in_words(feedback.right_answer))
+    rows = []
+    for schema_field in schema.fields:
+        if feedback.given.get(schema_field.name) is None and feedback.right_answer.get(schema_field.name) is None:
+            continue
+        rows.append(
+            (
+                schema_field.label,
+                given.get(schema_field.label, "(none)"),
+                right.get(schema_field.label, "(none)"),
+                feedback.scores.get(schema_field.name),
+            )
+        )
+    return rows

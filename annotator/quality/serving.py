@@ -20,7 +20,7 @@ import sqlalchemy.orm as so
 from annotator.annotations.models import Annotation
 from annotator.annotations.recording import Recorded, Submission, checked_labels
 from annotator.assignment.models import AnnotatorState
-from annotator.assignment.service import PASSAGE_COLUMNS, NotAssigned, next_passage, submit_labels
+from annotator.assignment.service import PASSAGE_COLUMNS, NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.documents.models import Passage
 from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
@@ -88,6 +88,24 @@ def submit_answer(
     if needs_onboarding(session, project, standing):
         raise NotAssigned(NOT_ONBOARDED)
     return Answered(submit_labels(session, project, passage, user, submission, now))
+
+
+def skip_answer(
+    session: so.Session, project: Project, passage: Passage, user: User, reason: str, now: datetime
+) -> None:
+    """Pass on the passage on the annotator's screen: a gold check is let go as any passage
+    would be (nothing is scored, another comes later); onboarding passages cannot be skipped."""
+    refuse_if_archived(project)
+    standing = _standing(session, project, user)
+    if standing is not None and standing.paused_at is not None:
+        raise Paused()
+    pending = _pending_gold(session, standing) if standing is not None else None
+    if pending is None or pending.passage_id != passage.id:
+        return skip_passage(session, project, passage, user, reason, now)
+    if pending.onboarding:
+        raise NotAssigned("onboarding passages cannot be skipped: answer it, and you will see the right answer")
+    standing.pending_gold_id = None
+    session.flush()
 
 
 def is_paused(session: so.Session, project: Project, user: User) -> bool:

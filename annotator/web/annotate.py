@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from annotator.annotations.history import own_annotation, previous_labelled
 from annotator.annotations.recording import parse_submission
 from annotator.assignment.progress import own_progress, project_progress
-from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
+from annotator.assignment.service import NotAssigned
 from annotator.clock import utcnow
 from annotator.config import hold_time
 from annotator.documents.context import document_heading, document_window, neighbours, passages_before, passages_from
@@ -18,6 +18,9 @@ from annotator.documents.models import Passage
 from annotator.extensions import db, htmx
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.schema_store import schema_of
+from annotator.quality.onboarding import OnboardingFailed, feedback_rows, onboarding_progress
+from annotator.quality.serving import next_for_annotator, skip_answer, submit_answer
+from annotator.quality.standing import Paused
 from annotator.schema import LabelError
 from annotator.web.label_form import LabelFormBase, PageForm, SkipForm, label_form
 from annotator.web.marking import marking_context
@@ -49,8 +52,7 @@ class Choices:
 @login_required
 def annotate(project_id: int):
     project = project_or_refuse(project_id, ANNOTATE)
-    passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
-    return _show(project, passage)
+    return _show_next(project)
 
 
 @bp.get("/<int:project_id>/passages/<int:passage_id>/edit")
@@ -72,13 +74,15 @@ def submit(project_id: int, passage_id: int):
     choices = Choices.from_form(form)
     try:
         submission = parse_submission(choices.as_body(form.client_time.data))
-        submit_labels(db.session, project, passage, current_user, submission, utcnow())
-    except (LabelError, NotAssigned) as error:
+        answered = submit_answer(db.session, project, passage, current_user, submission, utcnow())
+    except (LabelError, NotAssigned, Paused) as error:
         discard_changes()
         status = 422 if isinstance(error, LabelError) else 409
         return _show(
             project, passage, choices, error=str(error), editing=own_annotation(db.session, passage.id, current_user.id)
         ), status
+    if answered.feedback is not None:
+        return _show(project, None, feedback=answered.feedback)
     return _continue(project)
 
 
@@ -89,8 +93,8 @@ def skip(project_id: int, passage_id: int):
     _check_page_owner(form)
     project, passage = _passage_in(project_id, passage_id, ANNOTATE)
     try:
-        skip_passage(db.session, project, passage, current_user, form.reason.data or "", utcnow())
-    except NotAssigned as error:
+        skip_answer(db.session, project, passage, current_user, form.reason.data or "", utcnow())
+    except (NotAssigned, Paused) as error:
         discard_changes()
         return _show(project, passage, error=str(error)), 409
     return _continue(project)
@@ -136,13 +140,33 @@ def _continue(project):
     """After a submit or skip: the next passage, in the same transaction."""
     if not htmx or htmx.target != WORKSPACE:
         return redirect(url_for(".annotate", project_id=project.id), code=303)
-    passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
+    return _show_next(project)
+
+
+def _show_next(project):
+    """The next passage (gold checks and onboarding included); a paused annotator, or one out of
+    onboarding attempts, is told so plainly instead (200: what the request stored stays stored)."""
+    try:
+        passage = next_for_annotator(db.session, project, current_user, utcnow(), hold_time(current_app.config))
+    except (Paused, OnboardingFailed) as refusal:
+        return _show(project, None, halted=str(refusal))
     return _show(project, passage)
 
 
-def _show(project, passage: Passage | None, choices: Choices | None = None, error: str | None = None, editing=None):
+def _show(
+    project,
+    passage: Passage | None,
+    choices: Choices | None = None,
+    error: str | None = None,
+    editing=None,
+    halted: str | None = None,
+    feedback=None,
+):
     """The workspace fragment for htmx, the whole page otherwise (one template includes the other)."""
     context = _workspace(project, passage, choices or Choices(), error, editing)
+    context.update(halted=halted, feedback=feedback, onboarding=onboarding_progress(db.session, project, current_user))
+    if feedback is not None:
+        context["feedback_rows"] = feedback_rows(context["schema"], feedback)
     fragment = htmx and htmx.target == WORKSPACE
     response = make_response(
         render_template("annotate/_response.html" if fragment else "annotate/page.html", **context)

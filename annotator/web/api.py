@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from annotator.administration.projects import projects_of
 from annotator.annotations.recording import parse_submission
 from annotator.assignment.progress import own_progress, project_progress
-from annotator.assignment.service import NotAssigned, next_passage, skip_passage, submit_labels
+from annotator.assignment.service import NotAssigned
 from annotator.clock import iso_utc, utcnow
 from annotator.config import hold_time
 from annotator.documents.context import document_heading, neighbours
@@ -15,6 +15,9 @@ from annotator.documents.words import words_of_passage
 from annotator.extensions import db
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.schema_store import schema_of
+from annotator.quality.onboarding import OnboardingFailed
+from annotator.quality.serving import next_for_annotator, skip_answer, submit_answer
+from annotator.quality.standing import Paused
 from annotator.schema import LabelError
 from annotator.web.request_text import json_object_body
 from annotator.web.security import passage_or_refuse, project_or_refuse
@@ -43,7 +46,12 @@ def projects():
 @login_required
 def next_(project_id: int):
     project = project_or_refuse(project_id, ANNOTATE)
-    passage = next_passage(db.session, project, current_user, utcnow(), hold_time(current_app.config))
+    try:
+        passage = next_for_annotator(db.session, project, current_user, utcnow(), hold_time(current_app.config))
+    except Paused as error:
+        return jsonify(error=str(error), paused=True), 409
+    except OnboardingFailed as error:
+        return jsonify(error=str(error), onboarding_failed=True), 403
     answer = passage_json(passage, project) if passage is not None else None  # one transaction, one round trip less
     return (jsonify(answer), 200) if answer is not None else ("", 204)
 
@@ -53,20 +61,26 @@ def next_(project_id: int):
 def submit(passage_id: int):
     passage, project = passage_or_refuse(passage_id, ANNOTATE)
     try:
-        recorded = submit_labels(
+        answered = submit_answer(
             db.session, project, passage, current_user, parse_submission(json_object_body()), utcnow()
         )
     except LabelError as error:
         return jsonify(error.as_dict()), 422
+    except Paused as error:
+        return jsonify(error=str(error), paused=True), 409
     except NotAssigned as error:
         return jsonify(error=str(error)), 409
-    return jsonify(
-        passage_id=passage.id,
-        labels=recorded.labels,
-        note=recorded.note,
-        unsure=recorded.unsure,
-        updated_at=iso_utc(recorded.updated_at),
-    ), 201 if recorded.created else 200
+    recorded = answered.recorded
+    found = {
+        "passage_id": passage.id,
+        "labels": recorded.labels,
+        "note": recorded.note,
+        "unsure": recorded.unsure,
+        "updated_at": iso_utc(recorded.updated_at),
+    }
+    if answered.feedback is not None:  # onboarding: the right answer and why, after each answer
+        found["feedback"] = answered.feedback.as_dict()
+    return jsonify(found), 201 if recorded.created else 200
 
 
 @bp.post("/passages/<int:passage_id>/skip")
@@ -77,7 +91,9 @@ def skip(passage_id: int):
     if not isinstance(reason, str):
         return jsonify(field="reason", error="Reason must be text", allowed=[]), 422
     try:
-        skip_passage(db.session, project, passage, current_user, reason, utcnow())
+        skip_answer(db.session, project, passage, current_user, reason, utcnow())
+    except Paused as error:
+        return jsonify(error=str(error), paused=True), 409
     except NotAssigned as error:
         return jsonify(error=str(error)), 409
     return jsonify(passage_id=passage.id, skipped=True), 201
