@@ -66,6 +66,7 @@ def _register(app: Flask) -> None:
         api,
         api_curation,
         api_data,
+        api_quality,
         auth,
         curation,
         data,
@@ -74,6 +75,7 @@ def _register(app: Flask) -> None:
         headers,
         main,
         projects,
+        quality,
         request_text,
         review,
         security,
@@ -97,6 +99,8 @@ def _register(app: Flask) -> None:
     app.register_blueprint(data.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(curation.bp)
+    app.register_blueprint(quality.bp)
+    app.register_blueprint(api_quality.bp)
     cli.init_app(app)
     from annotator.projects.guidelines import render_guidelines
 

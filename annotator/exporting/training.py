@@ -44,6 +44,7 @@ from annotator.exporting.training_selection import lowest_agreement, training_li
 from annotator.project_agreement.snapshot import gold_parameters
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
+from annotator.quality.standing import labels_left_out
 from annotator.schema import Schema
 from annotator.schema.types.base import Field
 from annotator.splitting.words import PassageWords
@@ -137,7 +138,10 @@ def _several_marked(passage: _Passage, span_fields: list[str]) -> bool:
 
 
 def _annotators(session, project: Project) -> list[int]:
-    return list(session.scalars(sa.select(Annotation.user_id).where(Annotation.project_id == project.id).distinct()))
+    query = sa.select(Annotation.user_id).where(
+        Annotation.project_id == project.id, Annotation.user_id.not_in(labels_left_out(project.id))
+    )
+    return list(session.scalars(query.distinct()))
 
 
 def _passages(session, project: Project, codes_of: CodesOfText) -> Iterator[_Passage]:
@@ -159,7 +163,13 @@ def _passages(session, project: Project, codes_of: CodesOfText) -> Iterator[_Pas
             sa.cast(Adjudication.labels, sa.Text),
         )
         .join(Document, Document.id == Passage.document_id)
-        .outerjoin(Annotation, Annotation.passage_id == Passage.id)
+        .outerjoin(
+            Annotation,
+            sa.and_(
+                Annotation.passage_id == Passage.id,
+                Annotation.user_id.not_in(labels_left_out(project.id)),  # a reviewer left a paused annotator out
+            ),
+        )
         .outerjoin(Adjudication, Adjudication.passage_id == Passage.id)
         .where(Passage.project_id == project.id)
         .order_by(Passage.document_id, Passage.index, Annotation.user_id)

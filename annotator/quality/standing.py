@@ -117,6 +117,14 @@ def excluded_annotators(session: so.Session, project_id: int) -> set[int]:
     )
 
 
+def labels_left_out(project_id: int) -> sa.Select:
+    """The ids of the annotators whose labels a reviewer left out of gold, as a subquery (the
+    training export joins labels on `user_id NOT IN` it)."""
+    return sa.select(AnnotatorQuality.user_id).where(
+        AnnotatorQuality.project_id == project_id, AnnotatorQuality.labels_excluded
+    )
+
+
 def quality_events(session: so.Session, project_id: int, user_id: int) -> list[QualityEvent]:
     return list(
         session.scalars(
