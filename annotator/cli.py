@@ -148,6 +148,42 @@ def init_db() -> None:
     click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
+def _quality_options(command):
+    """The quality-control options of create-project and edit-project (annotator.quality.settings)."""
+    options = [
+        click.option("--gold-every", type=click.IntRange(min=0), help="One gold check in N passages (0: none)."),
+        click.option(
+            "--pause-below",
+            type=click.FloatRange(min=0, max=1),
+            help="Pause annotators whose gold accuracy is below this (0: never).",
+        ),
+        click.option("--pause-after-gold", type=click.IntRange(min=1), help="Gold answers before pausing applies."),
+        click.option("--onboarding/--no-onboarding", "onboarding_required", default=None, help="Require onboarding."),
+        click.option("--onboarding-pass-mark", type=click.FloatRange(min=0, max=1), help="Share right to pass."),
+        click.option("--onboarding-attempts", type=click.IntRange(min=1), help="Onboarding attempts allowed."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _set_quality(project, given: dict) -> bool:
+    """Apply the quality options given (the others stay); whether anything was given."""
+    from dataclasses import replace
+
+    from annotator.quality.settings import QualitySettings, set_quality_settings
+
+    given = {name: value for name, value in given.items() if value is not None}
+    if not given:
+        return False
+    if "gold_every" in given:
+        given["gold_every"] = given["gold_every"] or None
+    if "pause_below" in given:
+        given["pause_below"] = given["pause_below"] or None
+    set_quality_settings(db.session, project, replace(QualitySettings.of(project), **given))
+    return True
+
+
 @click.command("create-project")
 @click.argument("name")
 @click.option("--target", default="", help="The stance target: what annotators judge claims for or against.")
@@ -169,8 +205,9 @@ def init_db() -> None:
     help="Annotation guidelines, a Markdown file (default: the template's).",
 )
 @click.option("--overlap", default=2, show_default=True, type=click.IntRange(min=1), help="Annotators per passage (k).")
+@_quality_options
 @with_appcontext
-def create_project_command(name, target, template, schema_file, guidelines_file, overlap) -> None:
+def create_project_command(name, target, template, schema_file, guidelines_file, overlap, **quality) -> None:
     """Create a project, from a template or a schema file of its own."""
     start = project_start(
         template,
@@ -181,6 +218,7 @@ def create_project_command(name, target, template, schema_file, guidelines_file,
     project = create_project(
         db.session, name, target=target, guidelines=start.guidelines, overlap_k=overlap, schema=start.schema
     )
+    _set_quality(project, quality)
     db.session.commit()
     _say(f'created project "{project.name}" (id {project.id}, overlap k={project.overlap_k})')
 
@@ -212,8 +250,11 @@ def create_project_command(name, target, template, schema_file, guidelines_file,
         "review; never: no passage does."
     ),
 )
+@_quality_options
 @with_appcontext
-def edit_project_command(project_name, name, target, schema_file, guidelines_file, overlap, threshold) -> None:
+def edit_project_command(
+    project_name, name, target, schema_file, guidelines_file, overlap, threshold, **quality
+) -> None:
     """Change a project's settings, as its edit form does; options not given stay as they are."""
     project = find_project(db.session, project_name)
     changes = ProjectChanges(
@@ -226,6 +267,8 @@ def edit_project_command(project_name, name, target, schema_file, guidelines_fil
         set_extra_annotator=threshold is not None,
     )
     changed = update_project(db.session, project, changes)
+    if _set_quality(project, quality):
+        changed = [*changed, "quality control"]
     db.session.commit()
     _say(f'"{project.name}": ' + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
 
@@ -328,12 +371,19 @@ def _expand(paths):
 @click.option(
     "--create-users", is_flag=True, help="Create annotator accounts (members of the project) for unknown names."
 )
+@click.option(
+    "--gold",
+    is_flag=True,
+    help='Known answers (gold), one per line: passage, "labels", optional "explanation" and "onboarding".',
+)
 @with_appcontext
-def import_annotations_command(project_name, path, create_users) -> None:
-    """Import label sets from a JSON Lines file (other tools, earlier projects)."""
+def import_annotations_command(project_name, path, create_users, gold) -> None:
+    """Import label sets from a JSON Lines file (other tools, earlier projects), or gold answers (--gold)."""
     from annotator.importing.labels import ImportCounts, import_annotations
 
     project = find_project(db.session, project_name)
+    if gold:
+        return _import_gold(project, path)
     counts = ImportCounts()
     for rejection in import_annotations(db.session, project, path, counts, create_users):
         if rejection is None:
@@ -351,6 +401,18 @@ def import_annotations_command(project_name, path, create_users) -> None:
         sys.exit(1)
 
 
+def _import_gold(project, path: Path) -> None:
+    from annotator.quality.gold_import import GoldImportCounts, import_gold
+
+    counts = GoldImportCounts()
+    for rejection in import_gold(db.session, project, path, counts):
+        _say(rejection, err=True)
+    db.session.commit()
+    click.echo(f"{counts.imported} gold passages imported, {counts.rejected} rejected", err=True)
+    if counts.rejected:
+        sys.exit(1)
+
+
 @click.command("agreement")
 @click.argument("project_name")
 @click.option("--json", "as_json", is_flag=True, help="Every figure as JSON (the dashboard's figures).")
@@ -361,14 +423,32 @@ def agreement(project_name, as_json, refresh) -> None:
     import orjson
 
     from annotator.project_agreement.snapshot import agreement_figures
+    from annotator.quality.accuracy import gold_figures
 
     project = find_project(db.session, project_name)
     result = agreement_figures(db.session, project, refresh)
+    gold = gold_figures(db.session, project.id)
     db.session.commit()
     if as_json:
-        sys.stdout.buffer.write(orjson.dumps(result.figures, option=orjson.OPT_INDENT_2) + b"\n")
+        figures = {**result.figures, "gold_accuracy": gold}
+        sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
         return
     click.echo(_agreement_text(result.figures))
+    click.echo("\n".join(_gold_accuracy_lines(gold)))
+
+
+def _gold_accuracy_lines(gold: dict) -> list[str]:
+    """Each annotator's accuracy on gold with its 95% interval (none when nobody answered gold)."""
+    lines = []
+    for annotator in gold["annotators"]:
+        overall = annotator["overall"]
+        if overall["scored"]:
+            flag = " (paused)" if annotator["paused"] else ""
+            lines.append(
+                f"gold accuracy {annotator['username']}: {overall['accuracy']:.3f} "
+                f"[{overall['low']:.3f}, {overall['high']:.3f}] on {annotator['gold_answers']} gold passages{flag}"
+            )
+    return lines
 
 
 def _agreement_text(figures: dict) -> str:

@@ -21,11 +21,13 @@ from annotator.importing.uploads import ImportReport
 from annotator.projects.models import MEMBER_ROLES, Project
 from annotator.projects.schema_store import schema_of
 from annotator.projects.templates import DEFAULT_TEMPLATE, TemplateError, project_start
+from annotator.quality.settings import QualitySettings, set_quality_settings
 from annotator.schema import SchemaError
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
 from annotator.web.forms import ActiveForm, MemberForm, NewAccountForm, PasswordResetForm, UploadForm
 from annotator.web.project_form import TEMPLATE_CHOICES, ProjectForm
+from annotator.web.quality_form import QualityForm
 from annotator.web.security import roles_required
 from annotator.web.unit_of_work import after_commit, discard_changes
 
@@ -93,9 +95,9 @@ def new_project():
 
 @bp.post("/projects")
 def create_project_view():
-    form = ProjectForm.submitted()
-    if form.invalid:
-        return _project_form(None, form)
+    form, quality = ProjectForm.submitted(), QualityForm.submitted()
+    if form.invalid or quality.problems:
+        return _project_form(None, form, quality)
     try:
         start = project_start(form.template_name, form.definition, form.guidelines.data, form.target.data)
         project = create_project(
@@ -107,9 +109,10 @@ def create_project_view():
             schema=start.schema,
             extra_annotator_below=form.threshold,
         )
+        set_quality_settings(db.session, project, quality.settings())
     except (ProjectError, SchemaError, TemplateError) as error:
         discard_changes()
-        return _project_form(None, form.refused(error))
+        return _project_form(None, form.refused(error), quality)
     flash(f"Project {project.name} created.", "success")
     return redirect(url_for("projects.overview", project_id=project.id), code=303)
 
@@ -123,14 +126,17 @@ def edit_project(project_id: int):
 @bp.post("/projects/<int:project_id>")
 def update_project_view(project_id: int):
     project = _project(project_id)
-    form = ProjectForm.submitted()
-    if form.invalid:
-        return _project_form(project, form)
+    form, quality = ProjectForm.submitted(), QualityForm.submitted()
+    if form.invalid or quality.problems:
+        return _project_form(project, form, quality)
     try:
         changed = update_project(db.session, project, form.changes())
+        if quality.settings() != QualitySettings.of(project):
+            set_quality_settings(db.session, project, quality.settings())
+            changed = [*changed, "quality control"]
     except (ProjectError, SchemaError) as error:
         discard_changes()
-        return _project_form(project, form.refused(error))
+        return _project_form(project, form.refused(error), quality)
     flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "success")
     return redirect(url_for("projects.overview", project_id=project.id), code=303)
 
@@ -225,13 +231,19 @@ def _members_page(project: Project, chosen: dict | None = None, member_error: st
     )
 
 
-def _project_form(project: Project | None, form: ProjectForm):
+def _project_form(project: Project | None, form: ProjectForm, quality: QualityForm | None = None):
     """The new-project or edit form; shown again with what is wrong (422) when it has errors."""
     schema = schema_of(db.session, project) if project is not None else None
+    quality = quality or QualityForm.of(project)
     page = render_template(
-        "admin/project_form.html", project=project, form=form, schema=schema, template_choices=TEMPLATE_CHOICES
+        "admin/project_form.html",
+        project=project,
+        form=form,
+        schema=schema,
+        template_choices=TEMPLATE_CHOICES,
+        quality_form=quality,
     )
-    return page, 422 if form.invalid else 200
+    return page, 422 if form.invalid or quality.problems else 200
 
 
 def _upload_page(project: Project, **context) -> str:

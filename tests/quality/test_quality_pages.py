@@ -132,3 +132,21 @@ def test_annotators_see_their_own_standing_but_not_the_gold_nor_others_accuracy(
         "onboarding_attempts": [],
         "onboarding_attempts_allowed": 3,
     }
+
+
+def test_the_settings_form_sets_the_gold_rate_pausing_and_onboarding_and_refuses_what_is_out_of_range(
+    client, login, make_project, make_user
+):
+    project = make_project("Bike lanes", overlap_k=2)
+    make_user("root", role="admin")
+    login("root")
+    page = client.get(f"/admin/projects/{project.id}/edit").get_data(as_text=True)
+    assert 'name="gold_every"' in page and 'name="onboarding_required"' in page
+    form = {"csrf_token": csrf_token_in(page), "name": "Bike lanes", "target": "", "guidelines": "", "overlap_k": "2"}
+    quality = {"gold_every": "20", "pause_below": "0.6", "pause_after_gold": "8", "onboarding_required": "on"}
+    refused = client.post(f"/admin/projects/{project.id}", data={**form, **quality, "gold_every": "1"})
+    assert refused.status_code == 422 and "the gold rate is one in 2 or more passages" in refused.get_data(as_text=True)
+    assert client.post(f"/admin/projects/{project.id}", data={**form, **quality}).status_code == 303
+    db.session.refresh(project)
+    assert (project.gold_every, project.pause_below, project.pause_after_gold) == (20, 0.6, 8)
+    assert project.onboarding_required and project.onboarding_attempts == 3
