@@ -73,6 +73,18 @@ MATRIX = [
         "/projects/{project}/passages/{passage}/labels",
         (SIGN_IN, UNPROCESSABLE, FORBIDDEN, UNPROCESSABLE),
     ),  # no labels
+    # gold and pausing (annotator.quality): reviewers promote decided passages only, admins alone resume
+    ("POST", "/projects/{project}/review/{passage}/gold", (SIGN_IN, FORBIDDEN, CONFLICT, CONFLICT)),  # undecided
+    ("POST", "/projects/{project}/review/{passage}/gold/remove", (SIGN_IN, FORBIDDEN, REDIRECT, REDIRECT)),
+    ("POST", "/projects/{project}/annotators/{ada}/resume", (SIGN_IN, FORBIDDEN, FORBIDDEN, CONFLICT)),  # not paused
+    ("POST", "/projects/{project}/annotators/{ada}/exclusion", (SIGN_IN, FORBIDDEN, REDIRECT, REDIRECT)),
+    ("GET", "/api/projects/{project}/gold", (UNAUTHORISED, FORBIDDEN, OK, OK)),
+    ("POST", "/api/projects/{project}/gold", (UNAUTHORISED, FORBIDDEN, BAD_REQUEST, BAD_REQUEST)),  # no passage
+    ("DELETE", "/api/projects/{project}/gold/{passage}", (UNAUTHORISED, FORBIDDEN, NOT_FOUND, NOT_FOUND)),
+    ("GET", "/api/projects/{project}/quality", (UNAUTHORISED, FORBIDDEN, OK, OK)),
+    ("GET", "/api/projects/{project}/quality/me", (UNAUTHORISED, OK, FORBIDDEN, OK)),
+    ("POST", "/api/projects/{project}/annotators/{ada}/resume", (UNAUTHORISED, FORBIDDEN, FORBIDDEN, CONFLICT)),
+    ("POST", "/api/projects/{project}/annotators/{ada}/exclusion", (UNAUTHORISED, FORBIDDEN, BAD_REQUEST, BAD_REQUEST)),
     # corrections, admins only: refused corrections (nothing to do) go back with why, then real ones last
     ("POST", "/curation/passages/{passage}/exclude", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # no reason
     ("POST", "/curation/passages/{passage}/include", (SIGN_IN, FORBIDDEN, FORBIDDEN, REDIRECT)),  # not excluded
