@@ -3,7 +3,8 @@ version of its schema and guidelines, the agreement at export time), then every 
 event, every reviewer decision and every admin's correction of the data (annotator.curation),
 merged in the order the server recorded them; labels and decisions each with the schema and
 guidelines versions they were made under (the guidelines also by their sha256) and the
-splitter version of the passage. Labels of passages excluded or withdrawn since stay here."""
+splitter version of the passage. Labels of passages excluded or withdrawn since stay here. After
+them, quality control's lines (annotator.quality.audit): answers on gold and in onboarding, pauses."""
 
 import heapq
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from annotator.exporting.consistent_read import read_consistently
 from annotator.exporting.people import usernames
 from annotator.project_agreement.snapshot import kept_figures
 from annotator.projects.models import Project, ProjectGuidelines, ProjectSchema
+from annotator.quality.audit import quality_audit_lines
 
 ADJUDICATION = "adjudication"
 
@@ -50,6 +52,7 @@ def audit_records(session: so.Session, project: Project) -> Iterator[dict]:
     )
     for event in events:
         yield _correction_line(event, names) if event[LOG] == CORRECTION_LOG else _line(event, names, guidelines)
+    yield from quality_audit_lines(session, project, names)  # gold and onboarding answers, pauses (annotator.quality)
 
 
 def _header(session, project: Project) -> dict:

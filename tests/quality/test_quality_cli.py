@@ -58,3 +58,40 @@ def test_agreement_reports_gold_accuracy_with_its_interval(runner, gold_project,
     assert annotator["fields"]["stance"]["scored"] == 2
     text = runner.invoke(args=["agreement", "Gold"]).output
     assert "gold accuracy ada: 1.000 [" in text
+
+
+def test_the_audit_export_keeps_gold_and_onboarding_answers_apart_from_labels(
+    runner, gold_project, make_user, tmp_path
+):
+    import jsonschema
+
+    from annotator.quality.standing import resume
+    from tests.exporting.test_exports import SCHEMAS
+    from tests.quality.test_serving import NOW, answer_next
+
+    project, _, gold = gold_project(
+        gold=3, onboarding=1, onboarding_required=True, gold_every=2, pause_below=0.9, pause_after_gold=1
+    )
+    ada, root = make_user("ada"), make_user("root", role="admin")
+    answer_next(project, ada, labels=CLAIM)  # onboarding, passed
+    answer_next(project, ada)  # a label
+    answer_next(project, ada, gold_labels=NO_CLAIM)  # a wrong gold answer: paused
+    resume(db.session, project, ada.id, root, NOW)
+    db.session.commit()
+    path = tmp_path / "audit.jsonl"
+    assert runner.invoke(args=["export", "Gold", "--kind", "audit", "-o", str(path)]).exit_code == 0
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    validator = jsonschema.Draft202012Validator(json.loads((SCHEMAS / "audit.schema.json").read_text()))
+    for line in lines:
+        validator.validate(line)
+    kinds = [(line["type"], line.get("kind")) for line in lines[1:]]
+    assert kinds == [
+        ("labels", None),
+        ("gold_answer", None),
+        ("onboarding_answer", None),
+        ("quality_event", "paused"),
+        ("quality_event", "resumed"),
+    ]
+    onboarding = lines[3]
+    assert onboarding["passage_id"] == gold[0].id and onboarding["attempt"] == 1 and onboarding["labels"] == CLAIM
+    assert lines[5]["actor"] == "root" and lines[4]["actor"] is None
