@@ -20,6 +20,7 @@ import sqlalchemy.orm as so
 from annotator.annotations.models import Annotation
 from annotator.annotations.recording import Recorded, Submission, checked_labels
 from annotator.assignment.models import AnnotatorState
+from annotator.assignment.progress import own_progress
 from annotator.assignment.service import PASSAGE_COLUMNS, NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.documents.models import Passage
 from annotator.projects.access import refuse_if_archived
@@ -106,6 +107,16 @@ def skip_answer(
         raise NotAssigned("onboarding passages cannot be skipped: answer it, and you will see the right answer")
     standing.pending_gold_id = None
     session.flush()
+
+
+def own_progress_with_gold(session: so.Session, project: Project, user: User) -> tuple[int, int]:
+    """The annotator's labels (gold checks answered included, so that their count does not tell
+    a check from a passage) and skips."""
+    labels, skips = own_progress(session, project, user)
+    answered = session.scalar(
+        sa.select(sa.func.count()).where(GoldAnswer.project_id == project.id, GoldAnswer.user_id == user.id)
+    )
+    return labels + answered, skips
 
 
 def is_paused(session: so.Session, project: Project, user: User) -> bool:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from annotator.annotations.history import own_annotation, previous_labelled
 from annotator.annotations.recording import parse_submission
-from annotator.assignment.progress import own_progress, project_progress
+from annotator.assignment.progress import project_progress
 from annotator.assignment.service import NotAssigned
 from annotator.clock import utcnow
 from annotator.config import hold_time
@@ -19,7 +19,7 @@ from annotator.extensions import db, htmx
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.schema_store import schema_of
 from annotator.quality.onboarding import OnboardingFailed, feedback_rows, onboarding_progress
-from annotator.quality.serving import next_for_annotator, skip_answer, submit_answer
+from annotator.quality.serving import next_for_annotator, own_progress_with_gold, skip_answer, submit_answer
 from annotator.quality.standing import Paused
 from annotator.schema import LabelError
 from annotator.web.label_form import LabelFormBase, PageForm, SkipForm, label_form
@@ -178,7 +178,7 @@ def _show(
 
 def _workspace(project, passage, choices: Choices, error, editing) -> dict:
     before, after = neighbours(db.session, passage) if passage else ([], [])
-    labels, skips = own_progress(db.session, project, current_user)
+    labels, skips = own_progress_with_gold(db.session, project, current_user)
     schema = schema_of(db.session, project)
     return {
         "project": project,

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from annotator.administration.projects import projects_of
 from annotator.annotations.recording import parse_submission
-from annotator.assignment.progress import own_progress, project_progress
+from annotator.assignment.progress import project_progress
 from annotator.assignment.service import NotAssigned
 from annotator.clock import iso_utc, utcnow
 from annotator.config import hold_time
@@ -16,7 +16,7 @@ from annotator.extensions import db
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.schema_store import schema_of
 from annotator.quality.onboarding import OnboardingFailed
-from annotator.quality.serving import next_for_annotator, skip_answer, submit_answer
+from annotator.quality.serving import next_for_annotator, own_progress_with_gold, skip_answer, submit_answer
 from annotator.quality.standing import Paused
 from annotator.schema import LabelError
 from annotator.web.request_text import json_object_body
@@ -104,7 +104,7 @@ def skip(passage_id: int):
 def progress(project_id: int):
     project = project_or_refuse(project_id, VIEW)
     figures = project_progress(db.session, project)
-    labels, skips = own_progress(db.session, project, current_user)
+    labels, skips = own_progress_with_gold(db.session, project, current_user)
     return jsonify(
         passages=figures.passages,
         labels=figures.labels,

@@ -85,3 +85,27 @@ def _pause(project, username):
     standing.paused_at = datetime(2026, 12, 6, 9, 0)
     db.session.commit()
     return find_standing(db.session, project.id, user.id)
+
+
+def test_a_gold_check_counts_on_the_annotators_own_tally_as_any_passage(
+    gold_project, make_user, add_member, api_client
+):
+    project, _, gold = gold_project(gold=2, gold_every=2)
+    make_user("ada")
+    add_member(project, "ada")
+    call = api_client("ada")
+    handed = []
+    for _ in range(2):
+        passage = call("GET", f"/api/projects/{project.id}/next").json
+        handed.append(passage["passage_id"])
+        answered = call("POST", f"/api/passages/{passage['passage_id']}/annotations", json={"labels": CLAIM})
+        assert answered.status_code == 201 and set(answered.json) == {
+            "passage_id",
+            "labels",
+            "note",
+            "unsure",
+            "updated_at",
+        }
+    assert handed[1] in {g.id for g in gold} and handed[0] not in {g.id for g in gold}
+    progress = call("GET", f"/api/projects/{project.id}/progress").json
+    assert progress["mine"]["labels"] == 2 and progress["labels"] == 1

@@ -83,6 +83,8 @@ def test_the_overview_flags_a_paused_annotator_and_an_admin_resumes_them(
         "paused",
         "resumed",
     ]
+    agreement_page = client.get(f"/projects/{project.id}/agreement").get_data(as_text=True)
+    assert 'data-username="spam"' in agreement_page and "Gold checks" in agreement_page
     figures = api_client("root")("GET", f"/api/projects/{project.id}/quality").json
     assert figures["annotators"][0]["paused"] is False and figures["annotators"][0]["gold_answers"] == 2
 
