@@ -2,7 +2,9 @@
 ids included: its accounts (without password hashes; sessions and API tokens are not exported), the project with every
 version of its schema and guidelines, its members, documents with their raw text, passages,
 the current labels with their whole event log, skips, reviewers' decisions with theirs, and
-admins' corrections (withdrawn documents, excluded passages and an archived project stay so).
+admins' corrections (withdrawn documents, excluded passages and an archived project stay so),
+and quality control's rows (gold passages, answers on them, annotators' standings and pauses,
+onboarding attempts).
 
 What can be worked out again is left out: the assignment counters and annotators' totals, the
 passages' agreement rows and the agreement figures (annotator restore recomputes them), and
@@ -20,6 +22,14 @@ from annotator.curation.models import Correction
 from annotator.documents.models import Document, Passage
 from annotator.exporting.consistent_read import read_consistently, stream
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
+from annotator.quality.models import (
+    AnnotatorQuality,
+    GoldAnswer,
+    GoldPassage,
+    OnboardingAnswer,
+    OnboardingAttempt,
+    QualityEvent,
+)
 from annotator.users.models import User
 
 FORMAT = 1
@@ -37,6 +47,13 @@ PROJECT_TABLES = [
     Adjudication,
     AdjudicationEvent,
     Correction,
+    # quality control (annotator.quality): gold, answers on it, standings, pauses, onboarding
+    GoldPassage,
+    OnboardingAttempt,
+    OnboardingAnswer,
+    GoldAnswer,
+    AnnotatorQuality,
+    QualityEvent,
 ]
 # Kept by assignment and review as labels arrive; a restore recounts them.
 DERIVED_COLUMNS = {"passage": {"label_count", "assigned_count", "queue"}}
@@ -68,6 +85,12 @@ def people_of(project: Project):
         AdjudicationEvent.reviewer_id,
         Document.imported_by_id,
         Correction.user_id,
+        GoldPassage.created_by,
+        GoldAnswer.user_id,
+        AnnotatorQuality.user_id,
+        QualityEvent.user_id,
+        QualityEvent.actor_id,
+        OnboardingAttempt.user_id,
     ]
     return sa.union(*(sa.select(column).where(column.table.c.project_id == project.id) for column in columns))
 

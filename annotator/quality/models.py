@@ -128,6 +128,7 @@ class OnboardingAnswer(db.Model):
     __table_args__ = (sa.UniqueConstraint("attempt_id", "gold_passage_id"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))  # for backups
     attempt_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("onboarding_attempt.id", ondelete="CASCADE"))
     gold_passage_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("gold_passage.id", ondelete="CASCADE"), index=True)
     labels: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)

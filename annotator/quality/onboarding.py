@@ -139,7 +139,14 @@ def record_onboarding_answer(
     passage of the set (passed or not), and a pass lets the annotator on to real passages."""
     attempt = current_attempt(session, project.id, standing.user_id)
     session.add(
-        OnboardingAnswer(attempt_id=attempt.id, gold_passage_id=gold.id, labels=labels, scores=scores, answered_at=now)
+        OnboardingAnswer(
+            project_id=project.id,
+            attempt_id=attempt.id,
+            gold_passage_id=gold.id,
+            labels=labels,
+            scores=scores,
+            answered_at=now,
+        )
     )
     attempt.fields_scored += len(scores)
     attempt.fields_correct += sum(scores.values())

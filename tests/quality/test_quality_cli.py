@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from annotator.extensions import db
 from annotator.projects.models import Project
 from annotator.quality.models import GoldPassage
+from tests.exporting.test_backup_restore import empty_app  # noqa: F401  (a second, empty database)
 from tests.quality.conftest import CLAIM, NO_CLAIM
 
 
@@ -95,3 +96,27 @@ def test_the_audit_export_keeps_gold_and_onboarding_answers_apart_from_labels(
     onboarding = lines[3]
     assert onboarding["passage_id"] == gold[0].id and onboarding["attempt"] == 1 and onboarding["labels"] == CLAIM
     assert lines[5]["actor"] == "root" and lines[4]["actor"] is None
+
+
+def test_a_backup_brings_gold_answers_onboarding_and_pauses_back(runner, gold_project, make_user, empty_app, tmp_path):
+    from tests.exporting.test_backup_restore import exported, invoke, without_export_time
+    from tests.quality.test_serving import answer_next
+
+    project, _, _ = gold_project(
+        gold=3, onboarding=1, onboarding_required=True, gold_every=2, pause_below=0.9, pause_after_gold=1
+    )
+    ada = make_user("ada")
+    answer_next(project, ada, labels=CLAIM)  # onboarding
+    answer_next(project, ada)
+    answer_next(project, ada, gold_labels=NO_CLAIM)  # paused
+    original = exported(runner, "audit", project="Gold")
+    backup = tmp_path / "backup.jsonl"
+    assert runner.invoke(args=["export", "Gold", "--kind", "backup", "-o", str(backup)]).exit_code == 0
+    restored = invoke(empty_app, "restore", str(backup))
+    assert restored.exit_code == 0, (restored.stderr, restored.exception)
+    again = exported(None, "audit", empty_app, project="Gold")
+    assert without_export_time(again) == without_export_time(original)
+    assert {line["type"] for line in again} >= {"gold_answer", "onboarding_answer", "quality_event"}
+    with empty_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(GoldPassage.id))) == 3
+        db.session.remove()

@@ -174,11 +174,18 @@ def upgrade():
     op.create_table(
         "onboarding_answer",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("attempt_id", sa.Integer(), nullable=False),
         sa.Column("gold_passage_id", sa.Integer(), nullable=False),
         sa.Column("labels", sa.JSON(), nullable=False),
         sa.Column("scores", sa.JSON(), nullable=False),
         sa.Column("answered_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["project.id"],
+            name=op.f("fk_onboarding_answer_project_id_project"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["attempt_id"],
             ["onboarding_attempt.id"],
