@@ -3,6 +3,7 @@ JSON API of a real `annotator serve`, on loopback.
 
     python bench/annotate_load.py [--database sqlite|postgresql] [--annotators 50] [--passages 20000]
                                   [--k 3] [--think 0] [--max-seconds 600] [--processes 1] [--scaling] [--kill]
+                                  [--gold-every 20]
 
 Each annotator loops GET /api/projects/ID/next, then POST /api/passages/ID/annotations, until
 `next` answers 204 (the project is done for them) or the time is up. The run prints labels/s
@@ -23,6 +24,8 @@ label acknowledged before the kill is there.
 runs as many waitress processes of the bare application alike).
 --think S: each annotator reads for an exponentially distributed S seconds on average before
 submitting (a human pace); 0 is a saturation test.
+--gold-every N: gold checks mixed in at 1 in N (annotator.quality): the last 500 passages are
+imported as gold; an answer on a check is acknowledged like a label and checked in gold_answer.
 """
 
 import argparse
@@ -59,6 +62,9 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=600)
     parser.add_argument("--threads", type=int, default=8, help="server threads (per process)")
     parser.add_argument("--processes", type=int, default=1, help="server processes (annotator serve --processes)")
+    parser.add_argument(
+        "--gold-every", type=int, default=0, help="mix gold checks in at 1 in N (500 gold passages; 0: none)"
+    )
     parser.add_argument("--scaling", action="store_true", help="compare next's p99 at 2,000 and 200,000 passages")
     parser.add_argument("--per-annotator", type=int, default=40, help="labels per annotator in --scaling runs")
     parser.add_argument(
@@ -159,8 +165,23 @@ def prepare(args, scratch: Path, passages: int) -> World:
     started = time.perf_counter()
     run([ANNOTATOR, "import-docs", "Load", str(_documents(scratch, passages))], env, show_errors=True)
     print(f"prepared {passages:,} passages in {time.perf_counter() - started:.1f} s")
+    if getattr(args, "gold_every", 0):
+        _gold(args, scratch, passages, env)
     project_id, tokens = _annotators(env, args.annotators)
     return World(url, env, project_id, tokens, passages, args.k, args.annotators)
+
+
+def _gold(args, scratch: Path, passages: int, env: dict) -> None:
+    """Gold checks at 1 in `gold_every`: the last 500 passages' known answers (no claim)."""
+    path = scratch / "gold.jsonl"
+    documents = passages // PARAGRAPHS_PER_DOCUMENT
+    with path.open("w") as out:
+        for number in range(500):
+            document, index = documents - 1 - number // PARAGRAPHS_PER_DOCUMENT, number % PARAGRAPHS_PER_DOCUMENT
+            out.write(json.dumps({"document_id": f"d{document}", "index": index, "labels": {"claim_type": "no_claim"}}))
+            out.write("\n")
+    run([ANNOTATOR, "edit-project", "Load", "--gold-every", str(args.gold_every)], env, show_errors=True)
+    run([ANNOTATOR, "import-annotations", "Load", str(path), "--gold"], env, show_errors=True)
 
 
 def _documents(scratch: Path, passages: int) -> Path:
@@ -420,6 +441,18 @@ def verify(world: World, result: Result, expect_complete: bool, acknowledged_bef
                 )
             )
         }
+        gold_answers = connection.execute(  # answers on gold checks (annotator.quality), never labels
+            sa.text(
+                "SELECT u.username, g.passage_id, a.labels FROM gold_answer a JOIN gold_passage g ON g.id = "
+                "a.gold_passage_id JOIN user_account u ON u.id = a.user_id"
+            )
+        )
+        stored.update(
+            {
+                (user, passage): json.loads(labels) if isinstance(labels, str) else labels
+                for user, passage, labels in gold_answers
+            }
+        )
         pairs = connection.execute(
             sa.text("SELECT count(*), count(DISTINCT passage_id || '-' || user_id) FROM annotation")
         ).one()
