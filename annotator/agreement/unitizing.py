@@ -48,6 +48,7 @@ counts a thousand times alone takes seconds). Up to that many passages each pass
 block: the plain bootstrap.
 """
 
+import functools
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -363,7 +364,7 @@ def _check_continua(data: Unitizations) -> None:
             f"or outside {data.continuum_start[continuum[span]]}..{data.continuum_end[continuum[span]]}"
         )
     rows = data.segmentation_continuum * max(len(data.coders), 1) + data.segmentation_coder
-    if len(_distinct(rows)) != len(rows):
+    if len(_distinct(rows, data.n_continua * max(len(data.coders), 1))) != len(rows):
         raise ValueError("an annotator segmented the same continuum twice")
 
 
@@ -371,9 +372,12 @@ def _positions(values: Sequence) -> dict:
     return {value: position for position, value in enumerate(values)}
 
 
-def _distinct(keys: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted: a sort and one comparison (np.unique's hash table is several
-    times slower on a few hundred thousand integers)."""
+def _distinct(keys: np.ndarray, bound: int) -> np.ndarray:
+    """The distinct values of non-negative integers below `bound`, sorted: by counting when the
+    bound is small, else a sort and one comparison (np.unique's hash table is several times
+    slower on a few hundred thousand integers)."""
+    if bound <= 4 * len(keys) + (1 << 20):
+        return np.flatnonzero(np.bincount(keys, minlength=bound))
     keys = np.sort(keys)
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[1:] != keys[:-1]
@@ -447,10 +451,9 @@ class _BlockSections:
     """One label per block: distances, and how many units (gaps) of each distinct length."""
 
     distance_sums: np.ndarray  # per block
-    unit_lengths: np.ndarray  # distinct, shortest first
+    unit_lengths: np.ndarray  # distinct
     units: np.ndarray  # blocks x unit_lengths
-    gap_lengths: np.ndarray  # distinct, longest first
-    gaps: np.ndarray  # blocks x gap_lengths
+    placements: np.ndarray  # blocks x unit_lengths: sum over the block's gaps g of max(l_g - l + 1, 0)
 
 
 def _study(data: Unitizations) -> _Study:
@@ -524,7 +527,7 @@ def _partner_coders(first: np.ndarray, second: np.ndarray, coder: np.ndarray, n_
     """Per span, how many other annotators marked a span overlapping it (pairs given once)."""
     spans = np.concatenate([first, second])
     partners = np.concatenate([coder[second], coder[first]])
-    distinct = _distinct(spans * max(n_coders, 1) + partners)
+    distinct = _distinct(spans * max(n_coders, 1) + partners, len(coder) * max(n_coders, 1))
     return np.bincount(distinct // max(n_coders, 1), minlength=len(coder))
 
 
@@ -607,24 +610,23 @@ def _blocked(study: _Study, block_of: np.ndarray, n_blocks: int) -> tuple[_Block
         values=per_block(study.annotators * study.lengths),
         pairs=per_block(study.annotators * (study.annotators - 1) * study.lengths),
     )
-    labels = {
-        label: _BlockSections(
-            per_block(sections.distance_sums),
-            *_histogram(block_of[sections.unit_continuum], sections.unit_length, None, n_blocks),
-            *_histogram(block_of[sections.gap_continuum], sections.gap_length, sections.gap_count, n_blocks, True),
+    labels = {}
+    for label, sections in study.labels.items():
+        unit_lengths, units = _histogram(block_of[sections.unit_continuum], sections.unit_length, None, n_blocks)
+        gap_lengths, gaps = _histogram(
+            block_of[sections.gap_continuum], sections.gap_length, sections.gap_count, n_blocks
         )
-        for label, sections in study.labels.items()
-    }
+        # A unit of length l fits l_g - l + 1 ways into a gap of length l_g >= l, and none into a shorter one.
+        ways = np.maximum(gap_lengths[np.newaxis, :] - unit_lengths[:, np.newaxis] + 1, 0)
+        labels[label] = _BlockSections(per_block(sections.distance_sums), unit_lengths, units, gaps @ ways.T)
     return blocks, labels
 
 
 def _histogram(
-    block: np.ndarray, length: np.ndarray, count: np.ndarray | None, n_blocks: int, longest_first: bool = False
+    block: np.ndarray, length: np.ndarray, count: np.ndarray | None, n_blocks: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The distinct lengths, and blocks x lengths: how many sections of each length per block."""
     lengths, position = _distinct_with_inverse(length, int(length.max(initial=0)) + 1)
-    if longest_first:
-        lengths, position = lengths[::-1], len(lengths) - 1 - position
     flat = np.bincount(
         block * len(lengths) + position,
         None if count is None else count.astype(np.float64),
@@ -656,16 +658,10 @@ def _expected(blocks: _Blocks, sections: _BlockSections, weights: np.ndarray, le
 
 
 def _placements_in_gaps(sections: _BlockSections, weights: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """sum over units u, gaps g with l_g >= l_u of l_u^2 (l_g - l_u + 1): from running sums over
-    the gap lengths longest first, one lookup per unit length."""
-    gaps = weights @ sections.gaps
-    zero = np.zeros((len(weights), 1))
-    gaps_so_far = np.hstack([zero, np.cumsum(gaps, axis=1)])
-    lengths_so_far = np.hstack([zero, np.cumsum(gaps * (sections.gap_lengths + 1), axis=1)])
-    longer_gaps = np.searchsorted(-sections.gap_lengths, -sections.unit_lengths, side="right")
-    unit_length = sections.unit_lengths
-    in_gaps = lengths_so_far[:, longer_gaps] - unit_length * gaps_so_far[:, longer_gaps]
-    return (units * unit_length**2 * in_gaps).sum(axis=1)
+    """sum over units u, gaps g with l_g >= l_u of l_u^2 (l_g - l_u + 1), for each resample: the
+    gaps' ways of placing a unit of each length are summed per block beforehand, so that a
+    resample costs two products over the blocks."""
+    return (units * sections.unit_lengths**2 * (weights @ sections.placements)).sum(axis=1)
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -682,17 +678,27 @@ def _bootstrap_disagreements(study: _Study, resamples: int, seed: int) -> tuple[
         return empty, empty
     n_blocks = min(n_continua, BOOTSTRAP_BLOCKS)
     blocks, labels = _blocked(study, np.arange(n_continua) * n_blocks // n_continua, n_blocks)
-    cells = n_blocks + sum(sections.units.shape[1] + sections.gaps.shape[1] for sections in labels.values())
+    cells = n_blocks + sum(2 * sections.units.shape[1] for sections in labels.values())
     chunk = max(1, _BOOTSTRAP_CELLS_PER_CHUNK // cells)
-    rng = np.random.default_rng(seed)
+    draws = _draws(n_blocks, resamples, seed)
     observed, expected = [], []
     for start in range(0, resamples, chunk):
-        size = min(chunk, resamples - start)
-        weights = rng.multinomial(n_blocks, np.full(n_blocks, 1 / n_blocks), size=size).astype(np.float64)
+        weights = draws[start : start + chunk]
         disagreements = [_disagreement(blocks, sections, weights) for sections in labels.values()]
         observed.append(np.stack([one for one, _ in disagreements], axis=1))
         expected.append(np.stack([other for _, other in disagreements], axis=1))
     return np.concatenate(observed), np.concatenate(expected)
+
+
+@functools.lru_cache(maxsize=2)
+def _draws(n_blocks: int, resamples: int, seed: int) -> np.ndarray:
+    """How often each resample draws each block: a multinomial draw per resample. Kept for the
+    next call, since a span field's figures bootstrap several labellings of the same passages
+    with the same seed (read only: the array is shared)."""
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(n_blocks, np.full(n_blocks, 1 / n_blocks), size=resamples).astype(np.float64)
+    draws.flags.writeable = False
+    return draws
 
 
 def _percentiles(alphas: np.ndarray, tail: float) -> tuple[float, float]:
@@ -740,7 +746,9 @@ def _overlap_matches(data: Unitizations, pairs: np.ndarray) -> tuple[np.ndarray,
     apart = coder[first] != coder[second]
     first, second = first[apart], second[apart]
     n_coders = max(len(data.coders), 1)
-    matched = _distinct(np.concatenate([first * n_coders + coder[second], second * n_coders + coder[first]]))
+    matched = _distinct(
+        np.concatenate([first * n_coders + coder[second], second * n_coders + coder[first]]), len(coder) * n_coders
+    )
     span_coder, other = coder[matched // n_coders], matched % n_coders
     is_first = span_coder < other
     return (
