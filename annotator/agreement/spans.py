@@ -61,6 +61,34 @@ class Evidence:
     label: str
 
 
+@dataclass(frozen=True)
+class MeasuredSpans:
+    """A span field agreement is measured on: its name, label, the measured fields of its
+    choice and multi sub-fields (a multi sub-field as its SET) and its evidence sub-fields."""
+
+    name: str
+    label: str
+    sub_fields: tuple[MeasuredField, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class PassageCitations:
+    """An evidence field at passage level: per label set with a record, its passage (`unit`),
+    annotator (`coder`) and citation."""
+
+    unit: np.ndarray
+    coder: np.ndarray
+    cited: list[Citation]
+
+    @classmethod
+    def of(cls, unit: np.ndarray, coder: np.ndarray, values: Sequence[object]) -> "PassageCitations":
+        """From each label set's value of the field (label sets without a record left out)."""
+        cited = [citation(value) for value in values]
+        kept = np.array([one is not None for one in cited], dtype=bool)
+        return cls(np.asarray(unit)[kept], np.asarray(coder)[kept], [one for one in cited if one is not None])
+
+
 @dataclass(frozen=True, eq=False)
 class SpanAnswers:
     """One span field's answers over a project. Per passage: `passage_start`, `passage_end`
@@ -102,32 +130,33 @@ def citation(records: object) -> Citation | None:
 def span_answers(
     passage_start: Sequence[int],
     passage_end: Sequence[int],
-    answers: Sequence[tuple[int, int, list | None]],
+    answer_passage: Sequence[int],
+    answer_coder: Sequence[int],
+    values: Sequence[list | None],
     coders: Sequence[str],
-    sub_fields: Sequence[MeasuredField],
-    evidence: Sequence[Evidence] = (),
-) -> tuple[SpanAnswers, list[MeasuredField]]:
-    """The arrays of a span field from its values: `answers` holds (passage index, coder
-    index, the field's value as stored: a list of {"start", "end", "labels"}, or None for no
-    span) for each label set the field was asked in. Returns them with the sub-fields, each
-    SET field given the sets of options that occur as its categories."""
-    spans = [(row, span) for row, (_, _, value) in enumerate(answers) for span in value or ()]
-    labels = [span.get("labels") or {} for _, span in spans]
-    sub_fields = [_with_observed_sets(field, labels) for field in sub_fields]
-    answer_array = np.array([(passage, coder) for passage, coder, _ in answers], dtype=np.int64).reshape(-1, 2)
-    span_array = np.array([(row, span["start"], span["end"]) for row, span in spans], dtype=np.int64).reshape(-1, 3)
+    field: MeasuredSpans,
+) -> tuple[SpanAnswers, MeasuredSpans]:
+    """The arrays of a span field from its values: for each label set the field was asked in,
+    its passage and coder (indices) and the field's value as stored (a list of {"start", "end",
+    "labels"} as the schema checked it, or None for no span). Returns them with the field, each
+    SET sub-field given the sets of options that occur as its categories. One pass of list
+    comprehensions over the spans: 100,000 passages hold about half a million."""
+    lists = [value if isinstance(value, list) else () for value in values]
+    spans = [span for value in lists for span in value]
+    labels = [span.get("labels") or {} for span in spans]
+    sub_fields = tuple(_with_observed_sets(sub_field, labels) for sub_field in field.sub_fields)
     return SpanAnswers(
         passage_start=np.asarray(passage_start, dtype=np.int64),
         passage_end=np.asarray(passage_end, dtype=np.int64),
-        answer_passage=answer_array[:, 0],
-        answer_coder=answer_array[:, 1],
-        span_answer=span_array[:, 0],
-        span_start=span_array[:, 1],
-        span_end=span_array[:, 2],
-        sub_answers={field.name: _categories(field, labels) for field in sub_fields},
-        span_citations={field.name: [citation(one.get(field.name)) for one in labels] for field in evidence},
+        answer_passage=np.asarray(answer_passage, dtype=np.int64),
+        answer_coder=np.asarray(answer_coder, dtype=np.int64),
+        span_answer=np.repeat(np.arange(len(lists)), [len(value) for value in lists]).astype(np.int64),
+        span_start=np.array([span["start"] for span in spans], dtype=np.int64),
+        span_end=np.array([span["end"] for span in spans], dtype=np.int64),
+        sub_answers={sub_field.name: _categories(sub_field, labels) for sub_field in sub_fields},
+        span_citations={one.name: [citation(answers.get(one.name)) for answers in labels] for one in field.evidence},
         coders=tuple(coders),
-    ), sub_fields
+    ), replace(field, sub_fields=sub_fields)
 
 
 def _with_observed_sets(field: MeasuredField, labels: list[dict]) -> MeasuredField:
@@ -138,6 +167,12 @@ def _with_observed_sets(field: MeasuredField, labels: list[dict]) -> MeasuredFie
 
 
 def _categories(field: MeasuredField, labels: list[dict]) -> np.ndarray:
+    """Each span's category of the sub-field. A one-option answer is looked up directly (the
+    same result as `field.category_of`, which costs a method call per span)."""
+    if field.kind == ANSWER:
+        index = {value: code for code, value in enumerate(field.categories) if value not in field.ignored}
+        answers = (one.get(field.source) for one in labels)
+        return np.array([index.get(answer, NONE) if type(answer) is str else NONE for answer in answers], np.int64)
     codes = [field.category_of(one) for one in labels]
     return np.array([NONE if code is None else code for code in codes], dtype=np.int64)
 
@@ -145,13 +180,7 @@ def _categories(field: MeasuredField, labels: list[dict]) -> np.ndarray:
 # --- the figures -----------------------------------------------------------------------------
 
 
-def span_field_figures(
-    answers: SpanAnswers,
-    sub_fields: Sequence[MeasuredField],
-    evidence: Sequence[Evidence] = (),
-    resamples: int = 1000,
-    seed: int = 0,
-) -> dict:
+def span_field_figures(answers: SpanAnswers, field: MeasuredSpans, resamples: int = 1000, seed: int = 0) -> dict:
     """Every agreement figure of one span field (see the module's docstring), JSON-ready apart
     from NaN (the caller's `_json_ready` turns it into null)."""
     extent, extent_intervals = unitizing_alpha_with_intervals(_merged(answers, None), resamples, seed)
@@ -159,6 +188,7 @@ def span_field_figures(
     exact, overlap = macro_span_f1(f1)
     clusters, representative = span_clusters(answers)
     return {
+        "label": field.label,
         "annotated_passages": extent.continua,
         "spans": len(answers.span_start),
         "alpha_u": _unitizing_figures(extent, extent_intervals),
@@ -171,18 +201,18 @@ def span_field_figures(
             ],
         },
         "sub_fields": {
-            field.name: _sub_field_figures(answers, field, clusters, representative, resamples, seed)
-            for field in sub_fields
+            sub_field.name: _sub_field_figures(answers, sub_field, clusters, representative, resamples, seed)
+            for sub_field in field.sub_fields
         },
         "evidence": {
-            field.name: evidence_figures(
-                *_cited_in_clusters(answers, field.name, clusters, representative),
+            evidence.name: {"label": evidence.label}
+            | evidence_figures(
+                *_cited_in_clusters(answers, evidence.name, clusters, representative),
                 n_coders=len(answers.coders),
                 resamples=resamples,
                 seed=seed,
             )
-            | {"label": field.label}
-            for field in evidence
+            for evidence in field.evidence
         },
     }
 
@@ -277,18 +307,6 @@ def _same_source(unit: np.ndarray, urls: list[frozenset]) -> tuple[float, int]:
         if first | second
     ]
     return (float(np.mean(indices)) if indices else float("nan")), len(indices)
-
-
-def passage_evidence_figures(
-    unit: np.ndarray, coder: np.ndarray, values: Sequence[object], n_coders: int, resamples: int = 1000, seed: int = 0
-) -> dict:
-    """`evidence_figures` for an evidence field at passage level, from each label set's value
-    of it (label sets without a record take no part)."""
-    cited = [citation(value) for value in values]
-    kept = np.array([one is not None for one in cited], dtype=bool)
-    return evidence_figures(
-        np.asarray(unit)[kept], np.asarray(coder)[kept], [one for one in cited if one], n_coders, resamples, seed
-    )
 
 
 # --- spans as units ----------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from nltk.metrics.distance import masi_distance
 from annotator.agreement.fields import ANSWER, SET, MeasuredField
 from annotator.agreement.spans import (
     Evidence,
-    passage_evidence_figures,
+    MeasuredSpans,
+    PassageCitations,
+    evidence_figures,
     span_answers,
     span_clusters,
     span_field_figures,
@@ -41,13 +43,19 @@ def answers_of(passages, sub_fields=(STANCE,), evidence=()):
         for name, value in by_annotator.items()
     ]
     return span_answers(
-        [start for start, _, _ in passages], [end for _, end, _ in passages], rows, coders, sub_fields, evidence
+        [start for start, _, _ in passages],
+        [end for _, end, _ in passages],
+        [passage for passage, _, _ in rows],
+        [coder for _, coder, _ in rows],
+        [value for _, _, value in rows],
+        coders,
+        MeasuredSpans("claims", "Claims", tuple(sub_fields), tuple(evidence)),
     )
 
 
 def figures_of(passages, sub_fields=(STANCE,), evidence=(), resamples=200):
-    answers, fields = answers_of(passages, sub_fields, evidence)
-    return span_field_figures(answers, fields, evidence, resamples=resamples, seed=3)
+    answers, field = answers_of(passages, sub_fields, evidence)
+    return span_field_figures(answers, field, resamples=resamples, seed=3)
 
 
 # --- alpha-u and F1 ----------------------------------------------------------------------------
@@ -58,7 +66,7 @@ def test_one_annotators_overlapping_spans_count_as_their_union_for_alpha_u():
     figures = figures_of(passages)
     assert figures["alpha_u"]["alpha"] == pytest.approx(1.0)
     assert figures["alpha_u"]["observed"] == 0
-    assert figures["spans"] == 3 and figures["annotated_passages"] == 1
+    assert figures["spans"] == 3 and figures["annotated_passages"] == 1 and figures["label"] == "Claims"
 
 
 def test_alpha_u_overall_and_per_stance_equal_the_reference_on_the_spans_as_read():
@@ -252,7 +260,8 @@ def test_passage_level_evidence_leaves_out_label_sets_without_a_record():
         [record("https://c.org", "refutes")],
         [record("https://c.org", "refutes")],
     ]
-    figures = passage_evidence_figures(np.array([0, 0, 0, 1, 1]), np.array([0, 1, 2, 0, 1]), values, n_coders=3)
+    cited = PassageCitations.of(np.array([0, 0, 0, 1, 1]), np.array([0, 1, 2, 0, 1]), values)
+    figures = evidence_figures(cited.unit, cited.coder, cited.cited, n_coders=3)
     assert figures["alpha"] == pytest.approx(1.0)
     assert figures["same_source"] == pytest.approx((0.5 + 1.0) / 2)
     assert (figures["units"], figures["pairable_values"], figures["source_pairs"]) == (2, 4, 2)
