@@ -2,40 +2,56 @@
 
 Label sets are read as their stored text and each distinct text is decoded once (a project
 holds few distinct label sets), and times are read as stored, so that 300,000 label sets cost
-one query and a few array passes."""
+one query and a few array passes. Fields whose answers are records (span fields, evidence
+fields) make almost every label set distinct: the same query hands them over as columns of
+their own, cut out of the label set by the database, so that the rest of the label set stays
+one of a few distinct texts and only the records are decoded row by row."""
 
+import gc
+from contextlib import contextmanager
 from datetime import date, timedelta
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.dialects.postgresql import JSONB
 
 from annotator.agreement.fields import SET, MeasuredField
+from annotator.agreement.spans import PassageCitations, span_answers
 from annotator.agreement.table import NONE, LabelTable
 from annotator.annotations.adjudications import Adjudication
 from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
+from annotator.documents.models import Passage
+from annotator.project_agreement.record_fields import RecordFields
 from annotator.projects.models import Project
 from annotator.users.models import User
 
 EPOCH = date(1970, 1, 1)
 
 
-def load_label_table(session: so.Session, project: Project, fields: list[MeasuredField]) -> LabelTable:
+def load_label_table(
+    session: so.Session, project: Project, fields: list[MeasuredField], records: RecordFields | None = None
+) -> LabelTable:
     """Every current label set of the project, and its adjudications, as arrays. A SET field's
-    categories are the sets of options that occur."""
+    categories are the sets of options that occur. With `records`, also the answers of the
+    schema's span and evidence fields, from the same rows."""
     dialect = session.connection().dialect.name
+    names = records.names if records else []
     query = sa.select(
         Annotation.passage_id,
         Annotation.user_id,
         _day_number(dialect),
         sa.func.coalesce(Annotation.seconds, -1.0),
-        sa.cast(Annotation.labels, sa.Text),
+        _labels_without(dialect, names),
+        *(_value_of(dialect, name) for name in names),
     ).where(Annotation.project_id == project.id)
-    rows, texts = _as_arrays(raw_rows(session, query, stream=True))
+    record_texts = [[] for _ in names]
+    rows, texts = _as_arrays(_keeping_records(raw_rows(session, query, stream=True), record_texts))
     fields = _with_observed_sets(fields, texts)
     codes_of = CodesOfText(fields)
     distinct_codes = np.asarray([codes_of(text) for text in texts], dtype=np.int64).reshape(len(texts), len(fields))
@@ -45,6 +61,18 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
     weeks, week = _weeks(numbers[:, 2].astype(np.int64))
     spent = numbers[:, 3].copy()
     spent[spent < 0] = np.nan
+    coder_names = _names(session, coder_ids)
+    spans, evidence = (
+        _record_answers(
+            session,
+            project,
+            records,
+            _Rows(unit_ids, unit, coder, coder_names, texts, rows[:, 4].astype(np.int64)),
+            record_texts,
+        )
+        if records
+        else ({}, {})
+    )
     return LabelTable(
         fields=fields,
         unit=unit.astype(np.int64),
@@ -55,9 +83,113 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
         seconds=spent,
         unit_ids=unit_ids,
         coder_ids=[int(i) for i in coder_ids],
-        coder_names=_names(session, coder_ids),
+        coder_names=coder_names,
         adjudicated=_adjudicated(session, project, fields, unit_ids),
+        spans=spans,
+        evidence=evidence,
     )
+
+
+def _labels_without(dialect: str, names: list[str]):
+    """The label set's stored text, without the answers of these fields."""
+    if not names:
+        return sa.cast(Annotation.labels, sa.Text)
+    if dialect == "postgresql":
+        rest = sa.cast(Annotation.labels, JSONB)
+        for name in names:
+            rest = rest.op("-")(sa.literal(name))
+        return sa.cast(rest, sa.Text)
+    return sa.func.json_remove(Annotation.labels, *(f"$.{name}" for name in names))
+
+
+def _value_of(dialect: str, name: str):
+    """One field's answer as JSON text (NULL when the label set has none)."""
+    if dialect == "postgresql":
+        return sa.cast(Annotation.labels.op("->")(sa.literal(name)), sa.Text)
+    return sa.func.json_extract(Annotation.labels, f"$.{name}")
+
+
+def _keeping_records(rows, record_texts: list[list]):
+    """The rows as they come, each record field's text (columns 5 on) appended to its list."""
+    if not record_texts:
+        yield from rows
+        return
+    appends = [texts.append for texts in record_texts]
+    for row in rows:
+        for append, text in zip(appends, row[5:], strict=True):
+            append(text)
+        yield row
+
+
+class _Rows(NamedTuple):
+    """What the record fields are read against: per label set its passage (`unit`, an index
+    into `unit_ids`), coder and distinct rest-of-labels text (`text_of_row`, into `texts`)."""
+
+    unit_ids: np.ndarray
+    unit: np.ndarray
+    coder: np.ndarray
+    coder_names: list[str]
+    texts: list[str]
+    text_of_row: np.ndarray
+
+
+def _record_answers(session, project: Project, records: RecordFields, rows: _Rows, record_texts: list[list]):
+    """Per span field (the field, its answers) and per evidence field (the field, the label
+    sets' citations), from each field's text per row."""
+    with _collector_paused():
+        decoded = [[None if text is None else orjson.loads(text) for text in texts] for texts in record_texts]
+    spans = {}
+    if records.spans:
+        start, end = _passage_bounds(session, project, rows.unit_ids)
+    for field, values in zip(records.spans, decoded, strict=False):
+        asked = _asked_rows(records, field.name, rows)
+        answers, measured = span_answers(
+            start,
+            end,
+            rows.unit[asked],
+            rows.coder[asked],
+            [values[row] for row in np.flatnonzero(asked).tolist()],
+            rows.coder_names,
+            field,
+        )
+        spans[field.name] = (measured, answers)
+    evidence = {
+        field.name: (field, PassageCitations.of(rows.unit, rows.coder, values))
+        for field, values in zip(records.evidence, decoded[len(records.spans) :], strict=True)
+    }
+    return spans, evidence
+
+
+def _asked_rows(records: RecordFields, name: str, rows: _Rows) -> np.ndarray:
+    """Which label sets the field was asked in (for a span field: whose annotator segmented the
+    passage, perhaps marking nothing), decided once per distinct rest of the label set."""
+    if not records.conditional(name):
+        return np.ones(len(rows.unit), dtype=bool)
+    asked = np.array([records.asked(name, orjson.loads(text)) for text in rows.texts], dtype=bool)
+    return asked[rows.text_of_row]
+
+
+def _passage_bounds(session, project: Project, unit_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The raw-text start and end of each unit's passage."""
+    query = sa.select(Passage.id, Passage.start, Passage.end).where(Passage.project_id == project.id)
+    bounds = np.array(raw_rows(session, query), dtype=np.int64).reshape(-1, 3)
+    bounds = bounds[np.argsort(bounds[:, 0])]
+    positions = np.searchsorted(bounds[:, 0], unit_ids)
+    return bounds[positions, 1], bounds[positions, 2]
+
+
+@contextmanager
+def _collector_paused():
+    """Decoding a few hundred thousand small JSON values makes millions of objects, none in a
+    reference cycle; the allocations would set off the cyclic garbage collector again and again,
+    which triples the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _as_arrays(rows) -> tuple[np.ndarray, list[str]]:

@@ -18,6 +18,7 @@ from annotator.clock import utcnow
 from annotator.db import insert_ignoring_conflicts
 from annotator.project_agreement.label_table import load_label_table
 from annotator.project_agreement.models import AgreementSnapshot
+from annotator.project_agreement.record_fields import record_fields
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
 
@@ -67,7 +68,7 @@ def gold_parameters(session: so.Session, project: Project) -> dict:
     snapshot = _current_snapshot(session, project, _basis(session, project))
     if snapshot is not None:
         return {name: field["dawid_skene"] for name, field in snapshot.figures["fields"].items()}
-    return fitted_parameters(_label_table(session, project))
+    return fitted_parameters(_label_table(session, project, with_records=False))
 
 
 def _current_snapshot(session, project: Project, basis: Basis) -> AgreementSnapshot | None:
@@ -79,8 +80,11 @@ def _current_snapshot(session, project: Project, basis: Basis) -> AgreementSnaps
     return snapshot if kept == basis else None
 
 
-def _label_table(session, project: Project):
-    return load_label_table(session, project, schema_of(session, project).measured_fields)
+def _label_table(session, project: Project, with_records: bool = True):
+    """The project's labels as the figures read them (`with_records`: with the answers of its
+    span and evidence fields, which the Dawid-Skene parameters do not need)."""
+    schema = schema_of(session, project)
+    return load_label_table(session, project, schema.measured_fields, record_fields(schema) if with_records else None)
 
 
 def _basis(session, project: Project) -> Basis:
