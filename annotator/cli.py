@@ -27,6 +27,7 @@ from annotator.extensions import db
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.importing.service import ImportSettings, import_batches
 from annotator.projects.models import MEMBER_ROLES
+from annotator.projects.templates import DEFAULT_TEMPLATE, TEMPLATE_NAMES, project_start
 from annotator.schema import Schema
 from annotator.untrusted_text import NUL, NUL_REFUSED, printable
 from annotator.users.models import ROLES
@@ -151,24 +152,35 @@ def init_db() -> None:
 @click.argument("name")
 @click.option("--target", default="", help="The stance target: what annotators judge claims for or against.")
 @click.option(
+    "--template",
+    metavar="NAME",
+    help=f"Start from a protocol's schema and guidelines: {', '.join(TEMPLATE_NAMES)} (default: {DEFAULT_TEMPLATE}).",
+)
+@click.option(
     "--schema",
     "schema_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A label schema JSON file (default: the claim schema).",
+    help="A label schema JSON file of your own, instead of a template.",
 )
 @click.option(
     "--guidelines",
     "guidelines_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Annotation guidelines, a Markdown file.",
+    help="Annotation guidelines, a Markdown file (default: the template's).",
 )
 @click.option("--overlap", default=2, show_default=True, type=click.IntRange(min=1), help="Annotators per passage (k).")
 @with_appcontext
-def create_project_command(name, target, schema_file, guidelines_file, overlap) -> None:
-    """Create a project."""
-    schema = Schema.load(_text_of(schema_file)).definition if schema_file else None
-    guidelines = _text_of(guidelines_file) if guidelines_file else ""
-    project = create_project(db.session, name, target=target, guidelines=guidelines, overlap_k=overlap, schema=schema)
+def create_project_command(name, target, template, schema_file, guidelines_file, overlap) -> None:
+    """Create a project, from a template or a schema file of its own."""
+    start = project_start(
+        template,
+        Schema.load(_text_of(schema_file)).definition if schema_file else None,
+        _text_of(guidelines_file) if guidelines_file else None,
+        target,
+    )
+    project = create_project(
+        db.session, name, target=target, guidelines=start.guidelines, overlap_k=overlap, schema=start.schema
+    )
     db.session.commit()
     _say(f'created project "{project.name}" (id {project.id}, overlap k={project.overlap_k})')
 

@@ -103,5 +103,7 @@ def test_installed_wheel_ships_templates_static_and_migrations(tmp_path):
         "annotator/migrations/env.py",
         "annotator/migrations/versions/0001_initial.py",
         "annotator/demo/corpus/council-news.txt",
+        "annotator/projects/template_files/fever.json",
+        "annotator/projects/template_files/checkthat.md",
     ):
         assert required in names

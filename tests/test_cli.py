@@ -228,11 +228,14 @@ def test_setup_demo_creates_project_and_admin_once(runner):
     password = password_line[0].split("password ")[1].strip()
     admin = db.session.scalar(sa.select(User))
     assert admin.role == "admin" and check_password_hash(admin.password_hash, password)
-    project = db.session.scalar(sa.select(Project))
-    assert project.name.startswith("Demo") and db.session.scalar(sa.select(sa.func.count(Project.id))) == 1
+    from annotator.projects.schema_store import schema_of
+
+    projects = db.session.scalars(sa.select(Project).order_by(Project.id)).all()
+    assert [project.name.startswith("Demo") for project in projects] == [True, True]
+    assert [field.TYPE for field in schema_of(db.session, projects[1]).fields] == ["span"]
     from annotator.documents.models import Document, Passage
 
-    assert db.session.scalar(sa.select(sa.func.count(Document.id))) == 4
+    assert db.session.scalar(sa.select(sa.func.count(Document.id))) == 8
     reasons = set(db.session.scalars(sa.select(Passage.excluded_reason)))
     assert {None, "boilerplate", "duplicate"} <= reasons
 

@@ -9,6 +9,7 @@ import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.clock import utcnow
+from annotator.documents.words import words_of_passage
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
 from annotator.schema import LabelError
@@ -52,6 +53,14 @@ def parse_client_time(value) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+def checked_labels(session: so.Session, project: Project, passage_id: int, labels: object) -> dict:
+    """A label set checked against the project's schema, and against the passage's words when
+    the schema marks spans (LabelError otherwise): one rule for annotators' and reviewers' labels."""
+    schema = schema_of(session, project)
+    passage = words_of_passage(session, passage_id) if schema.needs_passage else None
+    return schema.check_labels(labels, passage)
+
+
 @dataclass(frozen=True)
 class Recorded:
     """The annotator's label set as stored, and what storing it did."""
@@ -89,7 +98,7 @@ def record_labels(
 
     Callers serialise one annotator's submits (assignment locks their state first); the unique
     (passage, annotator) constraint stands behind that."""
-    labels = schema_of(session, project).check_labels(submission.labels)
+    labels = checked_labels(session, project, passage_id, submission.labels)
     state = {"labels": labels, "note": submission.note.strip()[:MAX_NOTE], "unsure": bool(submission.unsure)}
     connection = session.connection()
     current = connection.execute(_CURRENT, {"passage_id": passage_id, "user_id": user_id}).first()

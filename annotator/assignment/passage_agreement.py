@@ -17,6 +17,7 @@ from annotator.assignment.models import ANY_FIELD, PassageAgreement
 from annotator.documents.models import Passage
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
+from annotator.schema import Schema
 
 CHUNK = 500
 
@@ -41,7 +42,12 @@ def lowest_agreement(found: dict[str, tuple[float, int]]) -> float:
 def label_agreement(session: so.Session, project: Project, passage_id: int) -> dict[str, tuple[float, int]]:
     """Per field: (agreement, values) among the passage's current label sets."""
     label_sets = [labels for _, labels in session.connection().execute(_LABEL_SETS, {"ids": [passage_id]})]
-    return passage_agreements(schema_of(session, project).measured_fields, label_sets)
+    return _agreements(schema_of(session, project), label_sets)
+
+
+def _agreements(schema: Schema, label_sets: list[dict]) -> dict[str, tuple[float, int]]:
+    """Per measured field, and per span or evidence field, how much one passage's label sets agree."""
+    return passage_agreements(schema.measured_fields, label_sets) | schema.review_agreements(label_sets)
 
 
 def store_agreement(
@@ -78,7 +84,7 @@ def rebuild_agreement(session: so.Session, project: Project, passage_ids: Iterab
     """Recompute the rows of these passages (all the project's when None), a chunk at a
     time: after labels are imported in bulk or k changes. Returns the passages done."""
     connection = session.connection()
-    fields = schema_of(session, project).measured_fields
+    schema = schema_of(session, project)
     ids = (
         list(passage_ids)
         if passage_ids is not None
@@ -89,11 +95,11 @@ def rebuild_agreement(session: so.Session, project: Project, passage_ids: Iterab
         )
     )
     for start in range(0, len(ids), CHUNK):
-        _rebuild_chunk(connection, project, fields, ids[start : start + CHUNK])
+        _rebuild_chunk(connection, project, schema, ids[start : start + CHUNK])
     return len(ids)
 
 
-def _rebuild_chunk(connection, project: Project, fields, ids: list[int]) -> None:
+def _rebuild_chunk(connection, project: Project, schema: Schema, ids: list[int]) -> None:
     label_sets: dict[int, list[dict]] = {passage_id: [] for passage_id in ids}
     for passage_id, labels in connection.execute(_LABEL_SETS, {"ids": ids}):
         label_sets[passage_id].append(labels)
@@ -114,7 +120,7 @@ def _rebuild_chunk(connection, project: Project, fields, ids: list[int]) -> None
         for row in _rows(
             project.id,
             passage_id,
-            passage_agreements(fields, label_sets[passage_id]),
+            _agreements(schema, label_sets[passage_id]),
             passage_id in complete and passage_id not in adjudicated,
         )
     ]

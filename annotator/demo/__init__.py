@@ -1,4 +1,5 @@
-"""The demo: a small corpus written for annotator, a project over it, and an admin account."""
+"""The demo: a small corpus written for annotator, two projects over it (the default claim
+schema, and the FEVER template: claim spans with verdicts and evidence), and an admin account."""
 
 import secrets
 from pathlib import Path
@@ -11,6 +12,7 @@ from annotator.config import kept_secret
 from annotator.importing.readers import ReadOptions
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.projects.models import Project
+from annotator.projects.templates import template_named
 from annotator.users.models import User
 from annotator.users.passwords import password_problem
 from annotator.users.services import create_user
@@ -25,6 +27,7 @@ Label every passage for the claim it makes.
 * **Stance**: toward the target, *cities should replace car lanes with protected bike lanes*.
 * **Verifiability**: could a fact-checker settle the claim with evidence?
 """
+SPANS_PROJECT_NAME = "Demo: claims and evidence (FEVER)"
 ADMIN = "admin"
 
 
@@ -46,11 +49,27 @@ def ensure_demo(session: so.Session, instance_path: str, config) -> tuple[tuple[
         created = True
     if session.scalar(sa.select(Project.id).where(Project.name == PROJECT_NAME)) is None:
         project = create_project(session, PROJECT_NAME, target=TARGET, guidelines=GUIDELINES, overlap_k=2)
-        settings = ImportSettings(
-            read=ReadOptions(config["MAX_DOCUMENT_BYTES"]), max_passage_chars=config["MAX_PASSAGE_CHARS"]
+        _import_corpus(session, project, config)
+        created = True
+    if session.scalar(sa.select(Project.id).where(Project.name == SPANS_PROJECT_NAME)) is None:
+        fever = template_named("fever")
+        project = create_project(
+            session,
+            SPANS_PROJECT_NAME,
+            target=TARGET,
+            guidelines=fever.guidelines(),
+            schema=fever.schema(),
+            overlap_k=2,
         )
-        for outcome in import_paths(session, project, sorted(CORPUS.glob("*.txt")), settings):
-            if outcome.status == "rejected":
-                raise RuntimeError(f"demo corpus: {outcome}")
+        _import_corpus(session, project, config)
         created = True
     return (ADMIN, password), created
+
+
+def _import_corpus(session: so.Session, project: Project, config) -> None:
+    settings = ImportSettings(
+        read=ReadOptions(config["MAX_DOCUMENT_BYTES"]), max_passage_chars=config["MAX_PASSAGE_CHARS"]
+    )
+    for outcome in import_paths(session, project, sorted(CORPUS.glob("*.txt")), settings):
+        if outcome.status == "rejected":
+            raise RuntimeError(f"demo corpus: {outcome}")

@@ -25,6 +25,7 @@ from annotator.annotations.recording import MAX_NOTE, parse_client_time
 from annotator.assignment.lifecycle import NewLabel, labels_imported
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
+from annotator.documents.words import PassageWords, words_of_passages
 from annotator.domain_errors import Invalid
 from annotator.json_input import JsonRefused, megabytes, parse_json
 from annotator.projects.access import refuse_if_archived
@@ -134,7 +135,8 @@ class _Importer:
                     raise LineRejected(f"the line is over the limit of {megabytes(MAX_LINE_BYTES)}")
                 record = parse_json(raw, MAX_LINE_BYTES)
                 _check_shape(record)
-                record["labels"] = self.schema.check_labels(record["labels"])
+                if not self.schema.needs_passage:  # else checked once its passage is known
+                    record["labels"] = self.schema.check_labels(record["labels"])
             except JsonRefused as error:
                 rejections.append((number, str(error)))
             except LabelError as error:
@@ -148,9 +150,12 @@ class _Importer:
     def _resolve(self, parsed, rejections) -> list[_Line]:
         users = self._user_ids({record["annotator"] for _, record in parsed})
         passages = _passage_ids(self.session, self.project, [record for _, record in parsed])
+        words = self._words(parsed, users, passages)
         resolved = []
         for number, record in parsed:
             problem = self.unusable_names.get(record["annotator"]) or _problem(record, users, passages)
+            if not problem and words is not None:
+                problem = self._checked_against_passage(record, words[passages[_reference(record)][0]])
             if problem:
                 rejections.append((number, problem))
                 continue
@@ -169,6 +174,21 @@ class _Importer:
                 )
             )
         return resolved
+
+    def _words(self, parsed, users, passages) -> dict[int, PassageWords] | None:
+        """The words of the passages these lines label, when the schema marks spans."""
+        if not self.schema.needs_passage:
+            return None
+        wanted = {passages[_reference(record)][0] for _, record in parsed if _problem(record, users, passages) is None}
+        return words_of_passages(self.session, sorted(wanted))
+
+    def _checked_against_passage(self, record: dict, words: PassageWords) -> str | None:
+        """The line's labels checked with their passage's words (spans); the problem if any."""
+        try:
+            record["labels"] = self.schema.check_labels(record["labels"], words)
+        except LabelError as error:
+            return _label_problem(error)
+        return None
 
     def _user_ids(self, names: set[str]) -> dict[str, int]:
         unknown = names - set(self.users)

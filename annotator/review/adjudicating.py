@@ -14,7 +14,7 @@ from annotator.agreement.gold import ADJUDICATED, aggregate
 from annotator.agreement.ratings import Ratings
 from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation
-from annotator.annotations.recording import MAX_NOTE
+from annotator.annotations.recording import MAX_NOTE, checked_labels
 from annotator.assignment.lifecycle import passage_decided
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
@@ -140,7 +140,7 @@ def adjudicate(
     current schema; LabelError otherwise); the passage leaves the queue. Returns whether
     anything changed (the same decision again is one decision)."""
     refuse_if_archived(project)
-    state = {"labels": schema_of(session, project).check_labels(labels), "note": note.strip()[:MAX_NOTE]}
+    state = {"labels": checked_labels(session, project, passage_id, labels), "note": note.strip()[:MAX_NOTE]}
     existing = current_adjudication(session, passage_id)
     before = {"labels": existing.labels, "note": existing.note} if existing else None
     if before == state:
@@ -177,7 +177,7 @@ def passage_gold(schema: Schema, found: list[Opinion], adjudication: Adjudicatio
     measured = _measured_golds(schema, found, adjudication)
     golds = {}
     for field in schema.fields:
-        if field.TYPE == "text":
+        if field.OWN_GOLD:
             decided = adjudication.labels.get(field.name) if adjudication is not None else None
             value, gold = field.settle([opinion.labels.get(field.name) for opinion in found], decided)
             golds[field.name] = FieldGold(value, gold["source"] or "", Counter())

@@ -5,9 +5,9 @@ whether a label set fits, the measured fields agreement reads, the keys, the ans
 import json
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotator.agreement.fields import DECISION, OTHER, MeasuredField
+from annotator.agreement.fields import DECISION, OTHER, MeasuredField, pair_agreement
 from annotator.json_input import MAX_DEPTH, within_depth
 from annotator.schema.condition import parse_condition
 from annotator.schema.errors import LabelError, SchemaError, quoted
@@ -15,6 +15,9 @@ from annotator.schema.types import DEFAULT_TYPE, FIELD_TYPES
 from annotator.schema.types.base import Field
 from annotator.schema.types.options import option_words
 from annotator.untrusted_text import NUL_REFUSED, has_nul
+
+if TYPE_CHECKING:
+    from annotator.splitting.words import PassageWords
 
 MAX_SCHEMA_CHARS = 1_000_000
 
@@ -95,10 +98,17 @@ class Schema:
         controller = self.by_name[field.show_if.field]
         return field.show_if.holds(controller.answer_values(labels.get(controller.name)))
 
-    def check_labels(self, labels: object) -> dict:
+    @cached_property
+    def needs_passage(self) -> bool:
+        """Whether a label set is checked against its passage's words (it may mark spans):
+        callers then pass `check_labels` the passage (annotator.splitting.words)."""
+        return any(field.NEEDS_PASSAGE for field in self.fields)
+
+    def check_labels(self, labels: object, passage: "PassageWords | None" = None) -> dict:
         """The label set in its normal form: every required asked field answered, each answer
         one the field allows, nothing for a field that was not asked, no unknown field.
-        Raises LabelError in the annotator's words."""
+        Spans are checked against `passage`, the passage's words. Raises LabelError in the
+        annotator's words."""
         if not isinstance(labels, dict):
             raise LabelError("labels", "Labels must be an object of field names to values")
         for name in labels:
@@ -107,7 +117,7 @@ class Schema:
         asked = self.asked(labels)
         checked = {}
         for field in asked:
-            value = field.check(labels.get(field.name))
+            value = field.check_in(labels.get(field.name), passage)
             if value is None and field.required:
                 raise field.missing_answer()
             if value is not None:
@@ -151,6 +161,19 @@ class Schema:
         return LabelError(field.name, f"{field.label}: leave it empty {why}")
 
     # --- agreement ---------------------------------------------------------------------------
+
+    def review_agreements(self, label_sets: list[dict]) -> dict[str, tuple[float, int]]:
+        """Per span or evidence field with at least two answers, (share of agreeing pairs,
+        answers) among one passage's label sets, compared by the type's `review_key`: what
+        sends a passage whose annotators marked different spans to review."""
+        found = {}
+        for field in self.fields:
+            keys = [key for key in (field.review_key(labels.get(field.name)) for labels in label_sets)]
+            if any(key is not None for key in keys):
+                agreement = pair_agreement(keys)
+                if agreement is not None:
+                    found[field.name] = (agreement, len(keys))
+        return found
 
     @cached_property
     def measured_fields(self) -> list[MeasuredField]:

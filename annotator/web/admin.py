@@ -20,16 +20,18 @@ from annotator.importing.readers import FORMATS
 from annotator.importing.uploads import ImportReport
 from annotator.projects.models import MEMBER_ROLES, Project
 from annotator.projects.schema_store import schema_of
+from annotator.projects.templates import DEFAULT_TEMPLATE, TemplateError, project_start
 from annotator.schema import SchemaError
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
 from annotator.web.forms import ActiveForm, MemberForm, NewAccountForm, PasswordResetForm, UploadForm
-from annotator.web.project_form import ProjectForm
+from annotator.web.project_form import TEMPLATE_CHOICES, ProjectForm
 from annotator.web.security import roles_required
 from annotator.web.unit_of_work import after_commit, discard_changes
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 IMPORT_JOB = "import-job"  # the id of the fragment a job's page polls
+TEMPLATE_GUIDELINES = "template-guidelines"  # the id of the guidelines a template choice fills
 
 
 @bp.before_request
@@ -78,7 +80,15 @@ def set_active_view(user_id: int):
 
 @bp.get("/projects/new")
 def new_project():
-    return _project_form(None, ProjectForm())
+    """The new-project form with a template's guidelines filled in; only the guidelines when
+    the template choice asks for them (htmx)."""
+    form = ProjectForm.starting_from(request.args.get("template", DEFAULT_TEMPLATE))
+    if htmx and htmx.target == TEMPLATE_GUIDELINES:
+        response = make_response(render_template("admin/_template_guidelines.html", form=form))
+    else:
+        response = make_response(_project_form(None, form))
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    return response
 
 
 @bp.post("/projects")
@@ -87,16 +97,17 @@ def create_project_view():
     if form.invalid:
         return _project_form(None, form)
     try:
+        start = project_start(form.template_name, form.definition, form.guidelines.data, form.target.data)
         project = create_project(
             db.session,
             form.name.data,
             target=form.target.data,
-            guidelines=form.guidelines.data,
+            guidelines=start.guidelines,
             overlap_k=form.overlap,
-            schema=form.definition,
+            schema=start.schema,
             extra_annotator_below=form.threshold,
         )
-    except (ProjectError, SchemaError) as error:
+    except (ProjectError, SchemaError, TemplateError) as error:
         discard_changes()
         return _project_form(None, form.refused(error))
     flash(f"Project {project.name} created.", "success")
@@ -217,7 +228,9 @@ def _members_page(project: Project, chosen: dict | None = None, member_error: st
 def _project_form(project: Project | None, form: ProjectForm):
     """The new-project or edit form; shown again with what is wrong (422) when it has errors."""
     schema = schema_of(db.session, project) if project is not None else None
-    page = render_template("admin/project_form.html", project=project, form=form, schema=schema)
+    page = render_template(
+        "admin/project_form.html", project=project, form=form, schema=schema, template_choices=TEMPLATE_CHOICES
+    )
     return page, 422 if form.invalid else 200
 
 

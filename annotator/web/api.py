@@ -11,6 +11,7 @@ from annotator.assignment.service import NotAssigned, next_passage, skip_passage
 from annotator.clock import iso_utc, utcnow
 from annotator.config import hold_time
 from annotator.documents.context import document_heading, neighbours
+from annotator.documents.words import words_of_passage
 from annotator.extensions import db
 from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.schema_store import schema_of
@@ -103,7 +104,8 @@ def progress(project_id: int):
 def passage_json(passage, project) -> dict:
     document = document_heading(db.session, passage.document_id)
     before, after = neighbours(db.session, passage)
-    return {
+    schema = schema_of(db.session, project)
+    found = {
         "passage_id": passage.id,
         "text": passage.text,
         "document_id": document.external_id,
@@ -113,9 +115,19 @@ def passage_json(passage, project) -> dict:
         "end": passage.end,
         "context": {"before": [_neighbour(p) for p in before], "after": [_neighbour(p) for p in after]},
         "target": project.target,
-        "schema": schema_of(db.session, project).definition,
+        "schema": schema.definition,
         "schema_version": project.schema_version,
     }
+    if schema.needs_passage:
+        found["words"] = _words(passage.id)
+    return found
+
+
+def _words(passage_id: int) -> list[list]:
+    """The passage's words as [start, end, text], start and end in the document's raw text:
+    what a script marks spans with (the annotate screen draws the same words)."""
+    passage = words_of_passage(db.session, passage_id)
+    return [[word.raw_start, word.raw_end, passage.text[word.text_start : word.text_end]] for word in passage.words]
 
 
 def _neighbour(passage) -> dict:

@@ -7,10 +7,13 @@ from wtforms import StringField, TextAreaField, ValidationError
 
 from annotator.administration.projects import ProjectChanges, ProjectError
 from annotator.projects.models import Project
+from annotator.projects.templates import DEFAULT_TEMPLATE, TEMPLATE_NAMES, TEMPLATES, TemplateError, template_named
 from annotator.schema import Schema, SchemaError
 from annotator.web.forms import stripped
 
 OVERLAP_PROBLEM = "overlap k must be a whole number, 1 or more"
+OWN_SCHEMA = ""  # the template choice "none: a schema file of the project's own"
+NO_SCHEMA_PROBLEM = "choose a template, or upload a label schema file of your own"
 THRESHOLD_PROBLEM = (
     "the agreement below which a passage gets one more annotator is a number above 0 and at most 1, or empty"
 )
@@ -42,6 +45,16 @@ def _threshold_or_empty(form, field) -> None:
     raise ValidationError(THRESHOLD_PROBLEM)
 
 
+TEMPLATE_CHOICES = [(template.name, f"{template.name}: {template.description}") for template in TEMPLATES] + [
+    (OWN_SCHEMA, "None: my own label schema file (below)")
+]
+
+
+def _a_template(form, field) -> None:
+    if field.data not in dict(TEMPLATE_CHOICES):
+        raise ValidationError(f"{field.data!r} is not a template: choose one of {', '.join(TEMPLATE_NAMES)}")
+
+
 class ProjectForm(FlaskForm):
     """The form's values as typed (shown again when something is wrong) and what is wrong: the
     service's own checks (the name) stay the service's."""
@@ -54,6 +67,7 @@ class ProjectForm(FlaskForm):
         "One more annotator below", filters=[stripped], validators=[_threshold_or_empty]
     )
     schema = FileField("Label schema (JSON file)")
+    template = StringField("Template", default=DEFAULT_TEMPLATE, validators=[_a_template])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +90,13 @@ class ProjectForm(FlaskForm):
         )
 
     @classmethod
+    def starting_from(cls, template_name: str) -> "ProjectForm":
+        """A new project's form with a template chosen and its guidelines filled in (none for
+        a schema of the project's own)."""
+        guidelines = template_named(template_name).guidelines() if template_name != OWN_SCHEMA else ""
+        return cls(formdata=None, data={"template": template_name, "guidelines": guidelines})
+
+    @classmethod
     def submitted(cls) -> "ProjectForm":
         """The form the request sent, checked, with the uploaded schema read."""
         form = cls()
@@ -84,7 +105,15 @@ class ProjectForm(FlaskForm):
         upload = form.schema.data
         if upload is not None and getattr(upload, "filename", None):
             form._read_schema(upload.read())
+        elif form.template.raw_data == [OWN_SCHEMA]:
+            form.problems.append(NO_SCHEMA_PROBLEM)
         return form
+
+    @property
+    def template_name(self) -> str | None:
+        """The template chosen; None for a schema of the project's own, and for a form that
+        does not offer the choice (a request without it keeps to the file or the default)."""
+        return (self.template.data or None) if self.template.raw_data else None
 
     @property
     def invalid(self) -> bool:
@@ -109,7 +138,7 @@ class ProjectForm(FlaskForm):
             set_extra_annotator=True,
         )
 
-    def refused(self, error: ProjectError | SchemaError) -> "ProjectForm":
+    def refused(self, error: ProjectError | SchemaError | TemplateError) -> "ProjectForm":
         """The form, with the reason a service refused it."""
         if isinstance(error, SchemaError):
             self.schema_problems += error.problems

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from annotator.documents.models import Document
 from annotator.extensions import db
 from annotator.projects.models import Project, ProjectMember
+from annotator.projects.schema_store import schema_of
+from annotator.projects.templates import template_named
 from tests.browser.test_annotation_journeys import submit_and_wait
 from tests.conftest import paragraph_text
 
@@ -77,3 +79,21 @@ def test_an_admin_creates_a_project_uploads_documents_and_adds_two_annotators(
     rows = admin.locator("table.listing").nth(0).inner_text()
     assert "ada\t3\t0" in rows and "bob\t1\t0" in rows
     screenshot_to(admin, "overview.png")
+
+
+def test_an_admin_starts_a_project_from_a_template_and_reads_its_guidelines_before_creating_it(open_browser, make_user):
+    make_user("root", "admin")
+    admin = open_browser("root")
+    admin.goto("/admin/projects/new")
+    guidelines = admin.locator("textarea[name=guidelines]")
+    assert guidelines.input_value() == template_named("claims").guidelines()
+    admin.select_option("select[name=template]", "fnc-1")
+    admin.wait_for_function(
+        "() => document.querySelector('textarea[name=guidelines]').value.includes('The target is the headline')"
+    )
+    admin.fill("input[name=name]", "Headlines")
+    admin.click("button:has-text('Create project')")
+    admin.wait_for_selector("h1:has-text('Headlines')")
+    project = db.session.scalar(sa.select(Project))
+    assert project.guidelines == template_named("fnc-1").guidelines()
+    assert schema_of(db.session, project).definition == template_named("fnc-1").schema()

@@ -103,7 +103,7 @@ def test_definition_problems_of_the_new_types_are_named_by_path():
         'fields[2].key: "s" is reserved for the annotate screen',
         'fields[4].options: "high" is not a number, as an interval level needs',
         "fields[5].options: at least two options that are not marked missing are required",
-        "fields[6].type: must be one of choice, multi, text, got 'likert'",
+        "fields[6].type: must be one of choice, multi, text, span, evidence, got 'likert'",
         'fields[3].show_if.field: "rewrite" has no options to choose from, so it cannot decide whether a '
         "field is asked",
     ]

@@ -15,6 +15,7 @@ from annotator.documents.models import Document
 from annotator.extensions import db
 from annotator.projects.models import Project, ProjectGuidelines
 from annotator.projects.schema_store import schema_of
+from annotator.projects.templates import TEMPLATE_NAMES, TEMPLATES, template_named
 from annotator.schema import Schema, SchemaError
 from annotator.schema import default_definition as default_schema
 from tests.conftest import FIXTURES, csrf_token_in, paragraph_text
@@ -463,3 +464,102 @@ def test_the_overview_of_a_project_without_documents_says_what_to_do(as_admin, m
     html = as_admin.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "No documents yet: annotators have nothing to label until" in html
     assert f'href="/admin/projects/{project.id}/documents">upload documents</a>' in html
+
+
+# --- templates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_admin_creates_a_project_from_a_template_with_its_guidelines(as_admin, name):
+    response = submit(
+        as_admin,
+        "/admin/projects/new",
+        "/admin/projects",
+        name="From a template",
+        target="Cities should build bike lanes",
+        overlap_k="2",
+        template=name,
+        guidelines="",
+        schema=no_file(),
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    project = project_named("From a template")
+    assert schema_of(db.session, project).definition == template_named(name).schema()
+    assert project.guidelines == template_named(name).guidelines()
+
+
+def test_the_new_project_form_offers_every_template_and_fills_in_its_guidelines(as_admin):
+    page = as_admin.get("/admin/projects/new").get_data(as_text=True)
+    for template in TEMPLATES:
+        assert f'<option value="{template.name}"' in page and str(escape(template.description)) in page
+    assert '<option value="claims" selected>' in page
+    assert str(escape(template_named("claims").guidelines())) in page
+    chosen = as_admin.get(
+        "/admin/projects/new?template=fever", headers={"HX-Request": "true", "HX-Target": "template-guidelines"}
+    )
+    fragment = chosen.get_data(as_text=True)
+    assert "HX-Target" in chosen.headers["Vary"]
+    assert fragment.lstrip().startswith('<label id="template-guidelines">') and "<form" not in fragment
+    assert str(escape(template_named("fever").guidelines())) in fragment
+
+
+def test_guidelines_typed_on_the_form_win_over_the_templates(as_admin):
+    submit(
+        as_admin,
+        "/admin/projects/new",
+        "/admin/projects",
+        name="P",
+        overlap_k="2",
+        template="claimbuster",
+        guidelines="Our own rules.",
+        schema=no_file(),
+    )
+    project = project_named("P")
+    assert project.guidelines == "Our own rules."
+    assert schema_of(db.session, project).definition == template_named("claimbuster").schema()
+
+
+@pytest.mark.parametrize(
+    ("template", "schema", "target", "problem"),
+    [
+        ("fnc-1", lambda: a_file(json.dumps(STANCE_ONLY), "s.json"), "", "both a template (&#34;fnc-1&#34;)"),
+        ("", no_file, "", "choose a template, or upload a label schema file of your own"),
+        ("semeval-stance", no_file, "", "judges stance toward the project&#39;s target: give the project a target"),
+        ("prodigy", no_file, "", "&#39;prodigy&#39; is not a template: choose one of claims, claimbuster"),
+    ],
+)
+def test_a_template_that_cannot_be_used_as_chosen_is_refused_on_the_form(as_admin, template, schema, target, problem):
+    response = submit(
+        as_admin,
+        "/admin/projects/new",
+        "/admin/projects",
+        name="Kept name",
+        overlap_k="2",
+        target=target,
+        template=template,
+        schema=schema(),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and problem in page, page
+    assert 'value="Kept name"' in page
+    assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
+
+
+def test_an_own_schema_file_is_used_when_the_form_says_so(as_admin):
+    response = submit(
+        as_admin,
+        "/admin/projects/new",
+        "/admin/projects",
+        name="Own",
+        overlap_k="2",
+        template="",
+        schema=a_file(json.dumps(STANCE_ONLY), "stance.json"),
+    )
+    assert response.status_code == 303
+    assert schema_of(db.session, project_named("Own")).definition == STANCE_ONLY
+
+
+def test_an_unknown_template_asked_for_by_address_is_a_bad_request_naming_the_templates(as_admin):
+    response = as_admin.get("/admin/projects/new?template=prodigy")
+    assert response.status_code == 400
+    assert "no template named &#34;prodigy&#34;: the templates are claims" in response.get_data(as_text=True)

@@ -4,12 +4,16 @@ it gives none). A new type is one module here, one template fragment
 
 from annotator.schema.types.base import Field
 from annotator.schema.types.choice import ChoiceField
+from annotator.schema.types.evidence import EvidenceField
 from annotator.schema.types.multi import MultiField
+from annotator.schema.types.span import SpanField
 from annotator.schema.types.text import TextField
 
 FIELD_TYPES: dict[str, type[Field]] = {
     ChoiceField.TYPE: ChoiceField,
     MultiField.TYPE: MultiField,
     TextField.TYPE: TextField,
+    SpanField.TYPE: SpanField,
+    EvidenceField.TYPE: EvidenceField,
 }
 DEFAULT_TYPE = ChoiceField.TYPE

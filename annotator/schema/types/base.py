@@ -5,6 +5,7 @@ package, registered in `FIELD_TYPES` (types/__init__.py), with one template frag
 reads, how gold comes out of the measured fields' gold, the answer in words, the form field
 its answer is read with from a submitted form, and how it is flattened for a CSV cell."""
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
@@ -27,6 +28,8 @@ class Field:
     """A field of a label schema (abstract: see the types)."""
 
     TYPE: ClassVar[str]
+    NEEDS_PASSAGE: ClassVar[bool] = False  # its answers are checked against the passage's words
+    OWN_GOLD: ClassVar[bool] = False  # gold comes from `settle`, not from measured fields
     OWN_KEYS: ClassVar[frozenset[str]] = frozenset()  # definition keys this type adds
 
     name: str
@@ -92,6 +95,11 @@ class Field:
         """The value in its normal form (None for no answer), or LabelError."""
         raise NotImplementedError
 
+    def check_in(self, value: object, passage: object) -> object:
+        """`check`, for a type whose answers are checked against their passage's words
+        (annotator.splitting.words.PassageWords; None when the caller has none)."""
+        return self.check(value)
+
     def answer_values(self, value: object) -> list[str]:
         """The option values an answer holds, as a condition reads them."""
         return []
@@ -113,6 +121,12 @@ class Field:
         """The answer in one CSV cell."""
         return None if value is None else str(value)
 
+    def review_key(self, value: object) -> object:
+        """For a type agreement does not measure field by field (spans, evidence): the answer
+        reduced to what annotators must agree on for a passage to skip review, hashable (two
+        answers agree when their keys are equal); None for other types and for no answer."""
+        return None
+
     def missing_answer(self) -> LabelError:
         return LabelError(self.name, f"{self.label}: choose a value", self.option_values or [])
 
@@ -126,9 +140,21 @@ class Field:
         """Per unit (a passage), the field's final answer and its gold dict (source,
         probability, agreement), from its measured fields' gold columns, given by measured
         field name as (labels, sources, probabilities, agreements), one entry per unit. None for
-        a type whose gold does not come from measured fields (see TextField.settle)."""
+        a type whose gold does not come from measured fields (OWN_GOLD: see TextField.settle)."""
         return None
 
     def agreement_column(self, columns: dict[str, tuple[list, list, list, list]]) -> list | None:
         """Per unit, the field's agreement (None where it has none); None for a type without."""
         return None
+
+
+def json_answer(data: object) -> object:
+    """A value a form sends as JSON text (the annotate screen's script keeps spans and evidence
+    records so): None when empty, the text itself when it is not JSON, for `check` to refuse in
+    the annotator's words."""
+    if not isinstance(data, str) or not data.strip():
+        return None
+    try:
+        return json.loads(data)
+    except (json.JSONDecodeError, RecursionError):
+        return data

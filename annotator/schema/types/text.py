@@ -17,6 +17,7 @@ DEFAULT_LENGTH = 500
 @dataclass(frozen=True)
 class TextField(Field):
     TYPE: ClassVar[str] = "text"
+    OWN_GOLD: ClassVar[bool] = True
     OWN_KEYS: ClassVar[frozenset[str]] = frozenset({"max_length", "key", "placeholder"})
 
     max_length: int = DEFAULT_LENGTH
