@@ -438,22 +438,25 @@ class _Study:
 
 @dataclass(frozen=True)
 class _Blocks:
-    """Per block of continua, the sums alpha-u is linear in: length L, annotator values m L,
-    ordered pairs of values m (m - 1) L."""
+    """Per block of continua (a row), the sums alpha-u is linear in: length L, annotator values
+    m L, ordered pairs of values m (m - 1) L."""
 
-    length: np.ndarray
-    values: np.ndarray
-    pairs: np.ndarray
+    columns: np.ndarray  # blocks x 3
 
 
 @dataclass(frozen=True)
 class _BlockSections:
-    """One label per block: distances, and how many units (gaps) of each distinct length."""
+    """One label per block (a row): the sum of distances, then how many units of each distinct
+    length, then per unit length the ways of placing such a unit in the block's gaps (sum over
+    gaps g of max(l_g - l + 1, 0)). One matrix, so that a resample's sums are one product."""
 
-    distance_sums: np.ndarray  # per block
     unit_lengths: np.ndarray  # distinct
-    units: np.ndarray  # blocks x unit_lengths
-    placements: np.ndarray  # blocks x unit_lengths: sum over the block's gaps g of max(l_g - l + 1, 0)
+    columns: np.ndarray  # blocks x (1 + 2 unit lengths)
+
+    def split(self, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(distances, units per length, placements per length) of per-resample column sums."""
+        n_lengths = len(self.unit_lengths)
+        return sums[:, 0], sums[:, 1 : 1 + n_lengths], sums[:, 1 + n_lengths :]
 
 
 def _study(data: Unitizations) -> _Study:
@@ -606,9 +609,14 @@ def _blocked(study: _Study, block_of: np.ndarray, n_blocks: int) -> tuple[_Block
         return np.bincount(block_of, values, minlength=n_blocks)
 
     blocks = _Blocks(
-        length=per_block(study.lengths),
-        values=per_block(study.annotators * study.lengths),
-        pairs=per_block(study.annotators * (study.annotators - 1) * study.lengths),
+        np.stack(
+            [
+                per_block(study.lengths),
+                per_block(study.annotators * study.lengths),
+                per_block(study.annotators * (study.annotators - 1) * study.lengths),
+            ],
+            axis=1,
+        )
     )
     labels = {}
     for label, sections in study.labels.items():
@@ -618,7 +626,8 @@ def _blocked(study: _Study, block_of: np.ndarray, n_blocks: int) -> tuple[_Block
         )
         # A unit of length l fits l_g - l + 1 ways into a gap of length l_g >= l, and none into a shorter one.
         ways = np.maximum(gap_lengths[np.newaxis, :] - unit_lengths[:, np.newaxis] + 1, 0)
-        labels[label] = _BlockSections(per_block(sections.distance_sums), unit_lengths, units, gaps @ ways.T)
+        distances = per_block(sections.distance_sums)[:, np.newaxis]
+        labels[label] = _BlockSections(unit_lengths, np.hstack([distances, units, gaps @ ways.T]))
     return blocks, labels
 
 
@@ -638,30 +647,25 @@ def _histogram(
 def _disagreement(blocks: _Blocks, sections: _BlockSections, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Observed and expected disagreement of one label for each row of `weights`, how many times
     each block is drawn (one block drawn once: the data as they are)."""
-    length = weights @ blocks.length
-    observed = _ratio(weights @ sections.distance_sums, length * (weights @ blocks.pairs))
-    return observed, _expected(blocks, sections, weights, length)
+    length, values, pairs = (weights @ blocks.columns).T
+    distances, units, placements = sections.split(weights @ sections.columns)
+    observed = _ratio(distances, length * pairs)
+    return observed, _expected(sections.unit_lengths, units, placements, length, values)
 
 
-def _expected(blocks: _Blocks, sections: _BlockSections, weights: np.ndarray, length: np.ndarray) -> np.ndarray:
+def _expected(
+    lengths: np.ndarray, units: np.ndarray, placements: np.ndarray, length: np.ndarray, values: np.ndarray
+) -> np.ndarray:
     """Krippendorff's (2004) cuD_e: (2 / L) * sum over units u of [(N_c - 1) / 3 * (2 l_u^3 -
     3 l_u^2 + l_u) + l_u^2 * sum over gaps g at least as long of (l_g - l_u + 1)], divided by
     m L (m L - 1) - sum over units of l_u (l_u - 1). N_c counts the units of the label, gaps are
-    every annotator's; m L is the number of (annotator, character) values."""
-    values = weights @ blocks.values
-    units = weights @ sections.units  # per resample, how many units of each length
-    lengths = sections.unit_lengths
+    every annotator's; m L is the number of (annotator, character) values. Per resample (a row):
+    `units` and `placements` per distinct unit length, `length` L and `values` m L."""
     cubic = units @ ((2 * lengths**3 - 3 * lengths**2 + lengths) / 3)
     self_pairs = units @ (lengths * (lengths - 1))
-    numerator = 2 / length * ((units.sum(axis=1) - 1) * cubic + _placements_in_gaps(sections, weights, units))
+    in_gaps = (units * lengths**2 * placements).sum(axis=1)
+    numerator = 2 / length * ((units.sum(axis=1) - 1) * cubic + in_gaps)
     return _ratio(numerator, values * (values - 1) - self_pairs)
-
-
-def _placements_in_gaps(sections: _BlockSections, weights: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """sum over units u, gaps g with l_g >= l_u of l_u^2 (l_g - l_u + 1), for each resample: the
-    gaps' ways of placing a unit of each length are summed per block beforehand, so that a
-    resample costs two products over the blocks."""
-    return (units * sections.unit_lengths**2 * (weights @ sections.placements)).sum(axis=1)
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -678,7 +682,7 @@ def _bootstrap_disagreements(study: _Study, resamples: int, seed: int) -> tuple[
         return empty, empty
     n_blocks = min(n_continua, BOOTSTRAP_BLOCKS)
     blocks, labels = _blocked(study, np.arange(n_continua) * n_blocks // n_continua, n_blocks)
-    cells = n_blocks + sum(2 * sections.units.shape[1] for sections in labels.values())
+    cells = n_blocks + sum(sections.columns.shape[1] for sections in labels.values())
     chunk = max(1, _BOOTSTRAP_CELLS_PER_CHUNK // cells)
     draws = _draws(n_blocks, resamples, seed)
     observed, expected = [], []
