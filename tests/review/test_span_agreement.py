@@ -177,3 +177,52 @@ def test_the_agreement_page_and_the_command_line_show_alpha_u(
     text = runner.invoke(args=["agreement", "Claims in passages"]).stdout
     assert f"claims (spans): alpha-u {alpha_u:.3f}" in text
     assert "sources (evidence): relation alpha" in text
+
+
+CONDITIONAL = {
+    "fields": [
+        {
+            "name": "has_claim",
+            "label": "Makes a claim",
+            "level": "nominal",
+            "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+        },
+        {
+            "name": "claims",
+            "type": "span",
+            "label": "Claims",
+            "required": False,
+            "show_if": {"field": "has_claim", "not_in": ["no"]},
+        },
+    ]
+}
+
+
+def test_a_span_field_counts_the_annotators_it_was_asked_of_even_those_who_marked_nothing(
+    make_project, make_documents, make_user, add_member, import_labels
+):
+    project = make_project("Conditional spans", overlap_k=3, schema=CONDITIONAL)
+    first, second = make_documents(project, count=1, paragraphs=2)
+    for name in ANNOTATORS:
+        make_user(name)
+        add_member(project, name)
+    start, end = words(first)[0][0], words(first)[3][1]
+    marked = {"has_claim": "yes", "claims": [{"start": start, "end": end}]}
+    given = {
+        # First passage: ada marks a claim, bob was asked and marked nothing, cy was not asked.
+        first.id: {"ada": marked, "bob": {"has_claim": "yes"}, "cy": {"has_claim": "no"}},
+        # Second passage: only ada was asked.
+        second.id: {"ada": {"has_claim": "yes"}, "bob": {"has_claim": "no"}, "cy": {"has_claim": "no"}},
+    }
+    import_labels(
+        project,
+        [
+            {"passage_id": passage_id, "annotator": name, "labels": labels}
+            for passage_id, by_name in given.items()
+            for name, labels in by_name.items()
+        ],
+    )
+    claims = agreement_figures(db.session, project).figures["spans"]["claims"]
+    assert claims["annotated_passages"] == 1  # the first: two annotators were asked
+    assert claims["alpha_u"]["alpha"] < 0  # one saw a claim where the other saw none
+    assert [pair["annotators"] for pair in claims["f1"]["pairs"]] == [["ada", "bob"]]
