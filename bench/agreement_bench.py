@@ -287,13 +287,15 @@ def pure_alpha(url: str, env: dict, repeat: int) -> None:
     from annotator.agreement.reliability import alpha_confidence_interval, krippendorff_alpha
     from annotator.extensions import db
     from annotator.project_agreement.label_table import load_label_table
+    from annotator.project_agreement.record_fields import record_fields
     from annotator.projects.schema_store import schema_of
 
     app = _app(url, env)
     with app.app_context():
         project = find_project(db.session, "Agreement")
-        fields = {field.name: field for field in schema_of(db.session, project).measured_fields}
-        table = load_label_table(db.session, project, list(fields.values()))
+        schema = schema_of(db.session, project)
+        fields = {field.name: field for field in schema.measured_fields}
+        table = load_label_table(db.session, project, list(fields.values()), record_fields(schema))
     print()
     print(
         f"{'pure alpha, ' + format(table.n_units, ',') + ' units':34} {'annotator s':>11} "

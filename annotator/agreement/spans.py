@@ -171,8 +171,11 @@ def _categories(field: MeasuredField, labels: list[dict]) -> np.ndarray:
     same result as `field.category_of`, which costs a method call per span)."""
     if field.kind == ANSWER:
         index = {value: code for code, value in enumerate(field.categories) if value not in field.ignored}
-        answers = (one.get(field.source) for one in labels)
-        return np.array([index.get(answer, NONE) if type(answer) is str else NONE for answer in answers], np.int64)
+        answers = [one.get(field.source) for one in labels]
+        try:
+            return np.array([index.get(answer, NONE) for answer in answers], dtype=np.int64)
+        except TypeError:  # an answer that is no option (a list): the careful way below
+            pass
     codes = [field.category_of(one) for one in labels]
     return np.array([NONE if code is None else code for code in codes], dtype=np.int64)
 

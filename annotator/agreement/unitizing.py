@@ -729,8 +729,13 @@ def _annotator_pairs(data: Unitizations) -> tuple[np.ndarray, np.ndarray, np.nda
 
 def _exact_matches(data: Unitizations) -> tuple[np.ndarray, np.ndarray]:
     """The coders of every pair of identical spans (same continuum, start, end and label)."""
-    order = np.lexsort((data.span_end, data.span_start, data.span_label, data.span_continuum))
-    columns = [column[order] for column in (data.span_continuum, data.span_label, data.span_start, data.span_end)]
+    continuum = data.span_continuum
+    offset = data.continuum_start[continuum]
+    width = int((data.continuum_end - data.continuum_start).max(initial=0)) + 1
+    columns = [continuum, data.span_label, data.span_start - offset, data.span_end - offset]
+    bounds = [data.n_continua, len(data.labels), width, width]
+    order = _sort_order(*zip(columns, bounds, strict=True))
+    columns = [column[order] for column in columns]
     differs = np.zeros(len(order), dtype=bool)  # starts a run of identical spans
     differs[:1] = True
     for column in columns:

@@ -3,9 +3,8 @@
 Label sets are read as their stored text and each distinct text is decoded once (a project
 holds few distinct label sets), and times are read as stored, so that 300,000 label sets cost
 one query and a few array passes. Fields whose answers are records (span fields, evidence
-fields) make almost every label set distinct: the same query hands them over as columns of
-their own, cut out of the label set by the database, so that the rest of the label set stays
-one of a few distinct texts and only the records are decoded row by row."""
+fields) make almost every label set distinct: then each label set is decoded once, as it comes,
+its records taken out, and the rest encoded again, which stays one of a few distinct texts."""
 
 import gc
 from contextlib import contextmanager
@@ -17,7 +16,6 @@ import numpy as np
 import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.dialects.postgresql import JSONB
 
 from annotator.agreement.fields import SET, MeasuredField
 from annotator.agreement.spans import PassageCitations, span_answers
@@ -40,39 +38,21 @@ def load_label_table(
     """Every current label set of the project, and its adjudications, as arrays. A SET field's
     categories are the sets of options that occur. With `records`, also the answers of the
     schema's span and evidence fields, from the same rows."""
-    dialect = session.connection().dialect.name
-    names = records.names if records else []
-    query = sa.select(
-        Annotation.passage_id,
-        Annotation.user_id,
-        _day_number(dialect),
-        sa.func.coalesce(Annotation.seconds, -1.0),
-        _labels_without(dialect, names),
-        *(_value_of(dialect, name) for name in names),
-    ).where(Annotation.project_id == project.id)
-    record_texts = [[] for _ in names]
-    rows, texts = _as_arrays(_keeping_records(raw_rows(session, query, stream=True), record_texts))
-    fields = _with_observed_sets(fields, texts)
-    codes_of = CodesOfText(fields)
-    distinct_codes = np.asarray([codes_of(text) for text in texts], dtype=np.int64).reshape(len(texts), len(fields))
-    codes, numbers = distinct_codes[rows[:, 4].astype(np.int64)], rows[:, :4]
-    unit_ids, unit = np.unique(numbers[:, 0].astype(np.int64), return_inverse=True)
-    coder_ids, coder = np.unique(numbers[:, 1].astype(np.int64), return_inverse=True)
+    with _collector_paused():  # until the decoded records are freed, at the end of the block
+        rows, texts, record_values = _read_rows(session, project, records.names if records else [])
+        fields = _with_observed_sets(fields, texts)
+        codes_of = CodesOfText(fields)
+        distinct_codes = np.asarray([codes_of(text) for text in texts], dtype=np.int64)
+        codes, numbers = distinct_codes.reshape(len(texts), len(fields))[rows[:, 4].astype(np.int64)], rows[:, :4]
+        unit_ids, unit = np.unique(numbers[:, 0].astype(np.int64), return_inverse=True)
+        coder_ids, coder = np.unique(numbers[:, 1].astype(np.int64), return_inverse=True)
+        coder_names = _names(session, coder_ids)
+        read = _Rows(unit_ids, unit, coder, coder_names, texts, rows[:, 4].astype(np.int64))
+        spans, evidence = _record_answers(session, project, records, read, record_values) if records else ({}, {})
+        del record_values  # freed by reference counting while the collector still sleeps
     weeks, week = _weeks(numbers[:, 2].astype(np.int64))
     spent = numbers[:, 3].copy()
     spent[spent < 0] = np.nan
-    coder_names = _names(session, coder_ids)
-    spans, evidence = (
-        _record_answers(
-            session,
-            project,
-            records,
-            _Rows(unit_ids, unit, coder, coder_names, texts, rows[:, 4].astype(np.int64)),
-            record_texts,
-        )
-        if records
-        else ({}, {})
-    )
     return LabelTable(
         fields=fields,
         unit=unit.astype(np.int64),
@@ -90,35 +70,38 @@ def load_label_table(
     )
 
 
-def _labels_without(dialect: str, names: list[str]):
-    """The label set's stored text, without the answers of these fields."""
+def _read_rows(session, project: Project, names: list[str]) -> tuple[np.ndarray, list, list[list]]:
+    """Per label set (one query, streamed): passage id, user id, day number, seconds and the
+    number of its distinct text (without the record fields `names`); the distinct texts; per
+    record field, each label set's answer."""
+    dialect = session.connection().dialect.name
+    query = sa.select(
+        Annotation.passage_id,
+        Annotation.user_id,
+        _day_number(dialect),
+        sa.func.coalesce(Annotation.seconds, -1.0),
+        sa.cast(Annotation.labels, sa.Text),
+    ).where(Annotation.project_id == project.id)
+    record_values = [[] for _ in names]
+    rows, texts = _as_arrays(_splitting_records(raw_rows(session, query, stream=True), names, record_values))
+    return rows, texts, record_values
+
+
+def _splitting_records(rows, names: list[str], record_values: list[list]):
+    """The rows as they come, each record field's answer taken out of the label set (decoded
+    once) and appended to its list; the rest of the label set, encoded again, stands in for it,
+    so that equal rests are one distinct text as before."""
     if not names:
-        return sa.cast(Annotation.labels, sa.Text)
-    if dialect == "postgresql":
-        rest = sa.cast(Annotation.labels, JSONB)
-        for name in names:
-            rest = rest.op("-")(sa.literal(name))
-        return sa.cast(rest, sa.Text)
-    return sa.func.json_remove(Annotation.labels, *(f"$.{name}" for name in names))
+        return rows
+    return _split_rows(rows, list(zip(names, (values.append for values in record_values), strict=True)))
 
 
-def _value_of(dialect: str, name: str):
-    """One field's answer as JSON text (NULL when the label set has none)."""
-    if dialect == "postgresql":
-        return sa.cast(Annotation.labels.op("->")(sa.literal(name)), sa.Text)
-    return sa.func.json_extract(Annotation.labels, f"$.{name}")
-
-
-def _keeping_records(rows, record_texts: list[list]):
-    """The rows as they come, each record field's text (columns 5 on) appended to its list."""
-    if not record_texts:
-        yield from rows
-        return
-    appends = [texts.append for texts in record_texts]
+def _split_rows(rows, appends: list):
     for row in rows:
-        for append, text in zip(appends, row[5:], strict=True):
-            append(text)
-        yield row
+        labels = orjson.loads(row[4])
+        for name, append in appends:
+            append(labels.pop(name, None))
+        yield row[0], row[1], row[2], row[3], orjson.dumps(labels)
 
 
 class _Rows(NamedTuple):
@@ -129,15 +112,13 @@ class _Rows(NamedTuple):
     unit: np.ndarray
     coder: np.ndarray
     coder_names: list[str]
-    texts: list[str]
+    texts: list[str | bytes]  # bytes: a rest re-encoded without the record fields
     text_of_row: np.ndarray
 
 
-def _record_answers(session, project: Project, records: RecordFields, rows: _Rows, record_texts: list[list]):
+def _record_answers(session, project: Project, records: RecordFields, rows: _Rows, decoded: list[list]):
     """Per span field (the field, its answers) and per evidence field (the field, the label
-    sets' citations), from each field's text per row."""
-    with _collector_paused():
-        decoded = [[None if text is None else orjson.loads(text) for text in texts] for texts in record_texts]
+    sets' citations), from each field's answer per row."""
     spans = {}
     if records.spans:
         start, end = _passage_bounds(session, project, rows.unit_ids)
@@ -182,7 +163,7 @@ def _passage_bounds(session, project: Project, unit_ids: np.ndarray) -> tuple[np
 def _collector_paused():
     """Decoding a few hundred thousand small JSON values makes millions of objects, none in a
     reference cycle; the allocations would set off the cyclic garbage collector again and again,
-    which triples the time."""
+    which triples the time. They are read into arrays and freed before it runs again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -206,7 +187,7 @@ def _as_arrays(rows) -> tuple[np.ndarray, list[str]]:
     return numbers, list(distinct)
 
 
-def _with_observed_sets(fields: list[MeasuredField], texts: list[str]) -> list[MeasuredField]:
+def _with_observed_sets(fields: list[MeasuredField], texts: list[str | bytes]) -> list[MeasuredField]:
     """The fields, each SET field given the sets of options the label sets hold as categories."""
     sets = [field for field in fields if field.kind == SET]
     if not sets:

@@ -68,7 +68,7 @@ def gold_parameters(session: so.Session, project: Project) -> dict:
     snapshot = _current_snapshot(session, project, _basis(session, project))
     if snapshot is not None:
         return {name: field["dawid_skene"] for name, field in snapshot.figures["fields"].items()}
-    return fitted_parameters(_label_table(session, project, with_records=False))
+    return fitted_parameters(_label_table(session, project))
 
 
 def _current_snapshot(session, project: Project, basis: Basis) -> AgreementSnapshot | None:
@@ -80,11 +80,11 @@ def _current_snapshot(session, project: Project, basis: Basis) -> AgreementSnaps
     return snapshot if kept == basis else None
 
 
-def _label_table(session, project: Project, with_records: bool = True):
-    """The project's labels as the figures read them (`with_records`: with the answers of its
-    span and evidence fields, which the Dawid-Skene parameters do not need)."""
+def _label_table(session, project: Project):
+    """The project's labels as the figures read them, the answers of its span and evidence
+    fields included (taken out of the label sets, they also leave the rest few distinct texts)."""
     schema = schema_of(session, project)
-    return load_label_table(session, project, schema.measured_fields, record_fields(schema) if with_records else None)
+    return load_label_table(session, project, schema.measured_fields, record_fields(schema))
 
 
 def _basis(session, project: Project) -> Basis:
