@@ -318,6 +318,22 @@ def pure_alpha(url: str, env: dict, repeat: int) -> None:
         )
         interval = best(repeat, lambda: alpha_confidence_interval(ratings, level, resamples=1000, seed=0))  # noqa: B023 (timed at once, in this iteration)
         print(f"{'  bootstrap interval, 1,000 resamples':34} {interval:11.4f}")
+    pure_alpha_u(table, repeat)
+
+
+def pure_alpha_u(table, repeat: int) -> None:
+    """Alpha-u on the span field's spans labelled by their stance: overall and per stance, with
+    the bootstrap intervals of each (1,000 resamples), from the arrays as loaded."""
+    from annotator.agreement.spans import unitizations_of
+    from annotator.agreement.unitizing import unitizing_alpha_with_intervals
+
+    field, answers = table.spans["claims"]
+    spans = unitizations_of(answers, field.sub_fields[0])
+    seconds = best(repeat, lambda: unitizing_alpha_with_intervals(spans, resamples=1000, seed=0))
+    print(
+        f"{'alpha-u by stance, ' + format(len(spans.span_start), ',') + ' spans':34} {seconds:11.4f}"
+        "   (overall and per stance, each with its bootstrap interval)"
+    )
 
 
 def best(repeat: int, work) -> float:

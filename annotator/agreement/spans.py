@@ -186,7 +186,7 @@ def _categories(field: MeasuredField, labels: list[dict]) -> np.ndarray:
 def span_field_figures(answers: SpanAnswers, field: MeasuredSpans, resamples: int = 1000, seed: int = 0) -> dict:
     """Every agreement figure of one span field (see the module's docstring), JSON-ready apart
     from NaN (the caller's `_json_ready` turns it into null)."""
-    extent, extent_intervals = unitizing_alpha_with_intervals(_merged(answers, None), resamples, seed)
+    extent, extent_intervals = unitizing_alpha_with_intervals(unitizations_of(answers, None), resamples, seed)
     f1 = pairwise_span_f1(_as_unitizations(answers, np.zeros(len(answers.span_start), dtype=np.int64), ("span",)))
     exact, overlap = macro_span_f1(f1)
     clusters, representative = span_clusters(answers)
@@ -264,7 +264,7 @@ def _sub_field_figures(
         "pairable_values": pairable_values(ratings),
     }
     if field.kind == ANSWER:
-        result, intervals = unitizing_alpha_with_intervals(_merged(answers, field), resamples, seed)
+        result, intervals = unitizing_alpha_with_intervals(unitizations_of(answers, field), resamples, seed)
         figures["alpha_u"] = _unitizing_figures(result, intervals, [str(value) for value in field.categories])
     return figures
 
@@ -370,7 +370,7 @@ def _stretches(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> _Stretc
     return _Stretches(of_span, order[firsts], start[order][firsts], np.maximum.reduceat(end[order], firsts))
 
 
-def _merged(answers: SpanAnswers, field: MeasuredField | None) -> Unitizations:
+def unitizations_of(answers: SpanAnswers, field: MeasuredField | None) -> Unitizations:
     """The spans as alpha-u reads them: labelled by the field's answer (one label for all when
     `field` is None; spans without an answer left out), one annotator's overlapping spans of a
     label merged into their union."""
