@@ -46,6 +46,7 @@ from annotator.agreement.unitizing import (
     UnitizingAlpha,
     macro_span_f1,
     pairwise_span_f1,
+    sort_order,
     unitizing_alpha_with_intervals,
 )
 
@@ -321,7 +322,14 @@ def span_clusters(answers: SpanAnswers) -> tuple[np.ndarray, np.ndarray]:
     the cluster, the earliest of equally long ones)."""
     clusters = _stretches(answers.span_passage, answers.span_start, answers.span_end).of_span
     length = answers.span_end - answers.span_start
-    order = np.lexsort((answers.span_start, -length, answers.span_coder, clusters))
+    longest = int(length.max(initial=0))
+    first_start = int(answers.span_start.min(initial=0))
+    order = sort_order(
+        (clusters, int(clusters.max(initial=-1)) + 1),
+        (answers.span_coder, max(len(answers.coders), 1)),
+        (longest - length, longest + 1),
+        (answers.span_start - first_start, int(answers.span_start.max(initial=0)) - first_start + 1),
+    )
     first = np.ones(len(order), dtype=bool)
     first[1:] = (clusters[order][1:] != clusters[order][:-1]) | (
         answers.span_coder[order][1:] != answers.span_coder[order][:-1]

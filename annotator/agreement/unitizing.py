@@ -393,7 +393,7 @@ def _distinct_with_inverse(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np
     return np.flatnonzero(present), (np.cumsum(present) - 1)[keys]
 
 
-def _sort_order(*columns: tuple[np.ndarray, int]) -> np.ndarray:
+def sort_order(*columns: tuple[np.ndarray, int]) -> np.ndarray:
     """The order that sorts by the first column, then the next...; each column given with a
     bound on its non-negative values, so that one sort of a combined key does it when the key
     fits 62 bits (a lexsort otherwise)."""
@@ -564,7 +564,7 @@ def _gaps(
     units of a label, before and after them, and the whole continuum for each annotator with no
     unit of that label there."""
     offset = data.continuum_start[data.span_continuum]
-    order = _sort_order(
+    order = sort_order(
         (data.span_label, len(data.labels)),
         (data.span_segmentation, len(data.segmentation_coder)),
         (data.span_start - offset, int(lengths.max(initial=0)) + 1),
@@ -719,7 +719,9 @@ def _percentiles(alphas: np.ndarray, tail: float) -> tuple[float, float]:
 def _annotator_pairs(data: Unitizations) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of annotators on a continuum (first < second): its key (first * coders +
     second) and the two segmentation rows."""
-    order = np.lexsort((data.segmentation_coder, data.segmentation_continuum))
+    order = sort_order(
+        (data.segmentation_continuum, data.n_continua), (data.segmentation_coder, max(len(data.coders), 1))
+    )
     continuum = data.segmentation_continuum[order]
     first, second = _pairs_before(np.searchsorted(continuum, continuum, side="right"))
     first, second = order[first], order[second]
@@ -734,7 +736,7 @@ def _exact_matches(data: Unitizations) -> tuple[np.ndarray, np.ndarray]:
     width = int((data.continuum_end - data.continuum_start).max(initial=0)) + 1
     columns = [continuum, data.span_label, data.span_start - offset, data.span_end - offset]
     bounds = [data.n_continua, len(data.labels), width, width]
-    order = _sort_order(*zip(columns, bounds, strict=True))
+    order = sort_order(*zip(columns, bounds, strict=True))
     columns = [column[order] for column in columns]
     differs = np.zeros(len(order), dtype=bool)  # starts a run of identical spans
     differs[:1] = True
