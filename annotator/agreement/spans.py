@@ -28,6 +28,8 @@ sets.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import chain, repeat
+from operator import itemgetter, methodcaller
 
 import numpy as np
 
@@ -140,10 +142,10 @@ def span_answers(
     """The arrays of a span field from its values: for each label set the field was asked in,
     its passage and coder (indices) and the field's value as stored (a list of {"start", "end",
     "labels"} as the schema checked it, or None for no span). Returns them with the field, each
-    SET sub-field given the sets of options that occur as its categories. One pass of list
-    comprehensions over the spans: 100,000 passages hold about half a million."""
+    SET sub-field given the sets of options that occur as its categories. The spans are read
+    by `map` over item getters, which iterates in C: 100,000 passages hold half a million."""
     lists = [value if isinstance(value, list) else () for value in values]
-    spans = [span for value in lists for span in value]
+    spans = list(chain.from_iterable(lists))
     labels = [span.get("labels") or {} for span in spans]
     sub_fields = tuple(_with_observed_sets(sub_field, labels) for sub_field in field.sub_fields)
     return SpanAnswers(
@@ -151,9 +153,9 @@ def span_answers(
         passage_end=np.asarray(passage_end, dtype=np.int64),
         answer_passage=np.asarray(answer_passage, dtype=np.int64),
         answer_coder=np.asarray(answer_coder, dtype=np.int64),
-        span_answer=np.repeat(np.arange(len(lists)), [len(value) for value in lists]).astype(np.int64),
-        span_start=np.array([span["start"] for span in spans], dtype=np.int64),
-        span_end=np.array([span["end"] for span in spans], dtype=np.int64),
+        span_answer=np.repeat(np.arange(len(lists)), list(map(len, lists))).astype(np.int64),
+        span_start=np.fromiter(map(itemgetter("start"), spans), dtype=np.int64, count=len(spans)),
+        span_end=np.fromiter(map(itemgetter("end"), spans), dtype=np.int64, count=len(spans)),
         sub_answers={sub_field.name: _categories(sub_field, labels) for sub_field in sub_fields},
         span_citations={one.name: [citation(answers.get(one.name)) for answers in labels] for one in field.evidence},
         coders=tuple(coders),
@@ -172,9 +174,9 @@ def _categories(field: MeasuredField, labels: list[dict]) -> np.ndarray:
     same result as `field.category_of`, which costs a method call per span)."""
     if field.kind == ANSWER:
         index = {value: code for code, value in enumerate(field.categories) if value not in field.ignored}
-        answers = [one.get(field.source) for one in labels]
+        answers = map(methodcaller("get", field.source), labels)
         try:
-            return np.array([index.get(answer, NONE) for answer in answers], dtype=np.int64)
+            return np.fromiter(map(index.get, answers, repeat(NONE)), dtype=np.int64, count=len(labels))
         except TypeError:  # an answer that is no option (a list): the careful way below
             pass
     codes = [field.category_of(one) for one in labels]

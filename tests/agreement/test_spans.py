@@ -265,3 +265,9 @@ def test_passage_level_evidence_leaves_out_label_sets_without_a_record():
     assert figures["alpha"] == pytest.approx(1.0)
     assert figures["same_source"] == pytest.approx((0.5 + 1.0) / 2)
     assert (figures["units"], figures["pairable_values"], figures["source_pairs"]) == (2, 4, 2)
+
+
+def test_an_answer_that_is_no_option_counts_as_no_answer():
+    passages = [(0, 20, {"ada": [span(0, 5, stance=["favor"]), span(8, 12, stance="cannot tell")], "bob": None})]
+    answers, _ = answers_of(passages)
+    assert answers.sub_answers["stance"].tolist() == [-1, -1]
