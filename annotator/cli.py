@@ -605,7 +605,7 @@ def export(
     split_text,
     seed,
 ) -> None:
-    """Export a project: passages, annotations, training, audit or backup (JSON Lines)."""
+    """Export a project: passages, annotations, training, fever, audit or backup (JSON Lines)."""
     from annotator.exporting.kinds import ExportRequest, export_lines
     from annotator.exporting.splits import parse_split
     from annotator.exporting.training_options import TrainingOptions

@@ -1,7 +1,10 @@
 """The `training` export: one line per labelled passage (an annotator's label set or a reviewer's
 decision; with `all_passages`, every annotatable passage), in reading order, with the final
 label of every field and where it came from (adjudicated, unanimous, majority, estimated with
-its probability, single), the passage's agreement, and every annotator's labels.
+its probability, single), the passage's agreement, and every annotator's labels. A span
+field's label is its gold spans in the document's raw offsets with their exact words, an
+evidence field's its gold records, each span and record with its provenance
+(exporting/provenance.py).
 
 Passages and their label sets stream from one ordered query, a chunk at a time; each chunk's
 gold comes from the Dawid-Skene parameters of the whole project (fitted once, or kept from the
@@ -25,8 +28,10 @@ from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
 from annotator.documents.models import Document, Passage
+from annotator.documents.words import words_of_passages
 from annotator.exporting.consistent_read import read_consistently
 from annotator.exporting.people import anonymous_names, usernames
+from annotator.exporting.provenance import with_provenance
 from annotator.exporting.splits import split_of
 from annotator.exporting.training_options import (
     TrainingOptions,
@@ -41,6 +46,7 @@ from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
 from annotator.schema import Schema
 from annotator.schema.types.base import Field
+from annotator.splitting.words import PassageWords
 
 CHUNK_PASSAGES = 2000
 
@@ -106,7 +112,28 @@ def _training_records(session: so.Session, project: Project, options: TrainingOp
         if passage.annotatable and (options.all_passages or _labelled(passage))
     )
     for chunk in _chunks(passages):
-        yield from _records(chunk, columns, names, options)
+        yield from _records(chunk, _words(session, chunk, columns.exported), columns, names, options)
+
+
+def _words(session, chunk: list[_Passage], fields: list[Field]) -> dict[int, PassageWords]:
+    """The words of the chunk's passages whose gold spans may need them: a gold span's agreed
+    extent is snapped to words when two or more annotators marked spans (a reviewer's spans, or
+    one annotator's, are their own extents). Nothing for a schema without spans: other projects
+    pay nothing (aligning a passage's words to its raw text is the costly part)."""
+    span_fields = [field.name for field in fields if field.NEEDS_PASSAGE]
+    if not span_fields:
+        return {}
+    wanted = [passage.id for passage in chunk if _several_marked(passage, span_fields)]
+    return words_of_passages(session, wanted) if wanted else {}
+
+
+def _several_marked(passage: _Passage, span_fields: list[str]) -> bool:
+    """Whether two or more annotators marked spans of a field the reviewer did not decide."""
+    decided = passage.adjudicated[1] if passage.adjudicated else {}
+    return any(
+        decided.get(name) is None and sum(1 for *_, answers in passage.label_sets if answers.get(name)) >= 2
+        for name in span_fields
+    )
 
 
 def _annotators(session, project: Project) -> list[int]:
@@ -183,7 +210,11 @@ def _chunks(passages: Iterator[_Passage]) -> Iterator[list[_Passage]]:
 
 
 def _records(
-    chunk: list[_Passage], columns: _Columns, names: dict[int, str], options: TrainingOptions
+    chunk: list[_Passage],
+    words: dict[int, PassageWords],
+    columns: _Columns,
+    names: dict[int, str],
+    options: TrainingOptions,
 ) -> Iterator[dict]:
     table = _table(chunk, columns.gold)
     _, golds = fit_gold(table, columns.parameters)
@@ -191,7 +222,7 @@ def _records(
     measured = {
         field.name: _gold_columns(field, golds[field.name], agreements.get(field.name)) for field in columns.gold
     }
-    answers = {field.name: _answers(field, chunk, measured) for field in columns.exported}
+    answers = {field.name: _answers(field, chunk, words, measured) for field in columns.exported}
     lowest = lowest_agreement(list(agreements.values()), len(chunk))
     shown = _none_for_nan(np.round(lowest, 6))
     for unit, passage in enumerate(chunk):
@@ -208,19 +239,23 @@ def _gold_columns(field: MeasuredField, gold, agreement: np.ndarray | None) -> t
     return labels, [source or None for source in gold.source.tolist()], probability, agreements
 
 
-def _answers(field: Field, chunk: list[_Passage], measured: dict) -> tuple[list, list]:
-    """Per unit, the field's final answer and its gold, as its type derives them."""
+def _answers(field: Field, chunk: list[_Passage], words: dict[int, PassageWords], measured: dict) -> tuple[list, list]:
+    """Per unit, the field's final answer and its gold, as its type derives them. A span field
+    settles its spans against the passage's words (a gold span's agreed extent gets the exact
+    text of its words); every gold span and evidence record carries its provenance."""
     settled = field.gold_columns(measured)
     if settled is not None:
         return settled
-    pairs = [
-        field.settle(
-            [answers.get(field.name) for _, _, _, answers in passage.label_sets],
-            passage.adjudicated[1].get(field.name) if passage.adjudicated else None,
-        )
-        for passage in chunk
-    ]
-    return [answer for answer, _ in pairs], [gold for _, gold in pairs]
+    pairs = [_settled(field, passage, words.get(passage.id)) for passage in chunk]
+    return [with_provenance(field, answer, gold) for answer, gold in pairs], [gold for _, gold in pairs]
+
+
+def _settled(field: Field, passage: _Passage, words: PassageWords | None) -> tuple[object, dict]:
+    given = [answers.get(field.name) for _, _, _, answers in passage.label_sets]
+    decided = passage.adjudicated[1].get(field.name) if passage.adjudicated else None
+    if field.NEEDS_PASSAGE:
+        return field.settle(given, decided, words)
+    return field.settle(given, decided)
 
 
 def _none_for_nan(values: np.ndarray) -> list:
@@ -237,10 +272,10 @@ def _table(chunk: list[_Passage], fields: list[MeasuredField]) -> LabelTable:
             units.append(unit)
             coders.append(coder_of[user])
             codes.append(label_codes)
-    codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(fields))
+    codes = np.asarray(codes, dtype=np.int64).reshape(len(units), len(fields))  # no -1: a schema may have no fields
     decided = np.asarray(
         [passage.adjudicated[0] if passage.adjudicated else (NONE,) * len(fields) for passage in chunk], dtype=np.int64
-    ).reshape(-1, len(fields))
+    ).reshape(len(chunk), len(fields))
     return LabelTable(
         fields=fields,
         unit=np.asarray(units, dtype=np.int64),

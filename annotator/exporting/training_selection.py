@@ -118,7 +118,7 @@ def _label_sets(session: so.Session, query: sa.Select, fields: list[MeasuredFiel
     return (
         np.asarray(passage_of, dtype=np.int64),
         np.asarray(document_of, dtype=np.int64),
-        np.asarray(codes, dtype=np.int64).reshape(-1, len(fields)),
+        np.asarray(codes, dtype=np.int64).reshape(len(codes), len(fields)),  # no -1: there may be no fields
     )
 
 

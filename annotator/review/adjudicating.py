@@ -22,6 +22,7 @@ from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
 from annotator.schema import RESERVED_KEYS, Schema
+from annotator.splitting.words import PassageWords
 from annotator.users.models import User
 
 
@@ -170,16 +171,20 @@ def adjudicate(
     return True
 
 
-def passage_gold(schema: Schema, found: list[Opinion], adjudication: Adjudication | None) -> dict[str, FieldGold]:
+def passage_gold(
+    schema: Schema, found: list[Opinion], adjudication: Adjudication | None, passage: "PassageWords | None" = None
+) -> dict[str, FieldGold]:
     """Per schema field, the gold answer this passage's labels give now (the rules of the
     export: adjudicated, unanimous, majority, estimated, single), a conditional field only
-    where the gold that decides whether it is asked says so."""
+    where the gold that decides whether it is asked says so. Given the passage's words, gold
+    spans cover the words a majority marked (else the nearest annotator's span stands in)."""
     measured = _measured_golds(schema, found, adjudication)
     golds = {}
     for field in schema.fields:
         if field.OWN_GOLD:
             decided = adjudication.labels.get(field.name) if adjudication is not None else None
-            value, gold = field.settle([opinion.labels.get(field.name) for opinion in found], decided)
+            given = [opinion.labels.get(field.name) for opinion in found]
+            value, gold = field.settle(given, decided, passage) if field.NEEDS_PASSAGE else field.settle(given, decided)
             golds[field.name] = FieldGold(value, gold["source"] or "", Counter())
         else:
             answers, gold = field.gold_columns(

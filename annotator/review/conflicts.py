@@ -1,6 +1,7 @@
 """What the annotators of a passage disagree on, field by field, and who said what: the review
 queue shows it on each row, so a reviewer sees the conflict before opening the passage."""
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -41,33 +42,32 @@ def conflicts_of(session: so.Session, schema: Schema, passage_ids: list[int]) ->
 
 def field_conflicts(schema: Schema, label_sets: list[tuple[str, dict]]) -> list[Conflict]:
     """The conflicts among (username, labels) pairs, in the schema's order of fields; answers
-    in the order of the field's options (free texts as written, in the order given)."""
+    in the order of the field's options (free texts, spans and records as given, in the order given)."""
     conflicts = []
     for field in schema.fields:
-        by_value: dict = defaultdict(list)
+        answers: dict[str, tuple[object, list[str]]] = {}
         for username, labels in label_sets:
-            by_value[_hashable(labels.get(field.name, NOT_ASKED))].append(username)
-        if len(by_value) > 1:
-            conflicts.append(Conflict(field.name, field.label, _in_option_order(field, by_value)))
+            value = labels.get(field.name, NOT_ASKED)
+            answers.setdefault(_same_answer_key(value), (value, []))[1].append(username)
+        if len(answers) > 1:
+            conflicts.append(Conflict(field.name, field.label, _in_option_order(field, list(answers.values()))))
     return conflicts
 
 
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
+def _same_answer_key(value) -> str:
+    """One key for equal answers, whatever their shape (an option, a list of options, spans)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def _in_option_order(field: Field, by_value: dict) -> list[tuple[str | None, list[str]]]:
+def _in_option_order(field: Field, answers: list[tuple[object, list[str]]]) -> list[tuple[str | None, list[str]]]:
     order = field.option_values or []
 
-    def rank(value) -> tuple:
-        first = value[0] if isinstance(value, tuple) and value else value
-        return (value is NOT_ASKED, order.index(first) if first in order else len(order))
+    def rank(answer: tuple[object, list[str]]) -> tuple:
+        value = answer[0]
+        first = value[0] if isinstance(value, list) and value else value
+        return (value is NOT_ASKED, order.index(first) if isinstance(first, str) and first in order else len(order))
 
-    ranked = sorted(by_value, key=rank)
     return [
-        (
-            field.words(list(value) if isinstance(value, tuple) else value) if value is not NOT_ASKED else NOT_ASKED,
-            by_value[value],
-        )
-        for value in ranked
+        (field.words(value) if value is not NOT_ASKED else NOT_ASKED, usernames)
+        for value, usernames in sorted(answers, key=rank)
     ]

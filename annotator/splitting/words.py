@@ -65,6 +65,8 @@ def passage_words(text: str, raw_slice: str, raw_start: int) -> tuple[Word, ...]
 
 def _aligned(text: str, raw: str) -> list[int]:
     """For each character of `text`, the index of the raw character it came from."""
+    if raw == text:  # most passages: a line the splitter left as it was
+        return list(range(len(text)))
     positions = []
     cursor = 0  # the next raw character not yet matched
     last = 0

@@ -20,6 +20,7 @@ from annotator.projects.access import ANNOTATE, VIEW
 from annotator.projects.schema_store import schema_of
 from annotator.schema import LabelError
 from annotator.web.label_form import LabelFormBase, PageForm, SkipForm, label_form
+from annotator.web.marking import marking_context
 from annotator.web.query import id_in_query
 from annotator.web.security import project_or_refuse
 from annotator.web.unit_of_work import discard_changes
@@ -154,6 +155,7 @@ def _show(project, passage: Passage | None, choices: Choices | None = None, erro
 def _workspace(project, passage, choices: Choices, error, editing) -> dict:
     before, after = neighbours(db.session, passage) if passage else ([], [])
     labels, skips = own_progress(db.session, project, current_user)
+    schema = schema_of(db.session, project)
     return {
         "project": project,
         "passage": passage,
@@ -162,7 +164,8 @@ def _workspace(project, passage, choices: Choices, error, editing) -> dict:
         "choices": choices,
         "error": error,
         "editing": editing,
-        "schema": schema_of(db.session, project),
+        "schema": schema,
+        **marking_context(db.session, schema, passage.id if passage else None),
         "document": document_heading(db.session, passage.document_id) if passage else None,
         "previous_id": previous_labelled(db.session, project.id, current_user.id, editing),
         "mine": {"labels": labels, "skips": skips},

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, make_response, render_template, request, 
 from flask_login import current_user, login_required
 
 from annotator.exporting.counts import line_counts
+from annotator.exporting.fever import fever_shape
 from annotator.exporting.kinds import ADMIN_ONLY, KINDS, ExportRequest, check_kind, export_lines, file_name
 from annotator.exporting.training_options import TrainingOptions
 from annotator.exporting.training_selection import training_line_count
@@ -77,6 +78,7 @@ def _page(project, form: TrainingForm):
                 kinds=KINDS,
                 admin_only=ADMIN_ONLY,
                 fields=_field_names(project),
+                fever=fever_shape(schema_of(db.session, project)),
                 lines=line_counts(db.session, project, backup=current_user.is_admin),
                 labelled_lines=training_line_count(db.session, project, TrainingOptions()),
                 all_lines=training_line_count(db.session, project, TrainingOptions(all_passages=True)),

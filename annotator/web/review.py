@@ -15,7 +15,6 @@ from annotator.projects.schema_store import schema_of
 from annotator.review.adjudicating import (
     Decision,
     adjudicate,
-    agreed_values,
     answer_keys,
     current_adjudication,
     decision_summary,
@@ -23,10 +22,12 @@ from annotator.review.adjudicating import (
     passage_gold,
 )
 from annotator.review.conflicts import conflicts_of, field_conflicts
+from annotator.review.decision_start import starting_labels
 from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
 from annotator.schema import LabelError
 from annotator.web import charts
 from annotator.web.label_form import label_form
+from annotator.web.marking import marking_context
 from annotator.web.query import id_in_query, text_in_query
 from annotator.web.security import project_or_refuse
 from annotator.web.unit_of_work import discard_changes
@@ -110,11 +111,14 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
     decided = current_adjudication(db.session, found.id)
     given = opinions(db.session, found.id)
     before, after = neighbours(db.session, found)
-    if chosen is None:  # the reviewer's own decision, or only what every annotator said alike
+    take_keys = answer_keys(schema, len(given))
+    marking = marking_context(db.session, schema, found.id, frozenset(key for key in take_keys if key))
+    gold = passage_gold(schema, given, decided, marking["words"])
+    if chosen is None:  # the reviewer's own decision, or what every annotator said alike and the gold spans
         chosen = (
             {"labels": decided.labels, "note": decided.note}
             if decided
-            else {"labels": agreed_values(given), "note": ""}
+            else {"labels": starting_labels(schema, given, gold), "note": ""}
         )
     field = _field(project)
     return render_template(
@@ -123,9 +127,10 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
         passage=found,
         schema=schema,
         opinions=given,
-        take_keys=answer_keys(schema, len(given)),
+        take_keys=take_keys,
         disputed=_disputed(schema, given),
-        gold=passage_gold(schema, given, decided),
+        gold=gold,
+        **marking,
         decided=decided,
         chosen=chosen,
         error=error,

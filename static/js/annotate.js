@@ -13,7 +13,8 @@
 (function () {
   "use strict";
 
-  const TEXT_INPUT = "textarea, select, [contenteditable], input:not([type]), input[type=text], input[type=search]";
+  const TEXT_INPUT = "textarea, select, [contenteditable], input:not([type]), input[type=text], input[type=search], "
+    + "input[type=url], input[type=number]";
   const DRAFT_PREFIX = "annotator-draft:";
   const DRAFT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
@@ -22,6 +23,10 @@
   function skipForm() { return document.getElementById("skip-form"); }
   function meta(name) { const tag = document.querySelector(`meta[name="${name}"]`); return tag ? tag.content : null; }
   function pageUser() { return Number(document.body.dataset.userId || 0); }
+  // Span and evidence fields (static/js/spans.js), or nothing on a page without them.
+  function spans() {
+    return window.annotatorSpans || { init() {}, rebuild() {}, handleKey: () => false, inactive: () => false };
+  }
 
   // --- messages ----------------------------------------------------------------------------
 
@@ -66,7 +71,7 @@
     const form = labelForm();
     if (!form) return;
     for (let pass = 0; pass < 3; pass++) {  // dependencies of dependencies settle in a few passes
-      form.querySelectorAll("fieldset[data-show-if]").forEach((fieldset) => {
+      form.querySelectorAll("fieldset[data-field][data-show-if]").forEach((fieldset) => {
         const rule = JSON.parse(fieldset.dataset.showIf);
         const shown = conditionHolds(rule, chosenValues(form.querySelector(`fieldset[data-field="${rule.field}"]`)));
         fieldset.hidden = !shown;
@@ -93,16 +98,20 @@
 
   // Every field's answer as the form holds it, read by the kind of input (never by the field's
   // type, so a new field type drawn with these inputs needs nothing here): a radio's value, a
-  // list for a field's check boxes, a field's text (name -> value; lists and texts as they are).
-  const TEXT_INPUTS = "fieldset[data-field] textarea, fieldset[data-field] input[type=text]";
+  // list for a field's check boxes, a field's text, the JSON a span or evidence field keeps in
+  // its hidden input (name -> value; lists and texts as they are). A span's own controls are
+  // part of its field's JSON.
+  const TEXT_INPUTS = "fieldset[data-field] textarea[name^='label-'], fieldset[data-field] input[type=text][name^='label-']";
+  const JSON_ANSWERS = "fieldset[data-field] > input[type=hidden][name^='label-']";
 
   function choicesOf(form) {
     const labels = {};
-    form.querySelectorAll("input[type=radio]:checked").forEach((radio) => { labels[radio.name] = radio.value; });
+    form.querySelectorAll("input[type=radio][name^='label-']:checked").forEach((radio) => { labels[radio.name] = radio.value; });
     form.querySelectorAll("fieldset[data-field]").forEach((fieldset) => {
-      if (fieldset.querySelector("input[type=checkbox]")) labels[`label-${fieldset.dataset.field}`] = chosenValues(fieldset);
+      if (fieldset.querySelector(":scope > .options input[type=checkbox]")) labels[`label-${fieldset.dataset.field}`] = chosenValues(fieldset);
     });
     form.querySelectorAll(TEXT_INPUTS).forEach((text) => { labels[text.name] = text.value; });
+    form.querySelectorAll(JSON_ANSWERS).forEach((hidden) => { labels[hidden.name] = hidden.value; });
     const note = form.querySelector("textarea[name=note]");
     const unsure = form.querySelector("input[name=unsure]");
     return { labels, note: note ? note.value : "", unsure: unsure ? unsure.checked : false };
@@ -150,11 +159,17 @@
 
   // Put answers (form name -> value, list or text) into the form's fields.
   function setAnswers(form, labels) {
-    form.querySelectorAll("input[name^='label-']").forEach((input) => {
+    form.querySelectorAll("input[name^='label-']:not([type=hidden])").forEach((input) => {
       const value = labels[input.name];
       input.checked = Array.isArray(value) ? value.includes(input.value) : value === input.value;
     });
     form.querySelectorAll(TEXT_INPUTS).forEach((text) => { text.value = labels[text.name] || ""; });
+    form.querySelectorAll(JSON_ANSWERS).forEach((hidden) => {
+      const value = labels[hidden.name];
+      hidden.value = value === undefined || value === null || value === "" ? ""
+        : typeof value === "string" ? value : JSON.stringify(value);
+      spans().rebuild(hidden);
+    });
   }
 
   function forgetOldDrafts() {
@@ -287,7 +302,8 @@
   // --- keys --------------------------------------------------------------------------------
 
   function usable(element) {
-    return !element.disabled && !element.closest("[hidden], fieldset:disabled, dialog:not([open])");
+    return !element.disabled && !element.closest("[hidden], fieldset:disabled, dialog:not([open])")
+      && !spans().inactive(element);
   }
 
   // The control a key presses: among the usable ones showing that key, an option of a field
@@ -295,9 +311,10 @@
   function controlFor(key) {
     const candidates = Array.from(document.querySelectorAll("[data-key]"))
       .filter((element) => element.dataset.key.toLowerCase() === key.toLowerCase() && usable(element));
-    const unanswered = candidates.find((element) => element.closest("fieldset[data-field]")
+    const fieldOf = (element) => element.closest("fieldset[data-sub-field], fieldset[data-field]");
+    const unanswered = candidates.find((element) => fieldOf(element)
       && (element.type === "radio" || element.type === "checkbox")
-      && !element.closest("fieldset[data-field]").querySelector("input:checked"));
+      && !fieldOf(element).querySelector("input:checked"));
     return unanswered || candidates[0] || null;
   }
 
@@ -345,6 +362,7 @@
       return;  // typing: keys are text
     }
     if (document.querySelector("dialog[open]")) return;  // Esc closes it
+    if (spans().handleKey(event)) return;  // marking a span: arrows, Enter and Esc are its own
     if (event.key === "Enter") {
       const form = labelForm();
       if (form && target.tagName !== "BUTTON" && target.tagName !== "A") {
@@ -458,6 +476,7 @@
     if (target.id === "workspace" || event.detail.elt.id === "workspace") {
       say();
       notice("");
+      spans().init();
       applyConditions();
       showCurrentPassage();
       const form = labelForm();
@@ -481,6 +500,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-draft-saved]").forEach((element) => forgetDraft(element.dataset.draftSaved));
     forgetOldDrafts();
+    spans().init();
     applyConditions();
     showCurrentPassage();
     const form = document.querySelector("form[data-draft-key]");

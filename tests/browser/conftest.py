@@ -152,7 +152,8 @@ def screenshot_to():
 
     def save(page, name, full_page=True):
         if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / name), full_page=full_page)
+            path = Path(folder) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path), full_page=full_page)
 
     return save

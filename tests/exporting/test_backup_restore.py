@@ -4,6 +4,7 @@ exports the same training and audit files as the original (the export time aside
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 import sqlalchemy as sa
 
@@ -11,13 +12,15 @@ from annotator import create_app
 from annotator.extensions import db
 from annotator.review.adjudicating import adjudicate
 from tests.conftest import EXTRA_DATABASE
+from tests.exporting.conftest import fever_project  # noqa: F401  (claim spans, evidence, a decision)
 
-RESTORED_DATABASE = "test_restore"
+RESTORED_SCHEMA = "restored"  # in the test database: several test runs may share one server
 
 
 @pytest.fixture
 def empty_app(database_url, tmp_path):
-    """A second, migrated, empty database and an app on it."""
+    """A second, migrated, empty database (PostgreSQL: a schema of its own in the test
+    database) and an app on it."""
     if database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     else:
@@ -35,12 +38,17 @@ def empty_app(database_url, tmp_path):
 
 
 def _fresh_postgresql(url: str) -> str:
+    """The test database seen through a fresh, empty schema of its own (its search path)."""
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {RESTORED_DATABASE} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {RESTORED_DATABASE}"))
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {RESTORED_SCHEMA} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {RESTORED_SCHEMA}"))
     admin.dispose()
-    return url.rsplit("/", 1)[0] + f"/{RESTORED_DATABASE}"
+    return (
+        sa.make_url(url)
+        .update_query_dict({"options": f"-csearch_path={RESTORED_SCHEMA}"})
+        .render_as_string(hide_password=False)
+    )
 
 
 def invoke(app, *args):
@@ -51,12 +59,9 @@ def invoke(app, *args):
     return result
 
 
-def exported(runner, kind: str, app=None) -> list[dict]:
-    result = (
-        invoke(app, "export", "Bike lanes", "--kind", kind)
-        if app
-        else runner.invoke(args=["export", "Bike lanes", "--kind", kind])
-    )
+def exported(runner, kind: str, app=None, project: str = "Bike lanes") -> list[dict]:
+    arguments = ["export", project, "--kind", kind]
+    result = invoke(app, *arguments) if app else runner.invoke(args=arguments)
     assert result.exit_code == 0, (result.stderr, result.exception)
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -111,3 +116,65 @@ def test_a_broken_backup_is_named_by_line_and_leaves_nothing(runner, labelled, e
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(Project.id))) == 0
         db.session.remove()
+
+
+STORED_JSON = {
+    "annotation": ("labels",),
+    "annotation_event": ("before", "after"),
+    "adjudication": ("labels",),
+    "adjudication_event": ("before", "after"),
+}
+
+
+def stored_json(app=None) -> dict[str, list]:
+    """The label, decision and history columns as the database stores them (their text)."""
+    from contextlib import nullcontext
+
+    with app.app_context() if app else nullcontext():
+        stored = {
+            f"{table}.{column}": db.session.execute(
+                sa.text(f"SELECT id, CAST({column} AS TEXT) FROM {table} ORDER BY id")
+            ).all()
+            for table, columns in STORED_JSON.items()
+            for column in columns
+        }
+        if app:
+            db.session.remove()
+    return stored
+
+
+def test_spans_and_evidence_survive_a_backup_and_restore_byte_for_byte(runner, fever_project, empty_app, tmp_path):
+    original = {kind: exported(runner, kind, project="Fares") for kind in ("training", "fever", "audit", "backup")}
+    original_json = stored_json()
+    assert any("thousand pounds" in text for _, text in original_json["annotation.labels"])
+    backup = tmp_path / "backup.jsonl"
+    assert runner.invoke(args=["export", "Fares", "--kind", "backup", "-o", str(backup)]).exit_code == 0
+
+    result = invoke(empty_app, "restore", str(backup))
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    assert stored_json(empty_app) == original_json
+    for kind in ("training", "fever", "audit", "backup"):
+        again = without_export_time(exported(None, kind, empty_app, project="Fares"))
+        assert again == without_export_time(original[kind]), kind
+    restored_backup = tmp_path / "again.jsonl"
+    assert invoke(empty_app, "export", "Fares", "--kind", "backup", "-o", str(restored_backup)).exit_code == 0
+    # the same file but for the header's time
+    assert restored_backup.read_bytes().splitlines()[1:] == backup.read_bytes().splitlines()[1:]
+
+
+def test_the_audit_export_carries_spans_and_evidence_in_labels_and_decisions(runner, fever_project):
+    from tests.exporting.conftest import AUDIT
+    from tests.exporting.test_exports import SCHEMAS
+
+    lines = exported(runner, "audit", project="Fares")
+    validator = jsonschema.Draft202012Validator(json.loads((SCHEMAS / "audit.schema.json").read_text()))
+    for line in lines:
+        validator.validate(line)
+    (decision,) = [line for line in lines if line["type"] == "adjudication"]
+    (claim,) = decision["after"]["labels"]["claims"]
+    assert claim["text"] == "cycle lanes during the year" and claim["labels"]["verdict"] == "supports"
+    assert [record["url"] for record in claim["labels"]["evidence"]][1] == AUDIT
+    ada_first = next(line for line in lines if line["type"] == "labels" and line["annotator"] == "ada")
+    spans = ada_first["after"]["labels"]["claims"]
+    assert spans[0]["text"] == "the council says that it spent 0 thousand pounds"
+    assert spans[0]["labels"]["evidence"][1] == {"url": AUDIT, "relation": "refutes", "set": 2}

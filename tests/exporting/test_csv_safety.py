@@ -119,7 +119,7 @@ def test_an_empty_export_is_a_header_line_ending_as_the_others_do(runner, make_p
 
 
 def test_a_spreadsheet_safe_cell():
-    from annotator.exporting.kinds import spreadsheet_safe
+    from annotator.exporting.training_csv import spreadsheet_safe
 
     assert [spreadsheet_safe(cell) for cell in ("=1+1", "+1", "-1", "@A1", "\tx", "\rx", "  =1", "\uff1d1")] == [
         "'=1+1",

@@ -43,6 +43,8 @@ MATRIX = [
     ("GET", "/projects/{project}/exports", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/projects/{project}/exports/{training}", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/projects/{project}/exports/{backup}", (SIGN_IN, FORBIDDEN, FORBIDDEN, OK)),  # admins only
+    # the default schema has no verdict: reviewers get past the guard to the export's refusal
+    ("GET", "/projects/{project}/exports/fever", (SIGN_IN, FORBIDDEN, CONFLICT, CONFLICT)),
     ("GET", "/projects/{project}/documents", (SIGN_IN, FORBIDDEN, OK, OK)),  # the data manager
     ("GET", "/projects/{project}/passages", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/projects/{project}/documents/{document}/passages", (SIGN_IN, FORBIDDEN, OK, OK)),
