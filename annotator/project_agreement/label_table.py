@@ -83,25 +83,8 @@ def _read_rows(session, project: Project, names: list[str]) -> tuple[np.ndarray,
         sa.cast(Annotation.labels, sa.Text),
     ).where(Annotation.project_id == project.id)
     record_values = [[] for _ in names]
-    rows, texts = _as_arrays(_splitting_records(raw_rows(session, query, stream=True), names, record_values))
+    rows, texts = _as_arrays(raw_rows(session, query, stream=True), names, record_values)
     return rows, texts, record_values
-
-
-def _splitting_records(rows, names: list[str], record_values: list[list]):
-    """The rows as they come, each record field's answer taken out of the label set (decoded
-    once) and appended to its list; the rest of the label set, encoded again, stands in for it,
-    so that equal rests are one distinct text as before."""
-    if not names:
-        return rows
-    return _split_rows(rows, list(zip(names, (values.append for values in record_values), strict=True)))
-
-
-def _split_rows(rows, appends: list):
-    for row in rows:
-        labels = orjson.loads(row[4])
-        for name, append in appends:
-            append(labels.pop(name, None))
-        yield row[0], row[1], row[2], row[3], orjson.dumps(labels)
 
 
 class _Rows(NamedTuple):
@@ -173,18 +156,28 @@ def _collector_paused():
             gc.enable()
 
 
-def _as_arrays(rows) -> tuple[np.ndarray, list[str]]:
+def _as_arrays(rows, names: list[str] = (), record_values: list[list] = ()) -> tuple[np.ndarray, list]:
     """The rows' four numbers and the number of their label set's distinct text, as one array
     filled as they come (a list of every row as Python tuples would take several times the
-    array's memory), and the distinct texts."""
-    distinct: dict[str, int] = {}
-    numbers = np.fromiter(
-        chain.from_iterable(
-            (row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))) for row in rows
-        ),
-        dtype=np.float64,
-    ).reshape(-1, 5)
-    return numbers, list(distinct)
+    array's memory), and the distinct texts. With record fields (`names`), see `_split`."""
+    distinct: dict = {}
+    if names:
+        numbers = _split(rows, names, record_values, distinct)
+    else:
+        numbers = ((row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))) for row in rows)
+    return np.fromiter(chain.from_iterable(numbers), dtype=np.float64).reshape(-1, 5), list(distinct)
+
+
+def _split(rows, names: list[str], record_values: list[list], distinct: dict):
+    """Each label set decoded once as it comes: each record field's answer taken out and
+    appended to its list, the rest encoded again, standing for the label set's text (equal rests
+    are one distinct text, as label sets were before they held records)."""
+    appends = list(zip(names, (values.append for values in record_values), strict=True))
+    for row in rows:
+        labels = orjson.loads(row[4])
+        for name, append in appends:
+            append(labels.pop(name, None))
+        yield row[0], row[1], row[2], row[3], distinct.setdefault(orjson.dumps(labels), len(distinct))
 
 
 def _with_observed_sets(fields: list[MeasuredField], texts: list[str | bytes]) -> list[MeasuredField]:
