@@ -247,6 +247,8 @@ def _sub_field_figures(
     resamples: int,
     seed: int,
 ) -> dict:
+    """A sub-field's alpha over the groups of matched spans (each annotator's representative
+    span giving their value) and, for a one-option answer, alpha-u with its values as labels."""
     codes = answers.sub_answers[field.name]
     given = representative & (codes != NONE)
     ratings = Ratings(
