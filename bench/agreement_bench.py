@@ -34,7 +34,9 @@ from bench_setup import ANNOTATOR, fresh_database, run  # noqa: E402  (export_be
 
 from annotator.schema.defaults import default_definition  # noqa: E402
 
-BENCH_DATABASE = "annotator_agreement_bench"
+# The PostgreSQL database the benchmark drops and creates; a name of one's own when several
+# people measure on one server.
+BENCH_DATABASE = os.environ.get("ANNOTATOR_BENCH_DATABASE", "annotator_agreement_bench")
 PARAGRAPHS = 10
 # The default schema's options, in its order (the benchmark labels the default schema).
 CLAIMS, STANCES, CHECKS = ([option["value"] for option in field["options"]] for field in default_definition()["fields"])
