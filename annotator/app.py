@@ -69,8 +69,10 @@ def _register(app: Flask) -> None:
         auth,
         curation,
         data,
+        discussion,
         errors,
         exports,
+        feedback,
         headers,
         main,
         projects,
@@ -97,6 +99,9 @@ def _register(app: Flask) -> None:
     app.register_blueprint(data.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(curation.bp)
+    app.register_blueprint(discussion.bp)
+    app.register_blueprint(feedback.bp)
+    app.register_blueprint(feedback.api_bp)
     cli.init_app(app)
     from annotator.projects.guidelines import render_guidelines
 

@@ -1,8 +1,8 @@
 """The `backup` export: everything needed to rebuild the project, table by table, row by row,
 ids included: its accounts (without password hashes; sessions and API tokens are not exported), the project with every
 version of its schema and guidelines, its members, documents with their raw text, passages,
-the current labels with their whole event log, skips, reviewers' decisions with theirs, and
-admins' corrections (withdrawn documents, excluded passages and an archived project stay so).
+the current labels with their whole event log, skips, reviewers' decisions with theirs, the
+passages' discussions, and admins' corrections (withdrawn documents, excluded passages and an archived project stay so).
 
 What can be worked out again is left out: the assignment counters and annotators' totals, the
 passages' agreement rows and the agreement figures (annotator restore recomputes them), and
@@ -17,6 +17,7 @@ from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.clock import utcnow
 from annotator.curation.models import Correction
+from annotator.discussion.models import DiscussionEntry
 from annotator.documents.models import Document, Passage
 from annotator.exporting.consistent_read import read_consistently, stream
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
@@ -37,6 +38,7 @@ PROJECT_TABLES = [
     Adjudication,
     AdjudicationEvent,
     Correction,
+    DiscussionEntry,
 ]
 # Kept by assignment and review as labels arrive; a restore recounts them.
 DERIVED_COLUMNS = {"passage": {"label_count", "assigned_count", "queue"}}
@@ -68,6 +70,7 @@ def people_of(project: Project):
         AdjudicationEvent.reviewer_id,
         Document.imported_by_id,
         Correction.user_id,
+        DiscussionEntry.author_id,
     ]
     return sa.union(*(sa.select(column).where(column.table.c.project_id == project.id) for column in columns))
 

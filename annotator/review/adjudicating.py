@@ -12,12 +12,13 @@ import sqlalchemy.orm as so
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.gold import ADJUDICATED, aggregate
 from annotator.agreement.ratings import Ratings
-from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
+from annotator.annotations.adjudications import DISAGREEMENT_CATEGORIES, Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation
 from annotator.annotations.recording import MAX_NOTE, checked_labels
 from annotator.assignment.lifecycle import passage_decided
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
+from annotator.domain_errors import Invalid
 from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
@@ -128,6 +129,17 @@ def current_adjudication(session: so.Session, passage_id: int) -> Adjudication |
     return session.scalar(sa.select(Adjudication).where(Adjudication.passage_id == passage_id))
 
 
+class UnknownCategory(Invalid):
+    """A disagreement category that is none of DISAGREEMENT_CATEGORIES."""
+
+
+def checked_category(category: str | None) -> str | None:
+    """The decision's disagreement category (None: not given)."""
+    if category is None or category in DISAGREEMENT_CATEGORIES:
+        return category
+    raise UnknownCategory(f"category must be one of {', '.join(DISAGREEMENT_CATEGORIES)}; got {category!r}")
+
+
 def adjudicate(
     session: so.Session,
     project: Project,
@@ -136,15 +148,18 @@ def adjudicate(
     labels: dict,
     note: str = "",
     client_time: datetime | None = None,
+    category: str | None = None,
 ) -> bool:
     """Store the reviewer's final labels for the passage (a complete label set under the
-    current schema; LabelError otherwise); the passage leaves the queue. Returns whether
-    anything changed (the same decision again is one decision)."""
+    current schema; LabelError otherwise), with why its annotators disagreed (`category`, of
+    DISAGREEMENT_CATEGORIES, or None); the passage leaves the queue. Returns whether anything
+    changed (the same decision again is one decision)."""
     refuse_if_archived(project)
     state = {"labels": checked_labels(session, project, passage_id, labels), "note": note.strip()[:MAX_NOTE]}
+    category = checked_category(category)
     existing = current_adjudication(session, passage_id)
     before = {"labels": existing.labels, "note": existing.note} if existing else None
-    if before == state:
+    if before == state and existing.category == category:
         return False
     now = utcnow()
     session.add(
@@ -155,6 +170,7 @@ def adjudicate(
             before=before,
             after=state,
             equal_to=equal_answers(opinions(session, passage_id), state["labels"]),
+            category=category,
             schema_version=project.schema_version,
             guidelines_version=project.guidelines_version,
             client_time=client_time,
@@ -165,6 +181,7 @@ def adjudicate(
         existing = Adjudication(project_id=project.id, passage_id=passage_id, created_at=now)
         session.add(existing)
     existing.labels, existing.note, existing.reviewer_id = state["labels"], state["note"], reviewer.id
+    existing.category = category
     existing.schema_version, existing.updated_at = project.schema_version, now
     session.flush()
     passage_decided(session, passage_id)

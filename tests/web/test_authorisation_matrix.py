@@ -39,6 +39,14 @@ MATRIX = [
     ("GET", "/projects/{project}/review/{passage}", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("POST", "/projects/{project}/review/{passage}", (SIGN_IN, FORBIDDEN, UNPROCESSABLE, UNPROCESSABLE)),  # no labels
     ("GET", "/projects/{project}/agreement", (SIGN_IN, FORBIDDEN, OK, OK)),
+    # a passage's discussion: ada has not labelled it (complete or not), so only reviewers and admins
+    ("GET", "/projects/{project}/passages/{passage}/discussion", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("POST", "/projects/{project}/passages/{passage}/discussion", (SIGN_IN, FORBIDDEN, UNPROCESSABLE, UNPROCESSABLE)),
+    ("POST", "/projects/{project}/passages/{passage}/discussion/resolve", (SIGN_IN, FORBIDDEN, REDIRECT, REDIRECT)),
+    # reopening what the row before resolved
+    ("POST", "/projects/{project}/passages/{passage}/discussion/reopen", (SIGN_IN, FORBIDDEN, REDIRECT, REDIRECT)),
+    ("GET", "/projects/{project}/feedback", (SIGN_IN, OK, OK, OK)),  # decisions on one's own passages
+    ("GET", "/api/projects/{project}/feedback", (UNAUTHORISED, OK, OK, OK)),
     ("POST", "/projects/{project}/agreement", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/projects/{project}/exports", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/projects/{project}/exports/{training}", (SIGN_IN, FORBIDDEN, OK, OK)),

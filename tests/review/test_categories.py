@@ -1,0 +1,63 @@
+"""A disagreement category on each decision: chosen on the decision form (optional, and never
+anything but the four), kept in the decision's history, counted on the agreement page and
+exported in the audit file."""
+
+import sqlalchemy as sa
+
+from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
+from annotator.extensions import db
+from tests.conftest import csrf_token_in
+from tests.discussion.conftest import ADA, BOB, discussed  # noqa: F401  (the project: one passage complete, one not)
+
+
+def decide(client, project, passage_id, labels, **extra):
+    page = client.get(f"/projects/{project.id}/review/{passage_id}").get_data(as_text=True)
+    return client.post(
+        f"/projects/{project.id}/review/{passage_id}",
+        data={"csrf_token": csrf_token_in(page), **{f"label-{k}": v for k, v in labels.items()}, **extra},
+    )
+
+
+def test_the_category_chosen_is_kept_with_the_decision_and_shown_again(client, login, discussed):
+    login("rev")
+    assert decide(client, discussed, discussed.complete, ADA, category="ambiguous_text").status_code == 303
+    assert decide(client, discussed, discussed.complete, ADA, category="guidelines_gap").status_code == 303
+    assert db.session.scalar(sa.select(Adjudication.category)) == "guidelines_gap"
+    history = db.session.scalars(sa.select(AdjudicationEvent.category).order_by(AdjudicationEvent.id)).all()
+    assert history == ["ambiguous_text", "guidelines_gap"]
+    page = client.get(f"/projects/{discussed.id}/review/{discussed.complete}").get_data(as_text=True)
+    assert '<option value="guidelines_gap" selected>A gap in the guidelines</option>' in page
+
+
+def test_a_category_is_optional_and_an_unknown_one_refused_with_the_choices_kept(client, login, discussed):
+    login("rev")
+    refused = decide(client, discussed, discussed.complete, BOB, category="laziness", note="kept")
+    assert refused.status_code == 422 and "category must be one of" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Adjudication.id))) == 0
+    assert decide(client, discussed, discussed.complete, BOB).status_code == 303
+    assert db.session.scalar(sa.select(Adjudication.category)) is None
+
+
+def test_the_agreement_page_counts_decisions_per_category(client, login, discussed):
+    login("rev")
+    decide(client, discussed, discussed.complete, ADA, category="annotator_error")
+    decide(client, discussed, discussed.incomplete, ADA)
+    page = client.get(f"/projects/{discussed.id}/agreement").get_data(as_text=True)
+    for category, words, count in [
+        ("annotator_error", "Annotator error", 1),
+        ("ambiguous_text", "Ambiguous text", 0),
+        ("", "not given", 1),
+    ]:
+        assert f'<tr data-category="{category}"><th scope="row">{words}</th><td>{count}</td></tr>' in page
+
+
+def test_the_audit_file_says_each_decisions_category(client, login, discussed, runner):
+    import json
+
+    login("rev")
+    decide(client, discussed, discussed.complete, ADA, category="other")
+    lines = [
+        json.loads(line) for line in runner.invoke(args=["export", "Bike lanes", "--kind", "audit"]).stdout.splitlines()
+    ]
+    assert [line["category"] for line in lines if line["type"] == "adjudication"] == ["other"]
+    assert {line["category"] for line in lines if line["type"] == "labels"} == {None}
