@@ -83,6 +83,16 @@ def answer_keys(schema: Schema, count: int) -> list[str | None]:
     return [free[index] if index < len(free) else None for index in range(count)]
 
 
+# Keys for "why they disagreed", the first the schema and the answers' keys leave free.
+CATEGORY_KEYS = "cxvnpau"
+
+
+def category_key(schema: Schema, answers_keys: list[str | None]) -> str | None:
+    """The key that takes the reviewer to the disagreement category (None if none is free)."""
+    taken = RESERVED_KEYS | schema.keys() | set(answers_keys)
+    return next((key for key in CATEGORY_KEYS if key not in taken), None)
+
+
 @dataclass(frozen=True)
 class Decision:
     """A stored decision as the reviewer is shown it once saved."""

@@ -18,6 +18,7 @@ from annotator.review.adjudicating import (
     UnknownCategory,
     adjudicate,
     answer_keys,
+    category_key,
     current_adjudication,
     decision_summary,
     opinions,
@@ -159,6 +160,7 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
         count_up_to=COUNT_UP_TO,
         confirmation=_decided(project),
         categories=DISAGREEMENT_CATEGORIES,
+        category_key=category_key(schema, take_keys),
         **thread_context(project, found.id, back="review"),
     )
 
