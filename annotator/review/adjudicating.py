@@ -66,6 +66,11 @@ def agreed_values(found: list[Opinion]) -> dict[str, str]:
     return {name: value for name, value in first.labels.items() if all(o.labels.get(name) == value for o in others)}
 
 
+def agrees_with_everybody(found: list[Opinion], labels: dict) -> bool:
+    """Whether the decision is every annotator's whole answer (a category is optional then)."""
+    return all(opinion.labels == labels for opinion in found)
+
+
 def equal_answers(found: list[Opinion], labels: dict) -> list[int]:
     """The annotators whose whole answer the decision equals (ids, in the order they answered)."""
     return [opinion.user_id for opinion in found if opinion.labels == labels]
@@ -143,6 +148,10 @@ class UnknownCategory(Invalid):
     """A disagreement category that is none of DISAGREEMENT_CATEGORIES."""
 
 
+class CategoryNeeded(Invalid):
+    """A decision that differs from an annotator's answer, asked for without saying why they disagreed."""
+
+
 def checked_category(category: str | None) -> str | None:
     """The decision's disagreement category (None: not given)."""
     if category is None or category in DISAGREEMENT_CATEGORIES:
@@ -159,14 +168,20 @@ def adjudicate(
     note: str = "",
     client_time: datetime | None = None,
     category: str | None = None,
+    category_needed: bool = False,
 ) -> bool:
     """Store the reviewer's final labels for the passage (a complete label set under the
     current schema; LabelError otherwise), with why its annotators disagreed (`category`, of
-    DISAGREEMENT_CATEGORIES, or None); the passage leaves the queue. Returns whether anything
-    changed (the same decision again is one decision)."""
+    DISAGREEMENT_CATEGORIES, or None); the passage leaves the queue. With `category_needed`
+    (the decision form), a decision that is not every annotator's answer needs a category
+    (CategoryNeeded); scripts and imports may leave it out. Returns whether anything changed
+    (the same decision again is one decision)."""
     refuse_if_archived(project)
     state = {"labels": checked_labels(session, project, passage_id, labels), "note": note.strip()[:MAX_NOTE]}
     category = checked_category(category)
+    found = opinions(session, passage_id)
+    if category_needed and category is None and not agrees_with_everybody(found, state["labels"]):
+        raise CategoryNeeded("say why the annotators disagreed: the decision is not every annotator's answer")
     existing = current_adjudication(session, passage_id)
     before = {"labels": existing.labels, "note": existing.note} if existing else None
     if before == state and existing.category == category:
@@ -179,7 +194,7 @@ def adjudicate(
             reviewer_id=reviewer.id,
             before=before,
             after=state,
-            equal_to=equal_answers(opinions(session, passage_id), state["labels"]),
+            equal_to=equal_answers(found, state["labels"]),
             category=category,
             schema_version=project.schema_version,
             guidelines_version=project.guidelines_version,

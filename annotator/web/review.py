@@ -14,6 +14,7 @@ from annotator.project_agreement.snapshot import agreement_figures
 from annotator.projects.access import REVIEW
 from annotator.projects.schema_store import schema_of
 from annotator.review.adjudicating import (
+    CategoryNeeded,
     Decision,
     UnknownCategory,
     adjudicate,
@@ -85,8 +86,9 @@ def decide(project_id: int, passage_id: int):
             note,
             parse_client_time(form.client_time.data),
             category,
+            category_needed=True,
         )
-    except (LabelError, UnknownCategory) as error:
+    except (LabelError, UnknownCategory, CategoryNeeded) as error:
         discard_changes()
         chosen = {"labels": labels, "note": note, "category": category}
         return _decision_page(project, found, chosen=chosen, error=str(error)), 422

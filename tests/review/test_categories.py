@@ -1,6 +1,8 @@
-"""A disagreement category on each decision: chosen on the decision form (optional, and never
-anything but the four), kept in the decision's history, counted on the agreement page and
-exported in the audit file."""
+"""A disagreement category on each decision: chosen on the decision form (needed unless the
+decision is every annotator's answer, and never anything but the four), kept in the decision's
+history, counted on the agreement page and exported in the audit file."""
+
+import re
 
 import sqlalchemy as sa
 
@@ -29,12 +31,21 @@ def test_the_category_chosen_is_kept_with_the_decision_and_shown_again(client, l
     assert '<option value="guidelines_gap" selected>A gap in the guidelines</option>' in page
 
 
-def test_a_category_is_optional_and_an_unknown_one_refused_with_the_choices_kept(client, login, discussed):
+def test_a_decision_that_is_not_everybodys_answer_needs_a_known_category_with_the_choices_kept(
+    client, login, discussed
+):
     login("rev")
-    refused = decide(client, discussed, discussed.complete, BOB, category="laziness", note="kept")
-    assert refused.status_code == 422 and "category must be one of" in refused.get_data(as_text=True)
+    for category, why in [("", "say why the annotators disagreed"), ("laziness", "category must be one of")]:
+        refused = decide(client, discussed, discussed.complete, BOB, category=category, note="kept note")
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and why in page and ">kept note</textarea>" in page
+        assert re.search(r'name="label-claim_type" value="opinion"\s+data-key="\w" checked', page)
     assert db.session.scalar(sa.select(sa.func.count(Adjudication.id))) == 0
-    assert decide(client, discussed, discussed.complete, BOB).status_code == 303
+
+
+def test_a_decision_that_agrees_with_everybody_needs_no_category(client, login, discussed):
+    login("rev")
+    assert decide(client, discussed, discussed.incomplete, ADA).status_code == 303  # ada alone labelled it
     assert db.session.scalar(sa.select(Adjudication.category)) is None
 
 
