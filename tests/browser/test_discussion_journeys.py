@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 HOSTILE = 'Is a plan an event? <img src=x onerror="alert(1)">'
 
 
-def test_a_reviewer_decides_with_a_category_and_discusses_the_passage(open_browser, discussed):
+def test_a_reviewer_decides_with_a_category_and_discusses_the_passage(open_browser, discussed, screenshot_to):
     rev = open_browser("rev")
     rev.goto(f"/projects/{discussed.id}/review/{discussed.complete}")
     press(rev, rev.locator("button[data-take-answer]").first.get_attribute("data-key"))  # ada's answer
@@ -42,6 +42,7 @@ def test_a_reviewer_decides_with_a_category_and_discusses_the_passage(open_brows
     resolved = rev.locator("[data-testid=resolved-by]")
     resolved.wait_for()
     assert resolved.inner_text().startswith("Resolved by rev on ")
+    screenshot_to(rev, "discussion.png")
 
     rev.goto(f"/projects/{discussed.id}/agreement")
     assert rev.locator("tr[data-category=guidelines_gap] td").inner_text() == "1"
@@ -66,7 +67,7 @@ def fresh(make_project, make_documents, make_user, add_member):
     return project
 
 
-def test_an_annotator_sees_a_decision_on_a_completed_passage_and_discusses_it(open_browser, fresh):
+def test_an_annotator_sees_a_decision_on_a_completed_passage_and_discusses_it(open_browser, fresh, screenshot_to):
     first = fresh.passages[0].id
     ada = open_browser("ada")
     ada.goto(f"/projects/{fresh.id}/annotate")
@@ -92,6 +93,7 @@ def test_an_annotator_sees_a_decision_on_a_completed_passage_and_discusses_it(op
     text = entry.inner_text()
     assert "you said Event" in text and "the decision is Quantity" in text and "It gives a figure" in text
     assert "Annotator error" in text and "Opinion" not in text and "Neutral" not in text  # never bob's answer
+    screenshot_to(ada, "feedback.png")
     entry.get_by_role("link", name="Discuss it").click()
     ada.locator("[data-testid=decision]").wait_for()
     assert "Where your answer differs" in ada.locator("[data-testid=decision]").inner_text()
