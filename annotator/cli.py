@@ -391,7 +391,7 @@ def _agreement_text(figures: dict) -> str:
     for annotator in figures["annotators"]:
         shares = "  ".join(f"{name}={_number(values['agreement'], 2)}" for name, values in annotator["fields"].items())
         lines.append(f"{annotator['username']:20} {annotator['label_sets']:>10}  {shares}")
-    return "\n".join(printable(line) for line in lines + _accuracy_lines(figures))
+    return "\n".join(printable(line) for line in lines + _record_lines(figures) + _accuracy_lines(figures))
 
 
 def _number(value, digits=3) -> str:
@@ -407,6 +407,45 @@ def _unconverged_warnings(figures: dict) -> list[str]:
         if field["dawid_skene"] is not None and not field["dawid_skene"]["converged"]
     ]
     return ["", *warnings] if warnings else []
+
+
+def _record_lines(figures: dict) -> list[str]:
+    """Agreement on each span field and evidence field, in words."""
+    lines = []
+    for name, spans in figures.get("spans", {}).items():
+        alpha_u = spans["alpha_u"]
+        lines += [
+            "",
+            f"{name} (spans): alpha-u {_number(alpha_u['alpha'])} {_interval(alpha_u['interval'])} over "
+            f"{spans['annotated_passages']} passages, {spans['spans']} spans; span F1 exact "
+            f"{_number(spans['f1']['exact'])}, overlap {_number(spans['f1']['overlap'])}",
+        ]
+        for sub_name, sub in spans["sub_fields"].items():
+            per_value = ""
+            if "alpha_u" in sub:
+                values = ", ".join(
+                    f"{value} {_number(one['alpha'])}" for value, one in sub["alpha_u"]["labels"].items()
+                )
+                per_value = f"; alpha-u {_number(sub['alpha_u']['alpha'])} ({values})"
+            lines.append(
+                f"  {sub_name}: alpha {_number(sub['alpha'])} {_interval(sub['alpha_ci'])} over {sub['units']} "
+                f"matched spans{per_value}"
+            )
+        lines += [_evidence_line(f"  {evidence_name}", one) for evidence_name, one in spans["evidence"].items()]
+    evidence = figures.get("evidence", {})
+    return lines + ([""] if evidence else []) + [_evidence_line(name, one) for name, one in evidence.items()]
+
+
+def _evidence_line(name: str, evidence: dict) -> str:
+    same = "-" if evidence["same_source"] is None else f"{100 * evidence['same_source']:.0f}%"
+    return (
+        f"{name} (evidence): relation alpha {_number(evidence['alpha'])} {_interval(evidence['alpha_ci'])} over "
+        f"{evidence['units']} units; same sources {same} (mean Jaccard over {evidence['source_pairs']} pairs)"
+    )
+
+
+def _interval(interval: list) -> str:
+    return "" if interval[0] is None else f"[{interval[0]:.3f}, {interval[1]:.3f}]"
 
 
 def _accuracy_lines(figures: dict) -> list[str]:

@@ -2,7 +2,9 @@
 interval, percent agreement, Fleiss' kappa where it applies, the distribution of values, gold
 labels and their sources, the confusion of annotators' values against gold), per pair of
 annotators (Cohen's kappa), per annotator (agreement with the others and with adjudications,
-Dawid-Skene accuracy, pace) and per week (alpha). Pure; the result is plain JSON."""
+Dawid-Skene accuracy, pace), per week (alpha), per span field (agreement/spans.py: alpha-u,
+span F1, its sub-fields over matched spans) and per evidence field at passage level (relation
+alpha, shared sources). Pure; the result is plain JSON."""
 
 import math
 
@@ -28,6 +30,7 @@ from annotator.agreement.reliability import (
     pairable_values,
     percent_agreement,
 )
+from annotator.agreement.spans import evidence_figures, span_field_figures
 from annotator.agreement.table import NONE, LabelTable
 
 GOLD_SOURCES = ("adjudicated", "unanimous", "majority", "estimated", "single")
@@ -50,6 +53,15 @@ def compute_figures(table: LabelTable, resamples: int = 1000, seed: int = 0) -> 
             "pairs": [pair for field in table.fields for pair in _pairs(table, field)],
             "annotators": _annotators(table, estimates),
             "weeks": _weekly_alpha(table),
+            "spans": {
+                name: span_field_figures(answers, field, resamples, seed)
+                for name, (field, answers) in table.spans.items()
+            },
+            "evidence": {
+                name: {"label": field.label}
+                | evidence_figures(cited.unit, cited.coder, cited.cited, table.n_coders, resamples, seed)
+                for name, (field, cited) in table.evidence.items()
+            },
         }
     )
 

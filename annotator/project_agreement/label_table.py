@@ -2,10 +2,15 @@
 
 Label sets are read as their stored text and each distinct text is decoded once (a project
 holds few distinct label sets), and times are read as stored, so that 300,000 label sets cost
-one query and a few array passes."""
+one query and a few array passes. Fields whose answers are records (span fields, evidence
+fields) make almost every label set distinct: then each label set is decoded once, as it comes,
+its records taken out, and the rest encoded again, which stays one of a few distinct texts."""
 
+import gc
+from contextlib import contextmanager
 from datetime import date, timedelta
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import orjson
@@ -13,35 +18,38 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.agreement.fields import SET, MeasuredField
+from annotator.agreement.spans import PassageCitations, span_answers
 from annotator.agreement.table import NONE, LabelTable
 from annotator.annotations.adjudications import Adjudication
 from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
+from annotator.documents.models import Passage
+from annotator.project_agreement.record_fields import RecordFields
 from annotator.projects.models import Project
 from annotator.users.models import User
 
 EPOCH = date(1970, 1, 1)
 
 
-def load_label_table(session: so.Session, project: Project, fields: list[MeasuredField]) -> LabelTable:
+def load_label_table(
+    session: so.Session, project: Project, fields: list[MeasuredField], records: RecordFields | None = None
+) -> LabelTable:
     """Every current label set of the project, and its adjudications, as arrays. A SET field's
-    categories are the sets of options that occur."""
-    dialect = session.connection().dialect.name
-    query = sa.select(
-        Annotation.passage_id,
-        Annotation.user_id,
-        _day_number(dialect),
-        sa.func.coalesce(Annotation.seconds, -1.0),
-        sa.cast(Annotation.labels, sa.Text),
-    ).where(Annotation.project_id == project.id)
-    rows, texts = _as_arrays(raw_rows(session, query, stream=True))
-    fields = _with_observed_sets(fields, texts)
-    codes_of = CodesOfText(fields)
-    distinct_codes = np.asarray([codes_of(text) for text in texts], dtype=np.int64).reshape(len(texts), len(fields))
-    codes, numbers = distinct_codes[rows[:, 4].astype(np.int64)], rows[:, :4]
-    unit_ids, unit = np.unique(numbers[:, 0].astype(np.int64), return_inverse=True)
-    coder_ids, coder = np.unique(numbers[:, 1].astype(np.int64), return_inverse=True)
+    categories are the sets of options that occur. With `records`, also the answers of the
+    schema's span and evidence fields, from the same rows."""
+    with _collector_paused():  # until the decoded records are freed, at the end of the block
+        rows, texts, record_values = _read_rows(session, project, records.names if records else [])
+        fields = _with_observed_sets(fields, texts)
+        codes_of = CodesOfText(fields)
+        distinct_codes = np.asarray([codes_of(text) for text in texts], dtype=np.int64)
+        codes, numbers = distinct_codes.reshape(len(texts), len(fields))[rows[:, 4].astype(np.int64)], rows[:, :4]
+        unit_ids, unit = np.unique(numbers[:, 0].astype(np.int64), return_inverse=True)
+        coder_ids, coder = np.unique(numbers[:, 1].astype(np.int64), return_inverse=True)
+        coder_names = _names(session, coder_ids)
+        read = _Rows(unit_ids, unit, coder, coder_names, texts, rows[:, 4].astype(np.int64))
+        spans, evidence = _record_answers(session, project, records, read, record_values) if records else ({}, {})
+        del record_values  # freed by reference counting while the collector still sleeps
     weeks, week = _weeks(numbers[:, 2].astype(np.int64))
     spent = numbers[:, 3].copy()
     spent[spent < 0] = np.nan
@@ -55,26 +63,124 @@ def load_label_table(session: so.Session, project: Project, fields: list[Measure
         seconds=spent,
         unit_ids=unit_ids,
         coder_ids=[int(i) for i in coder_ids],
-        coder_names=_names(session, coder_ids),
+        coder_names=coder_names,
         adjudicated=_adjudicated(session, project, fields, unit_ids),
+        spans=spans,
+        evidence=evidence,
     )
 
 
-def _as_arrays(rows) -> tuple[np.ndarray, list[str]]:
+def _read_rows(session, project: Project, names: list[str]) -> tuple[np.ndarray, list, list[list]]:
+    """Per label set (one query, streamed): passage id, user id, day number, seconds and the
+    number of its distinct text (without the record fields `names`); the distinct texts; per
+    record field, each label set's answer."""
+    dialect = session.connection().dialect.name
+    query = sa.select(
+        Annotation.passage_id,
+        Annotation.user_id,
+        _day_number(dialect),
+        sa.func.coalesce(Annotation.seconds, -1.0),
+        sa.cast(Annotation.labels, sa.Text),
+    ).where(Annotation.project_id == project.id)
+    record_values = [[] for _ in names]
+    rows, texts = _as_arrays(raw_rows(session, query, stream=True), names, record_values)
+    return rows, texts, record_values
+
+
+class _Rows(NamedTuple):
+    """What the record fields are read against: per label set its passage (`unit`, an index
+    into `unit_ids`), coder and distinct rest-of-labels text (`text_of_row`, into `texts`)."""
+
+    unit_ids: np.ndarray
+    unit: np.ndarray
+    coder: np.ndarray
+    coder_names: list[str]
+    texts: list[str | bytes]  # bytes: a rest re-encoded without the record fields
+    text_of_row: np.ndarray
+
+
+def _record_answers(session, project: Project, records: RecordFields, rows: _Rows, decoded: list[list]):
+    """Per span field (the field, its answers) and per evidence field (the field, the label
+    sets' citations), from each field's answer per row."""
+    spans = {}
+    if records.spans:
+        start, end = _passage_bounds(session, project, rows.unit_ids)
+    for field, values in zip(records.spans, decoded, strict=False):
+        asked = _asked_rows(records, field.name, rows)
+        answers, measured = span_answers(
+            start,
+            end,
+            rows.unit[asked],
+            rows.coder[asked],
+            [values[row] for row in np.flatnonzero(asked).tolist()],
+            rows.coder_names,
+            field,
+        )
+        spans[field.name] = (measured, answers)
+    evidence = {
+        field.name: (field, PassageCitations.of(rows.unit, rows.coder, values))
+        for field, values in zip(records.evidence, decoded[len(records.spans) :], strict=True)
+    }
+    return spans, evidence
+
+
+def _asked_rows(records: RecordFields, name: str, rows: _Rows) -> np.ndarray:
+    """Which label sets the field was asked in (for a span field: whose annotator segmented the
+    passage, perhaps marking nothing), decided once per distinct rest of the label set."""
+    if not records.conditional(name):
+        return np.ones(len(rows.unit), dtype=bool)
+    asked = np.array([records.asked(name, orjson.loads(text)) for text in rows.texts], dtype=bool)
+    return asked[rows.text_of_row]
+
+
+def _passage_bounds(session, project: Project, unit_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The raw-text start and end of each unit's passage."""
+    query = sa.select(Passage.id, Passage.start, Passage.end).where(Passage.project_id == project.id)
+    bounds = np.array(raw_rows(session, query), dtype=np.int64).reshape(-1, 3)
+    bounds = bounds[np.argsort(bounds[:, 0])]
+    positions = np.searchsorted(bounds[:, 0], unit_ids)
+    return bounds[positions, 1], bounds[positions, 2]
+
+
+@contextmanager
+def _collector_paused():
+    """Decoding a few hundred thousand small JSON values makes millions of objects, none in a
+    reference cycle; the allocations would set off the cyclic garbage collector again and again,
+    which triples the time. They are read into arrays and freed before it runs again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _as_arrays(rows, names: list[str] = (), record_values: list[list] = ()) -> tuple[np.ndarray, list]:
     """The rows' four numbers and the number of their label set's distinct text, as one array
     filled as they come (a list of every row as Python tuples would take several times the
-    array's memory), and the distinct texts."""
-    distinct: dict[str, int] = {}
-    numbers = np.fromiter(
-        chain.from_iterable(
-            (row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))) for row in rows
-        ),
-        dtype=np.float64,
-    ).reshape(-1, 5)
-    return numbers, list(distinct)
+    array's memory), and the distinct texts. With record fields (`names`), see `_split`."""
+    distinct: dict = {}
+    if names:
+        numbers = _split(rows, names, record_values, distinct)
+    else:
+        numbers = ((row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))) for row in rows)
+    return np.fromiter(chain.from_iterable(numbers), dtype=np.float64).reshape(-1, 5), list(distinct)
 
 
-def _with_observed_sets(fields: list[MeasuredField], texts: list[str]) -> list[MeasuredField]:
+def _split(rows, names: list[str], record_values: list[list], distinct: dict):
+    """Each label set decoded once as it comes: each record field's answer taken out and
+    appended to its list, the rest encoded again, standing for the label set's text (equal rests
+    are one distinct text, as label sets were before they held records)."""
+    appends = list(zip(names, (values.append for values in record_values), strict=True))
+    for row in rows:
+        labels = orjson.loads(row[4])
+        for name, append in appends:
+            append(labels.pop(name, None))
+        yield row[0], row[1], row[2], row[3], distinct.setdefault(orjson.dumps(labels), len(distinct))
+
+
+def _with_observed_sets(fields: list[MeasuredField], texts: list[str | bytes]) -> list[MeasuredField]:
     """The fields, each SET field given the sets of options the label sets hold as categories."""
     sets = [field for field in fields if field.kind == SET]
     if not sets:

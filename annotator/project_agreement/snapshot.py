@@ -18,6 +18,7 @@ from annotator.clock import utcnow
 from annotator.db import insert_ignoring_conflicts
 from annotator.project_agreement.label_table import load_label_table
 from annotator.project_agreement.models import AgreementSnapshot
+from annotator.project_agreement.record_fields import record_fields
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
 
@@ -80,7 +81,10 @@ def _current_snapshot(session, project: Project, basis: Basis) -> AgreementSnaps
 
 
 def _label_table(session, project: Project):
-    return load_label_table(session, project, schema_of(session, project).measured_fields)
+    """The project's labels as the figures read them, the answers of its span and evidence
+    fields included (taken out of the label sets, they also leave the rest few distinct texts)."""
+    schema = schema_of(session, project)
+    return load_label_table(session, project, schema.measured_fields, record_fields(schema))
 
 
 def _basis(session, project: Project) -> Basis:

@@ -13,13 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotator.agreement import unitizing
 from annotator.agreement.unitizing import (
     Continuum,
+    Unitizations,
     macro_span_f1,
     pairwise_span_f1,
     unitizing_alpha,
     unitizing_alpha_confidence_interval,
+    unitizing_alpha_intervals,
+    unitizing_alpha_with_intervals,
 )
+from tests.agreement import unitizing_reference as reference
 
 EXAMPLES = settings(max_examples=150, deadline=None)
 
@@ -434,3 +439,110 @@ def test_a_resample_is_the_passages_drawn_each_as_often_as_drawn():
     drawn = [passage for passage, count in zip(passages, draws, strict=True) for _ in range(count)]
     low, high = unitizing_alpha_confidence_interval(passages, resamples=1, seed=7)
     assert low == high == pytest.approx(unitizing_alpha(drawn).overall.alpha)
+
+
+# --- the vectorised computation against the per-passage one it replaced --------------------
+
+
+def as_reference(data: list[Continuum]) -> list[reference.Continuum]:
+    return [reference.Continuum(continuum.start, continuum.end, continuum.spans) for continuum in data]
+
+
+@EXAMPLES
+@given(continua(max_continua=4))
+def test_alpha_u_and_span_f1_equal_the_per_passage_implementation(data):
+    ours, theirs = unitizing_alpha(data), reference.unitizing_alpha(as_reference(data))
+    assert figures(ours) == pytest.approx(figures(theirs), rel=1e-9, abs=1e-12, nan_ok=True)
+    assert ours.continua == theirs.continua
+    f1, their_f1 = pairwise_span_f1(data), reference.pairwise_span_f1(as_reference(data))
+    assert f1.keys() == their_f1.keys()
+    for pair, value in f1.items():
+        assert (value.exact, value.overlap) == pytest.approx(
+            (their_f1[pair].exact, their_f1[pair].overlap), nan_ok=True
+        )
+        assert (value.first_spans, value.second_spans, value.continua) == (
+            their_f1[pair].first_spans,
+            their_f1[pair].second_spans,
+            their_f1[pair].continua,
+        )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_many_passages_give_the_per_passage_implementations_values(seed):
+    passages = noisy_passages(400, seed=seed, annotators=2 + seed % 2)
+    ours, theirs = unitizing_alpha(passages), reference.unitizing_alpha(as_reference(passages))
+    assert figures(ours) == pytest.approx(figures(theirs), rel=1e-9)
+    intervals = unitizing_alpha_intervals(passages, resamples=200, seed=seed)
+    assert intervals.overall == pytest.approx(
+        reference.unitizing_alpha_confidence_interval(as_reference(passages), resamples=200, seed=seed), rel=1e-9
+    )
+    assert intervals.labels["claim"] == pytest.approx(
+        reference.unitizing_alpha_confidence_interval(as_reference(passages), "claim", resamples=200, seed=seed),
+        rel=1e-9,
+    )
+    assert macro_span_f1(pairwise_span_f1(passages)) == pytest.approx(
+        reference.macro_span_f1(reference.pairwise_span_f1(as_reference(passages)))
+    )
+
+
+def test_beyond_the_block_limit_resampling_blocks_of_passages_matches_resampling_passages(monkeypatch):
+    passages = noisy_passages(600, seed=8)
+    exact = reference.unitizing_alpha_confidence_interval(as_reference(passages), resamples=1000, seed=1)
+    monkeypatch.setattr(unitizing, "BOOTSTRAP_BLOCKS", 200)  # blocks of three passages
+    blocked = unitizing_alpha_confidence_interval(passages, resamples=1000, seed=1)
+    assert blocked != pytest.approx(exact, rel=1e-9)  # a different resampling ...
+    assert blocked == pytest.approx(exact, abs=0.01)  # ... of the same spread
+    assert blocked[1] - blocked[0] == pytest.approx(exact[1] - exact[0], rel=0.1)
+
+
+def test_arrays_give_what_continua_give():
+    passages = noisy_passages(50, seed=9)
+    arrays = Unitizations.of(passages)
+    assert figures(unitizing_alpha(arrays)) == figures(unitizing_alpha(passages))
+    alpha, intervals = unitizing_alpha_with_intervals(arrays, resamples=100, seed=2)
+    assert figures(alpha) == figures(unitizing_alpha(passages))
+    assert intervals.overall == unitizing_alpha_confidence_interval(passages, resamples=100, seed=2)
+
+
+def test_arrays_with_overlapping_spans_of_one_label_are_refused_by_alpha_u_only():
+    passage = Unitizations(
+        continuum_start=np.array([0]),
+        continuum_end=np.array([20]),
+        segmentation_continuum=np.array([0, 0]),
+        segmentation_coder=np.array([0, 1]),
+        span_segmentation=np.array([0, 0, 1]),
+        span_start=np.array([2, 4, 2]),
+        span_end=np.array([8, 10, 8]),
+        span_label=np.array([0, 0, 0]),
+        labels=("claim",),
+        coders=("ada", "bob"),
+    )
+    with pytest.raises(ValueError, match="'ada' labelled 'claim' overlap at 4"):
+        unitizing_alpha(passage)
+    f1 = pairwise_span_f1(passage)[("ada", "bob")]
+    assert (f1.exact, f1.overlap) == (pytest.approx(2 / 3), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"continuum_end": np.array([0])}, "start < end"),
+        ({"span_end": np.array([25, 10, 8])}, "'ada' is empty or outside 0..20"),
+        ({"segmentation_coder": np.array([1, 1])}, "twice"),
+    ],
+)
+def test_invalid_arrays_are_refused(change, message):
+    columns = {
+        "continuum_start": np.array([0]),
+        "continuum_end": np.array([20]),
+        "segmentation_continuum": np.array([0, 0]),
+        "segmentation_coder": np.array([0, 1]),
+        "span_segmentation": np.array([0, 0, 1]),
+        "span_start": np.array([2, 9, 2]),
+        "span_end": np.array([8, 10, 8]),
+        "span_label": np.array([0, 0, 0]),
+        "labels": ("claim",),
+        "coders": ("ada", "bob"),
+    }
+    with pytest.raises(ValueError, match=message):
+        Unitizations(**(columns | change))
