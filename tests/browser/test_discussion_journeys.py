@@ -38,10 +38,16 @@ def test_a_reviewer_decides_with_a_category_and_discusses_the_passage(open_brows
     comment = rev.locator("#discussion .thread-entry.comment .comment-body")
     comment.wait_for()
     assert comment.inner_text() == HOSTILE and rev.locator("#discussion img").count() == 0  # text, not markup
+    elsewhere = open_browser("rev")  # the same reviewer in another window, before the resolve
+    elsewhere.goto(f"/projects/{discussed.id}/review/{discussed.complete}")
     rev.locator("#discussion").get_by_role("button", name="Resolve the discussion").click()
     resolved = rev.locator("[data-testid=resolved-by]")
     resolved.wait_for()
     assert resolved.inner_text().startswith("Resolved by rev on ")
+    elsewhere.get_by_role("button", name="Resolve the discussion").click()  # resolved meanwhile: says so
+    elsewhere.locator("#discussion .error").wait_for()
+    assert "the discussion is already resolved" in elsewhere.locator("#discussion .error").inner_text()
+    assert elsewhere.locator("#discussion .thread-state.resolved").count() == 1
     screenshot_to(rev, "discussion.png")
 
     rev.goto(f"/projects/{discussed.id}/agreement")
