@@ -8,7 +8,8 @@ assignment: every change to a passage's place in the queues goes through the pas
   hold, and their submit is refused as excluded (no label is ever acknowledged and then lost);
 - merge a passage with the next one of its document, or split one at an offset into the raw
   text: only passages nobody has labelled, skipped, decided or discussed, since labels were given
-  to the text as it stands (and a thread would go with the passage); holders are let go (the text they were shown changes);
+  to the text as it stands (and a thread would go with the passage); holders are let go (the
+  text they were shown changes);
 - retitle, withdraw (a document with labels: out of annotation and the training export, kept in
   the audit and backup) and remove (a document without labels) a document;
 - archive and unarchive a project (read-only while archived); delete one, after its exact name.

@@ -72,3 +72,21 @@ def test_the_audit_file_says_each_decisions_category(client, login, discussed, r
     ]
     assert [line["category"] for line in lines if line["type"] == "adjudication"] == ["other"]
     assert {line["category"] for line in lines if line["type"] == "labels"} == {None}
+
+
+def test_the_database_refuses_a_category_that_is_none_of_the_four(discussed):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from annotator.users.models import User
+
+    rev = db.session.scalar(sa.select(User.id).where(User.username == "rev"))
+    where = dict(project_id=discussed.id, passage_id=discussed.complete, reviewer_id=rev, schema_version=1)
+    for row in (
+        Adjudication(**where, labels=ADA, category="laziness"),
+        AdjudicationEvent(**where, after={"labels": ADA}, guidelines_version=1, category="laziness"),
+    ):
+        db.session.add(row)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
