@@ -67,6 +67,7 @@ def decisions_differing(session: so.Session, project: Project, annotator: User) 
         .where(
             Annotation.project_id == project.id,
             Annotation.user_id == annotator.id,
+            Adjudication.project_id == project.id,  # the project's decisions (few) drive the join
             Passage.annotatable,
             Passage.label_count >= NEEDED,
         )
