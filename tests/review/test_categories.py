@@ -65,12 +65,19 @@ def test_the_agreement_page_counts_decisions_per_category(client, login, discuss
 def test_the_audit_file_says_each_decisions_category(client, login, discussed, runner):
     import json
 
+    import jsonschema
+
+    from tests.exporting.test_exports import SCHEMAS
+
     login("rev")
     decide(client, discussed, discussed.complete, ADA, category="other")
     lines = [
         json.loads(line) for line in runner.invoke(args=["export", "Bike lanes", "--kind", "audit"]).stdout.splitlines()
     ]
     assert [line["category"] for line in lines if line["type"] == "adjudication"] == ["other"]
+    validator = jsonschema.Draft202012Validator(json.loads((SCHEMAS / "audit.schema.json").read_text()))
+    for line in lines:
+        validator.validate(line)
     assert {line["category"] for line in lines if line["type"] == "labels"} == {None}
 
 
