@@ -70,8 +70,10 @@ def _register(app: Flask) -> None:
         auth,
         curation,
         data,
+        discussion,
         errors,
         exports,
+        feedback,
         headers,
         main,
         projects,
@@ -101,6 +103,9 @@ def _register(app: Flask) -> None:
     app.register_blueprint(curation.bp)
     app.register_blueprint(quality.bp)
     app.register_blueprint(api_quality.bp)
+    app.register_blueprint(discussion.bp)
+    app.register_blueprint(feedback.bp)
+    app.register_blueprint(feedback.api_bp)
     cli.init_app(app)
     from annotator.projects.guidelines import render_guidelines
 

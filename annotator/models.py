@@ -4,6 +4,7 @@ from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.assignment.models import AnnotatorState, PassageAgreement
 from annotator.curation.models import Correction
+from annotator.discussion.models import DiscussionEntry
 from annotator.documents.models import Document, Passage
 from annotator.importing.models import ImportJob, ImportJobFile, ImportJobOutcome
 from annotator.project_agreement.models import AgreementSnapshot
@@ -27,6 +28,7 @@ __all__ = [
     "Annotation",
     "AnnotationEvent",
     "Correction",
+    "DiscussionEntry",
     "ApiToken",
     "Document",
     "ImportJob",

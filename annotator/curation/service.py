@@ -7,8 +7,9 @@ assignment: every change to a passage's place in the queues goes through the pas
   stay in the audit and backup exports); a passage held by an annotator right now loses its
   hold, and their submit is refused as excluded (no label is ever acknowledged and then lost);
 - merge a passage with the next one of its document, or split one at an offset into the raw
-  text: only passages nobody has labelled, skipped or decided, since labels were given to the
-  text as it stands; holders are let go (the text they were shown changes);
+  text: only passages nobody has labelled, skipped, decided or discussed, since labels were given
+  to the text as it stands (and a thread would go with the passage); holders are let go (the
+  text they were shown changes);
 - retitle, withdraw (a document with labels: out of annotation and the training export, kept in
   the audit and backup) and remove (a document without labels) a document;
 - archive and unarchive a project (read-only while archived); delete one, after its exact name.
@@ -32,6 +33,7 @@ from annotator.assignment.lifecycle import (
 from annotator.clock import utcnow
 from annotator.curation.models import Correction
 from annotator.curation.spans import span_hash, span_text, split_spans
+from annotator.discussion.models import DiscussionEntry
 from annotator.documents.lookup import NoSuchDocument, NoSuchPassage
 from annotator.documents.models import Document, Passage
 from annotator.domain_errors import Conflict, Invalid
@@ -217,14 +219,14 @@ def withdraw_document(
 def remove_document(
     session: so.Session, project: Project, document_id: int, admin: User | None, reason: str = ""
 ) -> Correction:
-    """Delete a document nobody has labelled, skipped or decided, with its passages (a wrong
+    """Delete a document nobody has labelled, skipped, decided or discussed, with its passages (a wrong
     upload). One with labels can only be withdrawn: its labels belong to the record. A passage
     elsewhere that repeated one of its passages is now the first occurrence: handed out."""
     document = _document(session, project, document_id)
     passage_ids = list(session.scalars(sa.select(Passage.id).where(Passage.document_id == document.id)))
     if _worked_on(session, passage_ids):
         raise CorrectionRefused(
-            f'document "{document.title}" has labels (or skips or decisions), so it cannot be removed: '
+            f'document "{document.title}" has labels (or skips, decisions or a discussion), so it cannot be removed: '
             "withdraw it instead (it leaves annotation and the training export, and its labels stay in the audit)"
         )
     holds_released(session, passage_ids, let_go=True)
@@ -373,7 +375,7 @@ def _reserved(session, passages: list[Passage], doing: str) -> list[Passage]:
     for passage in locked.values():
         if passage.label_count or _worked_on(session, [passage.id]):
             raise CorrectionRefused(
-                f"passage {passage.id} has labels (or skips or a decision), so it cannot be {doing}: "
+                f"passage {passage.id} has labels (or skips, a decision or a discussion), so it cannot be {doing}: "
                 "its labels were given to its text as it stands (exclude it instead: its labels are kept)"
             )
         if passage.assigned_count:
@@ -382,12 +384,14 @@ def _reserved(session, passages: list[Passage], doing: str) -> list[Passage]:
 
 
 def _worked_on(session, passage_ids: list[int]) -> bool:
-    """Whether anybody labelled, skipped or decided any of these passages."""
+    """Whether anybody labelled, skipped or decided any of these passages, or discussed them
+    (a thread would go with the passage)."""
     if not passage_ids:
         return False
     return bool(
         session.scalar(sa.select(sa.exists().where(AnnotationEvent.passage_id.in_(passage_ids))))
         or session.scalar(sa.select(sa.exists().where(Adjudication.passage_id.in_(passage_ids))))
+        or session.scalar(sa.select(sa.exists().where(DiscussionEntry.passage_id.in_(passage_ids))))
     )
 
 

@@ -119,7 +119,8 @@ def _agreement_summary(figures: dict | None) -> dict | None:
     INDEX,
     SPLITTER,
     EQUAL_TO,
-) = range(17)
+    CATEGORY,
+) = range(18)
 
 
 def _annotation_events(session, project: Project, _time):
@@ -142,6 +143,7 @@ def _annotation_events(session, project: Project, _time):
             Document.external_id,
             Passage.index,
             Passage.splitter_version,
+            sa.null(),
             sa.null(),
         )
         .join(Passage, Passage.id == log.passage_id)
@@ -173,6 +175,7 @@ def _adjudication_events(session, project: Project, _time):
             Passage.index,
             Passage.splitter_version,
             _text(log.equal_to),
+            log.category,
         )
         .join(Passage, Passage.id == log.passage_id)
         .join(Document, Document.id == Passage.document_id)
@@ -255,6 +258,7 @@ def _line(event, names: dict[int, str], guidelines: dict[int, str]) -> dict:
         "server_time": _iso(event[SERVER_TIME]),
         "origin": event[ORIGIN],
         "equal_to": _names(event[EQUAL_TO], names),
+        "category": event[CATEGORY],
     }
 
 

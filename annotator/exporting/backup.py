@@ -1,10 +1,10 @@
 """The `backup` export: everything needed to rebuild the project, table by table, row by row,
 ids included: its accounts (without password hashes; sessions and API tokens are not exported), the project with every
 version of its schema and guidelines, its members, documents with their raw text, passages,
-the current labels with their whole event log, skips, reviewers' decisions with theirs, and
-admins' corrections (withdrawn documents, excluded passages and an archived project stay so),
-and quality control's rows (gold passages, answers on them, annotators' standings and pauses,
-onboarding attempts).
+the current labels with their whole event log, skips, reviewers' decisions with theirs, the
+passages' discussions, admins' corrections (withdrawn documents, excluded passages and an archived
+project stay so), and quality control's rows (gold passages, answers on them, annotators' standings
+and pauses, onboarding attempts).
 
 What can be worked out again is left out: the assignment counters and annotators' totals, the
 passages' agreement rows and the agreement figures (annotator restore recomputes them), and
@@ -19,6 +19,7 @@ from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation, AnnotationEvent, Skip
 from annotator.clock import utcnow
 from annotator.curation.models import Correction
+from annotator.discussion.models import DiscussionEntry
 from annotator.documents.models import Document, Passage
 from annotator.exporting.consistent_read import read_consistently, stream
 from annotator.projects.models import Project, ProjectGuidelines, ProjectMember, ProjectSchema
@@ -54,6 +55,7 @@ PROJECT_TABLES = [
     GoldAnswer,
     AnnotatorQuality,
     QualityEvent,
+    DiscussionEntry,
 ]
 # Kept by assignment and review as labels arrive; a restore recounts them.
 DERIVED_COLUMNS = {"passage": {"label_count", "assigned_count", "queue"}}
@@ -91,6 +93,7 @@ def people_of(project: Project):
         QualityEvent.user_id,
         QualityEvent.actor_id,
         OnboardingAttempt.user_id,
+        DiscussionEntry.author_id,
     ]
     return sa.union(*(sa.select(column).where(column.table.c.project_id == project.id) for column in columns))
 

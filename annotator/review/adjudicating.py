@@ -12,12 +12,13 @@ import sqlalchemy.orm as so
 from annotator.agreement.fields import MeasuredField
 from annotator.agreement.gold import ADJUDICATED, aggregate
 from annotator.agreement.ratings import Ratings
-from annotator.annotations.adjudications import Adjudication, AdjudicationEvent
+from annotator.annotations.adjudications import DISAGREEMENT_CATEGORIES, Adjudication, AdjudicationEvent
 from annotator.annotations.models import Annotation
 from annotator.annotations.recording import MAX_NOTE, checked_labels
 from annotator.assignment.lifecycle import passage_decided
 from annotator.clock import utcnow
 from annotator.documents.models import Document, Passage
+from annotator.domain_errors import Invalid
 from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
@@ -65,6 +66,11 @@ def agreed_values(found: list[Opinion]) -> dict[str, str]:
     return {name: value for name, value in first.labels.items() if all(o.labels.get(name) == value for o in others)}
 
 
+def agrees_with_everybody(found: list[Opinion], labels: dict) -> bool:
+    """Whether the decision is every annotator's whole answer (a category is optional then)."""
+    return all(opinion.labels == labels for opinion in found)
+
+
 def equal_answers(found: list[Opinion], labels: dict) -> list[int]:
     """The annotators whose whole answer the decision equals (ids, in the order they answered)."""
     return [opinion.user_id for opinion in found if opinion.labels == labels]
@@ -80,6 +86,16 @@ def answer_keys(schema: Schema, count: int) -> list[str | None]:
     taken = RESERVED_KEYS | schema.keys()
     free = [key for key in ANSWER_KEYS if key not in taken]
     return [free[index] if index < len(free) else None for index in range(count)]
+
+
+# Keys for "why they disagreed", the first the schema and the answers' keys leave free.
+CATEGORY_KEYS = "cxvnpau"
+
+
+def category_key(schema: Schema, answers_keys: list[str | None]) -> str | None:
+    """The key that takes the reviewer to the disagreement category (None if none is free)."""
+    taken = RESERVED_KEYS | schema.keys() | set(answers_keys)
+    return next((key for key in CATEGORY_KEYS if key not in taken), None)
 
 
 @dataclass(frozen=True)
@@ -128,6 +144,21 @@ def current_adjudication(session: so.Session, passage_id: int) -> Adjudication |
     return session.scalar(sa.select(Adjudication).where(Adjudication.passage_id == passage_id))
 
 
+class UnknownCategory(Invalid):
+    """A disagreement category that is none of DISAGREEMENT_CATEGORIES."""
+
+
+class CategoryNeeded(Invalid):
+    """A decision that differs from an annotator's answer, asked for without saying why they disagreed."""
+
+
+def checked_category(category: str | None) -> str | None:
+    """The decision's disagreement category (None: not given)."""
+    if category is None or category in DISAGREEMENT_CATEGORIES:
+        return category
+    raise UnknownCategory(f"category must be one of {', '.join(DISAGREEMENT_CATEGORIES)}; got {category!r}")
+
+
 def adjudicate(
     session: so.Session,
     project: Project,
@@ -136,15 +167,24 @@ def adjudicate(
     labels: dict,
     note: str = "",
     client_time: datetime | None = None,
+    category: str | None = None,
+    category_needed: bool = False,
 ) -> bool:
     """Store the reviewer's final labels for the passage (a complete label set under the
-    current schema; LabelError otherwise); the passage leaves the queue. Returns whether
-    anything changed (the same decision again is one decision)."""
+    current schema; LabelError otherwise), with why its annotators disagreed (`category`, of
+    DISAGREEMENT_CATEGORIES, or None); the passage leaves the queue. With `category_needed`
+    (the decision form), a decision that is not every annotator's answer needs a category
+    (CategoryNeeded); scripts and imports may leave it out. Returns whether anything changed
+    (the same decision again is one decision)."""
     refuse_if_archived(project)
     state = {"labels": checked_labels(session, project, passage_id, labels), "note": note.strip()[:MAX_NOTE]}
+    category = checked_category(category)
+    found = opinions(session, passage_id)
+    if category_needed and category is None and not agrees_with_everybody(found, state["labels"]):
+        raise CategoryNeeded("say why the annotators disagreed: the decision is not every annotator's answer")
     existing = current_adjudication(session, passage_id)
     before = {"labels": existing.labels, "note": existing.note} if existing else None
-    if before == state:
+    if before == state and existing.category == category:
         return False
     now = utcnow()
     session.add(
@@ -154,7 +194,8 @@ def adjudicate(
             reviewer_id=reviewer.id,
             before=before,
             after=state,
-            equal_to=equal_answers(opinions(session, passage_id), state["labels"]),
+            equal_to=equal_answers(found, state["labels"]),
+            category=category,
             schema_version=project.schema_version,
             guidelines_version=project.guidelines_version,
             client_time=client_time,
@@ -165,6 +206,7 @@ def adjudicate(
         existing = Adjudication(project_id=project.id, passage_id=passage_id, created_at=now)
         session.add(existing)
     existing.labels, existing.note, existing.reviewer_id = state["labels"], state["note"], reviewer.id
+    existing.category = category
     existing.schema_version, existing.updated_at = project.schema_version, now
     session.flush()
     passage_decided(session, passage_id)

@@ -1,9 +1,10 @@
 """Reviewers' pages: the queue of disputed passages, the decision screen, the agreement dashboard."""
 
 import sqlalchemy as sa
-from flask import Blueprint, make_response, redirect, render_template, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from annotator.annotations.adjudications import DISAGREEMENT_CATEGORIES
 from annotator.annotations.recording import parse_client_time
 from annotator.assignment.models import ANY_FIELD, PassageAgreement
 from annotator.documents.context import document_heading, neighbours
@@ -13,19 +14,24 @@ from annotator.project_agreement.snapshot import agreement_figures
 from annotator.projects.access import REVIEW
 from annotator.projects.schema_store import schema_of
 from annotator.review.adjudicating import (
+    CategoryNeeded,
     Decision,
+    UnknownCategory,
     adjudicate,
     answer_keys,
+    category_key,
     current_adjudication,
     decision_summary,
     opinions,
     passage_gold,
 )
+from annotator.review.categories import category_counts
 from annotator.review.conflicts import conflicts_of, field_conflicts
 from annotator.review.decision_start import starting_labels
 from annotator.review.queue import COUNT_UP_TO, next_in_queue, queue_length, queue_position, review_queue
 from annotator.schema import LabelError
 from annotator.web import charts
+from annotator.web.discussion import thread_context
 from annotator.web.label_form import label_form
 from annotator.web.marking import marking_context
 from annotator.web.query import id_in_query, text_in_query
@@ -69,12 +75,23 @@ def passage(project_id: int, passage_id: int):
 def decide(project_id: int, passage_id: int):
     project, found = _passage_in(project_id, passage_id)
     form = label_form(schema_of(db.session, project))
-    labels, note = form.labels(), form.note.data or ""
+    labels, note, category = form.labels(), form.note.data or "", request.form.get("category") or None
     try:
-        adjudicate(db.session, project, found.id, current_user, labels, note, parse_client_time(form.client_time.data))
-    except LabelError as error:
+        adjudicate(
+            db.session,
+            project,
+            found.id,
+            current_user,
+            labels,
+            note,
+            parse_client_time(form.client_time.data),
+            category,
+            category_needed=True,
+        )
+    except (LabelError, UnknownCategory, CategoryNeeded) as error:
         discard_changes()
-        return _decision_page(project, found, chosen={"labels": labels, "note": note}, error=str(error)), 422
+        chosen = {"labels": labels, "note": note, "category": category}
+        return _decision_page(project, found, chosen=chosen, error=str(error)), 422
     return redirect(_after(project, found.id, decided=True), code=303)
 
 
@@ -100,6 +117,7 @@ def _figures_response(project, refresh: bool):
             project=project,
             result=result,
             charts=charts,
+            categories=[] if fragment else category_counts(db.session, project),
         )
     )
     response.headers["Vary"] = "HX-Request, HX-Target"
@@ -116,9 +134,9 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
     gold = passage_gold(schema, given, decided, marking["words"])
     if chosen is None:  # the reviewer's own decision, or what every annotator said alike and the gold spans
         chosen = (
-            {"labels": decided.labels, "note": decided.note}
+            {"labels": decided.labels, "note": decided.note, "category": decided.category}
             if decided
-            else {"labels": starting_labels(schema, given, gold), "note": ""}
+            else {"labels": starting_labels(schema, given, gold), "note": "", "category": None}
         )
     field = _field(project)
     return render_template(
@@ -143,6 +161,9 @@ def _decision_page(project, found, chosen: dict | None = None, error: str | None
         position=queue_position(db.session, project, field, found.id),
         count_up_to=COUNT_UP_TO,
         confirmation=_decided(project),
+        categories=DISAGREEMENT_CATEGORIES,
+        category_key=category_key(schema, take_keys),
+        **thread_context(project, found.id, back="review"),
     )
 
 

@@ -455,6 +455,15 @@
     if (status >= 200 && status < 300) retries = 0;
   });
 
+  // A comment refused (422) or a thread someone else resolved or reopened meanwhile (409) comes
+  // back as the discussion saying why: it replaces the thread like any answer.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.target.id === "discussion" && [409, 422].includes(event.detail.xhr.status)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // A submit that fails leaves the workspace as it is, choices included, and says so.
   document.addEventListener("htmx:sendError", () => { say(unreachable()); });
   document.addEventListener("htmx:responseError", (event) => {

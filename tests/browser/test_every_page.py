@@ -25,9 +25,10 @@ def pages_of(project, role: str) -> list[str]:
         f"/projects/{project.id}/documents",
         f"/projects/{project.id}/passages?q=the&status=complete",
         f"/projects/{project.id}/documents/{project.passages[1].document_id}/passages",
+        f"/projects/{project.id}/passages/{passage}/discussion",
     ]
     return {
-        "annotator": ["/", "/account", f"/projects/{project.id}/annotate"],
+        "annotator": ["/", "/account", f"/projects/{project.id}/annotate", f"/projects/{project.id}/feedback"],
         "reviewer": ["/", *reviewer],
         "admin": [
             "/admin/users",

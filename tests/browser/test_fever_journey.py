@@ -11,6 +11,7 @@ from annotator.annotations.adjudications import Adjudication
 from annotator.documents.models import Document, Passage
 from annotator.extensions import db
 from tests.browser.test_annotation_journeys import labels_of, press, submit_and_wait
+from tests.browser.test_review_journey import say_why_they_disagreed
 from tests.browser.test_span_journeys import drag_words, span_item
 
 pytestmark = pytest.mark.browser
@@ -100,6 +101,7 @@ def test_two_annotators_mark_overlapping_claims_and_a_reviewer_adjudicates_them(
     records.nth(0).locator("[data-evidence-action=remove]").click()  # ada's supporting record goes
     press(rev, "c", "ArrowRight", "Shift+ArrowRight", "Enter")  # add: words 7-8
     press(rev, "3")
+    say_why_they_disagreed(rev)
     rev.locator("#label-form button.primary").click()
     rev.wait_for_url("**decided=*")
 

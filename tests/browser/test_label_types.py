@@ -15,6 +15,7 @@ from annotator.extensions import db
 from annotator.schema import Schema
 from annotator.users.models import User
 from tests.browser.test_annotation_journeys import press, shown_passage, submit_and_wait
+from tests.browser.test_review_journey import say_why_they_disagreed
 from tests.schema.test_field_types import ALL_TYPES
 
 pytestmark = pytest.mark.browser
@@ -82,6 +83,7 @@ def test_every_field_type_from_the_keyboard_and_a_reviewer_starts_from_one_answe
     assert rev.locator("#label-form input[value=not_sure]").is_checked()
     assert rev.locator("#label-form textarea[name=label-rewrite]").input_value() == "The council voted 7 to 4."
     press(rev, "2", "y")  # add quantity, and say it is worth checking
+    say_why_they_disagreed(rev)
     press(rev, "Enter")
     rev.wait_for_url(lambda url: f"decided={first}" in url)
     decided = db.session.scalar(sa.select(Adjudication.labels))

@@ -14,6 +14,13 @@ from tests.browser.test_annotation_journeys import press, shown_passage, submit_
 pytestmark = pytest.mark.browser
 
 
+def say_why_they_disagreed(page, steps_down: int = 1):
+    """From the keyboard: the key shown beside "Why they disagreed" takes the reviewer to the
+    list, the arrow keys choose (1: ambiguous text, 2: a gap in the guidelines, ...), Esc leaves it."""
+    press(page, page.locator("select[name=category]").get_attribute("data-key"))
+    press(page, *["ArrowDown"] * steps_down, "Escape")
+
+
 @pytest.fixture
 def project(runner, make_project, make_documents, make_user, write_file):
     """Passage 0 is left for the browser; three annotators of another tool labelled the others
@@ -105,6 +112,7 @@ def test_two_annotators_disagree_and_the_reviewer_decides(open_browser, project,
     press(reviewer, "p", "/")  # ...with verifiability changed
     reviewer.keyboard.type("opinion presented as a figure")
     press(reviewer, "Escape")
+    say_why_they_disagreed(reviewer, 2)  # a gap in the guidelines
     screenshot_to(reviewer, "review.png", full_page=False)
     press(reviewer, "Enter")
     reviewer.wait_for_url(lambda url: f"decided={project.passages[0].id}" in url)  # on to the next one
@@ -112,7 +120,7 @@ def test_two_annotators_disagree_and_the_reviewer_decides(open_browser, project,
     assert "Decision saved for passage 1" in confirmation and "not any one annotator's answer" in confirmation
     decided = db.session.scalar(sa.select(Adjudication))
     assert decided.labels == {"claim_type": "opinion", "stance": "neutral", "verifiability": "partly_verifiable"}
-    assert decided.note == "opinion presented as a figure"
+    assert decided.note == "opinion presented as a figure" and decided.category == "guidelines_gap"
 
     reviewer.goto(f"/projects/{project.id}/review/{project.passages[0].id}")
     gold = reviewer.locator("tr[data-field=claim_type] .gold-now").inner_text()

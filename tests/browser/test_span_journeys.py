@@ -14,6 +14,7 @@ from annotator.documents.models import Document
 from annotator.extensions import db
 from annotator.projects.models import Project
 from tests.browser.test_annotation_journeys import labels_of, press, shown_passage, submit_and_wait
+from tests.browser.test_review_journey import say_why_they_disagreed
 from tests.browser.test_screen_fit import ON_SCREEN, SIDEWAYS
 
 pytestmark = pytest.mark.browser
@@ -315,6 +316,7 @@ def test_a_reviewer_adjusts_drops_and_adds_spans_starting_from_the_gold_ones(ope
     span_item(page, 1).locator("label.option", has_text="Against").click()
     span_item(page, 1).locator("label.option", has_text="Refutes").click()
     page.locator("fieldset[data-field=checkworthy] label.option", has_text="Yes").click()
+    say_why_they_disagreed(page)
     page.locator("#label-form button.primary").click()
     page.wait_for_url("**/review**decided=*")
 
@@ -410,6 +412,7 @@ def test_a_reviewer_takes_an_annotators_spans_whole(open_browser, spans_project,
     page.goto(f"/projects/{spans_project.id}/review/{passage.id}")
     page.locator("button[data-take-answer]", has_text="bob").click()
     assert page.locator(".span-item").count() == 2 and page.locator("#current-passage .span-number").count() == 2
+    say_why_they_disagreed(page)
     page.locator("#label-form button.primary").click()
     page.wait_for_url("**decided=*")
     db.session.expire_all()

@@ -396,3 +396,20 @@ def test_removing_a_document_hands_out_the_first_repeat_of_its_passages(story, a
     assert db.session.get(Passage, thrice.id).duplicate_of_id == again.id
     assert corrections()[0].details["after"] == {"included": [again.id]}
     assert_counters_agree_with_a_recount(story)
+
+
+def test_a_discussed_passage_is_neither_removed_nor_merged_away_with_its_thread(story, admin):
+    from annotator.discussion.models import DiscussionEntry
+    from annotator.discussion.thread import add_comment, thread_of
+
+    first, second, _ = passages_of(story)
+    add_comment(db.session, story, second.id, admin, "Is the cost a claim of its own?")
+    db.session.commit()
+    with pytest.raises(Conflict, match="a discussion"):
+        service.merge_with_next(db.session, story, first.id, admin)
+    db.session.rollback()
+    with pytest.raises(Conflict, match="a discussion"):
+        service.remove_document(db.session, story, document_of(story).id, admin)
+    db.session.rollback()
+    assert [entry.body for entry in thread_of(db.session, second.id).entries] == ["Is the cost a claim of its own?"]
+    assert db.session.scalar(sa.select(sa.func.count(DiscussionEntry.id))) == 1

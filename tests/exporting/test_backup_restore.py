@@ -178,3 +178,50 @@ def test_the_audit_export_carries_spans_and_evidence_in_labels_and_decisions(run
     spans = ada_first["after"]["labels"]["claims"]
     assert spans[0]["text"] == "the council says that it spent 0 thousand pounds"
     assert spans[0]["labels"]["evidence"][1] == {"url": AUDIT, "relation": "refutes", "set": 2}
+
+
+def test_discussions_and_disagreement_categories_survive_a_backup_and_restore(
+    runner, labelled, make_user, empty_app, tmp_path
+):
+    from annotator.discussion.models import DiscussionEntry
+    from annotator.discussion.thread import add_comment, set_resolved
+    from tests.exporting.test_exports import SCHEMAS
+
+    reviewer = make_user("rev", "admin")
+    first = labelled.passages[0].id
+    adjudicate(db.session, labelled, first, reviewer, {"claim_type": "no_claim"}, "", category="ambiguous_text")
+    add_comment(db.session, labelled, first, reviewer, "Is a slogan a claim?\nAsk the client.")
+    set_resolved(db.session, labelled, first, reviewer, True)
+    db.session.commit()
+    backup = tmp_path / "backup.jsonl"
+    assert runner.invoke(args=["export", "Bike lanes", "--kind", "backup", "-o", str(backup)]).exit_code == 0
+    validator = jsonschema.Draft202012Validator(json.loads((SCHEMAS / "backup.schema.json").read_text()))
+    lines = [json.loads(line) for line in backup.read_text().splitlines()]
+    for line in lines:
+        validator.validate(line)
+    assert [line["kind"] for line in lines if line["type"] == "discussion_entry"] == ["comment", "resolve"]
+
+    def kept(app=None):
+        from contextlib import nullcontext
+
+        with app.app_context() if app else nullcontext():
+            rows = db.session.execute(
+                sa.select(
+                    DiscussionEntry.id,
+                    DiscussionEntry.passage_id,
+                    DiscussionEntry.author_id,
+                    DiscussionEntry.kind,
+                    DiscussionEntry.body,
+                    DiscussionEntry.at,
+                ).order_by(DiscussionEntry.id)
+            ).all()
+            categories = db.session.execute(sa.text("SELECT category FROM adjudication_event")).scalars().all()
+            if app:
+                db.session.remove()
+            return rows, categories
+
+    original = kept()
+    audit = exported(runner, "audit")
+    assert invoke(empty_app, "restore", str(backup)).exit_code == 0
+    assert kept(empty_app) == original and original[1] == ["ambiguous_text"]
+    assert without_export_time(exported(None, "audit", empty_app)) == without_export_time(audit)

@@ -51,7 +51,11 @@ def decide(client, project, passage_id, labels, page=None):
     page = page or client.get(f"/projects/{project.id}/review/{passage_id}").get_data(as_text=True)
     return client.post(
         f"/projects/{project.id}/review/{passage_id}",
-        data={"csrf_token": csrf_token_in(page), **{f"label-{k}": v for k, v in labels.items()}},
+        data={
+            "csrf_token": csrf_token_in(page),
+            **{f"label-{k}": v for k, v in labels.items()},
+            "category": "annotator_error",  # every decision here differs from an annotator's answer
+        },
     )
 
 

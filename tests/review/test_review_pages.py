@@ -41,6 +41,7 @@ def test_deciding_a_passage_takes_it_out_of_the_queue_with_its_history(reviewer,
             "label-stance": "against",
             "label-verifiability": "unverifiable",
             "note": "sarcasm",
+            "category": "ambiguous_text",
         },
     )
     assert response.status_code == 303 and f"/review/{labelled.passages[2].id}" in response.headers["Location"]

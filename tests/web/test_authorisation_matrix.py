@@ -39,6 +39,15 @@ MATRIX = [
     ("GET", "/projects/{project}/review/{passage}", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("POST", "/projects/{project}/review/{passage}", (SIGN_IN, FORBIDDEN, UNPROCESSABLE, UNPROCESSABLE)),  # no labels
     ("GET", "/projects/{project}/agreement", (SIGN_IN, FORBIDDEN, OK, OK)),
+    # a passage's discussion (in a document of its own: a discussed passage's document is not
+    # removed below): ada has not labelled it, so only reviewers and admins
+    ("GET", "/projects/{project}/passages/{discussed}/discussion", (SIGN_IN, FORBIDDEN, OK, OK)),
+    ("POST", "/projects/{project}/passages/{discussed}/discussion", (SIGN_IN, FORBIDDEN, UNPROCESSABLE, UNPROCESSABLE)),
+    ("POST", "/projects/{project}/passages/{discussed}/discussion/resolve", (SIGN_IN, FORBIDDEN, REDIRECT, REDIRECT)),
+    # reopening what the row before resolved
+    ("POST", "/projects/{project}/passages/{discussed}/discussion/reopen", (SIGN_IN, FORBIDDEN, REDIRECT, REDIRECT)),
+    ("GET", "/projects/{project}/feedback", (SIGN_IN, OK, OK, OK)),  # decisions on one's own passages
+    ("GET", "/api/projects/{project}/feedback", (UNAUTHORISED, OK, OK, OK)),
     ("POST", "/projects/{project}/agreement", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/projects/{project}/exports", (SIGN_IN, FORBIDDEN, OK, OK)),
     ("GET", "/projects/{project}/exports/{training}", (SIGN_IN, FORBIDDEN, OK, OK)),
@@ -113,11 +122,12 @@ ROLES = ("anonymous", "annotator", "reviewer", "admin")
 @pytest.fixture
 def world(runner, make_user, make_project, make_documents):
     project = make_project("Bike lanes")
-    passages = make_documents(project, count=1, paragraphs=2)
+    passages = make_documents(project, count=2, paragraphs=2)
     ids = {
         "project": project.id,
         "passage": passages[0].id,
         "other": passages[1].id,
+        "discussed": passages[2].id,
         "training": "training",
         "backup": "backup",
         "document": passages[0].document_id,
