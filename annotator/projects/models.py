@@ -10,18 +10,30 @@ from annotator.clock import utcnow
 from annotator.extensions import db
 
 
+def _same_as_k(context) -> int:
+    """A project made without a k-max has a fixed overlap."""
+    return context.get_current_parameters()["overlap_k"]
+
+
 class Project(db.Model):
-    __table_args__ = (sa.CheckConstraint("overlap_k >= 1", name="overlap_k_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("overlap_k >= 1", name="overlap_k_positive"),
+        sa.CheckConstraint("overlap_k_max >= overlap_k", name="overlap_k_max_at_least_k"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
     target: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     guidelines: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    overlap_k: so.Mapped[int] = so.mapped_column(default=2)
+    overlap_k: so.Mapped[int] = so.mapped_column(default=2)  # annotators per passage (k-min when adaptive)
+    # Adaptive overlap (assignment.overlap): one more annotator at a time, up to this many, while
+    # a passage's agreement is below extra_annotator_below; equal to overlap_k when fixed.
+    overlap_k_max: so.Mapped[int] = so.mapped_column(default=_same_as_k)
     schema_version: so.Mapped[int] = so.mapped_column(default=1)
     guidelines_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     annotatable_passages: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # kept by the importer
-    # A passage whose agreement after k labels is below this gets one more annotator (None: never).
+    # A passage whose agreement once it has its labels is below this gets one more annotator,
+    # up to overlap_k_max (None: never).
     extra_annotator_below: so.Mapped[float | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     archived_at: so.Mapped[datetime | None]  # archived: hidden from annotators, read-only
