@@ -1,8 +1,8 @@
 """How much each complete passage's annotators agree, per field, kept in passage_agreement in
 the transaction that changes the labels: the review queue reads it as an index range.
 
-A passage enters the queue once it has all the labels it needs (k, or one more when the
-project asked for another opinion), its annotators disagree on some field, and no reviewer
+A passage enters the queue once it has all the labels it needs (k, or more when the project's
+adaptive overlap asked for other opinions: assignment.overlap), its annotators disagree on some field, and no reviewer
 has decided it yet."""
 
 from collections.abc import Iterable

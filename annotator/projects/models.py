@@ -10,9 +10,11 @@ from annotator.clock import utcnow
 from annotator.extensions import db
 
 
-def _same_as_k(context) -> int:
-    """A project made without a k-max has a fixed overlap."""
-    return context.get_current_parameters()["overlap_k"]
+def _k_max_by_default(context) -> int:
+    """A project stored without a k-max (an older backup restored) has a fixed overlap, or
+    one more annotator with a threshold: what those settings meant before k-max."""
+    row = context.get_current_parameters()
+    return row["overlap_k"] + (0 if row.get("extra_annotator_below") is None else 1)
 
 
 class Project(db.Model):
@@ -28,7 +30,7 @@ class Project(db.Model):
     overlap_k: so.Mapped[int] = so.mapped_column(default=2)  # annotators per passage (k-min when adaptive)
     # Adaptive overlap (assignment.overlap): one more annotator at a time, up to this many, while
     # a passage's agreement is below extra_annotator_below; equal to overlap_k when fixed.
-    overlap_k_max: so.Mapped[int] = so.mapped_column(default=_same_as_k)
+    overlap_k_max: so.Mapped[int] = so.mapped_column(default=_k_max_by_default)
     schema_version: so.Mapped[int] = so.mapped_column(default=1)
     guidelines_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     annotatable_passages: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # kept by the importer

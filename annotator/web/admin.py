@@ -106,6 +106,7 @@ def create_project_view():
             overlap_k=form.overlap,
             schema=start.schema,
             extra_annotator_below=form.threshold,
+            overlap_k_max=form.k_max,
         )
     except (ProjectError, SchemaError, TemplateError) as error:
         discard_changes()
