@@ -42,10 +42,10 @@ def lowest_agreement(found: dict[str, tuple[float, int]]) -> float:
 def label_agreement(session: so.Session, project: Project, passage_id: int) -> dict[str, tuple[float, int]]:
     """Per field: (agreement, values) among the passage's current label sets."""
     label_sets = [labels for _, labels in session.connection().execute(_LABEL_SETS, {"ids": [passage_id]})]
-    return _agreements(schema_of(session, project), label_sets)
+    return label_set_agreements(schema_of(session, project), label_sets)
 
 
-def _agreements(schema: Schema, label_sets: list[dict]) -> dict[str, tuple[float, int]]:
+def label_set_agreements(schema: Schema, label_sets: list[dict]) -> dict[str, tuple[float, int]]:
     """Per measured field, and per span or evidence field, how much one passage's label sets agree."""
     return passage_agreements(schema.measured_fields, label_sets) | schema.review_agreements(label_sets)
 
@@ -120,7 +120,7 @@ def _rebuild_chunk(connection, project: Project, schema: Schema, ids: list[int])
         for row in _rows(
             project.id,
             passage_id,
-            _agreements(schema, label_sets[passage_id]),
+            label_set_agreements(schema, label_sets[passage_id]),
             passage_id in complete and passage_id not in adjudicated,
         )
     ]
