@@ -15,6 +15,7 @@ from annotator.assignment.overlap import Overlap
 from annotator.assignment.passage_agreement import lowest_agreement
 from annotator.assignment.progress import project_progress
 from annotator.documents.models import Passage
+from annotator.documents.progress import passage_tallies
 from annotator.extensions import db
 from annotator.projects.models import Project
 from annotator.schema import Schema
@@ -62,6 +63,20 @@ def test_a_fixed_project_has_k_max_equal_to_k_and_a_threshold_alone_means_one_mo
     db.session.rollback()
 
 
+def test_a_project_stored_without_k_max_keeps_what_its_threshold_meant(app):
+    """An older backup restored has no k-max: a threshold meant one more annotator, once."""
+    db.session.execute(
+        Project.__table__.insert(),
+        [
+            {"name": "Old fixed", "overlap_k": 3, "extra_annotator_below": None},
+            {"name": "Old one more", "overlap_k": 2, "extra_annotator_below": 0.5},
+        ],
+    )
+    stored = dict(db.session.execute(sa.select(Project.name, Project.overlap_k_max)).all())
+    assert stored == {"Old fixed": 3, "Old one more": 3}
+    db.session.rollback()
+
+
 @pytest.mark.parametrize(
     "settings, problem",
     [
@@ -100,6 +115,8 @@ def test_a_disagreeing_passage_gets_annotators_until_they_agree_enough_an_agreei
     label_next(project, ada, labels=OPINION)
     label_next(project, bob, labels=QUANTITY)  # bob joins ada's passage and disagrees
     assert db.session.get(Passage, disputed.id).extra_labels == 1
+    tally = passage_tallies(db.session, [disputed.document_id], project.overlap_k)[disputed.document_id]
+    assert (tally.complete, tally.started) == (0, 1)  # the documents list waits for the third label too
     assert label_next(project, cy, labels=OPINION).id == disputed.id  # a third annotator; 2 of 3 agree
     for user in (ada, bob):
         assert label_next(project, user, labels=EVENT).id == agreed.id  # they agree: no third
@@ -192,6 +209,8 @@ def expected_labels(project: Project, passage_id: int) -> int:
         )
     )
     overlap, labels = Overlap.of(project), project.overlap_k
-    while overlap.one_more(labels, lowest_agreement(passage_agreements(fields, label_sets[:labels]))):
-        labels += 1
+    while labels <= len(label_sets) and overlap.one_more(
+        labels, lowest_agreement(passage_agreements(fields, label_sets[:labels]))
+    ):
+        labels += 1  # past the labels it has: the rule wanted one more than it got
     return labels
