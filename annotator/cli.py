@@ -184,6 +184,25 @@ def _set_quality(project, given: dict) -> bool:
     return True
 
 
+_THRESHOLD_OPTION = click.option(
+    "--extra-annotator-below",
+    "--agreement-threshold",
+    "threshold",
+    metavar="AGREEMENT|never",
+    type=_Threshold(),
+    help=(
+        "A passage whose agreement is below this (above 0, at most 1) gets one more annotator before "
+        "review, and again while it stays below, up to --k-max; never: no passage does (a fixed k)."
+    ),
+)
+_K_MAX_OPTION = click.option(
+    "--k-max",
+    type=click.IntRange(min=1),
+    help="Adaptive overlap: the most annotators a passage gets while its agreement stays below the threshold "
+    "(default: one more than k with a threshold).",
+)
+
+
 @click.command("create-project")
 @click.argument("name")
 @click.option("--target", default="", help="The stance target: what annotators judge claims for or against.")
@@ -204,10 +223,22 @@ def _set_quality(project, given: dict) -> bool:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Annotation guidelines, a Markdown file (default: the template's).",
 )
-@click.option("--overlap", default=2, show_default=True, type=click.IntRange(min=1), help="Annotators per passage (k).")
+@click.option(
+    "--overlap",
+    "--k-min",
+    "overlap",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Annotators per passage (k; the first k when the overlap is adaptive).",
+)
+@_THRESHOLD_OPTION
+@_K_MAX_OPTION
 @_quality_options
 @with_appcontext
-def create_project_command(name, target, template, schema_file, guidelines_file, overlap, **quality) -> None:
+def create_project_command(
+    name, target, template, schema_file, guidelines_file, overlap, threshold, k_max, **quality
+) -> None:
     """Create a project, from a template or a schema file of its own."""
     start = project_start(
         template,
@@ -216,11 +247,26 @@ def create_project_command(name, target, template, schema_file, guidelines_file,
         target,
     )
     project = create_project(
-        db.session, name, target=target, guidelines=start.guidelines, overlap_k=overlap, schema=start.schema
+        db.session,
+        name,
+        target=target,
+        guidelines=start.guidelines,
+        overlap_k=overlap,
+        schema=start.schema,
+        extra_annotator_below=None if threshold is _NEVER else threshold,
+        overlap_k_max=k_max,
     )
     _set_quality(project, quality)
     db.session.commit()
-    _say(f'created project "{project.name}" (id {project.id}, overlap k={project.overlap_k})')
+    _say(f'created project "{project.name}" (id {project.id}, overlap {_overlap_text(project)})')
+
+
+def _overlap_text(project) -> str:
+    if project.overlap_k_max == project.overlap_k:
+        return f"k={project.overlap_k}"
+    return (
+        f"k={project.overlap_k} to {project.overlap_k_max} while agreement is below {project.extra_annotator_below:g}"
+    )
 
 
 @click.command("edit-project")
@@ -239,21 +285,19 @@ def create_project_command(name, target, template, schema_file, guidelines_file,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Annotation guidelines, a Markdown file: a new guidelines version.",
 )
-@click.option("--overlap", type=click.IntRange(min=1), help="Annotators per passage (k); progress is recounted.")
 @click.option(
-    "--extra-annotator-below",
-    "threshold",
-    metavar="AGREEMENT|never",
-    type=_Threshold(),
-    help=(
-        "A passage whose agreement is below this (above 0, at most 1) gets one more annotator before "
-        "review; never: no passage does."
-    ),
+    "--overlap",
+    "--k-min",
+    "overlap",
+    type=click.IntRange(min=1),
+    help="Annotators per passage (k); progress is recounted.",
 )
+@_THRESHOLD_OPTION
+@_K_MAX_OPTION
 @_quality_options
 @with_appcontext
 def edit_project_command(
-    project_name, name, target, schema_file, guidelines_file, overlap, threshold, **quality
+    project_name, name, target, schema_file, guidelines_file, overlap, threshold, k_max, **quality
 ) -> None:
     """Change a project's settings, as its edit form does; options not given stay as they are."""
     project = find_project(db.session, project_name)
@@ -265,6 +309,7 @@ def edit_project_command(
         guidelines=_text_of(guidelines_file) if guidelines_file else None,
         extra_annotator_below=None if threshold is _NEVER else threshold,
         set_extra_annotator=threshold is not None,
+        overlap_k_max=k_max,
     )
     changed = update_project(db.session, project, changes)
     if _set_quality(project, quality):

@@ -156,21 +156,9 @@ def _label_lines(scratch: Path, passages: int) -> tuple[Path, int]:
             words = _word_offsets(document)
             for index in range(PARAGRAPHS):
                 stances = [span_rng.choice(SPAN_STANCES) for _ in CLAIM_WORDS]
-                truth = (
-                    rng.choice(CLAIMS[1:]) if rng.random() < 0.9 else "no_claim",
-                    rng.choice(STANCES),
-                    rng.choice(CHECKS),
-                )
+                truth = simulated_truth(rng)
                 for annotator, skill in ANNOTATORS.items():
-                    claim, stance, check = (
-                        value if rng.random() < skill else rng.choice(pool)
-                        for value, pool in zip(truth, (CLAIMS, STANCES, CHECKS), strict=True)
-                    )
-                    labels = (
-                        {"claim_type": claim}
-                        if claim == "no_claim"
-                        else {"claim_type": claim, "stance": stance, "verifiability": check}
-                    )
+                    labels = simulated_labels(rng, truth, skill)
                     values += len(labels)
                     claims = _marked_claims(span_rng, words[index], stances, skill)
                     if claims:
@@ -182,6 +170,23 @@ def _label_lines(scratch: Path, passages: int) -> tuple[Path, int]:
                         + "\n"
                     )
     return path, values
+
+
+def simulated_truth(rng: random.Random) -> tuple[str, str, str]:
+    """A passage's true claim type, stance and verifiability (90% claims)."""
+    return (rng.choice(CLAIMS[1:]) if rng.random() < 0.9 else "no_claim", rng.choice(STANCES), rng.choice(CHECKS))
+
+
+def simulated_labels(rng: random.Random, truth: tuple[str, str, str], skill: float) -> dict:
+    """An annotator's label set: each value true with chance `skill`, else drawn at random from
+    the field's options (the true one among them); stance and verifiability only for a claim."""
+    claim, stance, check = (
+        value if rng.random() < skill else rng.choice(pool)
+        for value, pool in zip(truth, (CLAIMS, STANCES, CHECKS), strict=True)
+    )
+    if claim == "no_claim":
+        return {"claim_type": claim}
+    return {"claim_type": claim, "stance": stance, "verifiability": check}
 
 
 def _app(url: str, env: dict):

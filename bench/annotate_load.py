@@ -4,6 +4,7 @@ JSON API of a real `annotator serve`, on loopback.
     python bench/annotate_load.py [--database sqlite|postgresql] [--annotators 50] [--passages 20000]
                                   [--k 3] [--think 0] [--max-seconds 600] [--processes 1] [--scaling] [--kill]
                                   [--gold-every 20]
+                                  [--adaptive K_MIN K_MAX THRESHOLD [--alternate ROUNDS]]
 
 Each annotator loops GET /api/projects/ID/next, then POST /api/passages/ID/annotations, until
 `next` answers 204 (the project is done for them) or the time is up. The run prints labels/s
@@ -26,6 +27,10 @@ runs as many waitress processes of the bare application alike).
 submitting (a human pace); 0 is a saturation test.
 --gold-every N: gold checks mixed in at 1 in N (annotator.quality): the last 500 passages are
 imported as gold; an answer on a check is acknowledged like a label and checked in gold_answer.
+--adaptive K_MIN K_MAX THRESHOLD: the project's overlap is adaptive instead of a fixed k (the
+check then replays the product's rule, Overlap.one_more, on each passage's labels in the order
+they were stored); with --alternate ROUNDS, ROUNDS pairs of runs, a fixed --k then the adaptive
+overlap, each on a fresh project, one after the other, so that both meet the same machine.
 """
 
 import argparse
@@ -70,6 +75,16 @@ def main() -> None:
     parser.add_argument(
         "--kill", action="store_true", help="SIGKILL the server mid-run and check nothing acknowledged is lost"
     )
+    parser.add_argument(
+        "--adaptive",
+        nargs=3,
+        type=float,
+        metavar=("K_MIN", "K_MAX", "THRESHOLD"),
+        help="adaptive overlap instead of the fixed --k",
+    )
+    parser.add_argument(
+        "--alternate", type=int, default=0, metavar="ROUNDS", help="with --adaptive: fixed and adaptive runs in turn"
+    )
     args = parser.parse_args()
     print(
         f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {args.database}, "
@@ -78,7 +93,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        if args.scaling:
+        if args.alternate:
+            alternate(args, scratch)
+        elif args.scaling:
             scaling(args, scratch)
         elif args.kill:
             kill_run(args, scratch)
@@ -91,12 +108,35 @@ def main() -> None:
 
 def full_run(args, scratch: Path) -> None:
     """Label the whole project (or until the time is up), then check every label."""
-    world = prepare(args, scratch, args.passages)
+    world = prepare(args, scratch, args.passages, _overlap(args) if args.adaptive else None)
     baseline = measure_baseline(args, world, scratch)
     with Server(world, args.threads, processes=args.processes) as server:
         result = run_load(server.port, world, args.max_seconds, args.think)
     report([("bare baseline (WSGI + 1 query)", baseline), ("annotator", result)])
     verify(world, result, expect_complete=not result.timed_out)
+
+
+def alternate(args, scratch: Path) -> None:
+    """A fixed k and the adaptive overlap in turn, each on a fresh project of the same passages
+    for the same time, with the machine's load average before each run (other work shares it)."""
+    results = []
+    for round_ in range(args.alternate):
+        for overlap in (None, _overlap(args)):
+            world = prepare(args, scratch / f"{round_}-{overlap is not None}", args.passages, overlap)
+            if not results:
+                results.append(("bare baseline (WSGI + 1 query)", measure_baseline(args, world, scratch)))
+            load = os.getloadavg()[0]
+            with Server(world, args.threads, processes=args.processes) as server:
+                result = run_load(server.port, world, args.max_seconds, args.think)
+            name = f"fixed k={args.k}" if overlap is None else "adaptive k={}..{}, below {:g}".format(*overlap)
+            results.append((f"{name} (load {load:.1f})", result))
+            verify(world, result, expect_complete=not result.timed_out)
+    report(results)
+
+
+def _overlap(args) -> tuple[int, int, float]:
+    k_min, k_max, threshold = args.adaptive
+    return int(k_min), int(k_max), threshold
 
 
 def scaling(args, scratch: Path) -> None:
@@ -150,15 +190,21 @@ class World:
     passages: int
     k: int
     annotators: int
+    overlap: tuple[int, int, float] | None = None  # adaptive: k-min, k-max, threshold (k is then k-max)
 
 
-def prepare(args, scratch: Path, passages: int) -> World:
+def prepare(args, scratch: Path, passages: int, overlap: tuple[int, int, float] | None = None) -> World:
     scratch.mkdir(parents=True, exist_ok=True)
     url = fresh_database(args.database, scratch, BENCH_DATABASE)
     env = {**os.environ, "ANNOTATOR_DATABASE_URL": url, "ANNOTATOR_SECRET_KEY": "bench"}
     run([ANNOTATOR, "init-db"], env, show_errors=True)
+    overlap_options = (
+        ["--overlap", str(args.k)]
+        if overlap is None
+        else ["--k-min", str(overlap[0]), "--k-max", str(overlap[1]), "--agreement-threshold", str(overlap[2])]
+    )
     run(
-        [ANNOTATOR, "create-project", "Load", "--target", "Cities should build bike lanes", "--overlap", str(args.k)],
+        [ANNOTATOR, "create-project", "Load", "--target", "Cities should build bike lanes", *overlap_options],
         env,
         show_errors=True,
     )
@@ -168,7 +214,8 @@ def prepare(args, scratch: Path, passages: int) -> World:
     if getattr(args, "gold_every", 0):
         _gold(args, scratch, passages, env)
     project_id, tokens = _annotators(env, args.annotators)
-    return World(url, env, project_id, tokens, passages, args.k, args.annotators)
+    k = args.k if overlap is None else overlap[1]
+    return World(url, env, project_id, tokens, passages, k, args.annotators, overlap)
 
 
 def _gold(args, scratch: Path, passages: int, env: dict) -> None:
@@ -412,7 +459,7 @@ def measure_baseline(args, world: World, scratch: Path) -> Result:
 def report(results: list[tuple[str, Result]]) -> None:
     print()
     print(
-        f"{'':34} {'labels':>8} {'labels/s':>9} {'errors':>7}   {'next p50/p95/p99 ms':>22}   "
+        f"{'':42} {'labels':>8} {'labels/s':>9} {'errors':>7}   {'next p50/p95/p99 ms':>22}   "
         f"{'submit p50/p95/p99 ms':>22}"
     )
     for label, result in results:
@@ -420,9 +467,9 @@ def report(results: list[tuple[str, Result]]) -> None:
         for endpoint in ("next", "submit"):
             columns.append("/".join(f"{result.percentile(endpoint, q):.1f}" for q in (50, 95, 99)))
         rate = result.labels / result.seconds if result.seconds else 0
-        print(f"{label:34} {result.labels:8d} {rate:9.1f} {result.errors:7d}   {columns[0]:>22}   {columns[1]:>22}")
+        print(f"{label:42} {result.labels:8d} {rate:9.1f} {result.errors:7d}   {columns[0]:>22}   {columns[1]:>22}")
         for sample in result.error_samples:
-            print(f"{'':34} error: {sample}")
+            print(f"{'':42} error: {sample}")
 
 
 def verify(world: World, result: Result, expect_complete: bool, acknowledged_before: float | None = None) -> None:
@@ -464,6 +511,7 @@ def verify(world: World, result: Result, expect_complete: bool, acknowledged_bef
                 )
             ).all()
         )
+        wanted = _labels_wanted(connection, world, per_passage)
     engine.dispose()
     lost = [
         (user, passage) for user, passage, labels, _ in result.acknowledged if stored.get((user, passage)) != labels
@@ -479,14 +527,48 @@ def verify(world: World, result: Result, expect_complete: bool, acknowledged_bef
         missing = [a for a in before if stored.get((a[0], a[1])) != a[2]]
         print(f"        {len(before):,} labels acknowledged before the kill: {len(missing)} missing after the restart")
     if expect_complete:
-        wanted = min(world.k, world.annotators)
-        wrong = {passage: count for passage, count in per_passage.items() if count != wanted}
+        wrong = {passage: count for passage, count in per_passage.items() if count != wanted[passage]}
         print(
-            f"        {len(per_passage):,} annotatable passages, {len(wrong)} without exactly min(k, N) = "
-            f"{wanted} labels"
+            f"        {len(per_passage):,} annotatable passages, {len(wrong)} without exactly the labels they need "
+            f"({'min(k, N)' if world.overlap is None else 'the adaptive rule replayed'}: "
+            f"{sum(wanted.values()):,} labels)"
         )
+    elif world.overlap is not None:
+        overfilled = [passage for passage, count in per_passage.items() if count > wanted[passage]]
+        print(f"        {len(overfilled)} passages with more labels than the adaptive rule replayed gives them")
     else:
         print("        (the run stopped before the project was done: passages were not all expected complete)")
+
+
+def _labels_wanted(connection, world: World, per_passage: dict) -> dict[int, int]:
+    """Per passage the labels it needs: min(k, N), or, for an adaptive overlap, what the
+    product's rule gives it, replayed on its labels in the order they were stored (a passage
+    with fewer labels than k-min, or whose rule asks for more than it has, wants more)."""
+    if world.overlap is None:
+        return dict.fromkeys(per_passage, min(world.k, world.annotators))
+    import sqlalchemy as sa
+
+    from annotator.assignment.overlap import Overlap
+    from annotator.assignment.passage_agreement import label_set_agreements, lowest_agreement
+    from annotator.schema import Schema
+
+    definition = connection.execute(
+        sa.text("SELECT definition FROM project_schema ORDER BY version DESC LIMIT 1")
+    ).scalar()
+    schema = Schema.parse(json.loads(definition) if isinstance(definition, str) else definition)
+    label_sets: dict[int, list[dict]] = {passage: [] for passage in per_passage}
+    for passage, labels in connection.execute(sa.text("SELECT passage_id, labels FROM annotation ORDER BY id")):
+        label_sets[passage].append(json.loads(labels) if isinstance(labels, str) else labels)
+    overlap = Overlap(*world.overlap)
+    wanted = {}
+    for passage, sets in label_sets.items():
+        labels = overlap.k_min
+        while len(sets) >= labels and overlap.one_more(
+            labels, lowest_agreement(label_set_agreements(schema, sets[:labels]))
+        ):
+            labels += 1
+        wanted[passage] = labels
+    return wanted
 
 
 if __name__ == "__main__":

@@ -35,6 +35,20 @@ def test_create_project_with_defaults(runner):
     assert [field["name"] for field in schema["fields"]] == ["claim_type", "stance", "verifiability"]
 
 
+def test_create_project_with_adaptive_overlap_and_edit_its_k_max(runner):
+    result = runner.invoke(args=["create-project", "P", "--k-min", "2", "--k-max", "4", "--agreement-threshold", "0.8"])
+    assert result.exit_code == 0, result.output
+    assert "overlap k=2 to 4 while agreement is below 0.8" in result.output
+    project = db.session.scalar(sa.select(Project))
+    assert (project.overlap_k, project.overlap_k_max, project.extra_annotator_below) == (2, 4, 0.8)
+    edited = runner.invoke(args=["edit-project", "P", "--k-max", "3"])
+    assert edited.output.strip() == '"P": changed k-max'
+    db.session.refresh(project)
+    assert project.overlap_k_max == 3
+    refused = runner.invoke(args=["edit-project", "P", "--k-max", "1"])
+    assert refused.exit_code != 0 and "at least overlap k" in refused.output + refused.stderr
+
+
 def test_create_project_with_a_broken_schema_says_why_and_creates_nothing(runner, write_file):
     schema = write_file(
         "schema.json", json.dumps({"fields": [{"name": "x", "label": "X", "level": "categorical", "options": []}]})

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.assignment.lifecycle import labels_changed
+from annotator.assignment.overlap import Overlap
 from annotator.domain_errors import Invalid, NotFound
 from annotator.projects.access import NoSuchProject, refuse_if_archived
 from annotator.projects.models import MEMBER_ROLES, Project, ProjectGuidelines, ProjectMember, ProjectSchema
@@ -34,23 +35,24 @@ def create_project(
     overlap_k: int = 2,
     schema: dict | None = None,
     extra_annotator_below: float | None = None,
+    overlap_k_max: int | None = None,
 ) -> Project:
-    """A new project with version 1 of its label schema (the default claim schema unless given)."""
+    """A new project with version 1 of its label schema (the default claim schema unless given).
+    Its overlap is fixed at `overlap_k`, or adaptive with a threshold, up to `overlap_k_max`
+    annotators (one more than k when not given: see `overlap_settings`)."""
     name = name.strip()
     _check_name(session, name)
-    if overlap_k < 1:
-        raise ProjectError("overlap k must be at least 1")
+    overlap = overlap_settings(overlap_k, overlap_k_max, extra_annotator_below)
     definition = default_definition() if schema is None else schema
     Schema.parse(definition)  # SchemaError naming every problem
-    if extra_annotator_below is not None and not 0 < extra_annotator_below <= 1:
-        raise ProjectError("the agreement below which a passage gets one more annotator is between 0 and 1")
     project = Project(
         name=name,
         target=target,
         guidelines=guidelines,
-        overlap_k=overlap_k,
+        overlap_k=overlap.k_min,
+        overlap_k_max=overlap.k_max,
         schema_version=1,
-        extra_annotator_below=extra_annotator_below,
+        extra_annotator_below=overlap.below,
     )
     session.add(project)
     session.flush()
@@ -58,6 +60,27 @@ def create_project(
     session.add(_guidelines_version(project.id, 1, guidelines))
     session.flush()
     return project
+
+
+def overlap_settings(k: int, k_max: int | None, below: float | None, earlier: Overlap | None = None) -> Overlap:
+    """A project's overlap from its settings, checked. Without a threshold it is fixed (k-max
+    is k); with one, k-max must be above k. A k-max not given follows: k without a threshold,
+    else k plus the room the project had above k (one more annotator when it had none, as a
+    threshold alone always meant)."""
+    if k < 1:
+        raise ProjectError("overlap k must be at least 1")
+    if below is not None and not 0 < below <= 1:
+        raise ProjectError("the agreement below which a passage gets one more annotator is between 0 and 1")
+    if k_max is None:
+        room = earlier.k_max - earlier.k_min if earlier is not None else 0
+        k_max = k if below is None else k + max(room, 1)
+    if k_max < k:
+        raise ProjectError(f"k-max ({k_max}) is at least overlap k ({k})")
+    if below is None and k_max > k:
+        raise ProjectError("a k-max above overlap k needs an agreement threshold below which passages get one more")
+    if below is not None and k_max == k:
+        raise ProjectError("with a threshold, k-max must be above overlap k: room for at least one more annotator")
+    return Overlap(k, k_max, below)
 
 
 def _guidelines_version(project_id: int, version: int, text: str) -> ProjectGuidelines:
@@ -77,6 +100,7 @@ class ProjectChanges:
     schema: dict | None = None
     extra_annotator_below: float | None = None  # with set_extra_annotator
     set_extra_annotator: bool = False  # False leaves the threshold as it is (None is a value: never)
+    overlap_k_max: int | None = None  # None follows k and the threshold (overlap_settings)
 
 
 def update_project(session: so.Session, project: Project, changes: ProjectChanges) -> list[str]:
@@ -102,19 +126,31 @@ def update_project(session: so.Session, project: Project, changes: ProjectChange
         project.schema_version += 1
         session.add(ProjectSchema(project_id=project.id, version=project.schema_version, definition=changes.schema))
         changed.append("schema")
-    if changes.set_extra_annotator and changes.extra_annotator_below != project.extra_annotator_below:
-        if changes.extra_annotator_below is not None and not 0 < changes.extra_annotator_below <= 1:
-            raise ProjectError("the agreement below which a passage gets one more annotator is between 0 and 1")
-        project.extra_annotator_below = changes.extra_annotator_below
-        changed.append("one more annotator below")
-    if changes.overlap_k is not None and changes.overlap_k != project.overlap_k:
-        if changes.overlap_k < 1:
-            raise ProjectError("overlap k must be at least 1")
-        project.overlap_k = changes.overlap_k
-        changed.append("overlap k")
+    changed += _change_overlap(project, changes)
     session.flush()
     if {"schema", "overlap k"} & set(changed):
         labels_changed(session, project)
+    return changed
+
+
+def _change_overlap(project: Project, changes: ProjectChanges) -> list[str]:
+    """The threshold, k and k-max as changed (a new k-max applies to passages as they get
+    their labels; a passage already given another annotator keeps it)."""
+    earlier = Overlap.of(project)
+    below = changes.extra_annotator_below if changes.set_extra_annotator else earlier.below
+    k = changes.overlap_k if changes.overlap_k is not None else earlier.k_min
+    overlap = overlap_settings(k, changes.overlap_k_max, below, earlier)
+    changed = []
+    if overlap.below != earlier.below:
+        project.extra_annotator_below = overlap.below
+        changed.append("one more annotator below")
+    if overlap.k_min != earlier.k_min:
+        project.overlap_k = overlap.k_min
+        changed.append("overlap k")
+    if overlap.k_max != earlier.k_max:
+        project.overlap_k_max = overlap.k_max
+        if changes.overlap_k_max is not None:  # else it followed k or the threshold, named above
+            changed.append("k-max")
     return changed
 
 

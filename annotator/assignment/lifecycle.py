@@ -1,7 +1,8 @@
 """The passage lifecycle, in one place. Every path that changes a passage's labels calls here.
 
 A passage is **open** while it has fewer labels and holds than it needs (the project's overlap
-k, plus one when its annotators disagreed and the project asked for another opinion): in the
+k, plus one for each time its annotators disagreed and the project asked for another opinion,
+up to its k-max: assignment.overlap): in the
 FRESH queue while nobody has it, in STARTED once somebody has. It is **held** for an annotator
 while their hold lasts (assignment.service). It is **complete** once it has the labels it needs;
 then its agreement per field is stored where the review queue reads it (passage_agreement),
@@ -27,6 +28,7 @@ import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation, Skip
 from annotator.assignment.models import AnnotatorState
+from annotator.assignment.overlap import Overlap
 from annotator.assignment.passage_agreement import (
     label_agreement,
     lowest_agreement,
@@ -41,16 +43,22 @@ from annotator.projects.models import Project
 
 _passage = Passage.__table__
 
-# How many labels the passage being updated needs: the project's k, plus one when its
-# annotators disagreed too much and the project asks for another opinion.
+# How many labels the passage being updated needs: the project's k, plus one for each time its
+# annotators disagreed too much and the project asked for another opinion (extra_labels).
 NEEDED = (
     sa.select(Project.overlap_k).where(Project.id == _passage.c.project_id).scalar_subquery() + _passage.c.extra_labels
 )
 HAS_ROOM = sa.and_(_passage.c.queue.is_not(None), _passage.c.label_count + _passage.c.assigned_count < NEEDED)
+# One more annotator for a passage that has just got the labels it needed (its row is locked by
+# the UPDATE that counted the label): guarded on the extra labels it had, so it happens once.
 _ONE_MORE = (
     _passage.update()
-    .where(_passage.c.id == sa.bindparam("passage_id"), _passage.c.extra_labels == 0, _passage.c.annotatable)
-    .values(extra_labels=1, queue=STARTED)
+    .where(
+        _passage.c.id == sa.bindparam("passage_id"),
+        _passage.c.extra_labels == sa.bindparam("extra_before"),
+        _passage.c.annotatable,
+    )
+    .values(extra_labels=_passage.c.extra_labels + 1, queue=STARTED)
 )
 _UPDATE_PASSAGE = _passage.update().where(_passage.c.id == sa.bindparam("where_id"))
 
@@ -76,18 +84,20 @@ def queue_of(taken: int, needed: int, annotatable: bool = True) -> int | None:
 
 def label_added(session: so.Session, project: Project, passage_id: int, label_count: int, needed: int) -> bool:
     """A new label was counted (the passage now has `label_count` of the `needed`). Once it
-    has them all: its agreement goes where the review queue reads it, and, when the project
-    asks for it, a passage whose annotators agree less than the threshold goes back to the pool
-    for one more annotator (once). Returns whether this label completed the passage."""
+    has them all: its agreement goes where the review queue reads it, and, when the project's
+    overlap asks for it (Overlap.one_more: agreement below the threshold, fewer than k-max
+    labels), the passage goes back to the pool for one more annotator. Returns whether this
+    label completed the passage."""
     if label_count < needed:
         return False
     found = label_agreement(session, project, passage_id)
-    threshold = project.extra_annotator_below
     one_more = (
         label_count == needed
-        and threshold is not None
-        and lowest_agreement(found) < threshold
-        and session.connection().execute(_ONE_MORE, {"passage_id": passage_id}).rowcount == 1
+        and Overlap.of(project).one_more(label_count, lowest_agreement(found))
+        and session.connection()
+        .execute(_ONE_MORE, {"passage_id": passage_id, "extra_before": needed - project.overlap_k})
+        .rowcount
+        == 1
     )
     store_agreement(session, project, passage_id, found, complete=not one_more)
     return label_count == needed and not one_more

@@ -1,8 +1,8 @@
 """How much each complete passage's annotators agree, per field, kept in passage_agreement in
 the transaction that changes the labels: the review queue reads it as an index range.
 
-A passage enters the queue once it has all the labels it needs (k, or one more when the
-project asked for another opinion), its annotators disagree on some field, and no reviewer
+A passage enters the queue once it has all the labels it needs (k, or more when the project's
+adaptive overlap asked for other opinions: assignment.overlap), its annotators disagree on some field, and no reviewer
 has decided it yet."""
 
 from collections.abc import Iterable
@@ -42,10 +42,10 @@ def lowest_agreement(found: dict[str, tuple[float, int]]) -> float:
 def label_agreement(session: so.Session, project: Project, passage_id: int) -> dict[str, tuple[float, int]]:
     """Per field: (agreement, values) among the passage's current label sets."""
     label_sets = [labels for _, labels in session.connection().execute(_LABEL_SETS, {"ids": [passage_id]})]
-    return _agreements(schema_of(session, project), label_sets)
+    return label_set_agreements(schema_of(session, project), label_sets)
 
 
-def _agreements(schema: Schema, label_sets: list[dict]) -> dict[str, tuple[float, int]]:
+def label_set_agreements(schema: Schema, label_sets: list[dict]) -> dict[str, tuple[float, int]]:
     """Per measured field, and per span or evidence field, how much one passage's label sets agree."""
     return passage_agreements(schema.measured_fields, label_sets) | schema.review_agreements(label_sets)
 
@@ -120,7 +120,7 @@ def _rebuild_chunk(connection, project: Project, schema: Schema, ids: list[int])
         for row in _rows(
             project.id,
             passage_id,
-            _agreements(schema, label_sets[passage_id]),
+            label_set_agreements(schema, label_sets[passage_id]),
             passage_id in complete and passage_id not in adjudicated,
         )
     ]

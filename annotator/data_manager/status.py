@@ -5,7 +5,7 @@ queue's (annotator.assignment.lifecycle, annotator.review.queue), read from the 
 - **excluded**: not annotatable, for its `excluded_reason`;
 - **open**: annotatable, with no labels and nobody holding it;
 - **in progress**: annotatable, labelled or held, with fewer labels than it needs (the
-  project's k, plus one when its annotators disagreed and the project asked for another opinion);
+  project's k, plus one for each time its annotators disagreed and the adaptive overlap asked for more);
 - **complete**: annotatable, with the labels it needs;
 - **disputed**: complete, its annotators disagree and no reviewer has decided it (it is in the
   review queue);

@@ -52,7 +52,7 @@ class PassageTally:
     """A document's passages, counted."""
 
     annotatable: int = 0
-    complete: int = 0  # annotatable, with labels from k annotators (or more)
+    complete: int = 0  # annotatable, with all the labels it needs (k, more when it was given more)
     started: int = 0  # annotatable, with at least one label
     excluded: dict[str, int] = field(default_factory=dict)  # per reason (annotator.documents.models.EXCLUDED_REASONS)
     repeats: int = 0  # passages that repeat an earlier one (excluded as "duplicate" or not)
@@ -72,7 +72,7 @@ def passage_tallies(session: so.Session, document_ids: list[int], overlap_k: int
             Passage.document_id,
             Passage.excluded_reason,
             sa.func.count(),
-            sa.func.count(sa.case((Passage.label_count >= overlap_k, 1))),
+            sa.func.count(sa.case((Passage.label_count >= overlap_k + Passage.extra_labels, 1))),  # all it needs
             sa.func.count(sa.case((Passage.label_count >= 1, 1))),
             sa.func.count(Passage.duplicate_of_id),
         )

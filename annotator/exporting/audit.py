@@ -77,6 +77,7 @@ def _header(session, project: Project) -> dict:
             "target": project.target,
             "overlap_k": project.overlap_k,
             "extra_annotator_below": project.extra_annotator_below,
+            "overlap_k_max": project.overlap_k_max,
             "schema_version": project.schema_version,
             "guidelines_version": project.guidelines_version,
             "created_at": project.created_at,

@@ -10,6 +10,13 @@ from annotator.clock import utcnow
 from annotator.extensions import db
 
 
+def _k_max_by_default(context) -> int:
+    """A project stored without a k-max (an older backup restored) has a fixed overlap, or
+    one more annotator with a threshold: what those settings meant before k-max."""
+    row = context.get_current_parameters()
+    return row["overlap_k"] + (0 if row.get("extra_annotator_below") is None else 1)
+
+
 class Project(db.Model):
     __table_args__ = (
         sa.CheckConstraint("overlap_k >= 1", name="overlap_k_positive"),
@@ -19,17 +26,22 @@ class Project(db.Model):
         sa.CheckConstraint("pause_after_gold >= 1", name="pause_after_gold_positive"),
         sa.CheckConstraint("onboarding_pass_mark > 0 AND onboarding_pass_mark <= 1", name="onboarding_pass_mark_share"),
         sa.CheckConstraint("onboarding_attempts >= 1", name="onboarding_attempts_positive"),
+        sa.CheckConstraint("overlap_k_max >= overlap_k", name="overlap_k_max_at_least_k"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
     target: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     guidelines: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    overlap_k: so.Mapped[int] = so.mapped_column(default=2)
+    overlap_k: so.Mapped[int] = so.mapped_column(default=2)  # annotators per passage (k-min when adaptive)
+    # Adaptive overlap (assignment.overlap): one more annotator at a time, up to this many, while
+    # a passage's agreement is below extra_annotator_below; equal to overlap_k when fixed.
+    overlap_k_max: so.Mapped[int] = so.mapped_column(default=_k_max_by_default)
     schema_version: so.Mapped[int] = so.mapped_column(default=1)
     guidelines_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     annotatable_passages: so.Mapped[int] = so.mapped_column(default=0, server_default="0")  # kept by the importer
-    # A passage whose agreement after k labels is below this gets one more annotator (None: never).
+    # A passage whose agreement once it has its labels is below this gets one more annotator,
+    # up to overlap_k_max (None: never).
     extra_annotator_below: so.Mapped[float | None]
     # --- quality control (annotator.quality) ---
     gold_every: so.Mapped[int | None]  # one passage in this many is a gold check (None: no gold mixed in)

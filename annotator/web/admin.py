@@ -108,6 +108,7 @@ def create_project_view():
             overlap_k=form.overlap,
             schema=start.schema,
             extra_annotator_below=form.threshold,
+            overlap_k_max=form.k_max,
         )
         set_quality_settings(db.session, project, quality.settings())
     except (ProjectError, SchemaError, TemplateError) as error:

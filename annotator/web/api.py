@@ -35,6 +35,8 @@ def projects():
                 "name": project.name,
                 "target": project.target,
                 "overlap_k": project.overlap_k,
+                "overlap_k_max": project.overlap_k_max,
+                "extra_annotator_below": project.extra_annotator_below,
                 "schema_version": project.schema_version,
             }
             for project in projects_of(db.session, current_user)
@@ -113,6 +115,7 @@ def progress(project_id: int):
         open=figures.open,
         skips=figures.skips,
         overlap_k=project.overlap_k,
+        overlap_k_max=project.overlap_k_max,
         mine={"labels": labels, "skips": skips},
     )
 

@@ -12,6 +12,7 @@ from annotator.schema import Schema, SchemaError
 from annotator.web.forms import stripped
 
 OVERLAP_PROBLEM = "overlap k must be a whole number, 1 or more"
+K_MAX_PROBLEM = "k-max must be a whole number, 1 or more, or empty"
 OWN_SCHEMA = ""  # the template choice "none: a schema file of the project's own"
 NO_SCHEMA_PROBLEM = "choose a template, or upload a label schema file of your own"
 THRESHOLD_PROBLEM = (
@@ -32,6 +33,14 @@ def _whole_number_from_one(form, field) -> None:
     except (TypeError, ValueError):
         pass
     raise ValidationError(OVERLAP_PROBLEM)
+
+
+def _whole_number_or_empty(form, field) -> None:
+    if not field.data:
+        return
+    if field.data.isdigit() and int(field.data) >= 1:
+        return
+    raise ValidationError(K_MAX_PROBLEM)
 
 
 def _threshold_or_empty(form, field) -> None:
@@ -66,6 +75,8 @@ class ProjectForm(FlaskForm):
     extra_annotator_below = StringField(
         "One more annotator below", filters=[stripped], validators=[_threshold_or_empty]
     )
+    # Empty: k + 1 with a threshold (or the room the project had above k), k without one.
+    overlap_k_max = StringField("At most (k-max)", filters=[stripped], validators=[_whole_number_or_empty])
     schema = FileField("Label schema (JSON file)")
     template = StringField("Template", default=DEFAULT_TEMPLATE, validators=[_a_template])
 
@@ -86,6 +97,7 @@ class ProjectForm(FlaskForm):
                 "guidelines": project.guidelines,
                 "overlap_k": str(project.overlap_k),
                 "extra_annotator_below": below,
+                "overlap_k_max": str(project.overlap_k_max) if project.overlap_k_max != project.overlap_k else "",
             },
         )
 
@@ -124,6 +136,10 @@ class ProjectForm(FlaskForm):
         return int(self.overlap_k.data)
 
     @property
+    def k_max(self) -> int | None:
+        return int(self.overlap_k_max.data) if self.overlap_k_max.data else None
+
+    @property
     def threshold(self) -> float | None:
         return float(self.extra_annotator_below.data) if self.extra_annotator_below.data else None
 
@@ -136,6 +152,7 @@ class ProjectForm(FlaskForm):
             schema=self.definition,
             extra_annotator_below=self.threshold,
             set_extra_annotator=True,
+            overlap_k_max=self.k_max,
         )
 
     def refused(self, error: ProjectError | SchemaError | TemplateError) -> "ProjectForm":

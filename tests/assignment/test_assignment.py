@@ -291,9 +291,7 @@ def test_annotators_asking_at_the_same_instant_never_push_a_passage_past_k(
 def test_a_disputed_passage_gets_one_more_annotator_when_the_project_asks(make_project, make_documents, team):
     from annotator.assignment.models import ANY_FIELD, PassageAgreement
 
-    project = make_project("P", overlap_k=2)
-    project.extra_annotator_below = 0.9
-    db.session.commit()
+    project = make_project("P", overlap_k=2, extra_annotator_below=0.9)  # one more: k-max 3
     disputed, agreed = make_documents(project, count=1, paragraphs=2)
     ada, bob, cy = team
     label_next(project, ada, labels=NO_CLAIM)

@@ -146,3 +146,14 @@ def test_non_members_are_refused_and_unknown_ids_are_404(runner, make_project, m
     assert eve("GET", "/api/projects/999999/next").status_code == 404
     missing = eve("POST", "/api/passages/999999/annotations", json={"labels": CLAIM})
     assert missing.status_code == 404 and "not found" in missing.get_json()["error"]
+
+
+def test_a_projects_json_says_its_overlap_fixed_or_adaptive(make_project, api_client):
+    make_project("Adaptive", overlap_k=2, overlap_k_max=4, extra_annotator_below=0.8)
+    make_project("Fixed", overlap_k=3)
+    admin = api_client("boss", role="admin")
+    overlaps = {
+        project["name"]: (project["overlap_k"], project["overlap_k_max"], project["extra_annotator_below"])
+        for project in admin("GET", "/api/projects").get_json()
+    }
+    assert overlaps == {"Adaptive": (2, 4, 0.8), "Fixed": (3, 3, None)}

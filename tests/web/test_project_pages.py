@@ -459,6 +459,26 @@ def test_the_one_more_annotator_threshold_is_set_and_checked_on_the_form(as_admi
     assert project.extra_annotator_below is None
 
 
+def test_adaptive_overlap_is_set_on_the_form_and_shown_on_the_overview(as_admin, make_project):
+    from tests.conftest import csrf_token_in
+
+    project = make_project("Bike lanes", overlap_k=2)
+    page = as_admin.get(f"/admin/projects/{project.id}/edit").get_data(as_text=True)
+    form = {"csrf_token": csrf_token_in(page), "name": "Bike lanes", "target": "", "guidelines": "", "overlap_k": "2"}
+    no_room = {**form, "extra_annotator_below": "0.7", "overlap_k_max": "2"}
+    refused = as_admin.post(f"/admin/projects/{project.id}", data=no_room)
+    assert refused.status_code == 422 and "k-max must be above overlap k" in refused.get_data(as_text=True)
+    adaptive = {**form, "extra_annotator_below": "0.7", "overlap_k_max": "4"}
+    assert as_admin.post(f"/admin/projects/{project.id}", data=adaptive).status_code == 303
+    db.session.refresh(project)
+    assert (project.overlap_k, project.overlap_k_max, project.extra_annotator_below) == (2, 4, 0.7)
+    overview = as_admin.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "2 to 4 annotators per passage (adaptive)" in overview
+    assert 'name="overlap_k_max" type="number" min="1" step="1" value="4"' in as_admin.get(
+        f"/admin/projects/{project.id}/edit"
+    ).get_data(as_text=True)
+
+
 def test_the_overview_of_a_project_without_documents_says_what_to_do(as_admin, make_project):
     project = make_project("Empty")
     html = as_admin.get(f"/projects/{project.id}").get_data(as_text=True)

@@ -5,7 +5,7 @@ append-only (a trigger refuses changes, as for the label and decision logs). Dec
 events gain `category`: why the annotators disagreed, as the reviewer judged it.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06 21:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
