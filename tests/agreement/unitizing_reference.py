@@ -9,70 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-Span = tuple[int, int, str]  # (start, end, label), end exclusive
+# The values are the product's own; only the computation is the old one.
+from annotator.agreement.unitizing import Continuum, Disagreement, Span, SpanF1, UnitizingAlpha
 
 # Bootstrap draws are made this many (resample, section) cells at a time, to bound memory.
 _BOOTSTRAP_CELLS_PER_CHUNK = 1 << 22
-
-
-@dataclass(frozen=True)
-class Continuum:
-    """Characters `start` to `end` (end exclusive) and the spans each annotator marked there.
-    Every annotator who segmented the passage is a key, with an empty list if they marked no
-    span: for them the whole passage is a gap."""
-
-    start: int
-    end: int
-    spans: Mapping[Hashable, Sequence[Span]]
-
-    def __post_init__(self):
-        if self.end <= self.start:
-            raise ValueError(f"a continuum needs start < end, not {self.start}..{self.end}")
-        for annotator, spans in self.spans.items():
-            _check_spans(spans, self.start, self.end, annotator)
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start
-
-    def units(self, annotator: Hashable, label: str) -> list[tuple[int, int]]:
-        """The annotator's spans with this label as (start, end), in order."""
-        return sorted((start, end) for start, end, span_label in self.spans[annotator] if span_label == label)
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """Observed and expected disagreement of one label (or their sums over all labels)."""
-
-    observed: float
-    expected: float
-
-    @property
-    def alpha(self) -> float:
-        """1 - observed / expected; NaN when nothing could be expected to disagree (no units)."""
-        return 1 - self.observed / self.expected if self.expected > 0 else float("nan")
-
-
-@dataclass(frozen=True)
-class UnitizingAlpha:
-    """Alpha-u over all labels (`overall`) and for each label on its own (`labels`)."""
-
-    overall: Disagreement
-    labels: dict[str, Disagreement]
-    continua: int  # the pairable continua it was computed on
-
-
-@dataclass(frozen=True)
-class SpanF1:
-    """Two annotators' spans on the continua both segmented. `exact`: same start, end and
-    label; `overlap`: same label and at least one shared character (a span counts as matched if
-    it overlaps any span of the other). NaN when neither marked a span."""
-
-    exact: float
-    overlap: float
-    first_spans: int
-    second_spans: int
-    continua: int
 
 
 def unitizing_alpha(continua: Sequence[Continuum]) -> UnitizingAlpha:
@@ -137,20 +78,6 @@ def macro_span_f1(pairs: Mapping[tuple[Hashable, Hashable], SpanF1]) -> tuple[fl
     exact = [pair.exact for pair in pairs.values() if not np.isnan(pair.exact)]
     overlap = [pair.overlap for pair in pairs.values() if not np.isnan(pair.overlap)]
     return (float(np.mean(exact)) if exact else float("nan"), float(np.mean(overlap)) if overlap else float("nan"))
-
-
-# --- validation ---------------------------------------------------------------------------
-
-
-def _check_spans(spans: Sequence[Span], start: int, end: int, annotator: Hashable) -> None:
-    for span_start, span_end, _label in spans:
-        if not start <= span_start < span_end <= end:
-            raise ValueError(f"span {span_start}..{span_end} of {annotator!r} is empty or outside {start}..{end}")
-    for label in {span[2] for span in spans}:
-        same_label = sorted((span[0], span[1]) for span in spans if span[2] == label)
-        for (_, first_end), (second_start, _) in itertools.pairwise(same_label):
-            if second_start < first_end:
-                raise ValueError(f"spans of {annotator!r} labelled {label!r} overlap at {second_start}")
 
 
 # --- the statistics, as sums over continua -------------------------------------------------
