@@ -16,16 +16,12 @@ from annotator.projects.models import Project
 from tests.browser.test_annotation_journeys import labels_of, press, shown_passage, submit_and_wait
 from tests.browser.test_review_journey import say_why_they_disagreed
 from tests.browser.test_screen_fit import ON_SCREEN, SIDEWAYS
+from tests.schema.test_span_and_evidence import RELATIONS
 
 pytestmark = pytest.mark.browser
 FITS_ACROSS = """selector => { const r = document.querySelector(selector).getBoundingClientRect();
   return r.left >= 0 && r.right <= window.innerWidth; }"""
 
-RELATIONS = [
-    {"value": "supports", "label": "Supports"},
-    {"value": "refutes", "label": "Refutes"},
-    {"value": "not_enough_info", "label": "Not enough info"},
-]
 CLAIM_SPANS = {
     "fields": [
         {

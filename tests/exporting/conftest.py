@@ -10,6 +10,7 @@ from annotator.review.adjudicating import adjudicate
 from annotator.users.models import User
 from tests.conftest import paragraph_text
 from tests.review.conftest import labelled, loner, reviewer  # noqa: F401  (the project with three annotators' labels, one more who shares no passage, a reviewer's client)
+from tests.schema.test_span_and_evidence import RELATIONS
 
 
 @pytest.fixture
@@ -69,16 +70,7 @@ def five_documents(labelled, import_texts, import_labels, write_file):
 
 # A FEVER-like schema, as a fact-checking project defines it: claim spans, each with a verdict,
 # its own wording of the claim and alternative evidence sets; a passage-level choice beside.
-RELATIONS = [
-    {"value": "supports", "label": "Supports"},
-    {"value": "refutes", "label": "Refutes"},
-    {"value": "not_enough_info", "label": "Not enough info"},
-]
-VERDICTS = [
-    {"value": "supports", "label": "Supports"},
-    {"value": "refutes", "label": "Refutes"},
-    {"value": "not_enough_info", "label": "Not enough info"},
-]
+VERDICTS = RELATIONS  # FEVER's verdicts are the relations evidence bears to a claim
 FEVER_SCHEMA = {
     "fields": [
         {
