@@ -263,9 +263,7 @@ def _answers(field: Field, chunk: list[_Passage], words: dict[int, PassageWords]
 def _settled(field: Field, passage: _Passage, words: PassageWords | None) -> tuple[object, dict]:
     given = [answers.get(field.name) for _, _, _, answers in passage.label_sets]
     decided = passage.adjudicated[1].get(field.name) if passage.adjudicated else None
-    if field.NEEDS_PASSAGE:
-        return field.settle(given, decided, words)
-    return field.settle(given, decided)
+    return field.settle(given, decided, words)
 
 
 def _none_for_nan(values: np.ndarray) -> list:

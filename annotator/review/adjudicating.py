@@ -226,7 +226,7 @@ def passage_gold(
         if field.OWN_GOLD:
             decided = adjudication.labels.get(field.name) if adjudication is not None else None
             given = [opinion.labels.get(field.name) for opinion in found]
-            value, gold = field.settle(given, decided, passage) if field.NEEDS_PASSAGE else field.settle(given, decided)
+            value, gold = field.settle(given, decided, passage)
             golds[field.name] = FieldGold(value, gold["source"] or "", Counter())
         else:
             answers, gold = field.gold_columns(

@@ -140,7 +140,8 @@ class Field:
         """Per unit (a passage), the field's final answer and its gold dict (source,
         probability, agreement), from its measured fields' gold columns, given by measured
         field name as (labels, sources, probabilities, agreements), one entry per unit. None for
-        a type whose gold does not come from measured fields (OWN_GOLD: see TextField.settle)."""
+        a type whose gold does not come from measured fields (OWN_GOLD: its `settle(given,
+        decided, passage)` gives the gold, the passage's words being None where unknown)."""
         return None
 
     def agreement_column(self, columns: dict[str, tuple[list, list, list, list]]) -> list | None:

@@ -139,9 +139,12 @@ class EvidenceField(Field):
 
     # --- gold --------------------------------------------------------------------------------
 
-    def settle(self, given: list[list[dict] | None], decided: list[dict] | None) -> tuple[list[dict] | None, dict]:
+    def settle(
+        self, given: list[list[dict] | None], decided: list[dict] | None, passage: object = None
+    ) -> tuple[list[dict] | None, dict]:
         """The gold records: the reviewer's, else every distinct record cited, in the order
-        first cited, with how many annotators cited it and the relation most of them gave."""
+        first cited, with how many annotators cited it and the relation most of them gave (the
+        passage's words change nothing here)."""
         if decided is not None:
             return decided, {"source": "adjudicated", "probability": None, "agreement": None}
         cited: dict[tuple, list[dict]] = {}

@@ -54,8 +54,9 @@ class TextField(Field):
     def missing_answer(self) -> LabelError:
         return LabelError(self.name, f"{self.label}: write an answer")
 
-    def settle(self, given: list[str | None], decided: str | None) -> tuple[str | None, dict]:
-        """The gold text: the reviewer's, else the one text every annotator wrote."""
+    def settle(self, given: list[str | None], decided: str | None, passage: object = None) -> tuple[str | None, dict]:
+        """The gold text: the reviewer's, else the one text every annotator wrote (the passage's
+        words, which a span field's gold needs, change nothing here)."""
         if decided is not None:
             return decided, {"source": "adjudicated", "probability": None, "agreement": None}
         texts = [text for text in given if text is not None]
