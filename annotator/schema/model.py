@@ -168,7 +168,7 @@ class Schema:
         sends a passage whose annotators marked different spans to review."""
         found = {}
         for field in self.fields:
-            keys = [key for key in (field.review_key(labels.get(field.name)) for labels in label_sets)]
+            keys = [field.review_key(labels.get(field.name)) for labels in label_sets]
             if any(key is not None for key in keys):
                 agreement = pair_agreement(keys)
                 if agreement is not None:
