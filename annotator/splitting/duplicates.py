@@ -75,6 +75,8 @@ def find_repeats(
     a later, longer one holds mostly; a `quotes` passage too short for 5-grams repeats the
     longer passage that holds its words in order. Each points at the passage it shares most with."""
     repeats: list[int | None] = [None] * len(words)
+    if len(words) < 2:
+        return repeats  # a passage alone repeats nothing (most of a pre-split corpus)
     quoted = [excerpt or quote for excerpt, quote in zip(excerpts, quotes or excerpts, strict=True)]
     first_seen: dict[tuple, int] = {}
     for index, passage_words in enumerate(words):

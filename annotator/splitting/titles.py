@@ -34,6 +34,8 @@ _SALUTATION = re.compile(r"(?:dear|hello|hi|greetings|to\s+whom\s+it\s+may\s+con
 # Markdown heading marks ("# Title", "Title ##", a setext underline joined to its line) and the
 # label of a letter's subject line ("Re: ...", "Subject: ...").
 _MARKS = re.compile(r"^(?:#{1,6}\s+|(?:re|subject)\s*:\s+)|\s+(?:#+|[=-]{3,})$", re.IGNORECASE)
+_MARK_STARTS = "#rRsS"  # what a text must start with (or be empty) for _MARKS to match at its start
+_MARK_ENDS = "#=-"  # and end with, for it to match at its end
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 # Kana and CJK ideographs count one word each: those scripts put no spaces between words.
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W\d_]+")
@@ -148,7 +150,9 @@ def _first_sentence(text: str) -> str:
 
 
 def _without_marks(text: str) -> str:
-    return _MARKS.sub("", text).strip()
+    if text[:1] in _MARK_STARTS or text.rstrip()[-1:] in _MARK_ENDS:
+        text = _MARKS.sub("", text)  # the pattern tries every run of spaces: a tenth of a title's time
+    return text.strip()
 
 
 def _first_line(head: str) -> str:
