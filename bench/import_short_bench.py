@@ -128,7 +128,10 @@ def in_process(source: Path, scratch: Path, database_url: str | None, workers: i
     to the last commit (the app, migrations and the project made before the clock starts)."""
     url = database_url or f"sqlite:///{Path(tempfile.mkdtemp(dir=scratch)) / 'annotator.sqlite3'}"
     output = subprocess.run(
-        [sys.executable, __file__, "--child", url, str(source), str(workers)], check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--child", url, str(source), str(workers)],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return float(output.strip().splitlines()[-1])
 
