@@ -56,46 +56,69 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def insert_many(
     connection: sa.Connection, table: sa.Table, rows: list[dict], returning: tuple[str, ...] = ()
 ) -> list[tuple]:
-    """INSERT many rows of plain values, straight to the driver; with `returning`, the named
-    columns of the rows written (in no promised order).
+    """INSERT many rows of plain values, straight to the driver, ROWS_PER_INSERT rows to a
+    statement; with `returning`, the named columns of the rows written (in no promised order).
 
     For tens of thousands of rows SQLAlchemy's per-row parameter processing costs more than
-    the database's own work; the statement is still compiled by SQLAlchemy for the dialect,
-    and values go through their column type's conversion (JSON, dates) only where it has one.
-    PostgreSQL gets the driver's executemany; SQLite one statement per SQLITE_ROWS_PER_INSERT
-    rows, because a table with a trigger into an FTS5 index (the passage table:
-    annotator.documents.full_text) flushes that index's pending terms at every statement: one
-    statement per row made an import of 31,000 passages a second slower."""
+    the database's own work: values go through their column type's conversion (JSON, dates)
+    only where it has one. One statement per row (executemany) is slow on both databases:
+    on SQLite a table with a trigger into an FTS5 index (the passage table:
+    annotator.documents.full_text) flushes that index's pending terms at every statement (one
+    statement per row made an import of 31,000 passages a second slower); on PostgreSQL each
+    row was a statement of its own, 10,000 short passages took 4 s."""
     if not rows:
         return []
-    if returning and connection.dialect.name != "sqlite":
-        statement = table.insert().returning(*(table.c[name] for name in returning))
-        return [tuple(row) for row in connection.execute(statement, rows)]
-    compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(rows[0]))
-    order = compiled.positiontup
-    parameters = _converted(connection.dialect, table, order, list(map(itemgetter(*order), rows)))
-    if connection.dialect.name != "sqlite" or len(order or ()) < 1:
-        connection.exec_driver_sql(compiled.string, parameters)
-        return []
-    head, values, one_row = compiled.string.rpartition(" VALUES ")
-    tail = " RETURNING " + ", ".join(connection.dialect.identifier_preparer.quote(name) for name in returning)
-    per_statement = max(1, min(SQLITE_ROWS_PER_INSERT, SQLITE_MAX_PARAMETERS // len(order)))
+    names = list(rows[0])
+    preparer = connection.dialect.identifier_preparer
+    head = f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(name) for name in names)}) "
+    tail = f" RETURNING {', '.join(preparer.quote(name) for name in returning)}" if returning else ""
+    parameters = _converted(connection.dialect, table, names, list(map(itemgetter(*names), rows)))
+    if connection.dialect.name == "postgresql":
+        return _insert_as_arrays(connection, table, names, parameters, head, tail)
+    one_row = f"({', '.join(['?'] * len(names))})"
+    head += "VALUES "
+    per_statement = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // len(names)))
     written: list[tuple] = []
     for start in range(0, len(parameters), per_statement):
         chunk = parameters[start : start + per_statement]
-        flat = tuple(chain.from_iterable(chunk)) if len(order) > 1 else tuple(chunk)
-        result = connection.exec_driver_sql(
-            f"{head}{values}{', '.join([one_row] * len(chunk))}{tail if returning else ''}", flat
-        )
+        flat = tuple(chain.from_iterable(chunk)) if len(names) > 1 else tuple(chunk)
+        result = connection.exec_driver_sql(f"{head}{', '.join([one_row] * len(chunk))}{tail}", flat)
         if returning:
             written += result.cursor.fetchall()
     return written
 
 
+def _insert_as_arrays(connection, table: sa.Table, names: list[str], parameters: list, head: str, tail: str):
+    """PostgreSQL: all rows in one statement, each column's values as one array, unnested.
+    The statement has one parameter per column whatever the number of rows (psycopg parses
+    a statement of thousands of placeholders in Python on every execution: 4 of the 5
+    seconds an import of 10,000 short passages took)."""
+    columns = [list(values) for values in zip(*parameters, strict=True)] if len(names) > 1 else [parameters]
+    arrays = ", ".join(f"%s::{_array_type(connection.dialect, table.c[name])}" for name in names)
+    result = connection.exec_driver_sql(f"{head}SELECT * FROM unnest({arrays}){tail}", tuple(columns))
+    return result.cursor.fetchall() if tail else []
+
+
+def _array_type(dialect, column: sa.Column) -> str:
+    """The SQL type of an array of the column's values (a foreign key's, its target's)."""
+    column_type = column.type
+    if isinstance(column_type, sa.types.NullType) and column.foreign_keys:
+        column_type = next(iter(column.foreign_keys)).column.type
+    return f"{column_type.compile(dialect=dialect)}[]"
+
+
+def _processor(dialect, column: sa.Column):
+    """The conversion of a column's values for the driver, if they need one: JSON, and dates
+    on SQLite (a Python bool is an int to every driver: no conversion)."""
+    if isinstance(column.type, sa.Boolean):
+        return None
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
 def _converted(dialect, table: sa.Table, order: list[str], parameters: list) -> list:
     """The rows' values as the driver takes them: each through its column type's conversion,
     for the columns whose type has one for this database (JSON, dates on SQLite)."""
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order]
+    processors = [_processor(dialect, table.c[name]) for name in order]
     if not any(processors):
         return parameters
     if len(order) == 1:
@@ -110,8 +133,8 @@ def _converted(dialect, table: sa.Table, order: list[str], parameters: list) -> 
     return converted
 
 
-SQLITE_ROWS_PER_INSERT = 500
-SQLITE_MAX_PARAMETERS = 32766  # SQLite's limit on a statement's parameters (since 3.32)
+ROWS_PER_INSERT = 500
+MAX_PARAMETERS = 32766  # SQLite's limit on a statement's parameters (since 3.32; PostgreSQL's: 65,535)
 
 
 def insert_ignoring_conflicts(session: so.Session, table: sa.Table, values: dict, conflict_columns: list[str]) -> None:
