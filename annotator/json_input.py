@@ -28,9 +28,16 @@ def parse_json(raw: bytes | str, max_bytes: int) -> Any:
         if error.msg == "depth limit exceeded":
             raise JsonRefused(_TOO_DEEP) from None
         raise JsonRefused(f"not valid JSON: {error}") from None
-    if not within_depth(value):
+    if _may_nest_deeper(raw) and not within_depth(value):
         raise JsonRefused(_TOO_DEEP)
     return value
+
+
+def _may_nest_deeper(raw: bytes | str) -> bool:
+    """Whether `raw` holds more than MAX_DEPTH brackets, as anything nested deeper must (a
+    count in C spares walking the value of every line of a JSON Lines file)."""
+    opening = ("{", "[") if isinstance(raw, str) else (b"{", b"[")
+    return raw.count(opening[0]) + raw.count(opening[1]) > MAX_DEPTH
 
 
 _TOO_DEEP = f"JSON nested more than {MAX_DEPTH} levels deep"

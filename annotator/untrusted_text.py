@@ -22,6 +22,8 @@ _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 def has_nul(value: Any) -> bool:
     """Whether a string, or any key or string inside a JSON-like value, holds a NUL."""
+    if isinstance(value, str):
+        return NUL in value
     pending = [value]
     while pending:
         item = pending.pop()
