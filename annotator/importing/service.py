@@ -74,7 +74,12 @@ def _lookups(in_values) -> dict[str, sa.Select]:
 
 
 _LOOKUPS = {
-    "sqlite": _lookups(lambda column, name: column.in_(sa.bindparam(name, expanding=True))),
+    # One JSON array bound (an expanding IN list made SQLAlchemy name each of its 500 values).
+    "sqlite": _lookups(
+        lambda column, name: column.in_(
+            sa.select(sa.column("value")).select_from(sa.func.json_each(sa.bindparam(name, type_=sa.JSON)))
+        )
+    ),
     "postgresql": _lookups(
         lambda column, name: column == sa.any_(sa.bindparam(name, type_=postgresql.ARRAY(column.type)))
     ),
