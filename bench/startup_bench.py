@@ -10,7 +10,9 @@ Each run starts a fresh interpreter: the bare imports; `annotator --help`; `anno
 project and 200 passages: it reads the project and says nothing changed); and `annotator serve`,
 timed from its start to its first answer (GET /auth/login), then an annotator's first label through
 the API (GET next, POST the labels: the first of a process, which pays for anything loaded on
-first use) and a second one. The runs of every measurement alternate, so that a change in the
+first use) and a second one, then, signed in through the login form, a first and second label
+through the pages (GET the annotate page, POST its form as htmx does: the first renders each
+template for the first time). The runs of every measurement alternate, so that a change in the
 machine's load falls on all of them. Medians of `--runs`, and each as a multiple of the bare
 imports' median.
 
@@ -20,13 +22,17 @@ imports' median.
 
 import argparse
 import http.client
+import http.cookiejar
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -35,6 +41,8 @@ from annotate_load import _free_port, prepare  # noqa: E402
 from bench_setup import ANNOTATOR  # noqa: E402
 
 BARE_IMPORTS = "import click, flask, flask_htmx, flask_login, flask_migrate, flask_sqlalchemy, flask_wtf, sqlalchemy"
+LABELS = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}
+PASSWORD = "a long enough password"  # annotate_load's annotators'
 COMMANDS = {
     "annotator --help": ["--help"],
     "annotator import-docs --help": ["import-docs", "--help"],
@@ -94,18 +102,23 @@ def _serve(world, env: dict) -> dict[str, float]:
         first_answer = time.perf_counter() - started
         if status != 200:
             raise RuntimeError(f"GET /auth/login answered {status}")
-        token = next(iter(world.tokens.values()))
+        username, token = next(iter(world.tokens.items()))
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         first = _label(connection, world.project_id, token)
         second = _label(connection, world.project_id, token)
         connection.close()
+        browser = _signed_in(port, username)
+        first_page = _label_on_the_page(browser, port, world.project_id)
+        second_page = _label_on_the_page(browser, port, world.project_id)
     finally:
         server.terminate()
         server.wait(timeout=30)
     return {
         "serve: start to first answer": first_answer,
-        "serve: first label (next + submit)": first,
-        "serve: second label (next + submit)": second,
+        "serve: first label, API (next + submit)": first,
+        "serve: second label, API": second,
+        "serve: first label, pages (page + submit)": first_page,
+        "serve: second label, pages": second_page,
     }
 
 
@@ -128,8 +141,7 @@ def _label(connection: http.client.HTTPConnection, project_id: int, token: str) 
     connection.request("GET", f"/api/projects/{project_id}/next", headers=headers)
     response = connection.getresponse()
     passage = json.loads(response.read())["passage_id"]
-    labels = {"claim_type": "quantity", "stance": "against", "verifiability": "verifiable"}
-    body = json.dumps({"labels": labels, "note": "", "unsure": False})
+    body = json.dumps({"labels": LABELS, "note": "", "unsure": False})
     connection.request("POST", f"/api/passages/{passage}/annotations", body=body, headers=headers)
     response = connection.getresponse()
     response.read()
@@ -138,17 +150,54 @@ def _label(connection: http.client.HTTPConnection, project_id: int, token: str) 
     return time.perf_counter() - started
 
 
+def _signed_in(port: int, username: str) -> urllib.request.OpenerDirector:
+    """A browser-like client (cookies, redirects followed) signed in through the login form."""
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = browser.open(f"http://127.0.0.1:{port}/auth/login", timeout=60).read().decode()
+    form = {"csrf_token": _csrf_token(page), "username": username, "password": PASSWORD}
+    browser.open(f"http://127.0.0.1:{port}/auth/login", urllib.parse.urlencode(form).encode(), timeout=60).read()
+    return browser
+
+
+def _label_on_the_page(browser: urllib.request.OpenerDirector, port: int, project_id: int) -> float:
+    """Open the annotate page and submit its passage's labels as htmx does (the next passage
+    comes back as a fragment)."""
+    started = time.perf_counter()
+    page = browser.open(f"http://127.0.0.1:{port}/projects/{project_id}/annotate", timeout=60).read().decode()
+    passage = re.search(r'data-passage-id="(\d+)"', page).group(1)
+    form = {"csrf_token": _csrf_token(page), **{f"label-{key}": value for key, value in LABELS.items()}}
+    submit = urllib.request.Request(
+        f"http://127.0.0.1:{port}/projects/{project_id}/passages/{passage}/labels",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"HX-Request": "true", "HX-Target": "workspace"},
+    )
+    browser.open(submit, timeout=60).read()
+    return time.perf_counter() - started
+
+
+def _csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
+    return match.group(1) or match.group(2)
+
+
+SERVER_FIGURES = (
+    "serve: start to first answer",
+    "serve: first label, API (next + submit)",
+    "serve: second label, API",
+    "serve: first label, pages (page + submit)",
+    "serve: second label, pages",
+)
+
+
 def _report(times: dict, variants: dict, runs: int) -> None:
     bare = statistics.median(times["bare imports"])
     print(f"median of {runs} runs; x: against the bare imports ({BARE_IMPORTS.removeprefix('import ')})")
-    print(f"{'':48} {'median':>9} {'x bare':>7}")
-    print(f"{'bare imports':48} {1000 * bare:7.0f} ms {1:7.2f}")
-    names = [*COMMANDS, "serve: start to first answer", "serve: first label (next + submit)"]
-    names.append("serve: second label (next + submit)")
-    for name in names:
+    print(f"{'':54} {'median':>9} {'x bare':>7}")
+    print(f"{'bare imports':54} {1000 * bare:7.0f} ms {1:7.2f}")
+    for name in [*COMMANDS, *SERVER_FIGURES]:
         for variant in variants:
             median = statistics.median(times[f"{name} [{variant}]"])
-            print(f"{f'{name} [{variant}]':48} {1000 * median:7.0f} ms {median / bare:7.2f}")
+            print(f"{f'{name} [{variant}]':54} {1000 * median:7.0f} ms {median / bare:7.2f}")
 
 
 def _load() -> str:
