@@ -12,6 +12,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import sqlalchemy as sa
@@ -22,14 +23,19 @@ from annotator.database_outage import DATABASE_ERRORS, outage_reason
 from annotator.domain_errors import DomainError
 from annotator.exporting.kinds import KINDS
 from annotator.extensions import db
-from annotator.importing.readers import FORMATS
+from annotator.importing.readers import FORMATS, ReadOptions, file_size
 from annotator.projects.models import MEMBER_ROLES
 from annotator.projects.templates import DEFAULT_TEMPLATE, TEMPLATE_NAMES
 from annotator.untrusted_text import NUL, NUL_REFUSED, printable
 from annotator.users.models import ROLES
+from annotator.write_lock import give_other_writers_a_turn
+
+if TYPE_CHECKING:
+    from annotator.importing.service import ImportSettings
 
 # Each command imports the services it calls when it runs: `annotator --help`, and a command
 # that needs no agreement figures, export or splitter, load none of them (tests/test_cli_imports.py).
+
 PARALLEL_FROM_BYTES = 2 * 1024 * 1024
 
 
@@ -350,7 +356,6 @@ def edit_project_command(
 def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, workers) -> None:
     """Import documents (txt, md, jsonl, csv, html; folders are walked) into a project."""
     from annotator.administration.projects import find_project
-    from annotator.importing.readers import ReadOptions
     from annotator.importing.service import ImportSettings
 
     project = find_project(db.session, project_name)
@@ -371,11 +376,10 @@ def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, wor
         sys.exit(1)
 
 
-def _run_import(project, files: list[Path], settings) -> dict[str, int]:
+def _run_import(project, files: list[Path], settings: "ImportSettings") -> dict[str, int]:
     """Commit after every batch: the write lock is held for one batch's writes, so that the
     server's annotators keep working during a long import."""
     from annotator.importing.service import import_batches
-    from annotator.write_lock import give_other_writers_a_turn
 
     counts = dict.fromkeys(("imported", "skipped", "rejected", "notice", "passages"), 0)
     with _progress(files) as advance:
@@ -395,8 +399,6 @@ def _run_import(project, files: list[Path], settings) -> dict[str, int]:
 def _progress(files: list[Path]):
     """A progress bar on a terminal, by bytes of input: within a file by the size of the
     documents read, and the whole file once the next begins; nothing when redirected."""
-    from annotator.importing.readers import file_size
-
     if not sys.stderr.isatty():
         yield lambda outcome: None
         return
@@ -418,8 +420,6 @@ def _progress(files: list[Path]):
 
 def _default_workers(files: list[Path]) -> int:
     """Worker processes pay off only once there is enough to split."""
-    from annotator.importing.readers import file_size
-
     if sum(file_size(path) for path in files) < PARALLEL_FROM_BYTES:
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
