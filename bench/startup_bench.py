@@ -70,9 +70,12 @@ def main() -> None:
 
 def _measure(world, variants: dict, runs: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {}
-    for _ in range(runs):
+    for round_number in range(runs):
         _add(times, "bare imports", _seconds([sys.executable, "-c", BARE_IMPORTS], world.env))
-        for variant, path in variants.items():
+        order = list(variants.items())
+        if round_number % 2:  # neither goes first every time (after the other's server stops)
+            order.reverse()
+        for variant, path in order:
             env = {**world.env, "PYTHONPATH": path}
             for name, arguments in COMMANDS.items():
                 _add(times, f"{name} [{variant}]", _seconds([ANNOTATOR, *arguments], env))
