@@ -17,8 +17,11 @@ class Annotator(Flask):
         return answer_in_one_transaction(super().dispatch_request)
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """The application factory; `test_config` replaces the instance and environment settings."""
+def create_app(test_config: dict | None = None, pages: bool = True) -> Flask:
+    """The application factory; `test_config` replaces the instance and environment settings.
+    Without `pages`, the application has its models and commands but no pages yet: what the command
+    line runs its commands on (annotator.__main__), since importing the views and everything they
+    use is most of a command's start-up; annotator.web.pages adds them (`annotator serve` does)."""
     templates, static = _asset_folders()
     app = Annotator(
         __name__,
@@ -34,6 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     _register(app)
     app.extensions["annotator.app_factory"] = create_app  # for work done in a process of its own (import jobs)
+    if pages:
+        from annotator.web.pages import add_pages
+
+        add_pages(app)
     return app
 
 
@@ -58,55 +65,7 @@ def _route_only_what_is_served(app: Flask) -> None:
 
 
 def _register(app: Flask) -> None:
-    from annotator import cli, models  # noqa: F401  (models: every table known to Alembic)
-    from annotator.web import (
-        account,
-        admin,
-        annotate,
-        api,
-        api_curation,
-        api_data,
-        api_quality,
-        auth,
-        curation,
-        data,
-        discussion,
-        errors,
-        exports,
-        feedback,
-        headers,
-        main,
-        projects,
-        quality,
-        request_text,
-        review,
-        security,
-    )
+    from annotator import cli, models  # noqa: F401  (models: every table known to Alembic and the mappers)
 
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
-    request_text.init_app(app)
-    security.init_app(app)
-    headers.init_app(app)
-    app.register_blueprint(errors.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(api_curation.bp)
-    app.register_blueprint(api_data.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(projects.bp)
-    app.register_blueprint(annotate.bp)
-    app.register_blueprint(review.bp)
-    app.register_blueprint(exports.bp)
-    app.register_blueprint(data.bp)
-    app.register_blueprint(main.bp)
-    app.register_blueprint(curation.bp)
-    app.register_blueprint(quality.bp)
-    app.register_blueprint(api_quality.bp)
-    app.register_blueprint(discussion.bp)
-    app.register_blueprint(feedback.bp)
-    app.register_blueprint(feedback.api_bp)
     cli.init_app(app)
-    from annotator.projects.guidelines import render_guidelines
-
-    app.add_template_filter(render_guidelines, "markdown")

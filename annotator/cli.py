@@ -12,53 +12,64 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from annotator.administration.projects import ProjectChanges, add_member, create_project, find_project, update_project
-from annotator.curation import service as curation
 from annotator.database_outage import DATABASE_ERRORS, outage_reason
 from annotator.domain_errors import DomainError
 from annotator.exporting.kinds import KINDS
 from annotator.extensions import db
 from annotator.importing.readers import FORMATS, ReadOptions, file_size
-from annotator.importing.service import ImportSettings, import_batches
 from annotator.projects.models import MEMBER_ROLES
-from annotator.projects.templates import DEFAULT_TEMPLATE, TEMPLATE_NAMES, project_start
-from annotator.schema import Schema
+from annotator.projects.templates import DEFAULT_TEMPLATE, TEMPLATE_NAMES
 from annotator.untrusted_text import NUL, NUL_REFUSED, printable
 from annotator.users.models import ROLES
-from annotator.users.services import create_user
 from annotator.write_lock import give_other_writers_a_turn
+
+if TYPE_CHECKING:
+    from annotator.importing.service import ImportSettings
+
+# Each command imports the services it calls when it runs: `annotator --help`, and a command
+# that needs no agreement figures, export or splitter, load none of them (tests/test_cli_imports.py).
 
 PARALLEL_FROM_BYTES = 2 * 1024 * 1024
 
 
 def init_app(app: Flask) -> None:
-    for command in (
-        init_db,
-        create_project_command,
-        edit_project_command,
-        import_docs,
-        import_annotations_command,
-        create_user_command,
-        create_token_command,
-        add_member_command,
-        agreement,
-        export,
-        restore,
-        reset_password_command,
-        withdraw_document_command,
-        remove_document_command,
-        archive_command,
-        unarchive_command,
-        serve,
-        setup_demo,
-    ):
-        app.cli.add_command(_one_unit_of_work(command))
+    for command in commands():
+        app.cli.add_command(command)
+
+
+def commands() -> list[click.Command]:
+    """Every command, each ending a refusal or an outage in one line (_one_unit_of_work): the
+    app's (`flask --app annotator.app`, tests' CLI runner) and the `annotator` group's."""
+    return [
+        _one_unit_of_work(command)
+        for command in (
+            init_db,
+            create_project_command,
+            edit_project_command,
+            import_docs,
+            import_annotations_command,
+            create_user_command,
+            create_token_command,
+            add_member_command,
+            agreement,
+            export,
+            restore,
+            reset_password_command,
+            withdraw_document_command,
+            remove_document_command,
+            archive_command,
+            unarchive_command,
+            serve,
+            setup_demo,
+        )
+    ]
 
 
 def _one_unit_of_work(command: click.Command) -> click.Command:
@@ -240,6 +251,10 @@ def create_project_command(
     name, target, template, schema_file, guidelines_file, overlap, threshold, k_max, **quality
 ) -> None:
     """Create a project, from a template or a schema file of its own."""
+    from annotator.administration.projects import create_project
+    from annotator.projects.templates import project_start
+    from annotator.schema import Schema
+
     start = project_start(
         template,
         Schema.load(_text_of(schema_file)).definition if schema_file else None,
@@ -300,6 +315,9 @@ def edit_project_command(
     project_name, name, target, schema_file, guidelines_file, overlap, threshold, k_max, **quality
 ) -> None:
     """Change a project's settings, as its edit form does; options not given stay as they are."""
+    from annotator.administration.projects import ProjectChanges, find_project, update_project
+    from annotator.schema import Schema
+
     project = find_project(db.session, project_name)
     changes = ProjectChanges(
         name=name,
@@ -337,6 +355,9 @@ def edit_project_command(
 @with_appcontext
 def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, workers) -> None:
     """Import documents (txt, md, jsonl, csv, html; folders are walked) into a project."""
+    from annotator.administration.projects import find_project
+    from annotator.importing.service import ImportSettings
+
     project = find_project(db.session, project_name)
     files = list(_expand(paths))
     settings = ImportSettings(
@@ -355,9 +376,11 @@ def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, wor
         sys.exit(1)
 
 
-def _run_import(project, files: list[Path], settings: ImportSettings) -> dict[str, int]:
+def _run_import(project, files: list[Path], settings: "ImportSettings") -> dict[str, int]:
     """Commit after every batch: the write lock is held for one batch's writes, so that the
     server's annotators keep working during a long import."""
+    from annotator.importing.service import import_batches
+
     counts = dict.fromkeys(("imported", "skipped", "rejected", "notice", "passages"), 0)
     with _progress(files) as advance:
         for batch in import_batches(db.session, project, files, settings):
@@ -424,6 +447,7 @@ def _expand(paths):
 @with_appcontext
 def import_annotations_command(project_name, path, create_users, gold) -> None:
     """Import label sets from a JSON Lines file (other tools, earlier projects), or gold answers (--gold)."""
+    from annotator.administration.projects import find_project
     from annotator.importing.labels import ImportCounts, import_annotations
 
     project = find_project(db.session, project_name)
@@ -467,6 +491,7 @@ def agreement(project_name, as_json, refresh) -> None:
     """Print the project's agreement figures: alpha per field with its interval, kappas, percent agreement."""
     import orjson
 
+    from annotator.administration.projects import find_project
     from annotator.project_agreement.snapshot import agreement_figures
     from annotator.quality.accuracy import gold_figures
 
@@ -598,6 +623,8 @@ def _accuracy_lines(figures: dict) -> list[str]:
 @with_appcontext
 def create_user_command(username, role, password_stdin) -> None:
     """Create a user account (asks for the password unless --password-stdin)."""
+    from annotator.users.services import create_user
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -631,6 +658,8 @@ def create_token_command(username, name) -> None:
 @with_appcontext
 def add_member_command(project_name, username, role) -> None:
     """Make a user an annotator or reviewer of a project."""
+    from annotator.administration.projects import add_member, find_project
+
     project = find_project(db.session, project_name)
     _, added = add_member(db.session, project, username, role)
     db.session.commit()
@@ -645,6 +674,9 @@ def add_member_command(project_name, username, role) -> None:
 def withdraw_document_command(project_name, document_id, reason) -> None:
     """Take a document (by its own id) out of annotation and the training export; its labels stay
     in the audit and backup exports."""
+    from annotator.administration.projects import find_project
+    from annotator.curation import service as curation
+
     project = find_project(db.session, project_name)
     document = curation.document_named(db.session, project, document_id)
     curation.withdraw_document(db.session, project, document.id, None, reason)
@@ -659,6 +691,9 @@ def withdraw_document_command(project_name, document_id, reason) -> None:
 @with_appcontext
 def remove_document_command(project_name, document_id, reason) -> None:
     """Delete a document (by its own id) that nobody has labelled, with its passages."""
+    from annotator.administration.projects import find_project
+    from annotator.curation import service as curation
+
     project = find_project(db.session, project_name)
     document = curation.document_named(db.session, project, document_id)
     external_id = document.external_id
@@ -673,6 +708,9 @@ def remove_document_command(project_name, document_id, reason) -> None:
 @with_appcontext
 def archive_command(project_name, reason) -> None:
     """Archive a project: hidden from its annotators, read-only until unarchived."""
+    from annotator.administration.projects import find_project
+    from annotator.curation import service as curation
+
     project = find_project(db.session, project_name)
     curation.archive_project(db.session, project, None, reason)
     db.session.commit()
@@ -685,6 +723,9 @@ def archive_command(project_name, reason) -> None:
 @with_appcontext
 def unarchive_command(project_name, reason) -> None:
     """Open an archived project again."""
+    from annotator.administration.projects import find_project
+    from annotator.curation import service as curation
+
     project = find_project(db.session, project_name)
     curation.unarchive_project(db.session, project, None, reason)
     db.session.commit()
@@ -731,6 +772,7 @@ def export(
     seed,
 ) -> None:
     """Export a project: passages, annotations, training, fever, audit or backup (JSON Lines)."""
+    from annotator.administration.projects import find_project
     from annotator.exporting.kinds import ExportRequest, export_lines
     from annotator.exporting.splits import parse_split
     from annotator.exporting.training_options import TrainingOptions
@@ -841,6 +883,9 @@ def serve(host, port, threads, processes) -> None:
     import logging
     import socket
 
+    from annotator.exporting.kinds import load_exporters
+    from annotator.web.pages import add_pages
+
     logging.basicConfig()  # waitress's warnings (a full task queue) reach the terminal, as waitress.serve does
     try:  # bound before anything is printed: a taken port is one line, not "serving on" and a traceback
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
@@ -849,6 +894,8 @@ def serve(host, port, threads, processes) -> None:
         raise _Refused(_cannot_listen(host, port, error)) from None
     _interrupt_unfinished_imports()
     app = current_app._get_current_object()
+    add_pages(app)  # the command line's application has none until now (annotator.__main__)
+    load_exporters()
     if processes == 1:
         _say(f"serving on http://{host}:{port} ({threads} threads); Ctrl+C stops it")
         _run_server(app, listening, threads)

@@ -12,10 +12,8 @@ Reference: Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability".
 import numpy as np
 
 from annotator.agreement.distances import masi_distances
+from annotator.agreement.levels import LEVELS, MASI
 from annotator.agreement.ratings import Ratings
-
-LEVELS = ("nominal", "ordinal", "interval")  # of fields whose answer is one option
-MASI = "masi"  # of fields whose answer is a set of options
 
 # Bootstrap draws are made this many (resample, pattern) cells at a time, to bound memory
 # when almost every unit has its own count pattern.

@@ -32,7 +32,6 @@ from annotator.assignment.lifecycle import (
 )
 from annotator.clock import utcnow
 from annotator.curation.models import Correction
-from annotator.curation.spans import span_hash, span_text, split_spans
 from annotator.discussion.models import DiscussionEntry
 from annotator.documents.lookup import NoSuchDocument, NoSuchPassage
 from annotator.documents.models import Document, Passage
@@ -94,6 +93,8 @@ def merge_with_next(
     text worked out from the raw text as the splitter would; the next one's place is gone and the
     passages after it move up one. Neither may have labels, skips or a decision. Returns the
     merged passage."""
+    from annotator.curation.spans import span_hash, span_text  # the splitter: loaded by the corrections that cut text
+
     first = _passage(session, project, passage_id)
     document = _document_of(session, first)
     following = session.scalar(
@@ -128,6 +129,8 @@ def split_passage(
     the passage and between two words (refused inside a word, naming the nearest places that
     work). Both halves keep the passage's status; the passages after it move down one. It may
     not have labels, skips or a decision. Returns the two halves."""
+    from annotator.curation.spans import span_hash, span_text, split_spans
+
     passage = _passage(session, project, passage_id)
     document = _document_of(session, passage)
     (left_start, left_end), (right_start, right_end) = split_spans(document.raw_text, passage.start, passage.end, at)

@@ -8,14 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy.orm as so
 
 from annotator.domain_errors import Forbidden, NotFound
-from annotator.exporting.annotations import annotation_records
-from annotator.exporting.audit import audit_records
-from annotator.exporting.backup import backup_records
-from annotator.exporting.fever import fever_records
 from annotator.exporting.jsonl import jsonl_lines
-from annotator.exporting.passages import passage_records
-from annotator.exporting.training import training_records
-from annotator.exporting.training_csv import csv_lines
 from annotator.exporting.training_options import TrainingOptions
 from annotator.projects.models import Project
 from annotator.projects.schema_store import schema_of
@@ -52,24 +45,47 @@ def export_lines(session: so.Session, project: Project, request: ExportRequest) 
     if request.csv:
         if request.kind != "training":
             raise ValueError("only the training export is also offered as CSV")
+        from annotator.exporting.training import training_records
+        from annotator.exporting.training_csv import csv_lines
+
         return csv_lines(training_records(session, project, request.training), schema_of(session, project))
     return jsonl_lines(records(session, project, request))
 
 
 def records(session: so.Session, project: Project, request: ExportRequest) -> Iterator[dict]:
+    """The kind's records. Each exporter is imported when its kind is taken: offering the kinds
+    (the command line, the exports page) loads none of them, nor the agreement figures they use."""
     if request.kind == "passages":
+        from annotator.exporting.passages import passage_records
+
         return passage_records(session, project.id)
     if request.kind == "annotations":
+        from annotator.exporting.annotations import annotation_records
+
         return annotation_records(session, project)
     if request.kind == "training":
+        from annotator.exporting.training import training_records
+
         return training_records(session, project, request.training)
     if request.kind == "fever":
+        from annotator.exporting.fever import fever_records
+
         return fever_records(session, project)
     if request.kind == "audit":
+        from annotator.exporting.audit import audit_records
+
         return audit_records(session, project)
     if request.kind == "backup":
+        from annotator.exporting.backup import backup_records
+
         return backup_records(session, project)
     raise ValueError(f"no export kind {request.kind!r}: one of {', '.join(KINDS)}")
+
+
+def load_exporters() -> None:
+    """Import every kind's exporter now (records imports each when first taken): the server does
+    before it takes requests, so that its first export pays no more than the next."""
+    from annotator.exporting import annotations, audit, backup, fever, passages, training, training_csv  # noqa: F401
 
 
 MAX_NAME_CHARACTERS = 80  # of the project's name in a file name: far below any file system's limit

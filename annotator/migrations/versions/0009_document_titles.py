@@ -18,8 +18,6 @@ from pathlib import PurePath
 import sqlalchemy as sa
 from alembic import op
 
-from annotator.splitting import titles
-
 # revision identifiers, used by Alembic.
 revision = "0009"
 down_revision = "0008"
@@ -28,8 +26,6 @@ depends_on = None
 
 UNTITLED_SUFFIXES = (".txt", ".md", ".text", ".csv")
 BATCH = 500
-# One character more than titles read, so that they see where a longer text goes on.
-HEAD_CHARS = titles.HEADS[-1] + 1
 
 _document = sa.table(
     "document",
@@ -46,11 +42,18 @@ _SET_TITLE = (
 
 
 def upgrade():
+    # The splitter (and NumPy, through blingfire) only when this revision runs: Alembic imports
+    # every revision to know their order, for `annotator init-db` on an up-to-date database too.
+    from annotator.splitting import titles
+
     connection = op.get_bind()
     last_id = 0
-    while rows := connection.execute(_candidates(last_id)).all():
+    head_chars = titles.HEADS[-1] + 1  # one character more than titles read: they see where a longer text goes on
+    while rows := connection.execute(_candidates(last_id, head_chars)).all():
         changes = [
-            {"document_id": row.id, "new_title": title} for row in rows if (title := _new_title(row)) is not None
+            {"document_id": row.id, "new_title": title}
+            for row in rows
+            if (title := _new_title(row, titles.document_title)) is not None
         ]
         if changes:
             connection.execute(_SET_TITLE, changes)
@@ -61,7 +64,7 @@ def downgrade():
     """The old titles are not brought back: they were the bug."""
 
 
-def _candidates(after_id: int):
+def _candidates(after_id: int, head_chars: int):
     from_untitled_files = sa.or_(
         *(sa.func.lower(_document.c.source).like(f"%{suffix}") for suffix in UNTITLED_SUFFIXES)
     )
@@ -72,7 +75,7 @@ def _candidates(after_id: int):
             _document.c.title,
             _document.c.source,
             _document.c.meta,
-            sa.func.substr(_document.c.raw_text, 1, HEAD_CHARS).label("head"),
+            sa.func.substr(_document.c.raw_text, 1, head_chars).label("head"),
         )
         .where(_document.c.id > after_id, from_untitled_files)
         .order_by(_document.c.id)
@@ -80,12 +83,12 @@ def _candidates(after_id: int):
     )
 
 
-def _new_title(row) -> str | None:
-    """The title derived again, or None to keep the stored one."""
+def _new_title(row, document_title) -> str | None:
+    """The title derived again (by the splitter's `document_title`), or None to keep the stored one."""
     derived = PurePath(row.source).suffix.lower() in UNTITLED_SUFFIXES and (row.meta or {}).get("format") != "html"
     if not derived or row.title != _old_first_line(row.head):
         return None
-    title = titles.document_title(row.head) or row.external_id
+    title = document_title(row.head) or row.external_id
     return title if title != row.title else None
 
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from annotator.agreement.fields import ANSWER, MeasuredField
+from annotator.agreement.levels import LEVELS
 from annotator.schema.errors import LabelError, quoted
 from annotator.schema.types.base import Field
 from annotator.schema.types.options import Option, option_words, parse_options
-
-LEVELS = ("nominal", "ordinal", "interval")
 
 
 @dataclass(frozen=True)

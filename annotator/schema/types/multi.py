@@ -11,7 +11,7 @@ from wtforms import Field as FormField
 from wtforms.fields.core import UnboundField
 
 from annotator.agreement.fields import ABSENT, OPTION, PRESENT, SET, MeasuredField
-from annotator.agreement.reliability import MASI
+from annotator.agreement.levels import MASI
 from annotator.schema.errors import LabelError, quoted
 from annotator.schema.types.base import Field
 from annotator.schema.types.options import Option, option_words, parse_options
