@@ -6,8 +6,6 @@ import codecs
 import unicodedata
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -52,6 +50,8 @@ def decode_bytes(data: bytes) -> Decoded:
 
 def detect_legacy_encoding(sample: bytes) -> str:
     """The most plausible non-UTF-8 encoding of `sample`."""
+    from charset_normalizer import from_bytes  # only a file that is not UTF-8 needs the detector
+
     results = from_bytes(sample)
     candidates = [match.encoding for match in list(results)[:5]]
     best = candidates[0] if candidates else None
