@@ -60,7 +60,7 @@ def store_agreement(
 ) -> None:
     """Replace the passage's rows: one per field, and ANY_FIELD with the lowest."""
     connection = session.connection()
-    if adjudicated is None:
+    if adjudicated is None and complete:  # an incomplete passage is not in the queue either way
         adjudicated = bool(connection.execute(_ADJUDICATED, {"ids": [passage_id]}).first())
     connection.execute(_FORGET, {"ids": [passage_id]})
     rows = _rows(project.id, passage_id, found, complete and not adjudicated)
