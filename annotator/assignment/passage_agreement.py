@@ -68,6 +68,11 @@ def store_agreement(
         connection.execute(_agreement.insert(), rows)
 
 
+def forget_agreement(session: so.Session, passage_id: int) -> None:
+    """The passage is open again (one more annotator asked for): it keeps no agreement rows."""
+    session.connection().execute(_FORGET, {"ids": [passage_id]})
+
+
 def out_of_review(session: so.Session, passage_ids: list[int]) -> None:
     """Excluded passages leave the review queue (their agreement stays, for when they come back)."""
     session.connection().execute(

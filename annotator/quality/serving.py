@@ -164,6 +164,9 @@ def _first_unseen_gold(from_start: bool) -> sa.Select:
 
 
 _UNSEEN_GOLD_FROM, _UNSEEN_GOLD_BEFORE = _first_unseen_gold(True), _first_unseen_gold(False)
+_PENDING_GOLD = sa.select(_gold.c.id, _gold.c.passage_id, _gold.c.labels, _gold.c.onboarding).where(
+    _gold.c.id == _param("gold_id")
+)
 _pick = random.Random()
 
 
@@ -207,29 +210,31 @@ def _passage_row(session, passage_id: int) -> sa.Row:
 
 
 def _answer_gold(session, project: Project, standing: Standing, submission: Submission, now) -> Answered:
-    gold = session.get(GoldPassage, standing.pending_gold_id)
+    connection = session.connection()
+    gold = connection.execute(_PENDING_GOLD, {"gold_id": standing.pending_gold_id}).one()
     labels = checked_labels(session, project, gold.passage_id, submission.labels)
     scores = score_answer(gold.labels, labels, _scored_fields(session, project, gold.labels))
     recorded = Recorded(labels, submission.note, submission.unsure, now, created=True, changed=True)
     if gold.onboarding:
-        return Answered(recorded, _answer_onboarding(session, project, standing, gold, labels, scores, now))
-    session.add(
-        GoldAnswer(
-            project_id=project.id,
-            gold_passage_id=gold.id,
-            user_id=standing.user_id,
-            labels=labels,
-            scores=scores,
-            answered_at=now,
-        )
+        return Answered(recorded, _answer_onboarding(session, project, standing, labels, scores, now))
+    connection.execute(
+        _answer.insert(),
+        {
+            "project_id": project.id,
+            "gold_passage_id": gold.id,
+            "user_id": standing.user_id,
+            "labels": labels,
+            "scores": scores,
+            "answered_at": now,
+        },
     )
     count_gold_answer(session, project, standing, scores, now)
-    session.flush()
     return Answered(recorded)
 
 
-def _answer_onboarding(session, project: Project, standing: Standing, gold: GoldPassage, labels, scores, now):
-    """Onboarding changes the standing through its ORM object (a few answers per annotator)."""
+def _answer_onboarding(session, project: Project, standing: Standing, labels, scores, now):
+    """Onboarding works on the ORM objects (a few answers per annotator)."""
+    gold = session.get(GoldPassage, standing.pending_gold_id)
     quality = session.get(AnnotatorQuality, standing.id, populate_existing=True)
     quality.pending_gold_id = None
     return record_onboarding_answer(session, project, quality, gold, labels, scores, project.guidelines, now)
