@@ -108,7 +108,7 @@ def standing_on_the_path(session: so.Session, project_id: int, user_id: int) -> 
     if row is None:
         insert_ignoring_conflicts(session, _quality, _new_standing(project_id, user_id), ["project_id", "user_id"])
         row = connection.execute(_STANDING, key).one()
-    return Standing(**row._mapping)
+    return Standing(*row)
 
 
 def has_left_over_standing(session: so.Session, project_id: int, user_id: int) -> bool:
