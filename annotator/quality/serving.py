@@ -23,6 +23,7 @@ import sqlalchemy.orm as so
 
 from annotator.annotations.models import Annotation
 from annotator.annotations.recording import Recorded, Submission, checked_labels
+from annotator.assignment.models import AnnotatorState
 from annotator.assignment.progress import own_progress
 from annotator.assignment.service import PASSAGE_COLUMNS, NotAssigned, next_passage, skip_passage, submit_labels
 from annotator.documents.models import Passage
@@ -73,13 +74,14 @@ def next_for_annotator(
         return next_passage(session, project, user, now, hold)
     if standing.paused_at is not None:
         raise Paused()
-    if standing.pending_gold_id is not None:
-        return _passage_row(session, standing.pending_passage_id)
+    pending = _pending_gold(session, standing)
+    if pending is not None:
+        return _passage_row(session, pending.passage_id)
     if needs_onboarding(session, project, standing):
         gold = next_onboarding_gold(session, project, user.id, now)
         return _hand_over(session, standing, gold, standing.gold_served) if gold is not None else None
     due = _checks_due(project, standing)
-    gold = _unseen_gold(session, project.id, user.id) if due is not None else None
+    gold = _unseen_gold(session, project.id, user.id) if due is not None and not _holds(session, standing) else None
     if gold is not None:
         return _hand_over(session, standing, gold, due)
     return next_passage(session, project, user, now, hold)
@@ -96,8 +98,9 @@ def submit_answer(
         return Answered(submit_labels(session, project, passage, user, submission, now))
     if standing.paused_at is not None:
         raise Paused()
-    if standing.pending_gold_id is not None and standing.pending_passage_id == passage.id:
-        return _answer_gold(session, project, standing, submission, now)
+    pending = _pending_gold(session, standing)
+    if pending is not None and pending.passage_id == passage.id:
+        return _answer_gold(session, project, standing, pending, submission, now)
     if needs_onboarding(session, project, standing):
         raise NotAssigned(NOT_ONBOARDED)
     return Answered(submit_labels(session, project, passage, user, submission, now))
@@ -112,9 +115,10 @@ def skip_answer(
     standing = _standing(session, project, user)
     if standing is not None and standing.paused_at is not None:
         raise Paused()
-    if standing is None or standing.pending_gold_id is None or standing.pending_passage_id != passage.id:
+    pending = _pending_gold(session, standing) if standing is not None else None
+    if pending is None or pending.passage_id != passage.id:
         return skip_passage(session, project, passage, user, reason, now)
-    if standing.pending_onboarding:
+    if pending.onboarding:
         raise NotAssigned("onboarding passages cannot be skipped: answer it, and you will see the right answer")
     gold_let_go(session, standing)
 
@@ -168,6 +172,10 @@ _PENDING_GOLD = sa.select(_gold.c.id, _gold.c.passage_id, _gold.c.labels, _gold.
     _gold.c.id == _param("gold_id")
 )
 _pick = random.Random()
+_state = AnnotatorState.__table__
+_HELD = sa.select(_state.c.passage_id).where(
+    _state.c.project_id == _param("project_id"), _state.c.user_id == _param("user_id")
+)
 
 
 def _standing(session, project: Project, user: User) -> Standing | None:
@@ -184,6 +192,15 @@ def _checks_due(project: Project, standing: Standing) -> int | None:
         return None
     due = standing.labels // (project.gold_every - 1)
     return due if due > standing.gold_served else None
+
+
+def _holds(session, standing: Standing) -> bool:
+    """Whether a real passage is held for the annotator, read afresh now that their standing is
+    locked: the standing's own read began before the lock was granted, so on PostgreSQL a
+    request of theirs that finished meanwhile (a double click) may not show in it. The label
+    count read there can only be behind, which delays a check and never hands one early."""
+    key = {"project_id": standing.project_id, "user_id": standing.user_id}
+    return session.connection().execute(_HELD, key).scalar() is not None
 
 
 def _unseen_gold(session, project_id: int, user_id: int) -> sa.Row | None:
@@ -209,9 +226,15 @@ def _passage_row(session, passage_id: int) -> sa.Row:
     return session.execute(sa.select(*PASSAGE_COLUMNS).where(Passage.__table__.c.id == passage_id)).one()
 
 
-def _answer_gold(session, project: Project, standing: Standing, submission: Submission, now) -> Answered:
+def _pending_gold(session, standing: Standing) -> sa.Row | None:
+    """The gold passage on the annotator's screen (id, passage_id, labels, onboarding), if any."""
+    if standing.pending_gold_id is None:
+        return None
+    return session.connection().execute(_PENDING_GOLD, {"gold_id": standing.pending_gold_id}).first()
+
+
+def _answer_gold(session, project: Project, standing: Standing, gold: sa.Row, submission: Submission, now):
     connection = session.connection()
-    gold = connection.execute(_PENDING_GOLD, {"gold_id": standing.pending_gold_id}).one()
     labels = checked_labels(session, project, gold.passage_id, submission.labels)
     scores = score_answer(gold.labels, labels, _scored_fields(session, project, gold.labels))
     recorded = Recorded(labels, submission.note, submission.unsure, now, created=True, changed=True)

@@ -4,8 +4,8 @@ annotator's labels out of gold. Services flush; the caller commits.
 
 The annotate path reads and changes the standing with Core statements built once here (as
 assignment does its own state): one locked read per request, which also brings the annotator's
-label count and held passage (so that whether a gold check is due costs nothing more) and the
-gold passage on their screen; one UPDATE when a check is handed over or answered."""
+label count and held passage (so that whether a gold check is due costs nothing more); one
+UPDATE when a check is handed over or answered."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +17,7 @@ from annotator.assignment.models import AnnotatorState
 from annotator.db import insert_ignoring_conflicts
 from annotator.domain_errors import Conflict, Forbidden
 from annotator.projects.models import Project
-from annotator.quality.models import AnnotatorQuality, GoldPassage, QualityEvent
+from annotator.quality.models import AnnotatorQuality, QualityEvent
 from annotator.quality.scoring import should_pause
 from annotator.users.models import User
 from annotator.write_lock import begin_write
@@ -35,24 +35,23 @@ class Paused(Conflict):
         super().__init__(message)
 
 
-_quality, _state, _gold = AnnotatorQuality.__table__, AnnotatorState.__table__, GoldPassage.__table__
+_quality, _state = AnnotatorQuality.__table__, AnnotatorState.__table__
 _param = sa.bindparam
 _THIS_ANNOTATOR = sa.and_(_quality.c.project_id == _param("project_id"), _quality.c.user_id == _param("user_id"))
 _STANDING = (
     sa.select(
         _quality.c.id,
+        _quality.c.project_id,
         _quality.c.user_id,
         _quality.c.paused_at,
         _quality.c.onboarded_at,
         _quality.c.gold_served,
         _quality.c.pending_gold_id,
-        _gold.c.passage_id.label("pending_passage_id"),
-        _gold.c.onboarding.label("pending_onboarding"),
         sa.func.coalesce(_state.c.labels, 0).label("labels"),
         _state.c.passage_id.label("held_passage_id"),
     )
     .select_from(
-        _quality.outerjoin(_gold, _gold.c.id == _quality.c.pending_gold_id).outerjoin(
+        _quality.outerjoin(
             _state, sa.and_(_state.c.project_id == _quality.c.project_id, _state.c.user_id == _quality.c.user_id)
         )
     )
@@ -82,18 +81,18 @@ _COUNT_GOLD_ANSWER = (
 
 @dataclass(frozen=True)
 class Standing:
-    """An annotator's standing as the annotate path reads it (locked for the transaction),
-    with the gold passage on their screen (pending_*: None when there is none), and from
-    their assignment state their label count and the passage held for them."""
+    """An annotator's standing as the annotate path reads it (locked for the transaction), with
+    their label count and the passage held for them from their assignment state. Those two are
+    read in the same statement, which began before the lock was granted: on PostgreSQL they may
+    miss a request of theirs that finished meanwhile (the standing's own columns do not)."""
 
     id: int
+    project_id: int
     user_id: int
     paused_at: datetime | None
     onboarded_at: datetime | None
     gold_served: int
     pending_gold_id: int | None
-    pending_passage_id: int | None
-    pending_onboarding: bool | None
     labels: int
     held_passage_id: int | None
 
