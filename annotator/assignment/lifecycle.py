@@ -30,6 +30,7 @@ from annotator.annotations.models import Annotation, Skip
 from annotator.assignment.models import AnnotatorState
 from annotator.assignment.overlap import Overlap
 from annotator.assignment.passage_agreement import (
+    forget_agreement,
     label_agreement,
     lowest_agreement,
     out_of_review,
@@ -86,8 +87,9 @@ def label_added(session: so.Session, project: Project, passage_id: int, label_co
     """A new label was counted (the passage now has `label_count` of the `needed`). Once it
     has them all: its agreement goes where the review queue reads it, and, when the project's
     overlap asks for it (Overlap.one_more: agreement below the threshold, fewer than k-max
-    labels), the passage goes back to the pool for one more annotator. Returns whether this
-    label completed the passage."""
+    labels), the passage goes back to the pool for one more annotator, and keeps no agreement
+    until it is complete again (as a passage short of its k). Returns whether this label
+    completed the passage."""
     if label_count < needed:
         return False
     found = label_agreement(session, project, passage_id)
@@ -99,8 +101,11 @@ def label_added(session: so.Session, project: Project, passage_id: int, label_co
         .rowcount
         == 1
     )
-    store_agreement(session, project, passage_id, found, complete=not one_more)
-    return label_count == needed and not one_more
+    if one_more:  # back in the pool: its agreement is measured again when it has the next label
+        forget_agreement(session, passage_id)
+        return False
+    store_agreement(session, project, passage_id, found, complete=True)
+    return label_count == needed
 
 
 def label_replaced(session: so.Session, project: Project, passage_id: int, label_count: int, needed: int) -> None:

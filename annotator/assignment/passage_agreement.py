@@ -60,12 +60,17 @@ def store_agreement(
 ) -> None:
     """Replace the passage's rows: one per field, and ANY_FIELD with the lowest."""
     connection = session.connection()
-    if adjudicated is None:
+    if adjudicated is None and complete:  # an incomplete passage is not in the queue either way
         adjudicated = bool(connection.execute(_ADJUDICATED, {"ids": [passage_id]}).first())
     connection.execute(_FORGET, {"ids": [passage_id]})
     rows = _rows(project.id, passage_id, found, complete and not adjudicated)
     if rows:
         connection.execute(_agreement.insert(), rows)
+
+
+def forget_agreement(session: so.Session, passage_id: int) -> None:
+    """The passage is open again (one more annotator asked for): it keeps no agreement rows."""
+    session.connection().execute(_FORGET, {"ids": [passage_id]})
 
 
 def out_of_review(session: so.Session, passage_ids: list[int]) -> None:

@@ -15,6 +15,7 @@ from annotator.extensions import db
 from annotator.quality.models import GoldAnswer, OnboardingAttempt, QualityEvent
 from annotator.quality.onboarding import OnboardingFailed
 from annotator.quality.serving import next_for_annotator, submit_answer
+from annotator.quality.settings import QualitySettings, set_quality_settings
 from annotator.quality.standing import Paused, resume
 from tests.quality.conftest import CLAIM, NO_CLAIM
 
@@ -54,6 +55,40 @@ def test_a_gold_passage_is_never_handed_twice_nor_to_one_who_labelled_it(gold_pr
     ada = make_user("ada")
     shown = [answer_next(project, ada, gold_labels=CLAIM)[0] for _ in range(6)]
     assert shown.count(gold[0].id) == 1
+
+
+class _StartAt:
+    """A stand-in for the gold pick's random start: always the lowest or the highest gold id."""
+
+    def __init__(self, end: str):
+        self.end = end
+
+    def randint(self, lowest: int, highest: int) -> int:
+        return lowest if self.end == "lowest" else highest
+
+
+@pytest.mark.parametrize("start", ["lowest", "highest"])
+def test_every_gold_passage_comes_round_once_before_the_gold_runs_out(gold_project, make_user, monkeypatch, start):
+    from annotator.quality import serving
+
+    monkeypatch.setattr(serving, "_pick", _StartAt(start))
+    project, passages, gold = gold_project(gold=4, gold_every=2)
+    ada = make_user("ada")
+    shown = [answer_next(project, ada, gold_labels=CLAIM)[0] for _ in range(10)]
+    checks = [passage_id for passage_id in shown if passage_id in {p.id for p in gold}]
+    assert sorted(checks) == sorted(p.id for p in gold)  # wherever the pick starts, it wraps round
+    assert shown[-2:] == [passages[4].id, passages[5].id]  # then real passages only
+
+
+def test_a_pause_outlasts_the_project_turning_its_quality_checks_off(gold_project, make_user):
+    project, _, _ = gold_project(gold=4, gold_every=2, pause_below=0.7, pause_after_gold=2)
+    spammer = make_user("spam")
+    for _ in range(4):
+        answer_next(project, spammer, gold_labels=NO_CLAIM)
+    set_quality_settings(db.session, project, QualitySettings())
+    db.session.commit()
+    with pytest.raises(Paused):
+        next_for_annotator(db.session, project, spammer, NOW, HOLD)
 
 
 def test_an_annotator_who_answers_gold_wrongly_is_paused_and_resumed_by_an_admin(gold_project, make_user):
