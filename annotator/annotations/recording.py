@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.annotations.label_spans import labels_without_records, replace_spans, store_spans
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.clock import utcnow
 from annotator.documents.words import words_of_passage
@@ -122,7 +123,12 @@ def record_labels(
             "server_time": now,
         },
     )
-    written = {**state, "schema_version": project.schema_version, "updated_at": now}
+    written = {
+        **state,
+        "labels_without_records": labels_without_records(labels),
+        "schema_version": project.schema_version,
+        "updated_at": now,
+    }
     if current is None:
         connection.execute(
             _INSERT_ANNOTATION,
@@ -135,6 +141,8 @@ def record_labels(
                 "seconds": submission.seconds,
             },
         )
+        store_spans(connection, project.id, [(passage_id, user_id, labels)])
     else:
         connection.execute(_UPDATE_ANNOTATION, {**written, "where_passage_id": passage_id, "where_user_id": user_id})
+        replace_spans(connection, project.id, [(passage_id, user_id, labels)])
     return Recorded(**state, updated_at=now, created=current is None, changed=True)

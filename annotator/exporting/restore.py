@@ -12,6 +12,8 @@ import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.annotations.label_spans import labels_without_records, store_spans
+from annotator.annotations.models import Annotation
 from annotator.assignment.lifecycle import labels_changed
 from annotator.domain_errors import Invalid
 from annotator.exporting.backup import FORMAT, PROJECT_TABLES
@@ -23,6 +25,7 @@ from annotator.users.models import User
 from annotator.write_lock import begin_write
 
 BATCH = 2000
+_annotation = Annotation.__table__
 TABLES = {model.__table__.name: model.__table__ for model in (User, Project, *PROJECT_TABLES)}
 
 
@@ -90,6 +93,8 @@ def _row(raw: bytes, number: int, source: str, unusable_hash: str) -> tuple[sa.T
         raise RestoreError(f"{source}:{number}: not a row of a known table ({error})") from None
     if table.name == "user_account":
         row.update(password_hash=unusable_hash)
+    if table is _annotation and isinstance(row.get("labels"), dict):
+        row.update(labels_without_records=labels_without_records(row["labels"]))
     return table, row
 
 
@@ -118,6 +123,9 @@ def _value(column: sa.Column, value):
 def _insert(session, table: sa.Table, rows: list[dict], source: str) -> None:
     try:
         session.connection().execute(table.insert(), rows)
+        if table is _annotation:
+            spans = ((row["passage_id"], row["user_id"], row["labels"]) for row in rows)
+            store_spans(session.connection(), rows[0]["project_id"], spans)
     except sa.exc.IntegrityError as error:
         raise RestoreError(f"{source}: {table.name} rows refused by the database: {error.orig}") from None
 

@@ -1,10 +1,11 @@
 """Reading a project's labels from the database into a LabelTable, in one pass.
 
-Label sets are read as their stored text and each distinct text is decoded once (a project
-holds few distinct label sets), and times are read as stored, so that 300,000 label sets cost
-one query and a few array passes. Fields whose answers are records (span fields, evidence
-fields) make almost every label set distinct: then each label set is decoded once, as it comes,
-its records taken out, and the rest encoded again, which stays one of a few distinct texts."""
+Label sets are read as their stored text without record answers (span and evidence fields,
+which would make almost every label set distinct) and each distinct text is decoded once (a
+project holds few), and times are read as stored, so that 300,000 label sets cost one query and
+a few array passes. Spans are read as numbers from the rows stored beside each label set
+(annotator/annotations/label_spans.py), their own answers again as distinct texts. Evidence
+fields at passage level are rare: their answers are read from the label sets themselves."""
 
 import gc
 from contextlib import contextmanager
@@ -18,11 +19,11 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.agreement.fields import SET, MeasuredField
-from annotator.agreement.spans import PassageCitations, span_answers
+from annotator.agreement.spans import PassageCitations, SpanArrays, span_answers_of_arrays
 from annotator.agreement.table import NONE, LabelTable
 from annotator.annotations.adjudications import Adjudication
 from annotator.annotations.label_codes import CodesOfText
-from annotator.annotations.models import Annotation
+from annotator.annotations.models import Annotation, LabelSpan
 from annotator.db import raw_rows
 from annotator.documents.models import Passage
 from annotator.project_agreement.record_fields import RecordFields
@@ -37,9 +38,10 @@ def load_label_table(
 ) -> LabelTable:
     """Every current label set of the project, and its adjudications, as arrays. A SET field's
     categories are the sets of options that occur. With `records`, also the answers of the
-    schema's span and evidence fields, from the same rows."""
+    schema's span and evidence fields: spans from their rows of numbers (LabelSpan), evidence
+    from the label sets."""
     with _collector_paused():  # until the decoded records are freed, at the end of the block
-        rows, texts, record_values = _read_rows(session, project, records.names if records else [])
+        rows, texts = _read_rows(session, project)
         fields = _with_observed_sets(fields, texts)
         codes_of = CodesOfText(fields)
         distinct_codes = np.asarray([codes_of(text) for text in texts], dtype=np.int64)
@@ -47,9 +49,8 @@ def load_label_table(
         unit_ids, unit = np.unique(numbers[:, 0].astype(np.int64), return_inverse=True)
         coder_ids, coder = np.unique(numbers[:, 1].astype(np.int64), return_inverse=True)
         coder_names = _names(session, coder_ids)
-        read = _Rows(unit_ids, unit, coder, coder_names, texts, rows[:, 4].astype(np.int64))
-        spans, evidence = _record_answers(session, project, records, read, record_values) if records else ({}, {})
-        del record_values  # freed by reference counting while the collector still sleeps
+        read = _Rows(unit_ids, unit, coder_ids, coder, coder_names, texts, rows[:, 4].astype(np.int64))
+        spans, evidence = _record_answers(session, project, records, read) if records else ({}, {})
     weeks, week = _weeks(numbers[:, 2].astype(np.int64))
     spent = numbers[:, 3].copy()
     spent[spent < 0] = np.nan
@@ -70,58 +71,113 @@ def load_label_table(
     )
 
 
-def _read_rows(session, project: Project, names: list[str]) -> tuple[np.ndarray, list, list[list]]:
+def _read_rows(session, project: Project) -> tuple[np.ndarray, list]:
     """Per label set (one query, streamed): passage id, user id, day number, seconds and the
-    number of its distinct text (without the record fields `names`); the distinct texts; per
-    record field, each label set's answer."""
+    number of its distinct text without record answers; the distinct texts."""
     dialect = session.connection().dialect.name
     query = sa.select(
         Annotation.passage_id,
         Annotation.user_id,
         _day_number(dialect),
         sa.func.coalesce(Annotation.seconds, -1.0),
-        sa.cast(Annotation.labels, sa.Text),
+        sa.cast(Annotation.labels_without_records, sa.Text),
     ).where(Annotation.project_id == project.id)
-    record_values = [[] for _ in names]
-    rows, texts = _as_arrays(raw_rows(session, query, stream=True), names, record_values)
-    return rows, texts, record_values
+    return _as_arrays(raw_rows(session, query, stream=True))
 
 
 class _Rows(NamedTuple):
     """What the record fields are read against: per label set its passage (`unit`, an index
-    into `unit_ids`), coder and distinct rest-of-labels text (`text_of_row`, into `texts`)."""
+    into `unit_ids`), coder (into `coder_ids`) and distinct text without record answers
+    (`text_of_row`, into `texts`)."""
 
     unit_ids: np.ndarray
     unit: np.ndarray
+    coder_ids: np.ndarray
     coder: np.ndarray
     coder_names: list[str]
-    texts: list[str | bytes]  # bytes: a rest re-encoded without the record fields
+    texts: list[str]
     text_of_row: np.ndarray
 
+    def of(self, passage_ids: np.ndarray, user_ids: np.ndarray) -> np.ndarray:
+        """The label set (row) of each (passage id, user id) pair, each one of the project's."""
+        keys = self.unit * len(self.coder_ids) + self.coder
+        order = np.argsort(keys)
+        wanted = np.searchsorted(self.unit_ids, passage_ids) * len(self.coder_ids)
+        wanted += np.searchsorted(self.coder_ids, user_ids)
+        return order[np.searchsorted(keys[order], wanted)]
 
-def _record_answers(session, project: Project, records: RecordFields, rows: _Rows, decoded: list[list]):
+
+def _record_answers(session, project: Project, records: RecordFields, rows: _Rows):
     """Per span field (the field, its answers) and per evidence field (the field, the label
-    sets' citations), from each field's answer per row."""
+    sets' citations)."""
     spans = {}
     if records.spans:
         start, end = _passage_bounds(session, project, rows.unit_ids)
-    for field, values in zip(records.spans, decoded, strict=False):
+    for field in records.spans:
         asked = _asked_rows(records, field.name, rows)
-        answers, measured = span_answers(
+        answer_of_row = np.cumsum(asked) - 1
+        row, position, span_start, span_end, label, labels = _spans(session, project, field.name, rows)
+        kept = asked[row]
+        order = np.lexsort((position[kept], answer_of_row[row[kept]]))
+        answers, measured = span_answers_of_arrays(
             start,
             end,
             rows.unit[asked],
             rows.coder[asked],
-            [values[row] for row in np.flatnonzero(asked).tolist()],
+            SpanArrays(answer_of_row[row[kept]][order], span_start[kept][order], span_end[kept][order]),
+            (labels, label[kept][order]),
             rows.coder_names,
             field,
         )
         spans[field.name] = (measured, answers)
-    evidence = {
-        field.name: (field, PassageCitations.of(rows.unit, rows.coder, values))
-        for field, values in zip(records.evidence, decoded[len(records.spans) :], strict=True)
-    }
+    evidence = {}
+    if records.evidence:
+        values = _evidence_values(session, project, [field.name for field in records.evidence], rows)
+        evidence = {
+            field.name: (field, PassageCitations.of(rows.unit, rows.coder, field_values))
+            for field, field_values in zip(records.evidence, values, strict=True)
+        }
     return spans, evidence
+
+
+def _spans(session, project: Project, name: str, rows: _Rows):
+    """The span field's spans, as stored beside their label sets: per span its label set (row),
+    position among the field's spans there, start, end and the number of its distinct own
+    answers; the distinct own answers, decoded."""
+    query = sa.select(
+        LabelSpan.passage_id,
+        LabelSpan.user_id,
+        LabelSpan.position,
+        LabelSpan.start,
+        LabelSpan.end,
+        sa.cast(LabelSpan.labels, sa.Text),
+    ).where(LabelSpan.project_id == project.id, LabelSpan.field == name)
+    distinct: dict = {}
+    numbers = (
+        (one[0], one[1], one[2], one[3], one[4], distinct.setdefault(one[5], len(distinct)))
+        for one in raw_rows(session, query, stream=True)
+    )
+    spans = np.fromiter(chain.from_iterable(numbers), dtype=np.int64).reshape(-1, 6)
+    row = rows.of(spans[:, 0], spans[:, 1])
+    return row, spans[:, 2], spans[:, 3], spans[:, 4], spans[:, 5], [orjson.loads(text) for text in distinct]
+
+
+def _evidence_values(session, project: Project, names: list[str], rows: _Rows) -> list[list]:
+    """Per evidence field, each label set's answer (evidence is rare: read from the label sets)."""
+    query = sa.select(Annotation.passage_id, Annotation.user_id, sa.cast(Annotation.labels, sa.Text)).where(
+        Annotation.project_id == project.id
+    )
+    passages, users, answers = [], [], []
+    for passage_id, user_id, text in raw_rows(session, query, stream=True):
+        labels = orjson.loads(text)
+        passages.append(passage_id)
+        users.append(user_id)
+        answers.append([labels.get(name) for name in names])
+    values = [[None] * len(rows.unit) for _ in names]
+    for row, answer in zip(rows.of(np.asarray(passages), np.asarray(users)).tolist(), answers, strict=True):
+        for field_values, value in zip(values, answer, strict=True):
+            field_values[row] = value
+    return values
 
 
 def _asked_rows(records: RecordFields, name: str, rows: _Rows) -> np.ndarray:
@@ -144,9 +200,9 @@ def _passage_bounds(session, project: Project, unit_ids: np.ndarray) -> tuple[np
 
 @contextmanager
 def _collector_paused():
-    """Decoding a few hundred thousand small JSON values makes millions of objects, none in a
-    reference cycle; the allocations would set off the cyclic garbage collector again and again,
-    which triples the time. They are read into arrays and freed before it runs again."""
+    """Decoding many small JSON values makes many objects, none in a reference cycle; the
+    allocations would set off the cyclic garbage collector again and again. They are read into
+    arrays and freed before it runs again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -156,28 +212,13 @@ def _collector_paused():
             gc.enable()
 
 
-def _as_arrays(rows, names: list[str] = (), record_values: list[list] = ()) -> tuple[np.ndarray, list]:
+def _as_arrays(rows) -> tuple[np.ndarray, list]:
     """The rows' four numbers and the number of their label set's distinct text, as one array
     filled as they come (a list of every row as Python tuples would take several times the
-    array's memory), and the distinct texts. With record fields (`names`), see `_split`."""
+    array's memory), and the distinct texts."""
     distinct: dict = {}
-    if names:
-        numbers = _split(rows, names, record_values, distinct)
-    else:
-        numbers = ((row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))) for row in rows)
+    numbers = ((row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))) for row in rows)
     return np.fromiter(chain.from_iterable(numbers), dtype=np.float64).reshape(-1, 5), list(distinct)
-
-
-def _split(rows, names: list[str], record_values: list[list], distinct: dict):
-    """Each label set decoded once as it comes: each record field's answer taken out and
-    appended to its list, the rest encoded again, standing for the label set's text (equal rests
-    are one distinct text, as label sets were before they held records)."""
-    appends = list(zip(names, (values.append for values in record_values), strict=True))
-    for row in rows:
-        labels = orjson.loads(row[4])
-        for name, append in appends:
-            append(labels.pop(name, None))
-        yield row[0], row[1], row[2], row[3], distinct.setdefault(orjson.dumps(labels), len(distinct))
 
 
 def _with_observed_sets(fields: list[MeasuredField], texts: list[str | bytes]) -> list[MeasuredField]:
