@@ -112,24 +112,8 @@ def _record_answers(session, project: Project, records: RecordFields, rows: _Row
     sets' citations)."""
     spans = {}
     if records.spans:
-        start, end = _passage_bounds(session, project, rows.unit_ids)
-    for field in records.spans:
-        asked = _asked_rows(records, field.name, rows)
-        answer_of_row = np.cumsum(asked) - 1
-        row, position, span_start, span_end, label, labels = _spans(session, project, field.name, rows)
-        kept = asked[row]
-        order = np.lexsort((position[kept], answer_of_row[row[kept]]))
-        answers, measured = span_answers_of_arrays(
-            start,
-            end,
-            rows.unit[asked],
-            rows.coder[asked],
-            SpanArrays(answer_of_row[row[kept]][order], span_start[kept][order], span_end[kept][order]),
-            (labels, label[kept][order]),
-            rows.coder_names,
-            field,
-        )
-        spans[field.name] = (measured, answers)
+        bounds = _passage_bounds(session, project, rows.unit_ids)
+        spans = {field.name: _span_field(session, project, records, field, rows, bounds) for field in records.spans}
     evidence = {}
     if records.evidence:
         values = _evidence_values(session, project, [field.name for field in records.evidence], rows)
@@ -138,6 +122,27 @@ def _record_answers(session, project: Project, records: RecordFields, rows: _Row
             for field, field_values in zip(records.evidence, values, strict=True)
         }
     return spans, evidence
+
+
+def _span_field(session, project: Project, records: RecordFields, field, rows: _Rows, bounds):
+    """The span field (its SET sub-fields given their categories) and its answers: the label
+    sets it was asked in, and their spans in order (of label set, then of position)."""
+    asked = _asked_rows(records, field.name, rows)
+    answer_of_row = np.cumsum(asked) - 1
+    row, position, start, end, label, labels = _spans(session, project, field.name, rows)
+    kept = asked[row]
+    answer = answer_of_row[row[kept]]
+    order = np.lexsort((position[kept], answer))
+    answers, measured = span_answers_of_arrays(
+        *bounds,
+        rows.unit[asked],
+        rows.coder[asked],
+        SpanArrays(answer[order], start[kept][order], end[kept][order]),
+        (labels, label[kept][order]),
+        rows.coder_names,
+        field,
+    )
+    return measured, answers
 
 
 def _spans(session, project: Project, name: str, rows: _Rows):
