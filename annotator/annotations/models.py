@@ -28,39 +28,16 @@ class Annotation(db.Model):
     passage_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("passage.id", ondelete="CASCADE"))
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
     labels: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
-    # The label set without its record answers (span and evidence fields), and its spans as
-    # LabelSpan rows: what agreement reads (annotator/annotations/label_spans.py writes both).
-    labels_without_records: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    # What agreement reads of `labels`, written with them (annotator/annotations/agreement_form.py):
+    # the label set with each span reduced to its own answers, and the spans' offsets.
+    agreement_labels: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    span_offsets: so.Mapped[str] = so.mapped_column(sa.Text)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     unsure: so.Mapped[bool] = so.mapped_column(default=False)
     schema_version: so.Mapped[int]
     seconds: so.Mapped[float | None]  # time the annotator spent on the passage, first submit
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
-
-
-class LabelSpan(db.Model):
-    """One span of a current label set, as numbers: its field, place among the field's spans,
-    raw-text start and end, and the span's own answers. Derived from `Annotation.labels` when
-    it is written (annotator/annotations/label_spans.py), so that agreement reads spans without
-    decoding every label set; it goes with its label set."""
-
-    __table_args__ = (
-        sa.ForeignKeyConstraint(
-            ["passage_id", "user_id"], ["annotation.passage_id", "annotation.user_id"], ondelete="CASCADE"
-        ),
-        # Agreement reads one field's spans of a project.
-        sa.Index("ix_label_span_project_id_field", "project_id", "field"),
-    )
-
-    passage_id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    user_id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    field: so.Mapped[str] = so.mapped_column(sa.String(100), primary_key=True)
-    position: so.Mapped[int] = so.mapped_column(primary_key=True)
-    project_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("project.id", ondelete="CASCADE"))
-    start: so.Mapped[int]
-    end: so.Mapped[int]
-    labels: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
 
 
 class AnnotationEvent(db.Model):

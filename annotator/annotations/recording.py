@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.annotations.label_spans import labels_without_records, replace_spans, store_spans
+from annotator.annotations.agreement_form import agreement_form
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.clock import utcnow
 from annotator.documents.words import words_of_passage
@@ -125,7 +125,7 @@ def record_labels(
     )
     written = {
         **state,
-        "labels_without_records": labels_without_records(labels),
+        **agreement_form(labels),
         "schema_version": project.schema_version,
         "updated_at": now,
     }
@@ -141,8 +141,6 @@ def record_labels(
                 "seconds": submission.seconds,
             },
         )
-        store_spans(connection, project.id, [(passage_id, user_id, labels)])
     else:
         connection.execute(_UPDATE_ANNOTATION, {**written, "where_passage_id": passage_id, "where_user_id": user_id})
-        replace_spans(connection, project.id, [(passage_id, user_id, labels)])
     return Recorded(**state, updated_at=now, created=current is None, changed=True)

@@ -58,8 +58,11 @@ PROJECT_TABLES = [
     DiscussionEntry,
 ]
 # Kept by assignment and review as labels arrive, or stored beside each label set for
-# agreement (annotator/annotations/label_spans.py); a restore works them out again.
-DERIVED_COLUMNS = {"passage": {"label_count", "assigned_count", "queue"}, "annotation": {"labels_without_records"}}
+# agreement (annotator/annotations/agreement_form.py); a restore works them out again.
+DERIVED_COLUMNS = {
+    "passage": {"label_count", "assigned_count", "queue"},
+    "annotation": {"agreement_labels", "span_offsets"},
+}
 
 
 def backup_records(session: so.Session, project: Project) -> Iterator[dict]:

@@ -12,7 +12,7 @@ import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.annotations.label_spans import labels_without_records, store_spans
+from annotator.annotations.agreement_form import agreement_form
 from annotator.annotations.models import Annotation
 from annotator.assignment.lifecycle import labels_changed
 from annotator.domain_errors import Invalid
@@ -94,7 +94,7 @@ def _row(raw: bytes, number: int, source: str, unusable_hash: str) -> tuple[sa.T
     if table.name == "user_account":
         row.update(password_hash=unusable_hash)
     if table is _annotation and isinstance(row.get("labels"), dict):
-        row.update(labels_without_records=labels_without_records(row["labels"]))
+        row.update(agreement_form(row["labels"]))
     return table, row
 
 
@@ -123,9 +123,6 @@ def _value(column: sa.Column, value):
 def _insert(session, table: sa.Table, rows: list[dict], source: str) -> None:
     try:
         session.connection().execute(table.insert(), rows)
-        if table is _annotation:
-            spans = ((row["passage_id"], row["user_id"], row["labels"]) for row in rows)
-            store_spans(session.connection(), rows[0]["project_id"], spans)
     except sa.exc.IntegrityError as error:
         raise RestoreError(f"{source}: {table.name} rows refused by the database: {error.orig}") from None
 

@@ -20,7 +20,7 @@ from typing import BinaryIO
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from annotator.annotations.label_spans import labels_without_records, replace_spans, store_spans
+from annotator.annotations.agreement_form import agreement_form
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.annotations.recording import MAX_NOTE, parse_client_time
 from annotator.assignment.lifecycle import NewLabel, labels_imported
@@ -226,7 +226,7 @@ class _Importer:
             events.append(self._event(line, before, now))
             written = {
                 **line.state,
-                "labels_without_records": labels_without_records(line.state["labels"]),
+                **agreement_form(line.state["labels"]),
                 "schema_version": self.project.schema_version,
                 "updated_at": line.created_at or now,
             }
@@ -253,9 +253,6 @@ class _Importer:
                 connection.execute(table.insert(), rows)
         if updates:
             connection.execute(_UPDATE_ANNOTATION, updates)
-        store_spans(connection, self.project.id, _label_sets(inserts, "passage_id", "user_id"))
-        # after the inserts: a line may change what an earlier line of the chunk added
-        replace_spans(connection, self.project.id, _label_sets(updates, "where_passage", "where_user"))
         labels_imported(
             self.session,
             self.project,
@@ -278,10 +275,6 @@ class _Importer:
             "server_time": now,
             "origin": f"import: {self.name}"[:300],
         }
-
-
-def _label_sets(rows: list[dict], passage: str, user: str) -> list[tuple[int, int, dict]]:
-    return [(row[passage], row[user], row["labels"]) for row in rows]
 
 
 def _check_shape(record) -> None:

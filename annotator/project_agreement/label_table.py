@@ -1,11 +1,10 @@
 """Reading a project's labels from the database into a LabelTable, in one pass.
 
-Label sets are read as their stored text without record answers (span and evidence fields,
-which would make almost every label set distinct) and each distinct text is decoded once (a
-project holds few), and times are read as stored, so that 300,000 label sets cost one query and
-a few array passes. Spans are read as numbers from the rows stored beside each label set
-(annotator/annotations/label_spans.py), their own answers again as distinct texts. Evidence
-fields at passage level are rare: their answers are read from the label sets themselves."""
+Label sets are read in the form stored beside them for agreement (annotator/annotations/
+agreement_form.py: the label set with its spans reduced to their own answers, and the spans'
+offsets as a list of numbers). Each distinct text is decoded once (a project holds few, as long
+as spans' offsets are apart), and times are read as stored, so that 300,000 label sets cost one
+query and a few array passes. The spans' offsets are one list of numbers, decoded at once."""
 
 import gc
 from contextlib import contextmanager
@@ -22,8 +21,9 @@ from annotator.agreement.fields import SET, MeasuredField
 from annotator.agreement.spans import PassageCitations, SpanArrays, span_answers_of_arrays
 from annotator.agreement.table import NONE, LabelTable
 from annotator.annotations.adjudications import Adjudication
+from annotator.annotations.agreement_form import SPANS
 from annotator.annotations.label_codes import CodesOfText
-from annotator.annotations.models import Annotation, LabelSpan
+from annotator.annotations.models import Annotation
 from annotator.db import raw_rows
 from annotator.documents.models import Passage
 from annotator.project_agreement.record_fields import RecordFields
@@ -38,10 +38,9 @@ def load_label_table(
 ) -> LabelTable:
     """Every current label set of the project, and its adjudications, as arrays. A SET field's
     categories are the sets of options that occur. With `records`, also the answers of the
-    schema's span and evidence fields: spans from their rows of numbers (LabelSpan), evidence
-    from the label sets."""
+    schema's span and evidence fields, from the same rows."""
     with _collector_paused():  # until the decoded records are freed, at the end of the block
-        rows, texts = _read_rows(session, project)
+        rows, texts, offsets = _read_rows(session, project)
         fields = _with_observed_sets(fields, texts)
         codes_of = CodesOfText(fields)
         distinct_codes = np.asarray([codes_of(text) for text in texts], dtype=np.int64)
@@ -49,8 +48,10 @@ def load_label_table(
         unit_ids, unit = np.unique(numbers[:, 0].astype(np.int64), return_inverse=True)
         coder_ids, coder = np.unique(numbers[:, 1].astype(np.int64), return_inverse=True)
         coder_names = _names(session, coder_ids)
-        read = _Rows(unit_ids, unit, coder_ids, coder, coder_names, texts, rows[:, 4].astype(np.int64))
-        spans, evidence = _record_answers(session, project, records, read) if records else ({}, {})
+        read = _Rows(
+            unit_ids, unit, coder, coder_names, [orjson.loads(text) for text in texts], rows[:, 4].astype(np.int64)
+        )
+        spans, evidence = _record_answers(session, project, records, read, offsets) if records else ({}, {})
     weeks, week = _weeks(numbers[:, 2].astype(np.int64))
     spent = numbers[:, 3].copy()
     spent[spent < 0] = np.nan
@@ -71,118 +72,100 @@ def load_label_table(
     )
 
 
-def _read_rows(session, project: Project) -> tuple[np.ndarray, list]:
+def _read_rows(session, project: Project) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Per label set (one query, streamed): passage id, user id, day number, seconds and the
-    number of its distinct text without record answers; the distinct texts."""
+    number of its distinct text (its agreement form); the distinct texts; every span's start
+    and end, label set after label set."""
     dialect = session.connection().dialect.name
     query = sa.select(
         Annotation.passage_id,
         Annotation.user_id,
         _day_number(dialect),
         sa.func.coalesce(Annotation.seconds, -1.0),
-        sa.cast(Annotation.labels_without_records, sa.Text),
+        sa.cast(Annotation.agreement_labels, sa.Text),
+        Annotation.span_offsets,
     ).where(Annotation.project_id == project.id)
-    return _as_arrays(raw_rows(session, query, stream=True))
+    offsets: list[str] = []
+    rows, texts = _as_arrays(raw_rows(session, query, stream=True), offsets)
+    numbers = orjson.loads("[" + ",".join(filter(None, offsets)) + "]")
+    return rows, texts, np.asarray(numbers, dtype=np.int64).reshape(-1, 2)
 
 
 class _Rows(NamedTuple):
     """What the record fields are read against: per label set its passage (`unit`, an index
-    into `unit_ids`), coder (into `coder_ids`) and distinct text without record answers
-    (`text_of_row`, into `texts`)."""
+    into `unit_ids`), coder and distinct agreement form (`text_of_row`, into `decoded`)."""
 
     unit_ids: np.ndarray
     unit: np.ndarray
-    coder_ids: np.ndarray
     coder: np.ndarray
     coder_names: list[str]
-    texts: list[str]
+    decoded: list[dict]
     text_of_row: np.ndarray
 
-    def of(self, passage_ids: np.ndarray, user_ids: np.ndarray) -> np.ndarray:
-        """The label set (row) of each (passage id, user id) pair, each one of the project's."""
-        keys = self.unit * len(self.coder_ids) + self.coder
-        order = np.argsort(keys)
-        wanted = np.searchsorted(self.unit_ids, passage_ids) * len(self.coder_ids)
-        wanted += np.searchsorted(self.coder_ids, user_ids)
-        return order[np.searchsorted(keys[order], wanted)]
 
-
-def _record_answers(session, project: Project, records: RecordFields, rows: _Rows):
+def _record_answers(session, project: Project, records: RecordFields, rows: _Rows, offsets: np.ndarray):
     """Per span field (the field, its answers) and per evidence field (the field, the label
     sets' citations)."""
     spans = {}
     if records.spans:
         bounds = _passage_bounds(session, project, rows.unit_ids)
-        spans = {field.name: _span_field(session, project, records, field, rows, bounds) for field in records.spans}
-    evidence = {}
-    if records.evidence:
-        values = _evidence_values(session, project, [field.name for field in records.evidence], rows)
-        evidence = {
-            field.name: (field, PassageCitations.of(rows.unit, rows.coder, field_values))
-            for field, field_values in zip(records.evidence, values, strict=True)
-        }
+        first = _first_span_of_rows(rows)
+        spans = {field.name: _span_field(records, field, rows, bounds, offsets, first) for field in records.spans}
+    evidence = {
+        field.name: (field, PassageCitations.of(rows.unit, rows.coder, _values_of_rows(rows, field.name)))
+        for field in records.evidence
+    }
     return spans, evidence
 
 
-def _span_field(session, project: Project, records: RecordFields, field, rows: _Rows, bounds):
+def _first_span_of_rows(rows: _Rows) -> np.ndarray:
+    """Per label set, where its spans start among all spans (offsets pairs), label set after label set."""
+    counts = np.array([sum(map(len, labels.get(SPANS, {}).values())) for labels in rows.decoded], dtype=np.int64)
+    per_row = counts[rows.text_of_row]
+    return np.cumsum(per_row) - per_row
+
+
+def _span_field(records: RecordFields, field, rows: _Rows, bounds, offsets: np.ndarray, first: np.ndarray):
     """The span field (its SET sub-fields given their categories) and its answers: the label
     sets it was asked in, and their spans in order (of label set, then of position)."""
     asked = _asked_rows(records, field.name, rows)
-    answer_of_row = np.cumsum(asked) - 1
-    row, position, start, end, label, labels = _spans(session, project, field.name, rows)
-    kept = asked[row]
-    answer = answer_of_row[row[kept]]
-    order = np.lexsort((position[kept], answer))
+    answered = np.flatnonzero(asked)
+    layouts = [_layout(labels.get(SPANS, {}), field.name) for labels in rows.decoded]
+    own = [answers for _, answers in layouts]  # per distinct form, the field's spans' own answers
+    own_start = np.cumsum([len(answers) for answers in own]) - [len(answers) for answers in own]
+    form = rows.text_of_row[answered]
+    count = np.array([len(answers) for answers in own], dtype=np.int64)[form]
+    answer = np.repeat(np.arange(len(answered)), count)  # each span's label set, among those asked
+    within = np.arange(len(answer)) - np.repeat(np.cumsum(count) - count, count)  # its position there
+    before = np.array([spans_before for spans_before, _ in layouts], dtype=np.int64)[form]
+    span = (first[answered] + before)[answer] + within
     answers, measured = span_answers_of_arrays(
         *bounds,
         rows.unit[asked],
         rows.coder[asked],
-        SpanArrays(answer[order], start[kept][order], end[kept][order]),
-        (labels, label[kept][order]),
+        SpanArrays(answer, offsets[span, 0], offsets[span, 1]),
+        ([one for answers in own for one in answers], own_start[form][answer] + within),
         rows.coder_names,
         field,
     )
     return measured, answers
 
 
-def _spans(session, project: Project, name: str, rows: _Rows):
-    """The span field's spans, as stored beside their label sets: per span its label set (row),
-    position among the field's spans there, start, end and the number of its distinct own
-    answers; the distinct own answers, decoded."""
-    query = sa.select(
-        LabelSpan.passage_id,
-        LabelSpan.user_id,
-        LabelSpan.position,
-        LabelSpan.start,
-        LabelSpan.end,
-        sa.cast(LabelSpan.labels, sa.Text),
-    ).where(LabelSpan.project_id == project.id, LabelSpan.field == name)
-    distinct: dict = {}
-    numbers = (
-        (one[0], one[1], one[2], one[3], one[4], distinct.setdefault(one[5], len(distinct)))
-        for one in raw_rows(session, query, stream=True)
-    )
-    spans = np.fromiter(chain.from_iterable(numbers), dtype=np.int64).reshape(-1, 6)
-    row = rows.of(spans[:, 0], spans[:, 1])
-    return row, spans[:, 2], spans[:, 3], spans[:, 4], spans[:, 5], [orjson.loads(text) for text in distinct]
+def _layout(spans: dict, name: str) -> tuple[int, list]:
+    """In one agreement form: the number of spans (of other fields) before the field's, and the
+    own answers of the field's spans."""
+    before = 0
+    for other, answers in spans.items():
+        if other == name:
+            return before, answers
+        before += len(answers)
+    return before, []
 
 
-def _evidence_values(session, project: Project, names: list[str], rows: _Rows) -> list[list]:
-    """Per evidence field, each label set's answer (evidence is rare: read from the label sets)."""
-    query = sa.select(Annotation.passage_id, Annotation.user_id, sa.cast(Annotation.labels, sa.Text)).where(
-        Annotation.project_id == project.id
-    )
-    passages, users, answers = [], [], []
-    for passage_id, user_id, text in raw_rows(session, query, stream=True):
-        labels = orjson.loads(text)
-        passages.append(passage_id)
-        users.append(user_id)
-        answers.append([labels.get(name) for name in names])
-    values = [[None] * len(rows.unit) for _ in names]
-    for row, answer in zip(rows.of(np.asarray(passages), np.asarray(users)).tolist(), answers, strict=True):
-        for field_values, value in zip(values, answer, strict=True):
-            field_values[row] = value
-    return values
+def _values_of_rows(rows: _Rows, name: str) -> list:
+    """Each label set's answer of a field, from its distinct form."""
+    per_text = [labels.get(name) for labels in rows.decoded]
+    return [per_text[text] for text in rows.text_of_row.tolist()]
 
 
 def _asked_rows(records: RecordFields, name: str, rows: _Rows) -> np.ndarray:
@@ -190,7 +173,7 @@ def _asked_rows(records: RecordFields, name: str, rows: _Rows) -> np.ndarray:
     passage, perhaps marking nothing), decided once per distinct rest of the label set."""
     if not records.conditional(name):
         return np.ones(len(rows.unit), dtype=bool)
-    asked = np.array([records.asked(name, orjson.loads(text)) for text in rows.texts], dtype=bool)
+    asked = np.array([records.asked(name, labels) for labels in rows.decoded], dtype=bool)
     return asked[rows.text_of_row]
 
 
@@ -217,13 +200,19 @@ def _collector_paused():
             gc.enable()
 
 
-def _as_arrays(rows) -> tuple[np.ndarray, list]:
+def _as_arrays(rows, offsets: list[str]) -> tuple[np.ndarray, list]:
     """The rows' four numbers and the number of their label set's distinct text, as one array
     filled as they come (a list of every row as Python tuples would take several times the
-    array's memory), and the distinct texts."""
+    array's memory), and the distinct texts; each row's span offsets appended to `offsets`."""
     distinct: dict = {}
-    numbers = ((row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))) for row in rows)
+    numbers = _numbers(rows, distinct, offsets.append)
     return np.fromiter(chain.from_iterable(numbers), dtype=np.float64).reshape(-1, 5), list(distinct)
+
+
+def _numbers(rows, distinct: dict, keep_offsets):
+    for row in rows:
+        keep_offsets(row[5])
+        yield row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))
 
 
 def _with_observed_sets(fields: list[MeasuredField], texts: list[str | bytes]) -> list[MeasuredField]:
