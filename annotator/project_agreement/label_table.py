@@ -145,9 +145,10 @@ def _span_field(records: RecordFields, field, rows: _Rows, bounds, offsets: np.n
     answered = np.flatnonzero(asked)
     layouts = [_layout(labels.get(SPANS, {}), field.name) for labels in rows.decoded]
     own = [answers for _, answers in layouts]  # per distinct form, the field's spans' own answers
-    own_start = np.cumsum([len(answers) for answers in own]) - [len(answers) for answers in own]
+    own_count = np.array([len(answers) for answers in own], dtype=np.int64)
+    own_start = np.cumsum(own_count) - own_count
     form = rows.text_of_row[answered]
-    count = np.array([len(answers) for answers in own], dtype=np.int64)[form]
+    count = own_count[form]
     answer = np.repeat(np.arange(len(answered)), count)  # each span's label set, among those asked
     within = np.arange(len(answer)) - np.repeat(np.cumsum(count) - count, count)  # its position there
     before = np.array([spans_before for spans_before, _ in layouts], dtype=np.int64)[form]
