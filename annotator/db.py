@@ -155,14 +155,23 @@ def raw_rows(session: so.Session, query, stream: bool = False, batch: int = 5000
     queries whose columns need no conversion (numbers, text); literal values are written into
     the statement, so they must be ones the application made (ids, field names). With
     `stream`, rows come `batch` at a time from a server-side cursor on PostgreSQL."""
-    connection = session.connection()
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    postgresql = connection.dialect.name == "postgresql"
     if not stream:  # through SQLAlchemy, whose psycopg paramstyle reads % as a placeholder
+        connection = session.connection()
+        sql = _literal_sql(connection, query)
+        postgresql = connection.dialect.name == "postgresql"
         return connection.exec_driver_sql(sql.replace("%", "%%") if postgresql else sql).cursor.fetchall()
+    return chain.from_iterable(raw_batches(session, query, batch))
+
+
+def raw_batches(session: so.Session, query, batch: int = 5000):
+    """The query's rows as `raw_rows(stream=True)` reads them, a list of up to `batch` rows at a
+    time, for readers that take each batch apart column by column."""
+    connection = session.connection()
+    sql = _literal_sql(connection, query)
     # The driver's own cursor, in the session's transaction: SQLAlchemy's result would buffer
     # rows of its own ahead of the cursor.
     dbapi_connection = connection.connection.dbapi_connection
+    postgresql = connection.dialect.name == "postgresql"
     cursor = (
         dbapi_connection.cursor(name=f"annotator_{next(_cursor_numbers)}") if postgresql else dbapi_connection.cursor()
     )
@@ -170,9 +179,13 @@ def raw_rows(session: so.Session, query, stream: bool = False, batch: int = 5000
     return _batches(cursor, batch)
 
 
+def _literal_sql(connection: sa.Connection, query) -> str:
+    return str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+
+
 def _batches(cursor, batch: int):
     try:
         while rows := cursor.fetchmany(batch):
-            yield from rows
+            yield rows
     finally:
         cursor.close()  # a server-side cursor lives until closed

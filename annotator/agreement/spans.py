@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, repeat
 from operator import itemgetter, methodcaller
+from typing import NamedTuple
 
 import numpy as np
 
@@ -130,6 +131,15 @@ def citation(records: object) -> Citation | None:
     return frozenset(relations - {None}), frozenset(urls - {None})
 
 
+class SpanArrays(NamedTuple):
+    """Per span: its label set (an index into the label sets the field was asked in; spans of
+    one label set together, in order of position, label sets in order), start and end."""
+
+    answer: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
 def span_answers(
     passage_start: Sequence[int],
     passage_end: Sequence[int],
@@ -141,25 +151,62 @@ def span_answers(
 ) -> tuple[SpanAnswers, MeasuredSpans]:
     """The arrays of a span field from its values: for each label set the field was asked in,
     its passage and coder (indices) and the field's value as stored (a list of {"start", "end",
-    "labels"} as the schema checked it, or None for no span). Returns them with the field, each
-    SET sub-field given the sets of options that occur as its categories. The spans are read
-    by `map` over item getters, which iterates in C: 100,000 passages hold half a million."""
+    "labels"} as the schema checked it, or None for no span). See `span_answers_of_arrays`."""
     lists = [value if isinstance(value, list) else () for value in values]
     spans = list(chain.from_iterable(lists))
+    arrays = SpanArrays(
+        answer=np.repeat(np.arange(len(lists)), list(map(len, lists))).astype(np.int64),
+        start=np.fromiter(map(itemgetter("start"), spans), dtype=np.int64, count=len(spans)),
+        end=np.fromiter(map(itemgetter("end"), spans), dtype=np.int64, count=len(spans)),
+    )
     labels = [span.get("labels") or {} for span in spans]
-    sub_fields = tuple(_with_observed_sets(sub_field, labels) for sub_field in field.sub_fields)
+    return span_answers_of_arrays(
+        passage_start,
+        passage_end,
+        answer_passage,
+        answer_coder,
+        arrays,
+        (labels, np.arange(len(labels), dtype=np.int64)),
+        coders,
+        field,
+    )
+
+
+def span_answers_of_arrays(
+    passage_start: Sequence[int],
+    passage_end: Sequence[int],
+    answer_passage: Sequence[int],
+    answer_coder: Sequence[int],
+    spans: SpanArrays,
+    labels: tuple[list[dict], np.ndarray],
+    coders: Sequence[str],
+    field: MeasuredSpans,
+) -> tuple[SpanAnswers, MeasuredSpans]:
+    """The arrays of a span field: per label set the field was asked in its passage and coder
+    (indices), per span its label set, start and end, and its own answers, given as distinct
+    answers and per span the index of its own among them (spans with equal answers share one,
+    whose categories are worked out once). Returns them with the field, each SET sub-field given
+    the sets of options that occur as its categories."""
+    distinct, label = labels
+    sub_fields = tuple(_with_observed_sets(sub_field, distinct) for sub_field in field.sub_fields)
     return SpanAnswers(
         passage_start=np.asarray(passage_start, dtype=np.int64),
         passage_end=np.asarray(passage_end, dtype=np.int64),
         answer_passage=np.asarray(answer_passage, dtype=np.int64),
         answer_coder=np.asarray(answer_coder, dtype=np.int64),
-        span_answer=np.repeat(np.arange(len(lists)), list(map(len, lists))).astype(np.int64),
-        span_start=np.fromiter(map(itemgetter("start"), spans), dtype=np.int64, count=len(spans)),
-        span_end=np.fromiter(map(itemgetter("end"), spans), dtype=np.int64, count=len(spans)),
-        sub_answers={sub_field.name: _categories(sub_field, labels) for sub_field in sub_fields},
-        span_citations={one.name: [citation(answers.get(one.name)) for answers in labels] for one in field.evidence},
+        span_answer=np.asarray(spans.answer, dtype=np.int64),
+        span_start=np.asarray(spans.start, dtype=np.int64),
+        span_end=np.asarray(spans.end, dtype=np.int64),
+        sub_answers={sub_field.name: _categories(sub_field, distinct)[label] for sub_field in sub_fields},
+        span_citations={
+            one.name: _taken([citation(answers.get(one.name)) for answers in distinct], label) for one in field.evidence
+        },
         coders=tuple(coders),
     ), replace(field, sub_fields=sub_fields)
+
+
+def _taken(values: list, index: np.ndarray) -> list:
+    return [values[i] for i in index.tolist()]
 
 
 def _with_observed_sets(field: MeasuredField, labels: list[dict]) -> MeasuredField:
@@ -170,8 +217,8 @@ def _with_observed_sets(field: MeasuredField, labels: list[dict]) -> MeasuredFie
 
 
 def _categories(field: MeasuredField, labels: list[dict]) -> np.ndarray:
-    """Each span's category of the sub-field. A one-option answer is looked up directly (the
-    same result as `field.category_of`, which costs a method call per span)."""
+    """Each answer's category of the sub-field. A one-option answer is looked up directly (the
+    same result as `field.category_of`, which costs a method call per answer)."""
     if field.kind == ANSWER:
         index = {value: code for code, value in enumerate(field.categories) if value not in field.ignored}
         answers = map(methodcaller("get", field.source), labels)

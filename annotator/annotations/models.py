@@ -28,6 +28,10 @@ class Annotation(db.Model):
     passage_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("passage.id", ondelete="CASCADE"))
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
     labels: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    # What agreement reads of `labels`, written with them (annotator/annotations/agreement_form.py):
+    # the label set with each span reduced to its own answers, and the spans' offsets.
+    agreement_labels: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    span_offsets: so.Mapped[str] = so.mapped_column(sa.Text)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     unsure: so.Mapped[bool] = so.mapped_column(default=False)
     schema_version: so.Mapped[int]

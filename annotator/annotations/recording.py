@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.annotations.agreement_form import agreement_form
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.clock import utcnow
 from annotator.documents.words import words_of_passage
@@ -122,7 +123,12 @@ def record_labels(
             "server_time": now,
         },
     )
-    written = {**state, "schema_version": project.schema_version, "updated_at": now}
+    written = {
+        **state,
+        **agreement_form(labels),
+        "schema_version": project.schema_version,
+        "updated_at": now,
+    }
     if current is None:
         connection.execute(
             _INSERT_ANNOTATION,

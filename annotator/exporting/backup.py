@@ -57,8 +57,12 @@ PROJECT_TABLES = [
     QualityEvent,
     DiscussionEntry,
 ]
-# Kept by assignment and review as labels arrive; a restore recounts them.
-DERIVED_COLUMNS = {"passage": {"label_count", "assigned_count", "queue"}}
+# Kept by assignment and review as labels arrive, or stored beside each label set for
+# agreement (annotator/annotations/agreement_form.py); a restore works them out again.
+DERIVED_COLUMNS = {
+    "passage": {"label_count", "assigned_count", "queue"},
+    "annotation": {"agreement_labels", "span_offsets"},
+}
 
 
 def backup_records(session: so.Session, project: Project) -> Iterator[dict]:

@@ -12,6 +12,8 @@ import orjson
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.annotations.agreement_form import agreement_form
+from annotator.annotations.models import Annotation
 from annotator.assignment.lifecycle import labels_changed
 from annotator.domain_errors import Invalid
 from annotator.exporting.backup import FORMAT, PROJECT_TABLES
@@ -23,6 +25,7 @@ from annotator.users.models import User
 from annotator.write_lock import begin_write
 
 BATCH = 2000
+_annotation = Annotation.__table__
 TABLES = {model.__table__.name: model.__table__ for model in (User, Project, *PROJECT_TABLES)}
 
 
@@ -90,6 +93,8 @@ def _row(raw: bytes, number: int, source: str, unusable_hash: str) -> tuple[sa.T
         raise RestoreError(f"{source}:{number}: not a row of a known table ({error})") from None
     if table.name == "user_account":
         row.update(password_hash=unusable_hash)
+    if table is _annotation and isinstance(row.get("labels"), dict):
+        row.update(agreement_form(row["labels"]))
     return table, row
 
 

@@ -20,6 +20,7 @@ from typing import BinaryIO
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from annotator.annotations.agreement_form import agreement_form
 from annotator.annotations.models import Annotation, AnnotationEvent
 from annotator.annotations.recording import MAX_NOTE, parse_client_time
 from annotator.assignment.lifecycle import NewLabel, labels_imported
@@ -225,6 +226,7 @@ class _Importer:
             events.append(self._event(line, before, now))
             written = {
                 **line.state,
+                **agreement_form(line.state["labels"]),
                 "schema_version": self.project.schema_version,
                 "updated_at": line.created_at or now,
             }

@@ -1,15 +1,14 @@
 """Reading a project's labels from the database into a LabelTable, in one pass.
 
-Label sets are read as their stored text and each distinct text is decoded once (a project
-holds few distinct label sets), and times are read as stored, so that 300,000 label sets cost
-one query and a few array passes. Fields whose answers are records (span fields, evidence
-fields) make almost every label set distinct: then each label set is decoded once, as it comes,
-its records taken out, and the rest encoded again, which stays one of a few distinct texts."""
+Label sets are read in the form stored beside them for agreement (annotator/annotations/
+agreement_form.py: the label set with its spans reduced to their own answers, and the spans'
+offsets as a list of numbers). Each distinct text is decoded once (a project holds few, as long
+as spans' offsets are apart), and times are read as stored, so that 300,000 label sets cost one
+query and a few array passes. The spans' offsets are one list of numbers, decoded at once."""
 
 import gc
 from contextlib import contextmanager
 from datetime import date, timedelta
-from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -18,12 +17,13 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from annotator.agreement.fields import SET, MeasuredField
-from annotator.agreement.spans import PassageCitations, span_answers
+from annotator.agreement.spans import PassageCitations, SpanArrays, span_answers_of_arrays
 from annotator.agreement.table import NONE, LabelTable
 from annotator.annotations.adjudications import Adjudication
+from annotator.annotations.agreement_form import SPANS
 from annotator.annotations.label_codes import CodesOfText
 from annotator.annotations.models import Annotation
-from annotator.db import raw_rows
+from annotator.db import raw_batches, raw_rows
 from annotator.documents.models import Passage
 from annotator.project_agreement.record_fields import RecordFields
 from annotator.projects.models import Project
@@ -39,7 +39,7 @@ def load_label_table(
     categories are the sets of options that occur. With `records`, also the answers of the
     schema's span and evidence fields, from the same rows."""
     with _collector_paused():  # until the decoded records are freed, at the end of the block
-        rows, texts, record_values = _read_rows(session, project, records.names if records else [])
+        rows, texts, offsets = _read_rows(session, project)
         fields = _with_observed_sets(fields, texts)
         codes_of = CodesOfText(fields)
         distinct_codes = np.asarray([codes_of(text) for text in texts], dtype=np.int64)
@@ -47,9 +47,10 @@ def load_label_table(
         unit_ids, unit = np.unique(numbers[:, 0].astype(np.int64), return_inverse=True)
         coder_ids, coder = np.unique(numbers[:, 1].astype(np.int64), return_inverse=True)
         coder_names = _names(session, coder_ids)
-        read = _Rows(unit_ids, unit, coder, coder_names, texts, rows[:, 4].astype(np.int64))
-        spans, evidence = _record_answers(session, project, records, read, record_values) if records else ({}, {})
-        del record_values  # freed by reference counting while the collector still sleeps
+        read = _Rows(
+            unit_ids, unit, coder, coder_names, [orjson.loads(text) for text in texts], rows[:, 4].astype(np.int64)
+        )
+        spans, evidence = _record_answers(session, project, records, read, offsets) if records else ({}, {})
     weeks, week = _weeks(numbers[:, 2].astype(np.int64))
     spent = numbers[:, 3].copy()
     spent[spent < 0] = np.nan
@@ -70,58 +71,115 @@ def load_label_table(
     )
 
 
-def _read_rows(session, project: Project, names: list[str]) -> tuple[np.ndarray, list, list[list]]:
+def _read_rows(session, project: Project) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Per label set (one query, streamed): passage id, user id, day number, seconds and the
-    number of its distinct text (without the record fields `names`); the distinct texts; per
-    record field, each label set's answer."""
+    number of its distinct text (its agreement form); the distinct texts; every span's start
+    and end, label set after label set."""
     dialect = session.connection().dialect.name
     query = sa.select(
         Annotation.passage_id,
         Annotation.user_id,
         _day_number(dialect),
         sa.func.coalesce(Annotation.seconds, -1.0),
-        sa.cast(Annotation.labels, sa.Text),
-    ).where(Annotation.project_id == project.id)
-    record_values = [[] for _ in names]
-    rows, texts = _as_arrays(raw_rows(session, query, stream=True), names, record_values)
-    return rows, texts, record_values
+        sa.cast(Annotation.agreement_labels, sa.Text),
+        Annotation.span_offsets,
+    ).where(*_in_project(dialect, project))
+    rows, texts, offsets = _as_arrays(raw_batches(session, query))
+    numbers = orjson.loads("[" + ",".join(filter(None, offsets)) + "]")
+    return rows, texts, np.asarray(numbers, dtype=np.int64).reshape(-1, 2)
+
+
+def _in_project(dialect: str, project: Project) -> list:
+    """The project's label sets. SQLite would walk the (project, user) index and fetch the
+    rows user by user, reading every page of the table once per annotator; it reads them in
+    storage order instead, between the project's first and last label set (`project_id + 0`
+    keeps it off that index), which costs at most one pass over the table."""
+    if dialect != "sqlite":
+        return [Annotation.project_id == project.id]
+    inner = so.aliased(Annotation)
+    first, last = (
+        sa.select(bound(inner.id)).where(inner.project_id == project.id).scalar_subquery()
+        for bound in (sa.func.min, sa.func.max)
+    )
+    return [Annotation.id.between(first, last), Annotation.project_id + 0 == project.id]
 
 
 class _Rows(NamedTuple):
     """What the record fields are read against: per label set its passage (`unit`, an index
-    into `unit_ids`), coder and distinct rest-of-labels text (`text_of_row`, into `texts`)."""
+    into `unit_ids`), coder and distinct agreement form (`text_of_row`, into `decoded`)."""
 
     unit_ids: np.ndarray
     unit: np.ndarray
     coder: np.ndarray
     coder_names: list[str]
-    texts: list[str | bytes]  # bytes: a rest re-encoded without the record fields
+    decoded: list[dict]
     text_of_row: np.ndarray
 
 
-def _record_answers(session, project: Project, records: RecordFields, rows: _Rows, decoded: list[list]):
+def _record_answers(session, project: Project, records: RecordFields, rows: _Rows, offsets: np.ndarray):
     """Per span field (the field, its answers) and per evidence field (the field, the label
-    sets' citations), from each field's answer per row."""
+    sets' citations)."""
     spans = {}
     if records.spans:
-        start, end = _passage_bounds(session, project, rows.unit_ids)
-    for field, values in zip(records.spans, decoded, strict=False):
-        asked = _asked_rows(records, field.name, rows)
-        answers, measured = span_answers(
-            start,
-            end,
-            rows.unit[asked],
-            rows.coder[asked],
-            [values[row] for row in np.flatnonzero(asked).tolist()],
-            rows.coder_names,
-            field,
-        )
-        spans[field.name] = (measured, answers)
+        bounds = _passage_bounds(session, project, rows.unit_ids)
+        first = _first_span_of_rows(rows)
+        spans = {field.name: _span_field(records, field, rows, bounds, offsets, first) for field in records.spans}
     evidence = {
-        field.name: (field, PassageCitations.of(rows.unit, rows.coder, values))
-        for field, values in zip(records.evidence, decoded[len(records.spans) :], strict=True)
+        field.name: (field, PassageCitations.of(rows.unit, rows.coder, _values_of_rows(rows, field.name)))
+        for field in records.evidence
     }
     return spans, evidence
+
+
+def _first_span_of_rows(rows: _Rows) -> np.ndarray:
+    """Per label set, where its spans start among all spans (offsets pairs), label set after label set."""
+    counts = np.array([sum(map(len, labels.get(SPANS, {}).values())) for labels in rows.decoded], dtype=np.int64)
+    per_row = counts[rows.text_of_row]
+    return np.cumsum(per_row) - per_row
+
+
+def _span_field(records: RecordFields, field, rows: _Rows, bounds, offsets: np.ndarray, first: np.ndarray):
+    """The span field (its SET sub-fields given their categories) and its answers: the label
+    sets it was asked in, and their spans in order (of label set, then of position)."""
+    asked = _asked_rows(records, field.name, rows)
+    answered = np.flatnonzero(asked)
+    layouts = [_layout(labels.get(SPANS, {}), field.name) for labels in rows.decoded]
+    own = [answers for _, answers in layouts]  # per distinct form, the field's spans' own answers
+    own_count = np.array([len(answers) for answers in own], dtype=np.int64)
+    own_start = np.cumsum(own_count) - own_count
+    form = rows.text_of_row[answered]
+    count = own_count[form]
+    answer = np.repeat(np.arange(len(answered)), count)  # each span's label set, among those asked
+    within = np.arange(len(answer)) - np.repeat(np.cumsum(count) - count, count)  # its position there
+    before = np.array([spans_before for spans_before, _ in layouts], dtype=np.int64)[form]
+    span = (first[answered] + before)[answer] + within
+    answers, measured = span_answers_of_arrays(
+        *bounds,
+        rows.unit[asked],
+        rows.coder[asked],
+        SpanArrays(answer, offsets[span, 0], offsets[span, 1]),
+        ([one for answers in own for one in answers], own_start[form][answer] + within),
+        rows.coder_names,
+        field,
+    )
+    return measured, answers
+
+
+def _layout(spans: dict, name: str) -> tuple[int, list]:
+    """In one agreement form: the number of spans (of other fields) before the field's, and the
+    own answers of the field's spans."""
+    before = 0
+    for other, answers in spans.items():
+        if other == name:
+            return before, answers
+        before += len(answers)
+    return before, []
+
+
+def _values_of_rows(rows: _Rows, name: str) -> list:
+    """Each label set's answer of a field, from its distinct form."""
+    per_text = [labels.get(name) for labels in rows.decoded]
+    return [per_text[text] for text in rows.text_of_row.tolist()]
 
 
 def _asked_rows(records: RecordFields, name: str, rows: _Rows) -> np.ndarray:
@@ -129,7 +187,7 @@ def _asked_rows(records: RecordFields, name: str, rows: _Rows) -> np.ndarray:
     passage, perhaps marking nothing), decided once per distinct rest of the label set."""
     if not records.conditional(name):
         return np.ones(len(rows.unit), dtype=bool)
-    asked = np.array([records.asked(name, orjson.loads(text)) for text in rows.texts], dtype=bool)
+    asked = np.array([records.asked(name, labels) for labels in rows.decoded], dtype=bool)
     return asked[rows.text_of_row]
 
 
@@ -144,9 +202,9 @@ def _passage_bounds(session, project: Project, unit_ids: np.ndarray) -> tuple[np
 
 @contextmanager
 def _collector_paused():
-    """Decoding a few hundred thousand small JSON values makes millions of objects, none in a
-    reference cycle; the allocations would set off the cyclic garbage collector again and again,
-    which triples the time. They are read into arrays and freed before it runs again."""
+    """Decoding many small JSON values makes many objects, none in a reference cycle; the
+    allocations would set off the cyclic garbage collector again and again. They are read into
+    arrays and freed before it runs again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -156,28 +214,21 @@ def _collector_paused():
             gc.enable()
 
 
-def _as_arrays(rows, names: list[str] = (), record_values: list[list] = ()) -> tuple[np.ndarray, list]:
+def _as_arrays(batches) -> tuple[np.ndarray, list[str], list[str]]:
     """The rows' four numbers and the number of their label set's distinct text, as one array
-    filled as they come (a list of every row as Python tuples would take several times the
-    array's memory), and the distinct texts. With record fields (`names`), see `_split`."""
+    (each batch of rows taken apart column by column, in C: a list of every row as Python
+    tuples would take several times the array's memory), the distinct texts and each row's
+    span offsets."""
     distinct: dict = {}
-    if names:
-        numbers = _split(rows, names, record_values, distinct)
-    else:
-        numbers = ((row[0], row[1], row[2], row[3], distinct.setdefault(row[4], len(distinct))) for row in rows)
-    return np.fromiter(chain.from_iterable(numbers), dtype=np.float64).reshape(-1, 5), list(distinct)
-
-
-def _split(rows, names: list[str], record_values: list[list], distinct: dict):
-    """Each label set decoded once as it comes: each record field's answer taken out and
-    appended to its list, the rest encoded again, standing for the label set's text (equal rests
-    are one distinct text, as label sets were before they held records)."""
-    appends = list(zip(names, (values.append for values in record_values), strict=True))
-    for row in rows:
-        labels = orjson.loads(row[4])
-        for name, append in appends:
-            append(labels.pop(name, None))
-        yield row[0], row[1], row[2], row[3], distinct.setdefault(orjson.dumps(labels), len(distinct))
+    numbers, offsets = [], []
+    for rows in batches:
+        passage, user, day, seconds, texts, spans = zip(*rows, strict=True)
+        for text in dict.fromkeys(texts):
+            distinct.setdefault(text, len(distinct))
+        columns = (passage, user, day, seconds, list(map(distinct.__getitem__, texts)))
+        numbers.append(np.array(columns, dtype=np.float64).T)
+        offsets.extend(spans)
+    return np.concatenate(numbers) if numbers else np.empty((0, 5)), list(distinct), offsets
 
 
 def _with_observed_sets(fields: list[MeasuredField], texts: list[str | bytes]) -> list[MeasuredField]:
