@@ -352,8 +352,14 @@ def edit_project_command(
     type=click.IntRange(min=1),
     help="Processes splitting documents (default: one per core for inputs over 2 MB).",
 )
+@click.option(
+    "--already-split",
+    is_flag=True,
+    help="Each document is one passage, as given: nothing is split or left out "
+    "(a corpus of one claim per line or row).",
+)
 @with_appcontext
-def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, workers) -> None:
+def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, workers, already_split) -> None:
     """Import documents (txt, md, jsonl, csv, html; folders are walked) into a project."""
     from annotator.administration.projects import find_project
     from annotator.importing.service import ImportSettings
@@ -365,6 +371,7 @@ def import_docs(project_name, paths, fmt, text_column, id_column, max_bytes, wor
         read=ReadOptions(max_bytes or current_app.config["MAX_DOCUMENT_BYTES"], text_column, id_column),
         max_passage_chars=current_app.config["MAX_PASSAGE_CHARS"],
         workers=workers or _default_workers(files),
+        already_split=already_split,
     )
     counts = _run_import(project, files, settings)
     click.echo(

@@ -274,9 +274,9 @@ def write_lock_hold(world, files: list[Path]) -> None:
     holds, writing = [], {}
     store = service._store_batch
 
-    def timed_store(session, project, batch):
+    def timed_store(*arguments):
         writing["since"] = time.perf_counter()
-        return store(session, project, batch)
+        return store(*arguments)
 
     service._store_batch = timed_store
     with app.app_context():

@@ -108,6 +108,7 @@ def settings_of(job: ImportJob) -> ImportSettings:
         max_passage_chars=options["max_passage_chars"],
         workers=1,
         imported_by_id=job.started_by_id,
+        already_split=options.get("already_split", False),  # jobs started before the option have none
     )
 
 

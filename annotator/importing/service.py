@@ -33,7 +33,8 @@ from annotator.importing.readers import (
 from annotator.importing.splitting_pool import SplitJob, split_batches
 from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
-from annotator.splitting import SPLITTER_VERSION, SplitPassage
+from annotator.splitting import SPLITTER_VERSION, NotOnePassage, SplitPassage, whole_passage
+from annotator.splitting.titles import shorten
 
 # A batch is written in one transaction: small enough that the write lock (SQLite's one
 # writer) is held for a fraction of a second, so a server's annotators write in between. Its
@@ -118,6 +119,9 @@ class ImportSettings:
     max_passage_chars: int = 600
     workers: int = 1  # processes splitting documents; 1 splits in this process
     imported_by_id: int | None = None  # who imports (None: the command line)
+    # Each document is one passage as given (one claim per line of a corpus): nothing is split,
+    # flagged or left out, and no passage is marked a repeat of another (whole_passage).
+    already_split: bool = False
 
 
 @dataclass
@@ -165,8 +169,10 @@ def import_batches(
     refuse_if_archived(project)
     items = _read_all(paths, settings, names or {})
     jobs = _batches(items, settings)
-    for job in split_batches(jobs, settings.workers):
-        yield job.outcomes_before + _store_batch(session, project, job.documents, settings.imported_by_id)
+    # Documents taken whole got their passage when read: there is nothing for workers to do.
+    split_jobs = jobs if settings.already_split else split_batches(jobs, settings.workers)
+    for job in split_jobs:
+        yield job.outcomes_before + _store_batch(session, project, job.documents, settings)
 
 
 def _read_all(
@@ -197,7 +203,21 @@ def _checked(item, label: str, settings: ImportSettings) -> _Pending | ImportOut
         return ImportOutcome(
             "rejected", label, item.line, f"document is over the limit of {limit:.1f} MB", item.external_id
         )
-    return _Pending(item, label, hashlib.sha256(item.text.encode("utf-8")).hexdigest(), size)
+    pending = _Pending(item, label, hashlib.sha256(item.text.encode("utf-8")).hexdigest(), size)
+    return _taken_whole(pending, settings.max_passage_chars) if settings.already_split else pending
+
+
+def _taken_whole(pending: _Pending, max_passage_chars: int) -> _Pending | ImportOutcome:
+    """The document as its one passage, titled by it when the file gives no title; a text that
+    cannot be one passage is a rejected line."""
+    source = pending.source
+    try:
+        pending.passages = whole_passage(source.text, max_passage_chars)
+    except NotOnePassage as refusal:
+        message = str(refusal)
+        return ImportOutcome("rejected", pending.label, source.line, message, source.external_id, size=pending.size)
+    pending.derived_title = "" if source.title else shorten(pending.passages[0].text)
+    return pending
 
 
 def _batches(items: Iterator[_Pending | ImportOutcome], settings: ImportSettings) -> Iterator[SplitJob]:
@@ -218,7 +238,7 @@ def _batches(items: Iterator[_Pending | ImportOutcome], settings: ImportSettings
 
 
 def _store_batch(
-    session: so.Session, project: Project, batch: list[_Pending], imported_by_id: int | None
+    session: so.Session, project: Project, batch: list[_Pending], settings: ImportSettings
 ) -> list[ImportOutcome]:
     if not batch:
         return []
@@ -227,16 +247,16 @@ def _store_batch(
         return outcomes
     try:
         with session.begin_nested():
-            _insert(session.connection(), project.id, fresh, imported_by_id)
+            _insert(session.connection(), project.id, fresh, settings)
         return outcomes + [_imported(pending) for pending in fresh]
     except IntegrityError:
-        return outcomes + [_store_alone(session, project.id, pending, imported_by_id) for pending in fresh]
+        return outcomes + [_store_alone(session, project.id, pending, settings) for pending in fresh]
 
 
-def _store_alone(session: so.Session, project_id: int, pending: _Pending, imported_by_id: int | None) -> ImportOutcome:
+def _store_alone(session: so.Session, project_id: int, pending: _Pending, settings: ImportSettings) -> ImportOutcome:
     try:
         with session.begin_nested():
-            _insert(session.connection(), project_id, [pending], imported_by_id)
+            _insert(session.connection(), project_id, [pending], settings)
     except IntegrityError as error:
         message = f"could not be stored: {error.orig}"
         return ImportOutcome("rejected", pending.label, pending.source.line, message, pending.source.external_id)
@@ -289,9 +309,10 @@ def _existing_documents(connection, project_id: int, batch: list[_Pending]) -> d
     return {"sha256": dict(by_digest), "external_id": set(by_id)}
 
 
-def _insert(connection, project_id: int, batch: list[_Pending], imported_by_id: int | None) -> None:
+def _insert(connection, project_id: int, batch: list[_Pending], settings: ImportSettings) -> None:
     """Write documents and passages with Core statements (the ORM would cost more than the
-    splitting); passages repeating earlier text point at its first occurrence."""
+    splitting); passages repeating earlier text point at its first occurrence, unless the
+    input is already split (each of its passages is to be annotated, as given)."""
     now = utcnow()
     inserted = insert_many(
         connection,
@@ -306,7 +327,7 @@ def _insert(connection, project_id: int, batch: list[_Pending], imported_by_id: 
                 "sha256": p.digest,
                 "meta": p.source.meta,
                 "imported_at": now,
-                "imported_by_id": imported_by_id,
+                "imported_by_id": settings.imported_by_id,
                 "size": len(p.source.text),
                 "passage_count": len(p.passages),
             }
@@ -316,13 +337,15 @@ def _insert(connection, project_id: int, batch: list[_Pending], imported_by_id: 
     )
     id_of = {external_id: document_id for document_id, external_id in inserted}
     document_ids = [id_of[p.source.external_id] for p in batch]
-    earlier = _first_occurrences(connection, project_id, batch)
+    earlier = {} if settings.already_split else _first_occurrences(connection, project_id, batch)
     rows: list[dict] = []
     repeats: list[dict] = []
     for document_id, pending in zip(document_ids, batch, strict=True):
         for passage in pending.passages:
             rows.append(_passage_row(project_id, document_id, passage, earlier, repeats))
-        earlier.update({p.text_hash: (document_id, p.index) for p in pending.passages if p.text_hash not in earlier})
+        if not settings.already_split:
+            first_here = {p.text_hash: (document_id, p.index) for p in pending.passages if p.text_hash not in earlier}
+            earlier.update(first_here)
     insert_many(connection, _passages, rows)
     if repeats:
         connection.execute(_POINT_AT_REPEATED, repeats)

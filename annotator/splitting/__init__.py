@@ -24,6 +24,9 @@ from annotator.splitting.standalone import MAX_STANDALONE_SPAN, NO_SENTENCE, sta
 SPLITTER_VERSION = "1.3"
 DEFAULT_MAX_CHARS = 600
 DEFAULT_MIN_CHARS = 40
+# Text already split (one claim per document) is taken whole up to this many times the longest
+# passage the splitter makes: beyond, it is a document, not a passage, and reads badly as one.
+WHOLE_PASSAGE_FACTOR = 10
 
 INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 _REMOVE_INVISIBLE = str.maketrans("", "", INVISIBLE)
@@ -54,6 +57,28 @@ def split_document(
     """Split a document into passages: paragraphs, long ones cut at sentence boundaries into
     pieces of at most `max_chars`; boilerplate, headings, fragments and repeats flagged."""
     return split_units(raw, document_units(raw), max_chars, min_chars)
+
+
+class NotOnePassage(ValueError):
+    """Text that cannot be taken whole as one passage: it has no text, or too much."""
+
+
+def whole_passage(raw: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[SplitPassage]:
+    """The document as one annotatable passage, for input already split into passages: its raw
+    span with the outer whitespace left out, its text cleaned as every passage's is
+    (clean_text); nothing is split, flagged or left out. Raises NotOnePassage for a text that
+    is empty once cleaned, or longer than WHOLE_PASSAGE_FACTOR times `max_chars`."""
+    start, end = len(raw) - len(raw.lstrip()), len(raw.rstrip())
+    text = clean_text(raw[start:end])
+    if not text:
+        raise NotOnePassage("the text is empty")
+    limit = WHOLE_PASSAGE_FACTOR * max_chars
+    if len(text) > limit:
+        raise NotOnePassage(
+            f"the text is {len(text):,} characters, too long to be one passage (at most {limit:,}); "
+            f"import it without the already-split option to have it split"
+        )
+    return [SplitPassage(0, start, end, text, text_hash(comparison_words(text)), None, None)]
 
 
 def document_units(raw: str) -> list[Unit]:

@@ -23,6 +23,7 @@ from annotator.projects.schema_store import schema_of
 from annotator.projects.templates import DEFAULT_TEMPLATE, TemplateError, project_start
 from annotator.quality.settings import QualitySettings, set_quality_settings
 from annotator.schema import SchemaError
+from annotator.splitting import WHOLE_PASSAGE_FACTOR
 from annotator.users.models import ROLES, User
 from annotator.users.services import UserError, all_users, create_user, reset_password, set_active
 from annotator.web.forms import ActiveForm, MemberForm, NewAccountForm, PasswordResetForm, UploadForm
@@ -249,7 +250,14 @@ def _project_form(project: Project | None, form: ProjectForm, quality: QualityFo
 
 def _upload_page(project: Project, **context) -> str:
     """The upload form, keeping the options chosen, with the results of an import if any."""
-    return render_template("admin/upload.html", project=project, formats=FORMATS, chosen=request.form, **context)
+    return render_template(
+        "admin/upload.html",
+        project=project,
+        formats=FORMATS,
+        whole_passage_factor=WHOLE_PASSAGE_FACTOR,
+        chosen=request.form,
+        **context,
+    )
 
 
 def _import_options(form: UploadForm) -> dict:
@@ -260,6 +268,7 @@ def _import_options(form: UploadForm) -> dict:
         "id_column": form.id_column.data or "id",
         "max_document_bytes": current_app.config["MAX_DOCUMENT_BYTES"],
         "max_passage_chars": current_app.config["MAX_PASSAGE_CHARS"],
+        "already_split": form.already_split.data,
     }
 
 

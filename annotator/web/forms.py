@@ -7,7 +7,7 @@ header (security.py); a FlaskForm skips its own check after that one has passed.
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import Field, PasswordField, StringField
+from wtforms import BooleanField, Field, PasswordField, StringField
 from wtforms.validators import Length
 
 from annotator.importing.readers import FORMATS
@@ -86,6 +86,7 @@ class UploadForm(FlaskForm):
     format = StringField("Format", default="auto")  # "auto" or one of FORMATS: see refusal()
     text_column = StringField("CSV text column", filters=[stripped], validators=[at_most(MAX_COLUMN_NAME_LENGTH)])
     id_column = StringField("CSV id column", filters=[stripped], validators=[at_most(MAX_COLUMN_NAME_LENGTH)])
+    already_split = BooleanField("Already split")
 
     @property
     def uploads(self) -> list:
