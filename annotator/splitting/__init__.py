@@ -21,7 +21,7 @@ from annotator.splitting.paragraphs import Unit, paragraph_units
 from annotator.splitting.sentences import pack_sentences
 from annotator.splitting.standalone import MAX_STANDALONE_SPAN, NO_SENTENCE, standalone_reason
 
-SPLITTER_VERSION = "1.3"
+SPLITTER_VERSION = "1.4"  # 1.4: a document's only passage is never a fragment or a heading
 DEFAULT_MAX_CHARS = 600
 DEFAULT_MIN_CHARS = 40
 # Text already split (one claim per document) is taken whole up to this many times the longest
@@ -138,6 +138,15 @@ def _name_headings(reasons: list[str | None], repeats: list[int | None], blocks:
     return named
 
 
+def _kept_if_alone(reasons: list[str | None]) -> list[str | None]:
+    """A document whose whole text is one short line ("Taxes rose 5%.") is a claim, not a
+    scrap of a longer text: its only passage is never a fragment or a heading (boilerplate,
+    "Read more" on its own, still is)."""
+    if len(reasons) == 1 and reasons[0] in ("fragment", "heading"):
+        return [None]
+    return reasons
+
+
 def _hangs_under(reasons: list[str | None], blocks: list[int], index: int) -> bool:
     """The line follows text with no blank line between and a blank line after it."""
     glued_above = index > 0 and blocks[index - 1] == blocks[index] and reasons[index - 1] is None
@@ -240,7 +249,7 @@ def _flag(spans: list[tuple[int, int, str, str | None]], blocks: list[int]) -> l
     excerpts = [candidate and is_excerpt(text) for (_, _, text, _), candidate in zip(spans, candidates, strict=True)]
     quotes = [candidate and _set_off(text) for (_, _, text, _), candidate in zip(spans, candidates, strict=True)]
     repeats = find_repeats(words, excerpts, candidates, quotes)
-    reasons = _name_headings(reasons, repeats, blocks)
+    reasons = _kept_if_alone(_name_headings(reasons, repeats, blocks))
     return [
         SplitPassage(
             index=index,

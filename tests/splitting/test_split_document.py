@@ -348,3 +348,23 @@ def test_every_passage_text_is_its_span_and_no_letter_is_lost(pieces, max_chars)
     for passage in passages:
         assert (passage.excluded_reason is None) == passage.annotatable
         assert passage.duplicate_of is None or passage.duplicate_of != passage.index
+
+
+@pytest.mark.parametrize("claim", ["Taxes rose 5%.", "Vaccines cause autism", "Obama: I never said that"])
+def test_a_document_that_is_one_short_claim_is_annotated_not_left_out_as_a_scrap(claim):
+    assert summary(split_document(f"\n{claim}\n")) == [(claim, None, None)]
+
+
+def test_the_same_short_lines_beside_other_text_are_still_headings_and_fragments():
+    study = "A study of 650,000 children found no link between the vaccine and autism."
+    raw = f"Vaccines cause autism\n\n{study}\n\nTaxes rose 5%.\n"
+    assert [(p.text, p.excluded_reason) for p in split_document(raw)] == [
+        ("Vaccines cause autism", "heading"),
+        (study, None),
+        ("Taxes rose 5%.", "fragment"),
+    ]
+
+
+@pytest.mark.parametrize("furniture", ["Read more", "Share this"])
+def test_page_furniture_on_its_own_is_still_boilerplate(furniture):
+    assert summary(split_document(furniture)) == [(furniture, "boilerplate", None)]
