@@ -33,7 +33,13 @@ from annotator.importing.readers import (
 from annotator.importing.splitting_pool import SplitJob, split_batches
 from annotator.projects.access import refuse_if_archived
 from annotator.projects.models import Project
-from annotator.splitting import SPLITTER_VERSION, NotOnePassage, SplitPassage, whole_passage
+from annotator.splitting import (
+    SPLITTER_VERSION,
+    WHOLE_PASSAGE_VERSION,
+    NotOnePassage,
+    SplitPassage,
+    whole_passage,
+)
 from annotator.splitting.titles import shorten
 
 # A batch is written in one transaction: small enough that the write lock (SQLite's one
@@ -338,11 +344,12 @@ def _insert(connection, project_id: int, batch: list[_Pending], settings: Import
     id_of = {external_id: document_id for document_id, external_id in inserted}
     document_ids = [id_of[p.source.external_id] for p in batch]
     earlier = {} if settings.already_split else _first_occurrences(connection, project_id, batch)
+    version = WHOLE_PASSAGE_VERSION if settings.already_split else SPLITTER_VERSION
     rows: list[dict] = []
     repeats: list[dict] = []
     for document_id, pending in zip(document_ids, batch, strict=True):
         for passage in pending.passages:
-            rows.append(_passage_row(project_id, document_id, passage, earlier, repeats))
+            rows.append(_passage_row(project_id, document_id, passage, version, earlier, repeats))
         if not settings.already_split:
             first_here = {p.text_hash: (document_id, p.index) for p in pending.passages if p.text_hash not in earlier}
             earlier.update(first_here)
@@ -383,7 +390,9 @@ def _first_by_probe(connection, project_id: int, hashes: list[int]):
     return connection.execute(_FIRST_BY_PROBE, {"project": project_id, "hashes": hashes})
 
 
-def _passage_row(project_id: int, document_id: int, passage: SplitPassage, earlier: dict, repeats: list[dict]) -> dict:
+def _passage_row(
+    project_id: int, document_id: int, passage: SplitPassage, version: str, earlier: dict, repeats: list[dict]
+) -> dict:
     """The row for one passage. A repeat inside the document, or of a passage written in this
     batch, gets its pointer afterwards (its target's id is not known yet)."""
     reason = passage.excluded_reason
@@ -412,7 +421,7 @@ def _passage_row(project_id: int, document_id: int, passage: SplitPassage, earli
         "annotatable": reason is None,
         "excluded_reason": reason,
         "duplicate_of_id": target,
-        "splitter_version": SPLITTER_VERSION,
+        "splitter_version": version,
         "queue": FRESH if reason is None else None,
         "label_count": 0,
         "assigned_count": 0,

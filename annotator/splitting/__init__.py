@@ -27,6 +27,7 @@ DEFAULT_MIN_CHARS = 40
 # Text already split (one claim per document) is taken whole up to this many times the longest
 # passage the splitter makes: beyond, it is a document, not a passage, and reads badly as one.
 WHOLE_PASSAGE_FACTOR = 10
+WHOLE_PASSAGE_VERSION = "as given"  # a passage's splitter_version when its document was taken whole
 
 INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 _REMOVE_INVISIBLE = str.maketrans("", "", INVISIBLE)

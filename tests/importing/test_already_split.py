@@ -47,6 +47,7 @@ def stored_passages():
             Passage.end,
             Passage.annotatable,
             Passage.excluded_reason,
+            Passage.splitter_version,
             Document.raw_text,
         )
         .join(Document, Document.id == Passage.document_id)
@@ -61,6 +62,7 @@ def assert_each_claim_is_one_passage_to_annotate(claims: dict[str, str]) -> None
         assert (row.text, row.annotatable, row.excluded_reason) == (claims[row.external_id].strip(), True, None)
         assert row.raw_text[row.start : row.end] == claims[row.external_id].strip()
         assert row.title == claims[row.external_id].strip()
+        assert row.splitter_version == "as given"  # how the passage was made, in the audit export
     project = db.session.scalar(sa.select(Project))
     assert project.annotatable_passages == len(claims)
 
