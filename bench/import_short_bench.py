@@ -16,7 +16,10 @@ passage, so each document is imported as one passage, as a pre-split corpus is. 
   SQLite by default, or the database `--database-url` names (PostgreSQL: it is emptied and
   migrated again);
 - **command**: `annotator import-docs` as a subprocess on a fresh SQLite database made by
-  `annotator init-db` and `annotator create-project`, start-up included.
+  `annotator init-db` and `annotator create-project`, start-up included;
+- **already split**: the in-process and command runs again with the already-split option
+  (`ImportSettings(already_split=True)`, `import-docs --already-split`): each document taken
+  whole as its passage, nothing split, no worker processes.
 
 Each run is the fastest of `--repeat`; a timing on a shared machine only ever errs slow.
 """
@@ -71,8 +74,14 @@ def main() -> None:
             results[f"in process, {kind}, {workers}w"] = best_of(
                 args.repeat, lambda workers=workers: in_process(source, Path(scratch), args.database_url, workers)
             )
+        results[f"in process, {kind}, whole"] = best_of(
+            args.repeat, lambda: in_process(source, Path(scratch), args.database_url, 1, already_split=True)
+        )
         if not args.no_command:
             results["command (SQLite)"] = best_of(args.repeat, lambda: command(source, Path(scratch)))
+            results["command, --already-split"] = best_of(
+                args.repeat, lambda: command(source, Path(scratch), already_split=True)
+            )
     baseline = results["bare baseline"]
     print(f"\n{'':26} {'seconds':>8} {'passages/s':>11} {'x baseline':>11} {'CPU s':>7} {'x baseline':>11}")
     for label, (seconds, cpu) in results.items():
@@ -81,6 +90,7 @@ def main() -> None:
             f"{cpu:7.3f} {cpu / baseline[1]:10.1f}x"
         )
     print("CPU: of the measured process and the children it waited for (in process, 2w: its own only)")
+    print("whole, --already-split: each document taken whole as its one passage, nothing split")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
@@ -129,12 +139,16 @@ def bare_baseline(source: Path, scratch: Path) -> tuple[float, float]:
     return seconds, cpu
 
 
-def in_process(source: Path, scratch: Path, database_url: str | None, workers: int) -> tuple[float, float]:
+def in_process(
+    source: Path, scratch: Path, database_url: str | None, workers: int, already_split: bool = False
+) -> tuple[float, float]:
     """annotator's import service in a fresh child process, timed from the first document read
     to the last commit (the app, migrations and the project made before the clock starts)."""
     url = database_url or f"sqlite:///{Path(tempfile.mkdtemp(dir=scratch)) / 'annotator.sqlite3'}"
     child = subprocess.run(
-        [sys.executable, __file__, "--child", url, str(source), str(workers)], capture_output=True, text=True
+        [sys.executable, __file__, "--child", url, str(source), str(workers), "whole" if already_split else "split"],
+        capture_output=True,
+        text=True,
     )
     if child.returncode:
         raise SystemExit(child.stderr)
@@ -142,7 +156,7 @@ def in_process(source: Path, scratch: Path, database_url: str | None, workers: i
     return float(seconds), float(cpu)
 
 
-def _child(url: str, source: Path, workers: int) -> None:
+def _child(url: str, source: Path, workers: int, already_split: bool) -> None:
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
@@ -162,7 +176,7 @@ def _child(url: str, source: Path, workers: int) -> None:
         project = create_project(db.session, "bench")
         db.session.commit()
         split_document("Warm the word list: bil-\nlions.")
-        settings = ImportSettings(read=ReadOptions(20 * 1024 * 1024), workers=workers)
+        settings = ImportSettings(read=ReadOptions(20 * 1024 * 1024), workers=workers, already_split=already_split)
         imported = 0
         started, cpu = time.perf_counter(), time.process_time()
         for batch in import_batches(db.session, project, [source], settings):
@@ -174,20 +188,21 @@ def _child(url: str, source: Path, workers: int) -> None:
     print(seconds, cpu)
 
 
-def command(source: Path, scratch: Path) -> tuple[float, float]:
+def command(source: Path, scratch: Path, already_split: bool = False) -> tuple[float, float]:
     """`annotator import-docs` on a fresh SQLite database, start-up included."""
     url = f"sqlite:///{Path(tempfile.mkdtemp(dir=scratch)) / 'command.sqlite3'}"
     env = {**os.environ, "ANNOTATOR_DATABASE_URL": url, "ANNOTATOR_SECRET_KEY": "bench"}
     run([ANNOTATOR, "init-db"], env)
     run([ANNOTATOR, "create-project", "Bench"], env)
     started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    run([ANNOTATOR, "import-docs", "Bench", str(source)], env, show_errors=True)
+    option = ["--already-split"] if already_split else []
+    run([ANNOTATOR, "import-docs", "Bench", str(source), *option], env, show_errors=True)
     seconds, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
     return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        _child(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))
+        _child(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "whole")
     else:
         main()
