@@ -164,3 +164,20 @@ def test_the_upload_form_splits_when_not_ticked(as_admin, make_project):
     assert "Already split: each document imported" not in html
     assert re.search(r"5 imported \(5 passages\)", html)
     assert db.session.scalar(sa.select(Project.annotatable_passages)) < len(CLAIMS)
+
+
+def test_the_command_says_what_the_option_does(runner):
+    result = runner.invoke(args=["import-docs", "--help"])
+    help_text = " ".join(result.output.lower().split())
+    assert "each document is one passage, as given: nothing is split or left out" in help_text
+
+
+def test_documents_taken_whole_need_no_splitting_workers(app, make_project, write_file, monkeypatch):
+    def no_splitting(jobs, workers):
+        raise AssertionError("documents taken whole were sent to the splitter")
+
+    monkeypatch.setattr("annotator.importing.service.split_batches", no_splitting)
+    project = make_project("Claims")
+    settings = ImportSettings(read=ReadOptions(1 << 20), workers=4, already_split=True)
+    outcomes = list(import_paths(db.session, project, [write_file("claims.jsonl", jsonl(CLAIMS))], settings))
+    assert [outcome.status for outcome in outcomes] == ["imported"] * 5
