@@ -14,7 +14,8 @@ from annotator.importing.models import ImportJob
 from annotator.importing.readers import ReadOptions
 from annotator.importing.service import ImportSettings, import_paths
 from annotator.projects.models import Project
-from annotator.splitting import WHOLE_PASSAGE_FACTOR, split_document
+from annotator.splitting import WHOLE_PASSAGE_FACTOR, split_document, whole_passage
+from annotator.splitting.words import passage_words
 from tests.web.test_project_pages import a_file, as_admin, upload_files  # noqa: F401  (as_admin: a fixture)
 
 # Real claims that an import which splits leaves out: as page furniture ("Read more") or as a
@@ -181,3 +182,18 @@ def test_documents_taken_whole_need_no_splitting_workers(app, make_project, writ
     settings = ImportSettings(read=ReadOptions(1 << 20), workers=4, already_split=True)
     outcomes = list(import_paths(db.session, project, [write_file("claims.jsonl", jsonl(CLAIMS))], settings))
     assert [outcome.status for outcome in outcomes] == ["imported"] * 5
+
+
+def test_a_passage_taken_whole_lines_its_words_up_with_the_raw_text_for_claim_spans():
+    raw = "\n  Obama:\u00a0I never\n  said\u200b that \n"
+    (passage,) = whole_passage(raw)
+    words = passage_words(passage.text, raw[passage.start : passage.end], passage.start)
+    assert [raw[word.raw_start : word.raw_end] for word in words] == ["Obama", ":", "I", "never", "said", "that"]
+    assert [passage.text[word.text_start : word.text_end] for word in words] == [
+        "Obama",
+        ":",
+        "I",
+        "never",
+        "said",
+        "that",
+    ]
