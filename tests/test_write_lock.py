@@ -15,7 +15,9 @@ class _Clock:
     """write_lock's view of time: moved by hand; its pauses recorded instead of slept."""
 
     def __init__(self):
-        self.now = time.monotonic() + 1000  # after every real use of the lock: its past held time lapsed
+        # after every real use of the lock (its past held time lapsed), and a whole number, so
+        # that steps of 1/16 s add up exactly (0.05 s steps did not always reach 0.2 s)
+        self.now = float(int(time.monotonic()) + 1000)
         self.pauses: list[float] = []
 
     def monotonic(self) -> float:
@@ -47,13 +49,15 @@ def _batch(project_id: int, clock: _Clock, holding: float, then_idle: float = 0.
 
 def test_short_batches_pause_once_the_lock_was_held_long_enough(make_project, clock):
     project = make_project()
+    step = 1 / 16  # seconds a short batch holds the lock (exact in binary)
+    assert 3 * step < write_lock.TURN_AFTER_SECONDS <= 4 * step
     for _ in range(3):
-        _batch(project.id, clock, holding=0.05)
-    assert clock.pauses == []  # 0.15 s held: short batches go on without pausing
-    _batch(project.id, clock, holding=0.05)
-    assert clock.pauses == [write_lock.OTHERS_TURN_SECONDS]  # 0.2 s held: the others' turn
+        _batch(project.id, clock, holding=step)
+    assert clock.pauses == []  # 0.19 s held: short batches go on without pausing
+    _batch(project.id, clock, holding=step)
+    assert clock.pauses == [write_lock.OTHERS_TURN_SECONDS]  # 0.25 s held: the others' turn
     for _ in range(3):
-        _batch(project.id, clock, holding=0.05)
+        _batch(project.id, clock, holding=step)
     assert clock.pauses == [write_lock.OTHERS_TURN_SECONDS]  # counted again from the pause
 
 
