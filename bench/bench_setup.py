@@ -1,8 +1,10 @@
 """What the benchmarks share: the `annotator` command beside this Python, running it quietly,
-and a fresh database of either kind for a run."""
+a fresh database of either kind for a run, and an empty project to import into in process."""
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ANNOTATOR = str(Path(sys.executable).parent / "annotator")
@@ -27,3 +29,27 @@ def fresh_database(kind: str, scratch: Path, name: str) -> str:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {name}")
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+@contextmanager
+def empty_import_project(url: str) -> Iterator:
+    """Inside an application context on `url` (PostgreSQL's schema emptied first), migrated, an
+    empty project "bench" to import into, with the splitter's word list already loaded."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from annotator import create_app
+    from annotator.administration.projects import create_project
+    from annotator.extensions import db
+    from annotator.splitting import split_document
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade(directory=str(Path(app.root_path) / "migrations"))
+        project = create_project(db.session, "bench")
+        db.session.commit()
+        split_document("Warm the word list: bil-\nlions.")
+        yield project

@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_setup import empty_import_project  # noqa: E402
 
 
 def main() -> None:
@@ -186,26 +189,12 @@ def _documents(files, text_column, id_column):
 
 
 def run_annotator(files, text_column, id_column, database, workers) -> dict:
-    import sqlalchemy as sa
-    from flask_migrate import upgrade
-
-    from annotator import create_app
-    from annotator.administration.projects import create_project
     from annotator.extensions import db
     from annotator.importing.readers import ReadOptions
     from annotator.importing.service import ImportSettings, import_paths
-    from annotator.splitting import split_document
 
     url = database if isinstance(database, str) else f"sqlite:///{database}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade(directory=str(Path(app.root_path) / "migrations"))
-        project = create_project(db.session, "bench")
-        db.session.commit()
-        split_document("Warm the word list: bil-\nlions.")
+    with empty_import_project(url) as project:
         settings = ImportSettings(read=ReadOptions(20 * 1024 * 1024, text_column, id_column), workers=workers)
         passages = rejected = 0
         started, cpu = time.perf_counter(), _cpu()

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_setup import ANNOTATOR, run  # noqa: E402
+from bench_setup import ANNOTATOR, empty_import_project, run  # noqa: E402
 
 WORDS = (
     "the minister said on tuesday that the government would raise taxes on fuel by ten percent "
@@ -157,25 +157,11 @@ def in_process(
 
 
 def _child(url: str, source: Path, workers: int, already_split: bool) -> None:
-    import sqlalchemy as sa
-    from flask_migrate import upgrade
-
-    from annotator import create_app
-    from annotator.administration.projects import create_project
     from annotator.extensions import db
     from annotator.importing.readers import ReadOptions
     from annotator.importing.service import ImportSettings, import_batches
-    from annotator.splitting import split_document
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade(directory=str(Path(app.root_path) / "migrations"))
-        project = create_project(db.session, "bench")
-        db.session.commit()
-        split_document("Warm the word list: bil-\nlions.")
+    with empty_import_project(url) as project:
         settings = ImportSettings(read=ReadOptions(20 * 1024 * 1024), workers=workers, already_split=already_split)
         imported = 0
         started, cpu = time.perf_counter(), time.process_time()
